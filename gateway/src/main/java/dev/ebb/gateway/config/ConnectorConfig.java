@@ -1,0 +1,29 @@
+package dev.ebb.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * A southbound SMPP connection to an operator SMSC (Ebb is the ESME here).
+ *
+ * @param binds        parallel transceiver binds
+ * @param tps          submits per second per bind (0 = unlimited)
+ * @param reconnectMax the longest back-off between reconnect attempts
+ */
+public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
+                              int binds, int tps, Duration reconnectMax) {
+    public ConnectorConfig {
+        ConfigException.require(name != null && name.matches("[A-Za-z0-9_.-]{1,32}"), "connectors[].name",
+                "must be 1..32 of [A-Za-z0-9_.-], was " + name);
+        host = host == null || host.isBlank() ? "127.0.0.1" : host;
+        ConfigException.require(port > 0 && port <= 65535, "connectors[" + name + "].port", "must be 1..65535, was " + port);
+        ConfigException.require(systemId != null && !systemId.isEmpty() && systemId.length() <= 15,
+                "connectors[" + name + "].systemId", "must be 1..15 characters");
+        password = password == null ? "" : password;
+        ConfigException.require(password.length() <= 8, "connectors[" + name + "].password", "SMPP 3.4 allows at most 8 characters");
+        systemType = systemType == null ? "" : systemType;
+        binds = binds == 0 ? 2 : binds;
+        ConfigException.require(binds >= 1 && binds <= 64, "connectors[" + name + "].binds", "must be 1..64, was " + binds);
+        ConfigException.require(tps >= 0, "connectors[" + name + "].tps", "must be >= 0, was " + tps);
+        reconnectMax = reconnectMax == null ? Duration.ofSeconds(30) : reconnectMax;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.ebb.gateway.config;
+
+/**
+ * A customer (an ESME, the data controller Ebb processes for).
+ *
+ * @param tps              submits per second over all of the customer's binds; more get ESME_RTHROTTLED
+ * @param keepContentUntilExpiry keep content of finished messages until the 72 h limit instead of stripping it early
+ */
+public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry) {
+    public CustomerConfig {
+        ConfigException.require(id != null && id.matches("[A-Za-z0-9_.-]{1,32}"), "customers[].id",
+                "must be 1..32 of [A-Za-z0-9_.-], was " + id);
+        tps = tps == 0 ? 1_000 : tps;
+        ConfigException.require(tps >= 1 && tps <= 1_000_000, "customers[" + id + "].tps", "must be 1..1000000, was " + tps);
+    }
+}

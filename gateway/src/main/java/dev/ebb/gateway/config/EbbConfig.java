@@ -1,0 +1,57 @@
+package dev.ebb.gateway.config;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The whole of {@code config/ebb.yaml}; every section validates itself, this record checks what spans sections. */
+public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ListenerConfig compliance,
+                        ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
+                        List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
+                        MetadataConfig metadata) {
+    public EbbConfig {
+        dataDir = dataDir == null ? Path.of("data") : dataDir;
+        smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
+        http = http == null ? new ListenerConfig(null, 8080) : http;
+        compliance = compliance == null ? new ListenerConfig(null, 8081) : compliance;
+        metrics = metrics == null ? new ListenerConfig(null, 9464) : metrics;
+        customers = customers == null ? List.of() : List.copyOf(customers);
+        routes = routes == null ? List.of() : List.copyOf(routes);
+        connectors = connectors == null ? List.of() : List.copyOf(connectors);
+        simulator = simulator == null ? new SimulatorConfig(false, null, 2776, null, null, null, null) : simulator;
+        content = content == null ? new ContentConfig(null, null) : content;
+        metadata = metadata == null ? new MetadataConfig(null, null) : metadata;
+
+        requireUnique(customers, CustomerConfig::id, "customers[].id");
+        requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
+                "customers[].smpp.systemId");
+        requireUnique(connectors, ConnectorConfig::name, "connectors[].name");
+        requireUnique(routes, RouteConfig::prefix, "routes[].prefix");
+        Set<String> names = connectors.stream().map(ConnectorConfig::name).collect(Collectors.toSet());
+        for (RouteConfig route : routes) {
+            ConfigException.require(names.contains(route.connector()), "routes[" + route.prefix() + "].connector",
+                    "names no connector: '" + route.connector() + "' (known: " + names + ")");
+        }
+    }
+
+    public Optional<CustomerConfig> customer(String id) {
+        return customers.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    public Map<String, CustomerConfig> customersBySystemId() {
+        return customers.stream().filter(c -> c.smpp() != null)
+                .collect(Collectors.toUnmodifiableMap(c -> c.smpp().systemId(), Function.identity()));
+    }
+
+    private static <T> void requireUnique(List<T> items, Function<T, String> key, String name) {
+        Set<String> seen = new HashSet<>();
+        for (T item : items) {
+            ConfigException.require(seen.add(key.apply(item)), name, "'" + key.apply(item) + "' appears twice");
+        }
+    }
+}
