@@ -6,11 +6,12 @@ import java.time.Duration;
  * A southbound SMPP connection to an operator SMSC (Ebb is the ESME here).
  *
  * @param binds        parallel transceiver binds
+ * @param window       submits in flight per bind (jSMPP submits are synchronous, so one sending thread each)
  * @param tps          submits per second per bind (0 = unlimited)
  * @param reconnectMax the longest back-off between reconnect attempts
  */
 public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
-                              int binds, int tps, Duration reconnectMax) {
+                              int binds, int window, int tps, Duration reconnectMax) {
     public ConnectorConfig {
         ConfigException.require(name != null && name.matches("[A-Za-z0-9_.-]{1,32}"), "connectors[].name",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + name);
@@ -23,6 +24,8 @@ public record ConnectorConfig(String name, String host, int port, String systemI
         systemType = systemType == null ? "" : systemType;
         binds = binds == 0 ? 2 : binds;
         ConfigException.require(binds >= 1 && binds <= 64, "connectors[" + name + "].binds", "must be 1..64, was " + binds);
+        window = window == 0 ? 16 : window;
+        ConfigException.require(window >= 1 && window <= 256, "connectors[" + name + "].window", "must be 1..256, was " + window);
         ConfigException.require(tps >= 0, "connectors[" + name + "].tps", "must be >= 0, was " + tps);
         reconnectMax = reconnectMax == null ? Duration.ofSeconds(30) : reconnectMax;
     }

@@ -1,0 +1,63 @@
+package dev.ebb.gateway.core;
+
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Everything needed to submit one segment to an SMSC. It carries content, so it lives only in the
+ * {@code ContentVault} (sealed) and, briefly, in the connector that submits it (DESIGN.md invariant 1).
+ *
+ * @param messagePayload the message_payload TLV (0x0424) or {@code null}
+ * @param sar            the sar_ TLVs (0x020C/0x020E/0x020F) or {@code null}
+ * @param expiry         after this instant the message is not submitted and ends EXPIRED
+ */
+public record OutboundMessage(String messageId, String customerId, String serviceType, SmppAddress source,
+                              SmppAddress destination, byte esmClass, byte protocolId, byte priority,
+                              byte registeredDelivery, byte dataCoding, byte[] shortMessage, byte[] messagePayload,
+                              Sar sar, Instant expiry) {
+    public OutboundMessage {
+        serviceType = serviceType == null ? "" : serviceType;
+        shortMessage = shortMessage == null ? new byte[0] : shortMessage.clone();
+        messagePayload = messagePayload == null ? null : messagePayload.clone();
+    }
+
+    /** Segment of a concatenated message signalled with sar_ TLVs (SMPP 3.4 §5.3.2.22–24). */
+    public record Sar(int reference, int total, int sequence) {
+    }
+
+    @Override
+    public byte[] shortMessage() {
+        return shortMessage.clone();
+    }
+
+    @Override
+    public byte[] messagePayload() {
+        return messagePayload == null ? null : messagePayload.clone();
+    }
+
+    /** SMPP 3.4 §5.2.17: bits 0–1 of registered_delivery ask for an SMSC delivery receipt. */
+    public boolean wantsReceipt() {
+        return (registeredDelivery & 0x03) != 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OutboundMessage m && messageId.equals(m.messageId) && customerId.equals(m.customerId)
+                && serviceType.equals(m.serviceType) && source.equals(m.source) && destination.equals(m.destination)
+                && esmClass == m.esmClass && protocolId == m.protocolId && priority == m.priority
+                && registeredDelivery == m.registeredDelivery && dataCoding == m.dataCoding
+                && Arrays.equals(shortMessage, m.shortMessage) && Arrays.equals(messagePayload, m.messagePayload)
+                && java.util.Objects.equals(sar, m.sar) && java.util.Objects.equals(expiry, m.expiry);
+    }
+
+    @Override
+    public int hashCode() {
+        return messageId.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        // Content and numbers stay out of anything printable.
+        return "OutboundMessage[id=" + messageId + ", customer=" + customerId + ", to=" + destination + "]";
+    }
+}

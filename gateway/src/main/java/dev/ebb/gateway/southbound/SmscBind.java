@@ -1,0 +1,256 @@
+package dev.ebb.gateway.southbound;
+
+import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.OutboundMessage;
+import dev.ebb.gateway.core.SmppAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jsmpp.InvalidResponseException;
+import org.jsmpp.PDUException;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.OptionalParameters;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.extra.ResponseTimeoutException;
+import org.jsmpp.extra.SessionState;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitSmResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transceiver bind of a connector: a supervisor thread that (re)binds with exponential back-off and
+ * {@code window} sender threads, because jSMPP's submitShortMessage blocks until its submit_sm_resp.
+ */
+final class SmscBind {
+    private static final Logger LOG = LoggerFactory.getLogger(SmscBind.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final long BIND_TIMEOUT_MS = 5_000;
+    private static final long RESPONSE_TIMEOUT_MS = 10_000;
+    // SMPP 3.4 §5.1.3: refusals that say "not now" rather than "never".
+    private static final int ESME_RMSGQFUL = 0x14;
+    private static final int ESME_RTHROTTLED = 0x58;
+
+    private final ConnectorConfig config;
+    private final String label;
+    private final DeliverSmListener listener;
+    private final SmscConnector connector;
+    private final Object monitor = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private final RateLimiter rateLimiter;
+    private volatile SMPPSession session;
+    private volatile boolean running;
+
+    SmscBind(ConnectorConfig config, int index, DeliverSmListener listener, SmscConnector connector) {
+        this.config = config;
+        this.label = config.name() + "#" + index;
+        this.listener = listener;
+        this.connector = connector;
+        this.rateLimiter = new RateLimiter(config.tps());
+    }
+
+    void start() {
+        running = true;
+        threads.add(startDaemon(this::supervise, "smsc-" + label + "-bind"));
+        for (int i = 0; i < config.window(); i++) {
+            threads.add(startDaemon(this::send, "smsc-" + label + "-send-" + i));
+        }
+    }
+
+    private static Thread startDaemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    boolean isBound() {
+        SMPPSession current = session;
+        return current != null && current.getSessionState().isBound();
+    }
+
+    void close() {
+        running = false;
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        SMPPSession current = session;
+        if (current != null) {
+            current.unbindAndClose();
+        }
+    }
+
+    private void supervise() {
+        Duration backoff = FIRST_BACKOFF;
+        while (running) {
+            if (isBound()) {
+                awaitChange(1_000);
+                continue;
+            }
+            try {
+                session = bind();
+                backoff = FIRST_BACKOFF;
+                LOG.info("connector {} bound to {}:{}", label, config.host(), config.port());
+                synchronized (monitor) {
+                    monitor.notifyAll();
+                }
+            } catch (IOException e) {
+                LOG.warn("connector {} cannot bind to {}:{} ({}); retrying in {} ms", label, config.host(), config.port(),
+                        e.getMessage(), backoff.toMillis());
+                awaitChange(backoff.toMillis());
+                backoff = backoff.multipliedBy(2).compareTo(config.reconnectMax()) > 0 ? config.reconnectMax() : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private SMPPSession bind() throws IOException {
+        SMPPSession fresh = new SMPPSession();
+        fresh.setTransactionTimer(RESPONSE_TIMEOUT_MS);
+        fresh.setEnquireLinkTimer(30_000);
+        fresh.setMessageReceiverListener(new Receiver());
+        fresh.addSessionStateListener(this::onStateChange);
+        fresh.connectAndBind(config.host(), config.port(), new BindParameter(BindType.BIND_TRX, config.systemId(),
+                config.password(), config.systemType(), TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null),
+                BIND_TIMEOUT_MS);
+        return fresh;
+    }
+
+    private void onStateChange(SessionState newState, SessionState oldState, Session source) {
+        if (running && !newState.isBound() && oldState.isBound()) {
+            LOG.warn("connector {} lost its bind ({} -> {})", label, oldState, newState);
+        }
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    private void awaitChange(long millis) {
+        synchronized (monitor) {
+            try {
+                monitor.wait(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void send() {
+        while (running) {
+            if (!isBound()) {
+                awaitChange(200);
+                continue;
+            }
+            SmscConnector.Pending pending;
+            try {
+                pending = connector.take(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (pending != null) {
+                submit(pending);
+            }
+        }
+    }
+
+    private void submit(SmscConnector.Pending pending) {
+        SMPPSession current = session;
+        if (current == null || !current.getSessionState().isBound()) {
+            connector.requeue(pending);
+            return;
+        }
+        rateLimiter.acquire();
+        OutboundMessage m = pending.message();
+        try {
+            SubmitSmResult result = current.submitShortMessage(m.serviceType(),
+                    TypeOfNumber.valueOf(m.source().ton()), NumberingPlanIndicator.valueOf(m.source().npi()), m.source().value(),
+                    TypeOfNumber.valueOf(m.destination().ton()), NumberingPlanIndicator.valueOf(m.destination().npi()),
+                    m.destination().value(), new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null,
+                    null, new RegisteredDelivery(m.registeredDelivery()), (byte) 0,
+                    DataCodings.newInstance(m.dataCoding()), (byte) 0, m.shortMessage(), optionalParameters(m));
+            connector.countSubmitted();
+            pending.result().complete(result.getMessageId());
+        } catch (NegativeResponseException e) {
+            if (e.getCommandStatus() == ESME_RTHROTTLED || e.getCommandStatus() == ESME_RMSGQFUL) {
+                connector.requeue(pending);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            } else {
+                pending.result().completeExceptionally(new SubmitFailedException(config.name(), e.getCommandStatus()));
+            }
+        } catch (PDUException | InvalidResponseException e) {
+            pending.result().completeExceptionally(new SubmitFailedException(config.name(), 0x08));
+        } catch (ResponseTimeoutException | IOException e) {
+            // The bind is broken or stalled: the supervisor rebinds; the message goes first in line again.
+            connector.requeue(pending);
+        }
+    }
+
+    private static OptionalParameter[] optionalParameters(OutboundMessage m) {
+        List<OptionalParameter> tlvs = new ArrayList<>(4);
+        if (m.messagePayload() != null) {
+            tlvs.add(new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), m.messagePayload()));
+        }
+        if (m.sar() != null) {
+            tlvs.add(OptionalParameters.newSarMsgRefNum(m.sar().reference()));
+            tlvs.add(OptionalParameters.newSarTotalSegments(m.sar().total()));
+            tlvs.add(OptionalParameters.newSarSegmentSeqnum(m.sar().sequence()));
+        }
+        return tlvs.toArray(OptionalParameter[]::new);
+    }
+
+    /** Turns jSMPP's callbacks into {@link InboundDeliverSm} values; anything else an SMSC might send is refused. */
+    private final class Receiver implements MessageReceiverListener {
+        @Override
+        public void onAcceptDeliverSm(DeliverSm d) {
+            String receipted = null;
+            if (d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID) instanceof OptionalParameter.OctetString id) {
+                receipted = id.getValueAsString();
+            }
+            int state = d.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE) instanceof OptionalParameter.Byte s
+                    ? s.getValue() & 0xFF : -1;
+            byte[] body = d.getShortMessage();
+            if ((body == null || body.length == 0)
+                    && d.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString p) {
+                body = p.getValue();
+            }
+            listener.onDeliverSm(new InboundDeliverSm(config.name(),
+                    new SmppAddress(d.getSourceAddrTon(), d.getSourceAddrNpi(), d.getSourceAddr()),
+                    new SmppAddress(d.getDestAddrTon(), d.getDestAddrNpi(), d.getDestAddress()),
+                    d.getEsmClass(), d.getDataCoding(), body, receipted, state));
+        }
+
+        @Override
+        public void onAcceptAlertNotification(AlertNotification alertNotification) {
+            // Alert notifications (SMPP 3.4 §4.12) only matter to SMSC-side retry logic Ebb does not use.
+        }
+
+        @Override
+        public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+            throw new ProcessRequestException("data_sm is not supported southbound", 0x03);
+        }
+    }
+}

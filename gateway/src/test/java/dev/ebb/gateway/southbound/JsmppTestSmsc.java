@@ -1,0 +1,151 @@
+package dev.ebb.gateway.southbound;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.SMPPServerSessionListener;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.MessageId;
+
+/**
+ * An operator SMSC for tests, built on jSMPP's server API: an SMPP implementation independent of Ebb's
+ * own codec. It accepts any bind, acknowledges submits with sequential ids and can send receipts.
+ */
+final class JsmppTestSmsc implements AutoCloseable {
+    private final int port;
+    private final SMPPServerSessionListener listener;
+    private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
+    private final Set<String> received = ConcurrentHashMap.newKeySet();
+    private final AtomicLong ids = new AtomicLong();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    JsmppTestSmsc(int port) throws IOException {
+        this.port = port;
+        this.listener = new SMPPServerSessionListener(port);
+        this.listener.setMessageReceiverListener(new Receiver());
+        this.acceptor = new Thread(this::acceptLoop, "test-smsc-" + port);
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    int port() {
+        return listener.getPort();
+    }
+
+    /** Destination addresses of every submit_sm received, as "dest|short_message". */
+    Set<String> received() {
+        return received;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                SMPPServerSession session = listener.accept();
+                sessions.add(session);
+                session.waitForBind(5_000).accept("test-smsc");
+            } catch (Exception e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sends a delivery receipt for {@code smscId} on the first bound session. */
+    void sendReceipt(String smscId, String text) throws Exception {
+        SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst().orElseThrow();
+        session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(0x04), (byte) 0,
+                (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                // receipted_message_id is a C-Octet String (SMPP 3.4 §5.3.2.12): NUL-terminated on the wire.
+                new OptionalParameter.OctetString(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID.code(), smscId + "\0"),
+                new OptionalParameter.Byte(OptionalParameter.Tag.MESSAGE_STATE, (byte) 2));
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        listener.close();
+        sessions.forEach(SMPPServerSession::close);
+    }
+
+    private final class Receiver implements ServerMessageReceiverListener {
+        @Override
+        public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+            received.add(submitSm.getDestAddress() + "|" + new String(submitSm.getShortMessage(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            try {
+                return new SubmitSmResult(new MessageId(Long.toHexString(port * 1_000_000L + ids.incrementAndGet())), new OptionalParameter[0]);
+            } catch (org.jsmpp.PDUStringException e) {
+                throw new ProcessRequestException(e.getMessage(), 0x08);
+            }
+        }
+
+        @Override
+        public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+
+        @Override
+        public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+            throw new ProcessRequestException("unsupported", 0x03);
+        }
+    }
+}
