@@ -1,0 +1,71 @@
+package dev.ebb.gateway.receipt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.gateway.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DlrMatcherTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final List<String> matches = new ArrayList<>();
+    private final DlrMatcher<String, String> matcher =
+            new DlrMatcher<>((message, receipt) -> matches.add(message + "=" + receipt), clock, Duration.ofMinutes(10));
+
+    @Test
+    void aReceiptAfterItsSubmitIsMatched() {
+        matcher.submitted("smsc", "abc1", "m1");
+        matcher.receipt("smsc", "abc1", "DELIVRD");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+        assertThat(matcher.awaitingReceipt()).isZero();
+    }
+
+    @Test
+    void aReceiptThatArrivesBeforeTheSubmitRespIsHeldAndMatchedNotDropped() {
+        // Jasmin #375/#472: the SMSC's receipt overtakes the submit_sm_resp.
+        matcher.receipt("smsc", "abc1", "DELIVRD");
+        assertThat(matches).isEmpty();
+        assertThat(matcher.heldReceipts()).isEqualTo(1);
+
+        matcher.submitted("smsc", "abc1", "m1");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+        assertThat(matcher.heldReceipts()).isZero();
+    }
+
+    @Test
+    void idsAreMatchedPerConnectorBecauseSmscIdsAreOnlyUniqueWithinOneSmsc() {
+        matcher.submitted("smsc-a", "1", "m1");
+        matcher.submitted("smsc-b", "1", "m2");
+
+        matcher.receipt("smsc-b", "1", "UNDELIV");
+
+        assertThat(matches).containsExactly("m2=UNDELIV");
+    }
+
+    @Test
+    void aDecimalReceiptIdMatchesAHexSubmitId() {
+        matcher.submitted("smsc", "ff", "m1");
+        matcher.receipt("smsc", "255", "DELIVRD");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+    }
+
+    @Test
+    void anUnmatchedReceiptIsGivenUpOnlyAfterTheHoldPeriod() {
+        matcher.receipt("smsc", "zz9", "DELIVRD");
+        List<String> unmatched = new ArrayList<>();
+
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(matcher.expireHeld(unmatched::add)).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(matcher.expireHeld(unmatched::add)).isEqualTo(1);
+
+        assertThat(unmatched).containsExactly("DELIVRD");
+        assertThat(matcher.heldReceipts()).isZero();
+    }
+}
