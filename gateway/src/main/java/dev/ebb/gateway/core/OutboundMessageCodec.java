@@ -1,0 +1,103 @@
+package dev.ebb.gateway.core;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Turns an {@link OutboundMessage} into the opaque bytes the content vault encrypts, and back, so a
+ * message can be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
+ */
+public final class OutboundMessageCodec {
+    private static final byte VERSION = 1;
+
+    private OutboundMessageCodec() {
+    }
+
+    public static byte[] encode(OutboundMessage m) {
+        byte[][] strings = {utf8(m.messageId()), utf8(m.customerId()), utf8(m.serviceType()),
+                utf8(m.source().value()), utf8(m.destination().value())};
+        byte[] sm = m.shortMessage();
+        byte[] payload = m.messagePayload();
+        int size = 1 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8;
+        for (byte[] s : strings) {
+            size += 2 + s.length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION);
+        putString(out, strings[0]);
+        putString(out, strings[1]);
+        putString(out, strings[2]);
+        out.put(m.source().ton()).put(m.source().npi());
+        putString(out, strings[3]);
+        out.put(m.destination().ton()).put(m.destination().npi());
+        putString(out, strings[4]);
+        out.put(m.esmClass()).put(m.protocolId()).put(m.priority()).put(m.registeredDelivery()).put(m.dataCoding());
+        out.putInt(sm.length).put(sm);
+        out.putInt(payload == null ? -1 : payload.length);
+        if (payload != null) {
+            out.put(payload);
+        }
+        out.put((byte) (m.sar() == null ? 0 : 1));
+        if (m.sar() != null) {
+            out.putInt(m.sar().reference()).putInt(m.sar().total()).putInt(m.sar().sequence());
+        }
+        out.put((byte) (m.expiry() == null ? 0 : 1));
+        if (m.expiry() != null) {
+            out.putLong(m.expiry().toEpochMilli());
+        }
+        byte[] result = new byte[out.position()];
+        out.flip().get(result);
+        return result;
+    }
+
+    /** @throws IllegalArgumentException for bytes this version did not write (the message names no content) */
+    public static OutboundMessage decode(byte[] bytes) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("sealed message version " + version + " is not " + VERSION);
+            }
+            String id = getString(in);
+            String customer = getString(in);
+            String serviceType = getString(in);
+            SmppAddress source = new SmppAddress(in.get(), in.get(), getString(in));
+            SmppAddress destination = new SmppAddress(in.get(), in.get(), getString(in));
+            byte esm = in.get();
+            byte pid = in.get();
+            byte priority = in.get();
+            byte registered = in.get();
+            byte dcs = in.get();
+            byte[] sm = new byte[in.getInt()];
+            in.get(sm);
+            int payloadLength = in.getInt();
+            byte[] payload = null;
+            if (payloadLength >= 0) {
+                payload = new byte[payloadLength];
+                in.get(payload);
+            }
+            OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
+            Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
+            return new OutboundMessage(id, customer, serviceType, source, destination, esm, pid, priority, registered, dcs,
+                    sm, payload, sar, expiry);
+        } catch (BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("sealed message is truncated (" + bytes.length + " bytes)");
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void putString(ByteBuffer out, byte[] s) {
+        out.putShort((short) s.length).put(s);
+    }
+
+    private static String getString(ByteBuffer in) {
+        byte[] s = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+}
