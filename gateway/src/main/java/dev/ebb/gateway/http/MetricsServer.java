@@ -1,0 +1,107 @@
+package dev.ebb.gateway.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/** The operations listener: {@code GET /metrics} (Prometheus text format) and {@code GET /health}. */
+public final class MetricsServer implements AutoCloseable {
+    private static final int MAX_REQUEST = 8 * 1024;
+    private final Channel channel;
+
+    private MetricsServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * @param health "UP" or a short reason the gateway is not ready; anything but UP answers 503
+     */
+    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health,
+                                      EventLoopGroup group) throws InterruptedException {
+        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
+                                new Handler(registry, health));
+                    }
+                }).bind(host, port).sync().channel();
+        return new MetricsServer(channel);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final PrometheusMeterRegistry registry;
+        private final Supplier<String> health;
+
+        Handler(PrometheusMeterRegistry registry, Supplier<String> health) {
+            this.registry = registry;
+            this.health = health;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            String path = request.uri().split("\\?", 2)[0];
+            FullHttpResponse response;
+            if (!request.method().equals(HttpMethod.GET)) {
+                response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
+            } else if (path.equals("/metrics")) {
+                response = text(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            } else if (path.equals("/health")) {
+                String state = health.get();
+                response = text("UP".equals(state) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "{\"status\":\"" + state + "\"}\n", "application/json");
+            } else {
+                response = text(HttpResponseStatus.NOT_FOUND, "try /metrics or /health\n", "text/plain");
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            var write = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                write.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            return response;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
