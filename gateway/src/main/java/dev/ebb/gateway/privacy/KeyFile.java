@@ -23,7 +23,8 @@ record KeyFile(BucketId bucket, boolean live, byte[] key) {
         return new KeyFile(bucket, true, key.clone());
     }
 
-    KeyFile destroyed() {
+    /** The tombstone of a destroyed key: as long as the live key file, so it overwrites it byte for byte. */
+    static KeyFile tombstone(BucketId bucket) {
         return new KeyFile(bucket, false, new byte[KEY_LENGTH]);
     }
 

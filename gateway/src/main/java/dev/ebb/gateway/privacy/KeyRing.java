@@ -146,7 +146,7 @@ public final class KeyRing {
         Path path = keyPath(bucket);
         live.remove(bucket);
         if (Files.exists(path)) {
-            DurableFiles.overwriteInPlace(path, KeyFile.live(bucket, new byte[KeyFile.KEY_LENGTH]).destroyed().encode());
+            DurableFiles.overwriteInPlace(path, KeyFile.tombstone(bucket).encode());
         }
         destroyed.add(bucket);
     }
