@@ -1,0 +1,109 @@
+package dev.ebb.gateway.core;
+
+import java.util.Optional;
+
+/**
+ * The originator of a message: a handset number, an alphanumeric sender id or a short code.
+ *
+ * @param type  which of the three
+ * @param value E.164 ({@code +4790000000}) for {@link Type#MSISDN}, else the sender id or short code as given
+ */
+public record SourceAddress(Type type, String value) {
+    /** SMPP 3.4 §5.2.5 type_of_number values for the non-E.164 originators. */
+    private static final int TON_NETWORK_SPECIFIC = 3;
+    private static final int TON_ALPHANUMERIC = 5;
+    /** 3GPP TS 23.040 §9.1.2.5: an alphanumeric TP-OA holds at most 11 septets. */
+    static final int MAX_ALPHANUMERIC_SEPTETS = 11;
+    static final int MAX_SHORT_CODE_DIGITS = 8;
+
+    /** Kind of originator, with the TON/NPI Ebb uses when it submits it southbound. */
+    public enum Type {
+        /** A handset number, TON 1 international / NPI 1 E.164. */
+        MSISDN(1, 1),
+        /** An alphanumeric sender id, TON 5 / NPI 0 (SMPP 3.4 §5.2.5). */
+        ALPHANUMERIC(5, 0),
+        /** A network-specific short code, TON 3 / NPI 0. */
+        SHORT_CODE(3, 0);
+
+        private final int ton;
+        private final int npi;
+
+        Type(int ton, int npi) {
+            this.ton = ton;
+            this.npi = npi;
+        }
+
+        /** SMPP 3.4 §5.2.5 type_of_number. */
+        public int ton() {
+            return ton;
+        }
+
+        /** SMPP 3.4 §5.2.6 numbering_plan_indicator. */
+        public int npi() {
+            return npi;
+        }
+    }
+
+    public SourceAddress {
+        if (type == null || value == null) {
+            throw new InvalidAddressException("source address needs a type and a value");
+        }
+        switch (type) {
+            case MSISDN -> new Msisdn(value);
+            case ALPHANUMERIC -> requireAlphanumeric(value);
+            case SHORT_CODE -> requireShortCode(value);
+        }
+    }
+
+    /** A handset number as originator. */
+    public static SourceAddress of(Msisdn msisdn) {
+        return new SourceAddress(Type.MSISDN, msisdn.e164());
+    }
+
+    /**
+     * Reads an SMPP source address: TON 5 is an alphanumeric sender id of at most 11 GSM 7-bit septets, TON 3 a
+     * short code of 1..8 digits, anything else goes through {@link Msisdn#fromSmpp}.
+     *
+     * @throws InvalidAddressException (the caller answers ESME_RINVSRCADR)
+     */
+    public static SourceAddress fromSmpp(int ton, int npi, String address, Optional<String> defaultCountryCode) {
+        return switch (ton) {
+            case TON_ALPHANUMERIC -> new SourceAddress(Type.ALPHANUMERIC, address == null ? "" : address);
+            case TON_NETWORK_SPECIFIC -> new SourceAddress(Type.SHORT_CODE, address == null ? "" : address);
+            default -> of(Msisdn.fromSmpp(ton, npi, address, defaultCountryCode));
+        };
+    }
+
+    /** The handset number, when the originator is one. */
+    public Optional<Msisdn> msisdn() {
+        return type == Type.MSISDN ? Optional.of(new Msisdn(value)) : Optional.empty();
+    }
+
+    /** For logs: a handset number masked ({@code +4790***000}); sender ids and short codes name a service and stay. */
+    public String masked() {
+        return type == Type.MSISDN ? Msisdn.mask(value) : value;
+    }
+
+    @Override
+    public String toString() {
+        return type + ":" + masked();
+    }
+
+    private static void requireAlphanumeric(String value) {
+        if (value.isBlank()) {
+            throw new InvalidAddressException("alphanumeric sender id is empty");
+        }
+        if (Gsm7.firstUnencodable(value) >= 0 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new InvalidAddressException("alphanumeric sender id must be printable GSM 03.38 characters");
+        }
+        if (Gsm7.septetCount(value) > MAX_ALPHANUMERIC_SEPTETS) {
+            throw new InvalidAddressException("alphanumeric sender id is longer than 11 GSM characters (3GPP TS 23.040 §9.1.2.5)");
+        }
+    }
+
+    private static void requireShortCode(String value) {
+        if (!value.matches("[0-9]{1," + MAX_SHORT_CODE_DIGITS + "}")) {
+            throw new InvalidAddressException("short code must be 1..8 digits: " + Msisdn.mask(value));
+        }
+    }
+}
