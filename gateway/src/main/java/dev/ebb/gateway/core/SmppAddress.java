@@ -14,6 +14,6 @@ public record SmppAddress(byte ton, byte npi, String value) {
     @Override
     public String toString() {
         // Never print the number itself: addresses end up in exception messages and logs.
-        return "SmppAddress[ton=" + ton + ", npi=" + npi + ", value=" + Masking.mask(value) + "]";
+        return "SmppAddress[ton=" + ton + ", npi=" + npi + ", value=" + Msisdn.mask(value) + "]";
     }
 }

@@ -3,9 +3,10 @@ package dev.ebb.gateway.receipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -35,53 +36,68 @@ public final class DlrMatcher<M, R> {
 
     /** The SMSC acknowledged {@code message} with {@code smscId}; a receipt that came first is matched now. */
     public void submitted(String connector, String smscId, M message) {
-        String key = key(connector, smscId);
-        Held<R> held = early.remove(key);
-        if (held != null) {
+        String key = key(connector, DeliveryReceipt.canonicalId(smscId));
+        submitted.put(key, message);
+        Held<R> held = early.get(key);
+        if (held != null && release(held) && submitted.remove(key, message)) {
             onMatch.accept(message, held.receipt());
-        } else {
-            submitted.put(key, message);
-            // The receipt may have been held between the two lines above.
-            Held<R> raced = early.remove(key);
-            if (raced != null && submitted.remove(key, message)) {
-                onMatch.accept(message, raced.receipt());
+        }
+    }
+
+    /**
+     * A receipt arrived; it is matched now or held until its submit is registered.
+     *
+     * @param smscIdCandidates the SMSC id as the receipt gives it, then other spellings of it
+     *                         ({@link DeliveryReceipt#idCandidates()}): SMSCs often answer submit_sm_resp in hex
+     *                         and write the same id in decimal in the receipt, or the reverse
+     */
+    public void receipt(String connector, List<String> smscIdCandidates, R receipt) {
+        List<String> keys = smscIdCandidates.stream().map(id -> key(connector, DeliveryReceipt.canonicalId(id))).distinct().toList();
+        for (String key : keys) {
+            M message = submitted.remove(key);
+            if (message != null) {
+                onMatch.accept(message, receipt);
+                return;
+            }
+        }
+        Held<R> held = new Held<>(receipt, clock.instant(), keys, new AtomicBoolean());
+        keys.forEach(key -> early.put(key, held));
+        // The submit may have been registered between the lookup and the hold above.
+        for (String key : keys) {
+            M raced = submitted.get(key);
+            if (raced != null && release(held) && submitted.remove(key, raced)) {
+                onMatch.accept(raced, receipt);
+                return;
             }
         }
     }
 
-    /** A receipt for {@code smscId} arrived; it is matched now or held until its submit is registered. */
-    public void receipt(String connector, String smscId, R receipt) {
-        Optional<M> message = take(connector, smscId);
-        if (message.isPresent()) {
-            onMatch.accept(message.get(), receipt);
-            return;
+    /** Claims a held receipt exactly once and removes it under all its spellings. */
+    private boolean release(Held<R> held) {
+        if (!held.claimed().compareAndSet(false, true)) {
+            return false;
         }
-        String key = key(connector, smscId);
-        early.put(key, new Held<>(receipt, clock.instant()));
-        M raced = submitted.remove(key);
-        if (raced != null && early.remove(key) != null) {
-            onMatch.accept(raced, receipt);
-        }
+        held.keys().forEach(key -> early.remove(key, held));
+        return true;
     }
 
     /** Gives up early receipts held longer than {@code holdFor}; returns how many, each passed to {@code unmatched}. */
     public int expireHeld(Consumer<R> unmatched) {
         Instant limit = clock.instant().minus(holdFor);
-        int[] count = {0};
-        early.entrySet().removeIf(e -> {
-            if (e.getValue().since().isAfter(limit)) {
-                return false;
+        List<Held<R>> stale = early.values().stream().filter(h -> !h.since().isAfter(limit)).distinct().toList();
+        int count = 0;
+        for (Held<R> held : stale) {
+            if (release(held)) {
+                unmatched.accept(held.receipt());
+                count++;
             }
-            unmatched.accept(e.getValue().receipt());
-            count[0]++;
-            return true;
-        });
-        return count[0];
+        }
+        return count;
     }
 
     /** Forgets a submitted message that will never get a receipt (expired, or its customer's content erased). */
     public void forget(String connector, String smscId) {
-        submitted.remove(key(connector, smscId));
+        submitted.remove(key(connector, DeliveryReceipt.canonicalId(smscId)));
     }
 
     public int awaitingReceipt() {
@@ -89,39 +105,13 @@ public final class DlrMatcher<M, R> {
     }
 
     public int heldReceipts() {
-        return early.size();
-    }
-
-    /**
-     * SMSCs often answer submit_sm_resp with a hex id and write the same id in decimal in the receipt text
-     * (or the other way round), so both spellings are tried.
-     */
-    private Optional<M> take(String connector, String smscId) {
-        M exact = submitted.remove(key(connector, smscId));
-        if (exact != null) {
-            return Optional.of(exact);
-        }
-        return alternateSpelling(smscId).map(alt -> submitted.remove(key(connector, alt)));
-    }
-
-    static Optional<String> alternateSpelling(String id) {
-        try {
-            if (id.matches("[0-9]{1,18}")) {
-                return Optional.of(Long.toHexString(Long.parseLong(id)));
-            }
-            if (id.matches("[0-9a-fA-F]{1,15}")) {
-                return Optional.of(Long.toString(Long.parseLong(id, 16)));
-            }
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
+        return (int) early.values().stream().distinct().count();
     }
 
     private static String key(String connector, String smscId) {
         return connector + '\u0000' + smscId;
     }
 
-    private record Held<R>(R receipt, Instant since) {
+    private record Held<R>(R receipt, Instant since, List<String> keys, AtomicBoolean claimed) {
     }
 }

@@ -2,6 +2,7 @@ package dev.ebb.gateway.receipt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +16,14 @@ class DlrMatcherTest {
     private final DlrMatcher<String, String> matcher =
             new DlrMatcher<>((message, receipt) -> matches.add(message + "=" + receipt), clock, Duration.ofMinutes(10));
 
+    private static List<String> receiptIds(String id) {
+        return new DeliveryReceipt(id, 1, 1, Instant.EPOCH, Instant.EPOCH, MessageState.DELIVERED, 0).idCandidates();
+    }
+
     @Test
     void aReceiptAfterItsSubmitIsMatched() {
         matcher.submitted("smsc", "abc1", "m1");
-        matcher.receipt("smsc", "abc1", "DELIVRD");
+        matcher.receipt("smsc", List.of("abc1"), "DELIVRD");
 
         assertThat(matches).containsExactly("m1=DELIVRD");
         assertThat(matcher.awaitingReceipt()).isZero();
@@ -27,7 +32,7 @@ class DlrMatcherTest {
     @Test
     void aReceiptThatArrivesBeforeTheSubmitRespIsHeldAndMatchedNotDropped() {
         // Jasmin #375/#472: the SMSC's receipt overtakes the submit_sm_resp.
-        matcher.receipt("smsc", "abc1", "DELIVRD");
+        matcher.receipt("smsc", List.of("abc1"), "DELIVRD");
         assertThat(matches).isEmpty();
         assertThat(matcher.heldReceipts()).isEqualTo(1);
 
@@ -42,7 +47,7 @@ class DlrMatcherTest {
         matcher.submitted("smsc-a", "1", "m1");
         matcher.submitted("smsc-b", "1", "m2");
 
-        matcher.receipt("smsc-b", "1", "UNDELIV");
+        matcher.receipt("smsc-b", List.of("1"), "UNDELIV");
 
         assertThat(matches).containsExactly("m2=UNDELIV");
     }
@@ -50,14 +55,23 @@ class DlrMatcherTest {
     @Test
     void aDecimalReceiptIdMatchesAHexSubmitId() {
         matcher.submitted("smsc", "ff", "m1");
-        matcher.receipt("smsc", "255", "DELIVRD");
+        matcher.receipt("smsc", receiptIds("255"), "DELIVRD");
 
         assertThat(matches).containsExactly("m1=DELIVRD");
     }
 
     @Test
+    void anEarlyDecimalReceiptIsMatchedWhenTheHexSubmitIdArrives() {
+        matcher.receipt("smsc", receiptIds("255"), "DELIVRD");
+        matcher.submitted("smsc", "00FF", "m1");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+        assertThat(matcher.heldReceipts()).isZero();
+    }
+
+    @Test
     void anUnmatchedReceiptIsGivenUpOnlyAfterTheHoldPeriod() {
-        matcher.receipt("smsc", "zz9", "DELIVRD");
+        matcher.receipt("smsc", List.of("zz9"), "DELIVRD");
         List<String> unmatched = new ArrayList<>();
 
         clock.advance(Duration.ofMinutes(9));
