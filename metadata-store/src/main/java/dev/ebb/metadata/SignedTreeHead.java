@@ -2,7 +2,6 @@ package dev.ebb.metadata;
 
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -116,9 +115,5 @@ public record SignedTreeHead(LocalDate day, long treeSize, byte[] rootHash, Inst
     public String toString() {
         return "SignedTreeHead[" + day + " size=" + treeSize + " root=" + HexFormat.of().formatHex(rootHash)
                 + " at " + timestamp + " prev=" + previousDay + "]";
-    }
-
-    static boolean equalHashes(byte[] a, byte[] b) {
-        return MessageDigest.isEqual(a, b);
     }
 }
