@@ -1,0 +1,57 @@
+package dev.ebb.metadata;
+
+/**
+ * The events of a message's life that are recorded as traffic data. Each change of state is a new record;
+ * nothing is ever updated in place.
+ */
+public enum EventType {
+    /** The gateway accepted a submission from a customer (submit_sm_resp / HTTP 202 sent). */
+    ACCEPTED(1),
+    /** The gateway refused a submission (validation, throttling, authorisation). */
+    REJECTED(2),
+    /** A route (connector) was chosen for the message. */
+    ROUTED(3),
+    /** The message was submitted southbound to an operator SMSC. */
+    SUBMITTED(4),
+    /** The southbound submission failed. */
+    SUBMIT_FAILED(5),
+    /** A delivery receipt reported the message delivered. */
+    DELIVERED(6),
+    /** A delivery receipt reported the message undeliverable. */
+    UNDELIVERABLE(7),
+    /** A delivery receipt reported the message expired. */
+    EXPIRED(8),
+    /** A mobile-originated message was received from an SMSC. */
+    MO_RECEIVED(9),
+    /** A delivery receipt was forwarded to the customer (deliver_sm or webhook). */
+    RECEIPT_FORWARDED(10),
+    /** The message content was erased from the content vault. */
+    CONTENT_ERASED(11);
+
+    private static final EventType[] BY_CODE = new EventType[12];
+
+    static {
+        for (EventType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    private final int code;
+
+    EventType(int code) {
+        this.code = code;
+    }
+
+    /** The stable on-disk code of this event type; never reused. */
+    public int code() {
+        return code;
+    }
+
+    static EventType ofCode(int code) {
+        EventType t = code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (t == null) {
+            throw new IllegalArgumentException("unknown event type code " + code);
+        }
+        return t;
+    }
+}

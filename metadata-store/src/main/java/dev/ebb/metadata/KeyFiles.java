@@ -1,0 +1,128 @@
+package dev.ebb.metadata;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.LocalDate;
+import java.util.Optional;
+
+/**
+ * Key material on disk: one 32-byte secret per day ({@code keys/<day>.key}), destroyed with its day, and the Ed25519
+ * signing key pair. New files are written to a temporary name, forced to disk, then moved into place, so a crash
+ * never leaves a half-written key that records were sealed under.
+ */
+final class KeyFiles {
+    private static final int SECRET_LENGTH = 32;
+    private final Path dir;
+    private final SecureRandom random = new SecureRandom();
+
+    KeyFiles(Path dir) {
+        this.dir = dir;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path dayKeyFile(LocalDate day) {
+        return dir.resolve(day + ".key");
+    }
+
+    Optional<byte[]> daySecret(LocalDate day) {
+        Path f = dayKeyFile(day);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        try {
+            byte[] b = Files.readAllBytes(f);
+            if (b.length != SECRET_LENGTH) {
+                throw new MetadataStoreException("day key " + f + " has " + b.length + " bytes, expected "
+                        + SECRET_LENGTH);
+            }
+            return Optional.of(b);
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot read day key " + f, e);
+        }
+    }
+
+    byte[] daySecretOrCreate(LocalDate day) {
+        return daySecret(day).orElseGet(() -> {
+            byte[] secret = new byte[SECRET_LENGTH];
+            random.nextBytes(secret);
+            writeDurably(dayKeyFile(day), secret);
+            return secret;
+        });
+    }
+
+    /**
+     * Overwrites the day's secret with zeros, forces that to disk and deletes the file (crypto-shredding: the sealed
+     * numbers of that day become unrecoverable). On copy-on-write or wear-levelled storage the overwrite is best
+     * effort; deleting the only copy is what counts.
+     */
+    void destroyDaySecret(LocalDate day) {
+        Path f = dayKeyFile(day);
+        try {
+            if (Files.exists(f)) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.wrap(new byte[(int) ch.size()]), 0);
+                    ch.force(true);
+                }
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot destroy day key " + f, e);
+        }
+    }
+
+    /** Loads the Ed25519 key pair, generating it (and its {@code .pub}) if the private key file is absent. */
+    KeyPair signingKey(Path privateFile) {
+        Path publicFile = privateFile.resolveSibling(privateFile.getFileName() + ".pub");
+        try {
+            KeyFactory kf = KeyFactory.getInstance("Ed25519");
+            if (Files.exists(privateFile)) {
+                if (!Files.exists(publicFile)) {
+                    throw new MetadataStoreException("signing key " + privateFile + " has no public key " + publicFile);
+                }
+                return new KeyPair(kf.generatePublic(new X509EncodedKeySpec(Files.readAllBytes(publicFile))),
+                        kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile))));
+            }
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            Files.createDirectories(privateFile.toAbsolutePath().getParent());
+            writeDurably(publicFile, pair.getPublic().getEncoded());
+            writeDurably(privateFile, pair.getPrivate().getEncoded());
+            return pair;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new MetadataStoreException("cannot load or create the Ed25519 signing key " + privateFile, e);
+        }
+    }
+
+    static void writeDurably(Path target, byte[] content) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot write " + target, e);
+        }
+    }
+}

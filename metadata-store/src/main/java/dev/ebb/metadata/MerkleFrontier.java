@@ -1,0 +1,64 @@
+package dev.ebb.metadata;
+
+import java.security.DigestException;
+import java.security.MessageDigest;
+
+/**
+ * The incremental form of an RFC 6962 tree: the roots of the perfect subtrees that make up a tree of size n (one per
+ * set bit of n), so that appending a leaf costs amortised one node hash and the root costs at most log2(n) hashes.
+ * Not thread-safe; allocation-free on {@link #append}.
+ */
+final class MerkleFrontier {
+    private final MessageDigest digest = MerkleTree.sha256();
+    private final byte[][] subtrees = new byte[64][MerkleTree.HASH_LENGTH];
+    private final byte[] carry = new byte[MerkleTree.HASH_LENGTH];
+    private long size;
+
+    long size() {
+        return size;
+    }
+
+    /** Hashes {@code 0x00 ‖ data[off..off+len)} into {@code out} (a leaf hash) and appends it. */
+    void appendData(byte[] data, int off, int len, byte[] out) {
+        digest.update((byte) 0);
+        digest.update(data, off, len);
+        finish(out);
+        append(out);
+    }
+
+    void append(byte[] leafHash) {
+        System.arraycopy(leafHash, 0, carry, 0, MerkleTree.HASH_LENGTH);
+        int level = 0;
+        while ((size & (1L << level)) != 0) {
+            digest.update((byte) 1);
+            digest.update(subtrees[level]);
+            digest.update(carry);
+            finish(carry);
+            level++;
+        }
+        System.arraycopy(carry, 0, subtrees[level], 0, MerkleTree.HASH_LENGTH);
+        size++;
+    }
+
+    /** The current root (RFC 6962 MTH); the empty-tree hash when nothing was appended. */
+    byte[] root() {
+        if (size == 0) {
+            return MerkleTree.emptyRoot();
+        }
+        byte[] root = null;
+        for (int level = 0; level < 64; level++) {
+            if ((size & (1L << level)) != 0) {
+                root = root == null ? subtrees[level].clone() : MerkleTree.nodeHash(subtrees[level], root);
+            }
+        }
+        return root;
+    }
+
+    private void finish(byte[] out) {
+        try {
+            digest.digest(out, 0, MerkleTree.HASH_LENGTH);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

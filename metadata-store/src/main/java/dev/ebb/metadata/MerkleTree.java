@@ -1,0 +1,126 @@
+package dev.ebb.metadata;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Merkle tree hashing of RFC 6962 §2.1 (Certificate Transparency): {@code MTH({}) = SHA-256()},
+ * {@code leaf = SHA-256(0x00 ‖ d)}, {@code node = SHA-256(0x01 ‖ left ‖ right)}, the left subtree being the
+ * largest power of two smaller than n. Inclusion proofs follow §2.1.1; their verification follows RFC 9162
+ * §2.1.3.2. All methods are thread-safe.
+ */
+public final class MerkleTree {
+    /** Length of every hash in bytes. */
+    public static final int HASH_LENGTH = 32;
+
+    private MerkleTree() {
+    }
+
+    /** The root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */
+    public static byte[] emptyRoot() {
+        return sha256().digest();
+    }
+
+    /** {@code SHA-256(0x00 ‖ data)}. */
+    public static byte[] leafHash(byte[] data) {
+        MessageDigest d = sha256();
+        d.update((byte) 0);
+        d.update(data);
+        return d.digest();
+    }
+
+    /** {@code SHA-256(0x01 ‖ left ‖ right)}. */
+    public static byte[] nodeHash(byte[] left, byte[] right) {
+        MessageDigest d = sha256();
+        d.update((byte) 1);
+        d.update(left);
+        d.update(right);
+        return d.digest();
+    }
+
+    /** The root over the given leaf hashes (MTH of RFC 6962 §2.1). */
+    public static byte[] root(List<byte[]> leafHashes) {
+        return leafHashes.isEmpty() ? emptyRoot() : subtree(leafHashes, 0, leafHashes.size());
+    }
+
+    /** The audit path for leaf {@code index} in the tree over {@code leafHashes} (PATH of RFC 6962 §2.1.1). */
+    public static List<byte[]> inclusionPath(int index, List<byte[]> leafHashes) {
+        if (index < 0 || index >= leafHashes.size()) {
+            throw new IllegalArgumentException("leaf index " + index + " outside tree of size " + leafHashes.size());
+        }
+        List<byte[]> path = new ArrayList<>();
+        path(index, leafHashes, 0, leafHashes.size(), path);
+        return path;
+    }
+
+    /**
+     * Verifies an inclusion proof (RFC 9162 §2.1.3.2).
+     *
+     * @return true if {@code path} proves that {@code leafHash} is leaf {@code index} of the tree of size
+     *     {@code treeSize} with root {@code root}
+     */
+    public static boolean verifyInclusion(byte[] leafHash, long index, long treeSize, List<byte[]> path,
+                                          byte[] root) {
+        if (index < 0 || index >= treeSize) {
+            return false;
+        }
+        long fn = index;
+        long sn = treeSize - 1;
+        byte[] r = leafHash;
+        for (byte[] p : path) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = nodeHash(p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                r = nodeHash(r, p);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(r, root);
+    }
+
+    private static byte[] subtree(List<byte[]> leaves, int from, int to) {
+        int n = to - from;
+        if (n == 1) {
+            return leaves.get(from);
+        }
+        int k = largestPowerOfTwoBelow(n);
+        return nodeHash(subtree(leaves, from, from + k), subtree(leaves, from + k, to));
+    }
+
+    private static void path(int m, List<byte[]> leaves, int from, int to, List<byte[]> out) {
+        int n = to - from;
+        if (n == 1) {
+            return;
+        }
+        int k = largestPowerOfTwoBelow(n);
+        if (m < k) {
+            path(m, leaves, from, from + k, out);
+            out.add(subtree(leaves, from + k, to));
+        } else {
+            path(m - k, leaves, from + k, to, out);
+            out.add(subtree(leaves, from, from + k));
+        }
+    }
+
+    static int largestPowerOfTwoBelow(int n) {
+        return Integer.highestOneBit(n - 1);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK lacks SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.ebb.metadata;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The compact binary layout of a stored record (big-endian, version 1). Fixed header, then length-prefixed ASCII
+ * fields, then the sealed identifiers ({@link DayCrypto}), then a 2-byte trailer that lets {@code verify} tell a
+ * torn (partly written) record from an altered one.
+ *
+ * <pre>
+ *  0 u8 layout version   1 u8 event type   2 u8 channel   3 u8 flags (bit0 validUntil, bit1 clientIp)
+ *  4 i64 eventTime ms   12 i64 validUntil ms   20 u8 segIndex  21 u8 segCount  22 u16 concatRef
+ * 24 u8 data_coding  25 u8 source TON  26 u8 source NPI  27 u8 reserved(0)  28 i32 command_status  32 u16 error
+ * 34 messageId, customerId, systemId, route, smscMessageId: u8 length + ASCII (length 0 = absent)
+ *    source, destination [, clientIp]: tag(16) u8 length ciphertext
+ *    trailer 0xEB 0xB1
+ * </pre>
+ */
+final class RecordCodec {
+    static final int VERSION = 1;
+    static final int MAX_ENCODED = 1024;
+    static final int KEY_SOURCE = 0;
+    static final int KEY_DESTINATION = 1;
+    static final int KEY_MESSAGE = 2;
+    static final int KEY_CUSTOMER = 3;
+    static final int KEY_COUNT = 4;
+    private static final byte TRAILER_0 = (byte) 0xEB;
+    private static final byte TRAILER_1 = (byte) 0xB1;
+    private static final int FLAG_VALID_UNTIL = 1;
+    private static final int FLAG_CLIENT_IP = 2;
+
+    private RecordCodec() {
+    }
+
+    /**
+     * Encodes {@code r} into {@code out} (cleared first) and fills {@code keys} with its index keys.
+     */
+    static void encode(TrafficRecord r, DayCrypto crypto, ByteBuffer out, long[] keys) {
+        out.clear();
+        int flags = (r.validUntil() != null ? FLAG_VALID_UNTIL : 0) | (r.clientIp() != null ? FLAG_CLIENT_IP : 0);
+        out.put((byte) VERSION).put((byte) r.eventType().code()).put((byte) r.channel().code()).put((byte) flags);
+        out.putLong(r.eventTime().toEpochMilli());
+        out.putLong(r.validUntil() == null ? 0 : r.validUntil().toEpochMilli());
+        out.put((byte) r.segmentIndex()).put((byte) r.segmentCount()).putShort((short) r.concatRef());
+        out.put((byte) r.dataCoding()).put((byte) r.source().ton()).put((byte) r.source().npi()).put((byte) 0);
+        out.putInt(r.commandStatus()).putShort((short) r.errorCode());
+        putAscii(out, r.messageId());
+        putAscii(out, r.customerId());
+        putAscii(out, r.systemId());
+        putAscii(out, r.route());
+        putAscii(out, r.smscMessageId());
+        crypto.sealAscii(DayCrypto.KIND_SOURCE, r.source().value(), out);
+        keys[KEY_SOURCE] = crypto.indexKey(DayCrypto.KIND_SOURCE_INDEX, r.source().indexForm());
+        keys[KEY_DESTINATION] = crypto.sealAscii(DayCrypto.KIND_DESTINATION, r.destination(), out);
+        if (r.clientIp() != null) {
+            byte[] ip = r.clientIp().getAddress();
+            crypto.seal(DayCrypto.KIND_CLIENT_IP, ip, ip.length, out);
+        }
+        out.put(TRAILER_0).put(TRAILER_1);
+        keys[KEY_MESSAGE] = crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, r.messageId());
+        keys[KEY_CUSTOMER] = crypto.indexKey(DayCrypto.KIND_CUSTOMER, r.customerId());
+        out.flip();
+    }
+
+    /**
+     * Decodes a stored record.
+     *
+     * @throws CorruptRecordException if the bytes are not a well-formed version-1 record or an identifier does not
+     *                                authenticate
+     */
+    static TrafficRecord decode(ByteBuffer in, DayCrypto crypto) {
+        try {
+            checkFraming(in);
+            int version = in.get() & 0xFF;
+            EventType type = EventType.ofCode(in.get() & 0xFF);
+            Channel channel = Channel.ofCode(in.get() & 0xFF);
+            int flags = in.get() & 0xFF;
+            Instant eventTime = Instant.ofEpochMilli(in.getLong());
+            long validUntil = in.getLong();
+            int segIndex = in.get() & 0xFF;
+            int segCount = in.get() & 0xFF;
+            int concatRef = in.getShort() & 0xFFFF;
+            int dataCoding = in.get() & 0xFF;
+            int ton = in.get() & 0xFF;
+            int npi = in.get() & 0xFF;
+            in.get();
+            int status = in.getInt();
+            int error = in.getShort() & 0xFFFF;
+            String messageId = getAscii(in);
+            String customerId = getAscii(in);
+            String systemId = getAscii(in);
+            String route = getAscii(in);
+            String smscId = getAscii(in);
+            String source = crypto.openAscii(DayCrypto.KIND_SOURCE, in);
+            String destination = crypto.openAscii(DayCrypto.KIND_DESTINATION, in);
+            InetAddress ip = null;
+            if ((flags & FLAG_CLIENT_IP) != 0) {
+                ip = InetAddress.getByAddress(crypto.open(DayCrypto.KIND_CLIENT_IP, in));
+            }
+            if (version != VERSION || in.remaining() != 2) {
+                throw new CorruptRecordException("record layout version " + version + " or length not understood");
+            }
+            return new TrafficRecord(type, eventTime, messageId, customerId, channel, systemId, ip,
+                    new SourceAddress(source, ton, npi), destination, segIndex, segCount, concatRef, dataCoding,
+                    route, smscId, status, error, (flags & FLAG_VALID_UNTIL) != 0 ? Instant.ofEpochMilli(validUntil)
+                            : null);
+        } catch (BufferUnderflowException | IllegalArgumentException | IllegalStateException
+                 | UnknownHostException e) {
+            throw new CorruptRecordException("malformed record: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks version byte and trailer, which a write cut short by a crash leaves missing (the rest of a torn record
+     * is zero-filled, as Chronicle pre-allocates its files).
+     */
+    static void checkFraming(ByteBuffer in) {
+        int limit = in.limit();
+        if (in.remaining() < 36 || in.get(in.position()) != VERSION || in.get(limit - 2) != TRAILER_0
+                || in.get(limit - 1) != TRAILER_1) {
+            throw new CorruptRecordException("record is torn or not a version-" + VERSION + " record");
+        }
+    }
+
+    private static void putAscii(ByteBuffer out, String s) {
+        if (s == null) {
+            out.put((byte) 0);
+            return;
+        }
+        out.put((byte) s.length());
+        for (int i = 0; i < s.length(); i++) {
+            out.put((byte) s.charAt(i));
+        }
+    }
+
+    private static String getAscii(ByteBuffer in) {
+        int len = in.get() & 0xFF;
+        if (len == 0) {
+            return null;
+        }
+        byte[] b = new byte[len];
+        in.get(b);
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+}

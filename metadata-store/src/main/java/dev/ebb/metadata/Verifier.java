@@ -1,0 +1,197 @@
+package dev.ebb.metadata;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+/**
+ * Recomputes days' Merkle trees from the stored records and compares them with the signed heads (RFC 6962 §2.1
+ * hashing), the heads' signatures, and the chain of heads between days. The day's leaf log, once its root is checked
+ * against a signed head, tells which record differs.
+ */
+final class Verifier {
+    private final DayFiles files;
+    private final SingleChronicleQueue queue;
+    private final PublicKey key;
+    private final Period retention;
+
+    Verifier(DayFiles files, SingleChronicleQueue queue, PublicKey key, Period retention) {
+        this.files = files;
+        this.queue = queue;
+        this.key = key;
+        this.retention = retention;
+    }
+
+    VerifyReport verify(LocalDate from, LocalDate to, LocalDate today) {
+        NavigableSet<LocalDate> all = files.days();
+        Optional<VerifyReport.Problem> chain = checkChain(all, today)
+                .filter(p -> !p.day().isBefore(from) && !p.day().isAfter(to));
+        int days = 0;
+        long records = 0;
+        Optional<VerifyReport.Problem> first = Optional.empty();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            for (LocalDate day : all.subSet(from, true, to, true)) {
+                days++;
+                long count = Files.exists(files.cycleFile(day)) ? tailer.excerptsInCycle((int) day.toEpochDay()) : 0;
+                records += count;
+                first = verifyDay(day, count, tailer);
+                if (first.isPresent()) {
+                    break;
+                }
+            }
+        }
+        if (chain.isPresent() && (first.isEmpty() || !chain.get().day().isAfter(first.get().day()))) {
+            first = chain;
+        }
+        return new VerifyReport(from, to, days, records, first);
+    }
+
+    /**
+     * Checks every head's signature and that each day's heads commit to the latest head of the previous day with
+     * records; the first kept day may point to a day that retention has dropped, but not to one still within it.
+     */
+    Optional<VerifyReport.Problem> checkChain(NavigableSet<LocalDate> days, LocalDate today) {
+        SignedTreeHead previousLatest = null;
+        for (LocalDate day : days) {
+            List<SignedTreeHead> heads = files.readHeads(day);
+            if (heads.isEmpty()) {
+                continue;
+            }
+            long lastSize = 0;
+            for (SignedTreeHead h : heads) {
+                if (!h.verifySignature(key)) {
+                    return problem(VerifyReport.Kind.BAD_SIGNATURE, day, "signed head of size " + h.treeSize()
+                            + " has an invalid signature");
+                }
+                if (!h.day().equals(day) || h.treeSize() < lastSize
+                        || !h.previous().equals(heads.get(0).previous())
+                        || !Arrays.equals(h.previousHeadHash(), heads.get(0).previousHeadHash())) {
+                    return problem(VerifyReport.Kind.BROKEN_CHAIN, day, "heads of the day are inconsistent");
+                }
+                lastSize = h.treeSize();
+            }
+            SignedTreeHead firstHead = heads.get(0);
+            if (previousLatest == null) {
+                if (firstHead.previousDay() != null && !firstHead.previousDay().plus(retention).isBefore(today)) {
+                    return problem(VerifyReport.Kind.BROKEN_CHAIN, day, "previous day " + firstHead.previousDay()
+                            + " is missing but not yet past retention");
+                }
+            } else if (!previousLatest.day().equals(firstHead.previousDay())
+                    || !MessageDigest.isEqual(previousLatest.hash(), firstHead.previousHeadHash())) {
+                return problem(VerifyReport.Kind.BROKEN_CHAIN, day, "does not commit to the latest head of "
+                        + previousLatest.day() + " (commits to " + firstHead.previousDay() + ")");
+            }
+            previousLatest = heads.get(heads.size() - 1);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<VerifyReport.Problem> verifyDay(LocalDate day, long count, ExcerptTailer tailer) {
+        List<SignedTreeHead> heads = files.readHeads(day);
+        if (heads.isEmpty()) {
+            return count == 0 ? Optional.empty()
+                    : problem(VerifyReport.Kind.UNSIGNED_DAY, day, count + " records but no signed head");
+        }
+        SignedTreeHead head = heads.get(heads.size() - 1);
+        byte[] stored = files.readLeaves(day);
+        int storedCount = stored.length / MerkleTree.HASH_LENGTH;
+        if (!leafLogMatches(stored, storedCount, heads)) {
+            return problem(VerifyReport.Kind.LEAVES_DAMAGED, day, "the leaf log does not match the signed heads; "
+                    + "records cannot be checked individually");
+        }
+        Map<ByteBuffer, Integer> position = null;
+        if (count > 0 && !tailer.moveToIndex(RollCycles.FAST_DAILY.toIndex((int) day.toEpochDay(), 0))) {
+            return problem(VerifyReport.Kind.MISSING, day, 0, "the day's records cannot be read");
+        }
+        for (long seq = 0; seq < count; seq++) {
+            byte[] bytes = MetadataStore.readCurrent(tailer);
+            if (bytes == null) {
+                return problem(VerifyReport.Kind.MISSING, day, seq, "record cannot be read");
+            }
+            byte[] leaf = MerkleTree.leafHash(bytes);
+            boolean known = seq < storedCount;
+            if (known && MessageDigest.isEqual(leaf, Arrays.copyOfRange(stored, (int) seq * 32, (int) seq * 32 + 32))) {
+                continue;
+            }
+            if (seq == count - 1 && isTorn(bytes)) {
+                return problem(VerifyReport.Kind.TORN_LAST_RECORD, day, seq, "last record is cut short (a crash "
+                        + "during its write); it was never acknowledged");
+            }
+            if (!known) {
+                return problem(VerifyReport.Kind.UNEXPECTED_RECORD, day, seq, "record not in the leaf log");
+            }
+            if (position == null) {
+                position = positions(stored, storedCount);
+            }
+            Integer at = position.get(ByteBuffer.wrap(leaf));
+            if (at != null) {
+                return problem(VerifyReport.Kind.REORDERED, day, seq, "record signed at position " + at
+                        + " found at position " + seq);
+            }
+            return problem(VerifyReport.Kind.CHANGED, day, seq, seq < head.treeSize()
+                    ? "record differs from the signed one" : "record differs from the leaf log (after the last head)");
+        }
+        if (count < head.treeSize()) {
+            return problem(VerifyReport.Kind.MISSING, day, count, (head.treeSize() - count)
+                    + " signed record(s) missing from position " + count);
+        }
+        return Optional.empty();
+    }
+
+    private static boolean leafLogMatches(byte[] stored, int storedCount, List<SignedTreeHead> heads) {
+        MerkleFrontier f = new MerkleFrontier();
+        byte[] one = new byte[MerkleTree.HASH_LENGTH];
+        int h = 0;
+        for (int i = 0; i <= storedCount && h < heads.size(); i++) {
+            while (h < heads.size() && heads.get(h).treeSize() == f.size()) {
+                if (!MessageDigest.isEqual(heads.get(h).rootHash(), f.root())) {
+                    return false;
+                }
+                h++;
+            }
+            if (i < storedCount) {
+                System.arraycopy(stored, i * MerkleTree.HASH_LENGTH, one, 0, one.length);
+                f.append(one);
+            }
+        }
+        return h == heads.size();
+    }
+
+    private static Map<ByteBuffer, Integer> positions(byte[] stored, int storedCount) {
+        Map<ByteBuffer, Integer> m = new HashMap<>();
+        for (int i = 0; i < storedCount; i++) {
+            m.put(ByteBuffer.wrap(stored, i * MerkleTree.HASH_LENGTH, MerkleTree.HASH_LENGTH).slice(), i);
+        }
+        return m;
+    }
+
+    private static boolean isTorn(byte[] bytes) {
+        try {
+            RecordCodec.checkFraming(ByteBuffer.wrap(bytes));
+            return false;
+        } catch (CorruptRecordException e) {
+            return true;
+        }
+    }
+
+    private static Optional<VerifyReport.Problem> problem(VerifyReport.Kind kind, LocalDate day, String detail) {
+        return problem(kind, day, -1, detail);
+    }
+
+    private static Optional<VerifyReport.Problem> problem(VerifyReport.Kind kind, LocalDate day, long seq,
+                                                          String detail) {
+        return Optional.of(new VerifyReport.Problem(kind, day, seq, detail));
+    }
+}

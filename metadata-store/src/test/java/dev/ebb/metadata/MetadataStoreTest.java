@@ -1,0 +1,353 @@
+package dev.ebb.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataStoreTest {
+    private static final Instant DAY1 = Instant.parse("2025-01-10T12:00:00Z");
+    private static final MetadataStoreConfig CONFIG = MetadataStoreConfig.defaults();
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(DAY1);
+
+    @Test
+    void appendsOverSeveralDaysRollIntoOneSignedCyclePerDay() {
+        try (MetadataStore store = open()) {
+            for (int d = 0; d < 3; d++) {
+                for (int i = 0; i < 5; i++) {
+                    store.append(Records.accepted(clock.instant(), "m-" + d + "-" + i, "+4790000001").build());
+                }
+                clock.advance(Duration.ofDays(1));
+            }
+        }
+        for (int d = 0; d < 3; d++) {
+            LocalDate day = LocalDate.of(2025, 1, 10 + d);
+            assertThat(new DayFiles(dir).cycleFile(day)).exists();
+            assertThat(new DayFiles(dir).readHeads(day)).last().extracting(SignedTreeHead::treeSize).isEqualTo(5L);
+        }
+    }
+
+    @Test
+    void eachDaysHeadCommitsToThePreviousDaysHead() {
+        try (MetadataStore store = open()) {
+            store.append(Records.accepted(clock.instant(), "m1", "+4790000001").build());
+            clock.advance(Duration.ofDays(2));
+            store.append(Records.accepted(clock.instant(), "m2", "+4790000001").build());
+        }
+        DayFiles files = new DayFiles(dir);
+        SignedTreeHead first = files.readHeads(LocalDate.of(2025, 1, 10)).get(0);
+        SignedTreeHead second = files.readHeads(LocalDate.of(2025, 1, 12)).get(0);
+        assertThat(second.previousDay()).isEqualTo(first.day());
+        assertThat(second.previousHeadHash()).isEqualTo(first.hash());
+    }
+
+    @Test
+    void retentionDropsADayAt12MonthsPlusOneDayAndNotADayEarlier() {
+        try (MetadataStore store = open()) {
+            store.append(Records.accepted(clock.instant(), "old", "+4790000001").build());
+            LocalDate day = LocalDate.of(2025, 1, 10);
+            Path keyFile = dir.resolve("keys").resolve(day + ".key");
+
+            clock.set(DAY1.atOffset(java.time.ZoneOffset.UTC).plusMonths(12).toInstant());
+            assertThat(store.pruneExpired()).isEmpty();
+            assertThat(new DayFiles(dir).cycleFile(day)).exists();
+            assertThat(store.oldestRecordAge()).isPresent();
+
+            clock.advance(Duration.ofDays(1));
+            assertThat(store.pruneExpired()).containsExactly(day);
+            assertThat(new DayFiles(dir).cycleFile(day)).doesNotExist();
+            assertThat(keyFile).doesNotExist();
+            assertThat(dir.resolve("heads").resolve(day + ".sth")).doesNotExist();
+            assertThat(dir.resolve("index").resolve(day + ".leaves")).doesNotExist();
+            assertThat(store.oldestRecordAge()).isEmpty();
+        }
+    }
+
+    @Test
+    void expiredDaysAreDroppedAtOpenAndVerificationAnchorsOnTheFirstKeptDay() {
+        try (MetadataStore store = open()) {
+            for (int d = 0; d < 3; d++) {
+                store.append(Records.accepted(clock.instant(), "m" + d, "+4790000001").build());
+                clock.advance(Duration.ofDays(1));
+            }
+        }
+        clock.set(Instant.parse("2026-01-12T08:00:00Z"));
+        try (MetadataStore store = open()) {
+            assertThat(new DayFiles(dir).days()).containsExactly(LocalDate.of(2025, 1, 12));
+            assertThat(store.verify(LocalDate.of(2025, 1, 1), LocalDate.of(2026, 1, 12)).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void retentionLongerThan12MonthsIsRefused() {
+        assertThatThrownBy(() -> CONFIG.withRetention(Period.parse("P12M1D")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12 months");
+        assertThatThrownBy(() -> CONFIG.withRetention(Period.ofYears(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("P2Y");
+    }
+
+    @Test
+    void oldestRecordAgeIsMeasuredFromTheOldestKeptRecord() {
+        try (MetadataStore store = open()) {
+            assertThat(store.oldestRecordAge()).isEmpty();
+            store.append(Records.accepted(clock.instant(), "m1", "+4790000001").build());
+            clock.advance(Duration.ofDays(3));
+            store.append(Records.accepted(clock.instant(), "m2", "+4790000001").build());
+            assertThat(store.oldestRecordAge()).contains(Duration.ofDays(3));
+        }
+    }
+
+    @Test
+    void eventTimeFarFromTheClockIsRefusedBeforeAnythingIsWritten() {
+        try (MetadataStore store = open()) {
+            assertThatThrownBy(() -> store.append(Records.accepted(clock.instant().minus(Duration.ofDays(2)), "m1",
+                    "+4790000001").build())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("eventTime");
+            assertThat(store.signTreeHead()).isEmpty();
+        }
+    }
+
+    @Test
+    void rawByteSearchOfTheDataDirectoryFindsNoMsisdnWritten() throws IOException {
+        List<String> numbers = new ArrayList<>();
+        try (MetadataStore store = open()) {
+            for (int i = 0; i < 50; i++) {
+                String number = "+47" + (91234500 + i);
+                numbers.add(number);
+                store.append(Records.accepted(clock.instant(), "m" + i, number)
+                        .source(SourceAddress.international("+46" + (71234500 + i))).build());
+            }
+            clock.advance(Duration.ofDays(1));
+            // A message id is stored in clear: it proves the search below would see a number written in clear.
+            store.append(Records.accepted(clock.instant(), "control-7654321", "+4790000001").build());
+        }
+        // One pass collecting every run of ASCII digits in every file (numbers would be stored as such in clear).
+        List<String> digitRuns = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                StringBuilder run = new StringBuilder();
+                for (byte b : Files.readAllBytes(p)) {
+                    if (b >= '0' && b <= '9') {
+                        run.append((char) b);
+                    } else {
+                        if (run.length() >= 6) {
+                            digitRuns.add(run.toString());
+                        }
+                        run.setLength(0);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            String destination = numbers.get(i).substring(1);
+            String source = String.valueOf(71234500 + i);
+            assertThat(digitRuns).noneMatch(run -> run.contains(destination) || run.contains(source));
+        }
+        assertThat(digitRuns).anyMatch(run -> run.contains("7654321"));
+    }
+
+    @Test
+    void verifyReportsNoProblemForAnUntouchedStore() {
+        try (MetadataStore store = open()) {
+            appendDays(store, 3, 20);
+            VerifyReport report = store.verify(LocalDate.of(2025, 1, 10), LocalDate.of(2025, 1, 12));
+            assertThat(report.firstProblem()).isEmpty();
+            assertThat(report.recordsChecked()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void aSingleFlippedByteInAnyRecordIsFoundByVerify() throws IOException {
+        try (MetadataStore store = open()) {
+            appendDays(store, 3, 20);
+            LocalDate from = LocalDate.of(2025, 1, 10);
+            LocalDate to = LocalDate.of(2025, 1, 12);
+            for (int[] target : new int[][] {{0, 0}, {0, 19}, {1, 7}, {2, 0}, {2, 19}}) {
+                LocalDate day = from.plusDays(target[0]);
+                Path cycle = new DayFiles(dir).cycleFile(day);
+                long at = find(cycle, ("m-" + target[0] + "-" + target[1] + "x").getBytes(StandardCharsets.US_ASCII));
+                flip(cycle, at + 2);
+                VerifyReport report = store.verify(from, to);
+                assertThat(report.firstProblem()).get().satisfies(p -> {
+                    assertThat(p.kind()).isEqualTo(VerifyReport.Kind.CHANGED);
+                    assertThat(p.day()).isEqualTo(day);
+                    assertThat(p.sequence()).isEqualTo(target[1]);
+                });
+                flip(cycle, at + 2);
+                assertThat(store.verify(from, to).ok()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTornLastRecordIsReportedByVerify() throws IOException {
+        try (MetadataStore store = open()) {
+            appendDays(store, 1, 10);
+        }
+        Path cycle = new DayFiles(dir).cycleFile(LocalDate.of(2025, 1, 10));
+        long start = find(cycle, "m-0-9x".getBytes(StandardCharsets.US_ASCII));
+        long trailer = find(cycle, new byte[] {(byte) 0xEB, (byte) 0xB1}, start);
+        try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (trailer + 2 - start)), start);
+        }
+        clock.advance(Duration.ofDays(1));
+        try (MetadataStore store = open()) {
+            VerifyReport report = store.verify(LocalDate.of(2025, 1, 10), LocalDate.of(2025, 1, 10));
+            assertThat(report.firstProblem()).get().satisfies(p -> {
+                assertThat(p.kind()).isEqualTo(VerifyReport.Kind.TORN_LAST_RECORD);
+                assertThat(p.sequence()).isEqualTo(9);
+            });
+        }
+    }
+
+    @Test
+    void aReopenedStoreContinuesTheTree() {
+        try (MetadataStore store = open()) {
+            appendDays(store, 1, 10);
+        }
+        clock.advance(Duration.ofHours(1));
+        try (MetadataStore store = open()) {
+            for (int i = 10; i < 25; i++) {
+                store.append(Records.accepted(clock.instant(), "m-0-" + i + "x", "+4790000001").build());
+            }
+            SignedTreeHead head = store.signTreeHead().orElseThrow();
+            assertThat(head.treeSize()).isEqualTo(25);
+            List<byte[]> leaves = new ArrayList<>();
+            byte[] all = new DayFiles(dir).readLeaves(head.day());
+            for (int i = 0; i < 25; i++) {
+                leaves.add(java.util.Arrays.copyOfRange(all, i * 32, i * 32 + 32));
+            }
+            assertThat(head.rootHash()).isEqualTo(MerkleTree.root(leaves));
+            assertThat(store.verify(head.day(), head.day()).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void openReportsABrokenChainBetweenDays() throws IOException {
+        try (MetadataStore store = open()) {
+            appendDays(store, 3, 2);
+        }
+        Files.delete(dir.resolve("heads").resolve("2025-01-11.sth"));
+        assertThatThrownBy(this::open).isInstanceOf(MetadataStoreException.class)
+                .hasMessageContaining("BROKEN_CHAIN").hasMessageContaining("2025-01-12");
+    }
+
+    @Test
+    void openRefusesADirectoryOfAnIncompatibleVersion() throws IOException {
+        open().close();
+        Files.writeString(dir.resolve("FORMAT"), "ebb-metadata-store format 99\n");
+        assertThatThrownBy(this::open).isInstanceOf(MetadataStoreException.class)
+                .hasMessageContaining("incompatible").hasMessageContaining("format 99");
+    }
+
+    @Test
+    void inclusionProofsVerifyAgainstTheSignedHeadAndFailForAChangedRecord() {
+        try (MetadataStore store = open()) {
+            appendDays(store, 2, 13);
+            for (LocalDate day : List.of(LocalDate.of(2025, 1, 10), LocalDate.of(2025, 1, 11))) {
+                for (int seq = 0; seq < 13; seq++) {
+                    InclusionProof proof = store.inclusionProof(new RecordRef(day, seq));
+                    assertThat(InclusionProof.verify(proof, store.publicKey())).isTrue();
+                    byte[] changed = proof.recordBytes().clone();
+                    changed[10] ^= 1;
+                    assertThat(InclusionProof.verify(new InclusionProof(proof.ref(), changed, proof.auditPath(),
+                            proof.head()), store.publicKey())).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void concurrentAppendsAreAllStoredAndVerify() throws Exception {
+        try (MetadataStore store = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        store.append(Records.accepted(clock.instant(), "t" + thread + "-" + i, "+4790000001")
+                                .build());
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertThat(store.signTreeHead()).get().extracting(SignedTreeHead::treeSize).isEqualTo(2000L);
+            assertThat(store.query(TrafficQuery.byMsisdn("+4790000001", TrafficQuery.Role.DESTINATION,
+                    DAY1.minusSeconds(1), DAY1.plusSeconds(1)).withLimit(TrafficQuery.MAX_LIMIT)).records())
+                    .hasSize(2000);
+            assertThat(store.verify(LocalDate.of(2025, 1, 10), LocalDate.of(2025, 1, 10)).ok()).isTrue();
+        }
+    }
+
+    private MetadataStore open() {
+        return MetadataStore.open(dir, CONFIG, clock);
+    }
+
+    private void appendDays(MetadataStore store, int days, int perDay) {
+        for (int d = 0; d < days; d++) {
+            for (int i = 0; i < perDay; i++) {
+                store.append(Records.accepted(clock.instant(), "m-" + d + "-" + i + "x", "+4790000001").build());
+                clock.advance(Duration.ofSeconds(1));
+            }
+            clock.advance(Duration.ofDays(1));
+        }
+        clock.advance(Duration.ofDays(-1));
+    }
+
+    private static long find(Path file, byte[] needle) throws IOException {
+        return find(file, needle, 0);
+    }
+
+    private static long find(Path file, byte[] needle, long from) throws IOException {
+        long at = indexOf(Files.readAllBytes(file), needle, (int) from);
+        assertThat(at).as("found in %s", file).isNotNegative();
+        return at;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static void flip(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, position);
+            b.put(0, (byte) (b.get(0) ^ 0x01)).rewind();
+            ch.write(b, position);
+        }
+    }
+}
