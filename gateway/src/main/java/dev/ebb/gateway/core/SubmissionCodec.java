@@ -3,29 +3,38 @@ package dev.ebb.gateway.core;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import dev.ebb.metadata.Channel;
 import java.time.Instant;
 
 /**
- * Turns an {@link OutboundMessage} into the opaque bytes the content vault encrypts, and back, so a
- * message can be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
+ * Turns a {@link Submission} into the opaque bytes the content vault encrypts, and back, so a message can
+ * be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
  */
-public final class OutboundMessageCodec {
+public final class SubmissionCodec {
     private static final byte VERSION = 1;
 
-    private OutboundMessageCodec() {
+    private SubmissionCodec() {
     }
 
-    public static byte[] encode(OutboundMessage m) {
+    public static byte[] encode(Submission submission) {
+        OutboundMessage m = submission.message();
+        Submission.Ingress ingress = submission.ingress();
         byte[][] strings = {utf8(m.messageId()), utf8(m.customerId()), utf8(m.serviceType()),
-                utf8(m.source().value()), utf8(m.destination().value())};
+                utf8(m.source().value()), utf8(m.destination().value()),
+                utf8(ingress.systemId() == null ? "" : ingress.systemId()),
+                utf8(ingress.clientIp() == null ? "" : ingress.clientIp())};
         byte[] sm = m.shortMessage();
         byte[] payload = m.messagePayload();
-        int size = 1 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8;
+        int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8;
         for (byte[] s : strings) {
             size += 2 + s.length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(VERSION);
+        out.put((byte) ingress.channel().code());
+        putString(out, strings[5]);
+        putString(out, strings[6]);
+        out.putLong(submission.acceptedAt().toEpochMilli());
         putString(out, strings[0]);
         putString(out, strings[1]);
         putString(out, strings[2]);
@@ -53,13 +62,17 @@ public final class OutboundMessageCodec {
     }
 
     /** @throws IllegalArgumentException for bytes this version did not write (the message names no content) */
-    public static OutboundMessage decode(byte[] bytes) {
+    public static Submission decode(byte[] bytes) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
             if (version != VERSION) {
                 throw new IllegalArgumentException("sealed message version " + version + " is not " + VERSION);
             }
+            Channel channel = channel(in.get());
+            String systemId = getString(in);
+            String clientIp = getString(in);
+            Instant acceptedAt = Instant.ofEpochMilli(in.getLong());
             String id = getString(in);
             String customer = getString(in);
             String serviceType = getString(in);
@@ -80,11 +93,22 @@ public final class OutboundMessageCodec {
             }
             OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
-            return new OutboundMessage(id, customer, serviceType, source, destination, esm, pid, priority, registered, dcs,
-                    sm, payload, sar, expiry);
+            OutboundMessage message = new OutboundMessage(id, customer, serviceType, source, destination, esm, pid,
+                    priority, registered, dcs, sm, payload, sar, expiry);
+            return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
+                    clientIp.isEmpty() ? null : clientIp), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("sealed message is truncated (" + bytes.length + " bytes)");
         }
+    }
+
+    private static Channel channel(byte code) {
+        for (Channel c : Channel.values()) {
+            if (c.code() == code) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("sealed message names unknown channel " + code);
     }
 
     private static byte[] utf8(String s) {

@@ -1,0 +1,111 @@
+package dev.ebb.gateway.privacy;
+
+import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.core.SubmissionCodec;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.TrafficRecord;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * The one place where content and metadata part ways (DESIGN.md, "How a message flows"): content goes
+ * sealed into the {@link ContentVault} (≤ 72 h), traffic data into the {@link MetadataStore} (≤ 12 months).
+ * Ingress acknowledges a message only after {@link #accept} has returned, so an acknowledged message is
+ * durable in both (invariant 4). Everything downstream holds a {@link VaultHandle}, never a copy of the content.
+ */
+public final class PrivacyInterceptor {
+    private final ContentVault vault;
+    private final MetadataStore metadata;
+    private final Clock clock;
+
+    public PrivacyInterceptor(ContentVault vault, MetadataStore metadata, Clock clock) {
+        this.vault = vault;
+        this.metadata = metadata;
+        this.clock = clock;
+    }
+
+    /**
+     * Seals the submission into the vault, then appends its ACCEPTED record.
+     *
+     * @return the vault handle and the ACCEPTED record (the template of the message's later records)
+     * @throws RuntimeException when either write fails; nothing half-accepted remains readable
+     */
+    public Accepted accept(Submission submission, String route) {
+        TrafficRecord accepted = TrafficRecords.accepted(submission, route);
+        VaultHandle handle = vault.put(submission.message().customerId(), submission.message().messageId(),
+                SubmissionCodec.encode(submission));
+        try {
+            metadata.append(accepted);
+        } catch (RuntimeException e) {
+            vault.strip(handle);
+            throw e;
+        }
+        return new Accepted(handle, accepted);
+    }
+
+    /** The content, for the connector that delivers it; empty once stripped, expired or erased. */
+    public Optional<Submission> open(VaultHandle handle) {
+        return vault.get(handle).map(SubmissionCodec::decode);
+    }
+
+    /** Appends the next event of a message's life: a state change is a new record, never an update (invariant 3). */
+    public TrafficRecord record(TrafficRecord accepted, EventType event, String smscMessageId, int commandStatus, int errorCode) {
+        TrafficRecord next = TrafficRecords.next(accepted, event, clock.instant(), smscMessageId, commandStatus, errorCode);
+        metadata.append(next);
+        return next;
+    }
+
+    /** The message reached a final state: its content goes now, unless the customer keeps it until the 72 h limit. */
+    public void finished(VaultHandle handle, boolean keepContentUntilExpiry) {
+        if (!keepContentUntilExpiry) {
+            vault.strip(handle);
+        }
+    }
+
+    /**
+     * Every message still waiting for delivery, from the vault, for re-queueing after a restart.
+     * Their ACCEPTED records are rebuilt from the sealed submission (they were written at acceptance).
+     */
+    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action) {
+        vault.forEachPending((handle, bytes) -> {
+            Submission submission = SubmissionCodec.decode(bytes);
+            action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission, routes.routeOf(submission))));
+        });
+    }
+
+    /**
+     * Erasure on the controller's instruction (DPA termination, GDPR Art. 28(3)(g)): the customer's content
+     * keys are destroyed now; every message that was still pending gets a CONTENT_ERASED record. Traffic
+     * data under legal retention stays until its term.
+     *
+     * @return the messages whose content was erased before delivery
+     */
+    public List<TrafficRecord> eraseCustomer(String customerId, RouteLookup routes) {
+        List<TrafficRecord> erased = new ArrayList<>();
+        forEachPending(routes, (submission, accepted) -> {
+            if (submission.message().customerId().equals(customerId)) {
+                erased.add(accepted.record());
+            }
+        });
+        vault.eraseCustomer(customerId);
+        List<TrafficRecord> records = new ArrayList<>(erased.size());
+        for (TrafficRecord accepted : erased) {
+            records.add(record(accepted, EventType.CONTENT_ERASED, null, 0, 0));
+        }
+        return records;
+    }
+
+    /** What the rest of the gateway keeps of an accepted message: no content. */
+    public record Accepted(VaultHandle handle, TrafficRecord record) {
+    }
+
+    /** The route a submission takes, to rebuild its records after a restart. */
+    @FunctionalInterface
+    public interface RouteLookup {
+        String routeOf(Submission submission);
+    }
+}
