@@ -40,6 +40,16 @@ public record OutboundMessage(String messageId, String customerId, String servic
         return (registeredDelivery & 0x03) != 0;
     }
 
+    /**
+     * The same message asking the SMSC for a final delivery receipt (SMPP 3.4 §5.2.17 value 1): Ebb always
+     * wants to know when a message is final, so its content can go early, whether or not the customer asked.
+     */
+    public OutboundMessage withReceiptRequested() {
+        byte registered = (byte) ((registeredDelivery & ~0x03) | 0x01);
+        return new OutboundMessage(messageId, customerId, serviceType, source, destination, esmClass, protocolId, priority,
+                registered, dataCoding, shortMessage, messagePayload, sar, expiry);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OutboundMessage m && messageId.equals(m.messageId) && customerId.equals(m.customerId)

@@ -1,0 +1,14 @@
+package dev.ebb.gateway.receipt;
+
+import dev.ebb.gateway.core.MessageState;
+import java.time.Instant;
+
+/** A final state to report to the customer who sent the message (as deliver_sm, or later a webhook). */
+public record CustomerReceipt(InFlight message, MessageState state, int errorCode, Instant doneAt) {
+
+    /** The SMPP 3.4 Appendix B receipt text, with Ebb's id and an empty {@code text:} (no content in receipts). */
+    public String text() {
+        return new DeliveryReceipt(message.messageId(), 1, state == MessageState.DELIVERED ? 1 : 0,
+                message.record().eventTime(), doneAt, state, errorCode).format();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ebb.gateway.receipt;
+
+import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.southbound.DeliverSmListener;
+import dev.ebb.gateway.southbound.InboundDeliverSm;
+import dev.ebb.metadata.EventType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends each message's life: pairs SMSC receipts with submitted messages, writes the final traffic record,
+ * strips the content early (unless the customer keeps it to the 72 h limit) and hands the customer's
+ * receipt to the {@link ReceiptSink}.
+ */
+public final class ReceiptHandler implements DeliverSmListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiptHandler.class);
+    /** An SMSC that sends a receipt before its submit_sm_resp is processed is answered within this. */
+    private static final Duration EARLY_RECEIPT_HOLD = Duration.ofMinutes(10);
+
+    private final PrivacyInterceptor privacy;
+    private final ReceiptSink sink;
+    private final Predicate<String> keepsContent;
+    private final Clock clock;
+    private final DlrMatcher<InFlight, DeliveryReceipt> matcher;
+    private final AtomicLong unreadable = new AtomicLong();
+
+    /** @param keepsContent customers that keep content of finished messages until the 72 h limit */
+    public ReceiptHandler(PrivacyInterceptor privacy, ReceiptSink sink, Predicate<String> keepsContent, Clock clock) {
+        this.privacy = privacy;
+        this.sink = sink;
+        this.keepsContent = keepsContent;
+        this.clock = clock;
+        this.matcher = new DlrMatcher<>(this::onMatch, clock, EARLY_RECEIPT_HOLD);
+    }
+
+    /** The SMSC took the message as {@code smscId}; its receipt will end it. */
+    public void submitted(InFlight message, String connector, String smscId) {
+        privacy.record(message.record(), EventType.SUBMITTED, smscId, 0, 0);
+        matcher.submitted(connector, smscId, message);
+    }
+
+    /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone). */
+    public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
+        privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        privacy.finished(message.handle(), keepsContent.test(message.customerId()));
+        if (message.receiptWanted()) {
+            sink.forward(new CustomerReceipt(message, state, errorCode, clock.instant()));
+        }
+    }
+
+    @Override
+    public void onDeliverSm(InboundDeliverSm deliverSm) {
+        if (!deliverSm.isReceipt()) {
+            LOG.info("mobile-originated message from connector {} to {} dropped: no MO route", deliverSm.connector(),
+                    deliverSm.destination());
+            return;
+        }
+        DeliveryReceipt receipt;
+        try {
+            receipt = DeliveryReceipt.parse(new String(deliverSm.shortMessage(), StandardCharsets.ISO_8859_1));
+        } catch (RuntimeException e) {
+            unreadable.incrementAndGet();
+            LOG.warn("unreadable delivery receipt from connector {}: {}", deliverSm.connector(), e.getMessage());
+            return;
+        }
+        if (!receipt.state().isFinal()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        if (deliverSm.receiptedMessageId() != null) {
+            // receipted_message_id (SMPP 3.4 §5.3.2.12) is the SMSC's own field for it: more reliable than the text.
+            ids.add(deliverSm.receiptedMessageId());
+        }
+        ids.addAll(receipt.idCandidates());
+        matcher.receipt(deliverSm.connector(), ids, receipt);
+    }
+
+    /** Gives up early receipts held too long; the gateway calls this on a schedule. */
+    public int expireUnmatched() {
+        return matcher.expireHeld(r -> LOG.warn("delivery receipt for unknown SMSC id {} given up", r.id()));
+    }
+
+    public int awaitingReceipt() {
+        return matcher.awaitingReceipt();
+    }
+
+    public long unreadableReceipts() {
+        return unreadable.get();
+    }
+
+    private void onMatch(InFlight message, DeliveryReceipt receipt) {
+        finish(message, receipt.state(), receipt.id(), 0, receipt.errorCode());
+    }
+
+    private static EventType eventFor(MessageState state) {
+        return switch (state) {
+            case DELIVERED -> EventType.DELIVERED;
+            case EXPIRED -> EventType.EXPIRED;
+            default -> EventType.UNDELIVERABLE;
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ebb.gateway.route;
+
+import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.receipt.InFlight;
+import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.gateway.southbound.SubmitFailedException;
+import dev.ebb.gateway.southbound.ValidityExpiredException;
+import dev.ebb.metadata.EventType;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Chooses a connector by the prefix table and hands it the message. The router sees no content: it
+ * passes the vault handle on, and the content is opened only to give it to the connector that submits it.
+ */
+public final class Router {
+    private final RouteTable table;
+    private final Map<String, SmscConnector> connectors;
+    private final PrivacyInterceptor privacy;
+    private final ReceiptHandler receipts;
+
+    public Router(RouteTable table, Map<String, SmscConnector> connectors, PrivacyInterceptor privacy, ReceiptHandler receipts) {
+        this.table = table;
+        this.connectors = Map.copyOf(connectors);
+        this.privacy = privacy;
+        this.receipts = receipts;
+    }
+
+    /** The connector for a destination; empty when no prefix matches (refused at submit time). */
+    public Optional<String> routeFor(Msisdn destination) {
+        return table.connectorFor(destination);
+    }
+
+    /** The route of an accepted submission (to rebuild its records after a restart). */
+    public String routeOf(Submission submission) {
+        return routeFor(Msisdn.fromSmpp(submission.message().destination().ton(), submission.message().destination().npi(),
+                submission.message().destination().value(), Optional.empty())).orElse("none");
+    }
+
+    /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
+    public void dispatch(InFlight message) {
+        SmscConnector connector = connectors.get(message.route());
+        Optional<Submission> content = privacy.open(message.handle());
+        if (connector == null || content.isEmpty()) {
+            // Content erased on the controller's instruction, or expired, before it could be sent.
+            receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
+            return;
+        }
+        connector.submit(content.get().message().withReceiptRequested()).whenComplete((smscId, error) -> {
+            if (error == null) {
+                receipts.submitted(message, connector.name(), smscId);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof SubmitFailedException refused) {
+                privacy.record(message.record(), EventType.SUBMIT_FAILED, null, refused.commandStatus(), 0);
+                receipts.finish(message, MessageState.UNDELIVERABLE, null, refused.commandStatus(), 0);
+            } else if (cause instanceof ValidityExpiredException) {
+                receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
+            } else {
+                receipts.finish(message, MessageState.UNDELIVERABLE, null, 0x08, 0);
+            }
+        });
+    }
+}
