@@ -6,6 +6,8 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.southbound.ContentGoneException;
+import dev.ebb.gateway.southbound.Outbound;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.SubmitFailedException;
 import dev.ebb.gateway.southbound.ValidityExpiredException;
@@ -45,13 +47,15 @@ public final class Router {
     /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
     public void dispatch(InFlight message) {
         SmscConnector connector = connectors.get(message.route());
-        Optional<Submission> content = privacy.open(message.handle());
-        if (connector == null || content.isEmpty()) {
-            // Content erased on the controller's instruction, or expired, before it could be sent.
-            receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
+        if (connector == null) {
+            receipts.finish(message, MessageState.UNDELIVERABLE, null, 0x08, 0);
             return;
         }
-        connector.submit(content.get().message().withReceiptRequested()).whenComplete((smscId, error) -> {
+        // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
+        // router never sees content bytes).
+        Outbound outbound = new Outbound(message.messageId(), message.record().validUntil(),
+                () -> privacy.open(message.handle()).map(s -> s.message().withReceiptRequested()));
+        connector.submit(outbound).whenComplete((smscId, error) -> {
             if (error == null) {
                 receipts.submitted(message, connector.name(), smscId);
                 return;
@@ -60,7 +64,7 @@ public final class Router {
             if (cause instanceof SubmitFailedException refused) {
                 privacy.record(message.record(), EventType.SUBMIT_FAILED, null, refused.commandStatus(), 0);
                 receipts.finish(message, MessageState.UNDELIVERABLE, null, refused.commandStatus(), 0);
-            } else if (cause instanceof ValidityExpiredException) {
+            } else if (cause instanceof ValidityExpiredException || cause instanceof ContentGoneException) {
                 receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
             } else {
                 receipts.finish(message, MessageState.UNDELIVERABLE, null, 0x08, 0);

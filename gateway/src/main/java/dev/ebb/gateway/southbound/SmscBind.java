@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jsmpp.InvalidResponseException;
@@ -183,8 +184,13 @@ final class SmscBind {
             connector.requeue(pending);
             return;
         }
+        Optional<OutboundMessage> content = pending.message().content().get();
+        if (content.isEmpty()) {
+            pending.result().completeExceptionally(new ContentGoneException(pending.message().messageId()));
+            return;
+        }
+        OutboundMessage m = content.get();
         rateLimiter.acquire();
-        OutboundMessage m = pending.message();
         try {
             SubmitSmResult result = current.submitShortMessage(m.serviceType(),
                     TypeOfNumber.valueOf(m.source().ton()), NumberingPlanIndicator.valueOf(m.source().npi()), m.source().value(),

@@ -1,7 +1,6 @@
 package dev.ebb.gateway.southbound;
 
 import dev.ebb.gateway.config.ConnectorConfig;
-import dev.ebb.gateway.core.OutboundMessage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +48,10 @@ public final class SmscConnector implements AutoCloseable {
     /**
      * Queues a message for the SMSC.
      *
-     * @return completes with the SMSC's message id, or fails with {@link SubmitFailedException} /
-     *         {@link ValidityExpiredException}
+     * @return completes with the SMSC's message id, or fails with {@link SubmitFailedException},
+     *         {@link ValidityExpiredException} or {@link ContentGoneException}
      */
-    public CompletableFuture<String> submit(OutboundMessage message) {
+    public CompletableFuture<String> submit(Outbound message) {
         Pending pending = new Pending(message, new CompletableFuture<>());
         queue.addLast(pending);
         return pending.result();
@@ -118,6 +117,6 @@ public final class SmscConnector implements AutoCloseable {
         }
     }
 
-    record Pending(OutboundMessage message, CompletableFuture<String> result) {
+    record Pending(Outbound message, CompletableFuture<String> result) {
     }
 }

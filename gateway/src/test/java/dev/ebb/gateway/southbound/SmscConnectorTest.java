@@ -40,7 +40,7 @@ class SmscConnectorTest {
         JsmppTestSmsc smsc = smsc(freePort());
         SmscConnector connector = connector(smsc.port());
 
-        String smscId = connector.submit(message("m1", "4790000001", "hello")).get(10, TimeUnit.SECONDS);
+        String smscId = connector.submit(Outbound.of(message("m1", "4790000001", "hello"))).get(10, TimeUnit.SECONDS);
 
         assertThat(smscId).isNotBlank();
         assertThat(smsc.received()).containsExactly("4790000001|hello");
@@ -52,7 +52,7 @@ class SmscConnectorTest {
         SmscConnector connector = connector(port);
         List<CompletableFuture<String>> results = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            results.add(connector.submit(message("a" + i, "47900000" + (10 + i), "first " + i)));
+            results.add(connector.submit(Outbound.of(message("a" + i, "47900000" + (10 + i), "first " + i))));
         }
         assertThat(results).noneMatch(CompletableFuture::isDone);
 
@@ -63,7 +63,7 @@ class SmscConnectorTest {
 
         List<CompletableFuture<String>> during = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            during.add(connector.submit(message("b" + i, "47900001" + (10 + i), "second " + i)));
+            during.add(connector.submit(Outbound.of(message("b" + i, "47900001" + (10 + i), "second " + i))));
         }
         JsmppTestSmsc second = smsc(port);
         CompletableFuture.allOf(during.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -75,10 +75,10 @@ class SmscConnectorTest {
     @Test
     void aMessageWhoseValidityRunsOutWhileQueuedEndsExpired() throws Exception {
         SmscConnector connector = connector(freePort());
-        CompletableFuture<String> result = connector.submit(
+        CompletableFuture<String> result = connector.submit(Outbound.of(
                 new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),
                         SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                        "x".getBytes(StandardCharsets.US_ASCII), null, null, T0.plus(Duration.ofMinutes(5))));
+                        "x".getBytes(StandardCharsets.US_ASCII), null, null, T0.plus(Duration.ofMinutes(5)))));
 
         clock.advance(Duration.ofMinutes(4));
         assertThat(connector.expireQueued()).isZero();
@@ -94,7 +94,7 @@ class SmscConnectorTest {
     void deliveryReceiptsFromTheSmscReachTheListener() throws Exception {
         JsmppTestSmsc smsc = smsc(freePort());
         SmscConnector connector = connector(smsc.port());
-        String smscId = connector.submit(message("m1", "4790000001", "hi")).get(10, TimeUnit.SECONDS);
+        String smscId = connector.submit(Outbound.of(message("m1", "4790000001", "hi"))).get(10, TimeUnit.SECONDS);
 
         smsc.sendReceipt(smscId, "id:" + smscId + " sub:001 dlvrd:001 submit date:2603011000 done date:2603011000 stat:DELIVRD err:000 text:");
 

@@ -1,0 +1,101 @@
+package dev.ebb.gateway.smpp;
+
+import dev.ebb.gateway.config.CustomerConfig;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The bound sessions of every customer: bind limits, the shared submit rate, and the way back to the
+ * customer for delivery receipts (round-robin over its receiver and transceiver binds).
+ */
+public final class CustomerSessions {
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> receiverListeners = new CopyOnWriteArrayList<>();
+    private final LongSupplier nanoTime;
+
+    CustomerSessions(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Sends {@code pdu} to one of the customer's receiving binds.
+     *
+     * @return completes with the deliver_sm_resp command_status; fails with {@link NoReceiverBoundException}
+     *         when none is bound, or when the chosen session closes or does not answer in time
+     */
+    public CompletionStage<Integer> deliver(String customerId, Pdu.DeliverSm pdu) {
+        Account account = accounts.get(customerId);
+        List<SmppSessionHandler> receivers = account == null ? List.of() : account.receivers;
+        int size = receivers.size();
+        if (size == 0) {
+            return CompletableFuture.failedFuture(new NoReceiverBoundException(customerId));
+        }
+        try {
+            return receivers.get(Math.floorMod(account.next.getAndIncrement(), size)).deliver(pdu);
+        } catch (IndexOutOfBoundsException unboundMeanwhile) {
+            return deliver(customerId, pdu);
+        }
+    }
+
+    public boolean hasReceiver(String customerId) {
+        Account account = accounts.get(customerId);
+        return account != null && !account.receivers.isEmpty();
+    }
+
+    /** Called with the customer id whenever one of its receiver/transceiver binds comes up. */
+    public void onReceiverBound(Consumer<String> listener) {
+        receiverListeners.add(listener);
+    }
+
+    public int boundSessions() {
+        return accounts.values().stream().mapToInt(a -> a.binds.get()).sum();
+    }
+
+    boolean tryBind(CustomerConfig customer) {
+        Account account = account(customer);
+        if (account.binds.incrementAndGet() > customer.smpp().maxBinds()) {
+            account.binds.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void bound(CustomerConfig customer, SmppSessionHandler session, BindType type) {
+        if (type.canReceive()) {
+            account(customer).receivers.add(session);
+            receiverListeners.forEach(l -> l.accept(customer.id()));
+        }
+    }
+
+    void unbound(CustomerConfig customer, SmppSessionHandler session) {
+        Account account = account(customer);
+        account.receivers.remove(session);
+        account.binds.decrementAndGet();
+    }
+
+    boolean tryAcquireSubmit(CustomerConfig customer) {
+        return account(customer).throttle.tryAcquire();
+    }
+
+    private Account account(CustomerConfig customer) {
+        return accounts.computeIfAbsent(customer.id(), id -> new Account(new Throttle(customer.tps(), nanoTime)));
+    }
+
+    private static final class Account {
+        final AtomicInteger binds = new AtomicInteger();
+        final AtomicInteger next = new AtomicInteger();
+        final List<SmppSessionHandler> receivers = new CopyOnWriteArrayList<>();
+        final Throttle throttle;
+
+        Account(Throttle throttle) {
+            this.throttle = throttle;
+        }
+    }
+}

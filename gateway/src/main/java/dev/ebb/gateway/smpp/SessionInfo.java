@@ -1,0 +1,5 @@
+package dev.ebb.gateway.smpp;
+
+/** Who is on the other end of a bound session: what ingress hands on with each submit. */
+public record SessionInfo(String customerId, String systemId, BindType bindType, String clientAddress, long sessionId) {
+}

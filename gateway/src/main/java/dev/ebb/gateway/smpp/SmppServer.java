@@ -1,0 +1,90 @@
+package dev.ebb.gateway.smpp;
+
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.SmppServerConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The northbound SMPP 3.4 listener customers bind to. */
+public final class SmppServer implements AutoCloseable {
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final CustomerSessions sessions;
+    private final ExecutorService authExecutor;
+
+    private SmppServer(Channel listener, ChannelGroup connections, CustomerSessions sessions, ExecutorService authExecutor) {
+        this.listener = listener;
+        this.connections = connections;
+        this.sessions = sessions;
+        this.authExecutor = authExecutor;
+    }
+
+    /**
+     * @param customersBySystemId accounts allowed to bind, by SMPP system_id
+     * @param workers             the event loops sessions run on (the wiring decides threads)
+     */
+    public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
+                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers)
+            throws InterruptedException {
+        ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "smpp-bind-auth");
+            t.setDaemon(true);
+            return t;
+        });
+        Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor);
+        CustomerSessions sessions = new CustomerSessions(System::nanoTime);
+        ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
+        AtomicLong ids = new AtomicLong();
+        Channel listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                                new SmppCodec(config.maxCommandLength()),
+                                new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet()));
+                    }
+                }).bind(config.host(), config.port()).sync().channel();
+        return new SmppServer(listener, connections, sessions, authExecutor);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public CustomerSessions sessions() {
+        return sessions;
+    }
+
+    /** Stops accepting, asks every bound customer to unbind, and closes what is left after a grace period. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        connections.forEach(ch -> {
+            SmppSessionHandler session = ch.pipeline().get(SmppSessionHandler.class);
+            if (session != null) {
+                session.unbind();
+            }
+        });
+        connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly();
+        authExecutor.shutdownNow();
+    }
+}

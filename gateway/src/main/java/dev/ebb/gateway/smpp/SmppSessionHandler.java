@@ -1,0 +1,266 @@
+package dev.ebb.gateway.smpp;
+
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.SmppServerConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One customer connection's SMPP session state machine (SMPP 3.4 §2.2): OPEN → BOUND_TX/RX/TRX → closed.
+ * It sees only decoded {@link Pdu} records and {@link PduDecodingException}s, never bytes. All state is
+ * confined to the channel's event loop.
+ */
+final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SmppSessionHandler.class);
+    /** §5.2.4 interface_version 0x34: SMPP 3.4. */
+    private static final byte SMPP_34 = 0x34;
+
+    private enum State { OPEN, BINDING, BOUND, CLOSED }
+
+    private final SmppServerConfig config;
+    private final Authenticator authenticator;
+    private final CustomerSessions sessions;
+    private final SubmitSmHandler submits;
+    private final long sessionId;
+    private final Map<Integer, PendingDelivery> pendingDeliveries = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private State state = State.OPEN;
+    private CustomerConfig customer;
+    private SessionInfo info;
+    private int outstandingSubmits;
+    private int nextSequence = 1;
+
+    SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
+                       SubmitSmHandler submits, long sessionId) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.submits = submits;
+        this.sessionId = sessionId;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof PduDecodingException invalid) {
+            answerInvalid(invalid);
+        } else if (msg instanceof Pdu.Bind bind) {
+            onBind(bind);
+        } else if (msg instanceof Pdu.SubmitSm submit) {
+            onSubmit(submit);
+        } else if (msg instanceof Pdu.DeliverSmResp resp) {
+            PendingDelivery pending = pendingDeliveries.remove(resp.sequenceNumber());
+            if (pending != null) {
+                pending.timeout.cancel(false);
+                pending.result.complete(resp.commandStatus());
+            }
+        } else if (msg instanceof Pdu.EnquireLink link) {
+            ctx.write(new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK));
+        } else if (msg instanceof Pdu.Unbind unbind) {
+            ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else if (msg instanceof Pdu.UnbindResp) {
+            ctx.close();
+        } else if (msg instanceof Pdu.Request<?> request) {
+            // deliver_sm from a customer: an ESME may not send it (§4.6), whatever its bind.
+            ctx.write(request.errorResponse(state == State.BOUND ? CommandStatus.ESME_RINVCMDID : CommandStatus.ESME_RINVBNDSTS));
+        }
+        // Other responses (generic_nack, enquire_link_resp) need no action.
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // Responses to a batch of reads go out in one flush.
+        ctx.flush();
+    }
+
+    private void answerInvalid(PduDecodingException invalid) {
+        Pdu response = switch (invalid.commandId()) {
+            case CommandId.BIND_TRANSMITTER, CommandId.BIND_RECEIVER, CommandId.BIND_TRANSCEIVER ->
+                    new Pdu.BindResp(bindTypeOf(invalid.commandId()), invalid.sequenceNumber(), invalid.commandStatus(), "", (byte) 0);
+            case CommandId.SUBMIT_SM -> new Pdu.SubmitSmResp(invalid.sequenceNumber(), invalid.commandStatus(), "");
+            case CommandId.DELIVER_SM -> new Pdu.DeliverSmResp(invalid.sequenceNumber(), invalid.commandStatus());
+            default -> new Pdu.GenericNack(invalid.sequenceNumber(), invalid.commandStatus());
+        };
+        LOG.debug("session {}: {}", sessionId, invalid.getMessage());
+        ctx.write(response);
+    }
+
+    private static BindType bindTypeOf(int commandId) {
+        return switch (commandId) {
+            case CommandId.BIND_TRANSMITTER -> BindType.TRANSMITTER;
+            case CommandId.BIND_RECEIVER -> BindType.RECEIVER;
+            default -> BindType.TRANSCEIVER;
+        };
+    }
+
+    private void onBind(Pdu.Bind bind) {
+        if (state != State.OPEN) {
+            // §5.1.3 ESME_RALYBND: this connection is already bound (or binding).
+            ctx.write(bind.errorResponse(CommandStatus.ESME_RALYBND));
+            return;
+        }
+        state = State.BINDING;
+        authenticator.authenticate(bind).whenComplete((result, error) -> ctx.executor().execute(() -> {
+            if (state != State.BINDING) {
+                return;
+            }
+            int status = error != null ? CommandStatus.ESME_RSYSERR : result.status();
+            if (status == CommandStatus.ESME_ROK && !sessions.tryBind(result.customer())) {
+                status = CommandStatus.ESME_RALYBND;
+            }
+            if (status != CommandStatus.ESME_ROK) {
+                state = State.OPEN;
+                LOG.info("bind refused: system_id {} from {} as {}: {}", bind.systemId(), remote(), bind.type(),
+                        CommandStatus.name(status));
+                ctx.writeAndFlush(bind.errorResponse(status));
+                return;
+            }
+            customer = result.customer();
+            info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
+            state = State.BOUND;
+            sessions.bound(customer, this, bind.type());
+            LOG.info("bound: system_id {} from {} as {} (session {})", bind.systemId(), remote(), bind.type(), sessionId);
+            ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
+        }));
+    }
+
+    private void onSubmit(Pdu.SubmitSm submit) {
+        int refusal = admit();
+        if (refusal != CommandStatus.ESME_ROK) {
+            ctx.write(submit.errorResponse(refusal));
+            return;
+        }
+        outstandingSubmits++;
+        CompletionStage<SubmitOutcome> outcome;
+        try {
+            outcome = submits.submit(info, submit);
+        } catch (RuntimeException e) {
+            LOG.error("session {}: submit failed: {}", sessionId, e.toString());
+            outcome = CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR));
+        }
+        outcome.whenComplete((result, error) -> {
+            SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
+            Pdu.SubmitSmResp resp = new Pdu.SubmitSmResp(submit.sequenceNumber(), answer.commandStatus(), answer.messageId());
+            if (ctx.executor().inEventLoop()) {
+                outstandingSubmits--;
+                ctx.write(resp);
+            } else {
+                ctx.executor().execute(() -> {
+                    outstandingSubmits--;
+                    ctx.writeAndFlush(resp);
+                });
+            }
+        });
+    }
+
+    /** Why a submit_sm cannot be taken now, or ESME_ROK. */
+    private int admit() {
+        if (state != State.BOUND || !info.bindType().canSubmit()) {
+            return CommandStatus.ESME_RINVBNDSTS; // §5.1.3: not bound, or bound as a receiver
+        }
+        if (outstandingSubmits >= config.windowSize()) {
+            return CommandStatus.ESME_RMSGQFUL;
+        }
+        if (!sessions.tryAcquireSubmit(customer)) {
+            return CommandStatus.ESME_RTHROTTLED;
+        }
+        return CommandStatus.ESME_ROK;
+    }
+
+    /** Sends a deliver_sm; completes with the customer's deliver_sm_resp status. Callable from any thread. */
+    CompletionStage<Integer> deliver(Pdu.DeliverSm pdu) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        ctx.executor().execute(() -> {
+            if (state != State.BOUND) {
+                result.completeExceptionally(new NoReceiverBoundException(info.customerId()));
+                return;
+            }
+            int sequence = nextSequence();
+            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+                PendingDelivery expired = pendingDeliveries.remove(sequence);
+                if (expired != null) {
+                    expired.result.completeExceptionally(new TimeoutException("no deliver_sm_resp within "
+                            + config.responseTimeout().toMillis() + " ms"));
+                }
+            }, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            pendingDeliveries.put(sequence, new PendingDelivery(result, timeout));
+            ctx.writeAndFlush(pdu.withSequenceNumber(sequence));
+        });
+        return result;
+    }
+
+    /** Server shutdown: ask the customer to unbind (§4.2); the connection closes on unbind_resp or after a second. */
+    void unbind() {
+        ctx.executor().execute(() -> {
+            if (state == State.BOUND) {
+                ctx.writeAndFlush(new Pdu.Unbind(nextSequence()));
+                ctx.executor().schedule(() -> ctx.close(), 1, TimeUnit.SECONDS);
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    private int nextSequence() {
+        int sequence = nextSequence;
+        nextSequence = nextSequence == 0x7FFFFFFF ? 1 : nextSequence + 1; // §5.1.4: 0x00000001..0x7FFFFFFF
+        return sequence;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.info("session {} from {} idle for {}; closing", sessionId, remote(), config.idleTimeout());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == State.BOUND) {
+            sessions.unbound(customer, this);
+            LOG.info("unbound: system_id {} from {} (session {})", info.systemId(), remote(), sessionId);
+        }
+        state = State.CLOSED;
+        // Every deliver_sm still waiting for its response is failed now, never left hanging.
+        pendingDeliveries.values().forEach(p -> {
+            p.timeout.cancel(false);
+            p.result.completeExceptionally(new ClosedChannelException());
+        });
+        pendingDeliveries.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("session {} from {}: {}; closing", sessionId, remote(), cause.toString());
+        ctx.close();
+    }
+
+    private String remote() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
+    }
+
+    private record PendingDelivery(CompletableFuture<Integer> result, ScheduledFuture<?> timeout) {
+    }
+}

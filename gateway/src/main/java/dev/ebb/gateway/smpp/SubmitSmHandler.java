@@ -1,0 +1,9 @@
+package dev.ebb.gateway.smpp;
+
+import java.util.concurrent.CompletionStage;
+
+/** What a bound session hands each valid submit_sm to. Called on the session's event loop: must not block for long. */
+@FunctionalInterface
+public interface SubmitSmHandler {
+    CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.SubmitSm submit);
+}

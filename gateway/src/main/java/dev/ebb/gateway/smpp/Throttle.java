@@ -1,0 +1,36 @@
+package dev.ebb.gateway.smpp;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A customer's submit rate over all of its binds, as a lock-free generic cell rate algorithm: at most
+ * {@code perSecond} on average, with bursts of up to one second's worth.
+ */
+final class Throttle {
+    private final long intervalNanos;
+    private final long burstNanos;
+    private final LongSupplier nanoTime;
+    private final AtomicLong theoreticalArrival;
+
+    Throttle(int perSecond, LongSupplier nanoTime) {
+        this.intervalNanos = Math.max(1, 1_000_000_000L / perSecond);
+        this.burstNanos = 1_000_000_000L;
+        this.nanoTime = nanoTime;
+        this.theoreticalArrival = new AtomicLong(nanoTime.getAsLong());
+    }
+
+    boolean tryAcquire() {
+        while (true) {
+            long now = nanoTime.getAsLong();
+            long tat = theoreticalArrival.get();
+            long next = Math.max(tat, now) + intervalNanos;
+            if (next - now > burstNanos) {
+                return false;
+            }
+            if (theoreticalArrival.compareAndSet(tat, next)) {
+                return true;
+            }
+        }
+    }
+}
