@@ -1,0 +1,67 @@
+package dev.ebb.gateway.smpp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/** A plain socket speaking bytes, for the malformed input no SMPP library will produce. */
+final class RawSmppClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final PduCodec codec = new PduCodec(1 << 20);
+
+    RawSmppClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    void send(Pdu pdu) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        codec.encode(pdu, buf);
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.readBytes(bytes);
+        buf.release();
+        sendBytes(bytes);
+    }
+
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    Pdu read() throws IOException {
+        int length = in.readInt();
+        byte[] frame = new byte[length];
+        frame[0] = (byte) (length >>> 24);
+        frame[1] = (byte) (length >>> 16);
+        frame[2] = (byte) (length >>> 8);
+        frame[3] = (byte) length;
+        in.readFully(frame, 4, length - 4);
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        try {
+            return codec.decode(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** True once the server has closed the connection. */
+    boolean closedByPeer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,335 @@
+package dev.ebb.gateway.smpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cloudhopper.smpp.SmppBindType;
+import com.cloudhopper.smpp.SmppSession;
+import com.cloudhopper.smpp.SmppSessionConfiguration;
+import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.PduRequest;
+import com.cloudhopper.smpp.pdu.PduResponse;
+import com.cloudhopper.smpp.type.SmppBindException;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.SmppAccountConfig;
+import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.core.SmppAddress;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.SMPPSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SmppServerTest {
+    private static final String PASSWORD = "s3cret";
+    private static final String HASH = PasswordHash.hash(PASSWORD);
+    private static EventLoopGroup group;
+
+    private SmppServer server;
+    private final List<CompletableFuture<SubmitOutcome>> held = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void loops() {
+        group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    }
+
+    @AfterAll
+    static void stopLoops() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        Map<String, CustomerConfig> customers = Map.of(
+                "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+                "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+                "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)));
+        SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null);
+        server = SmppServer.start(config, customers, this::handle, group, group);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        server.close();
+    }
+
+    private CompletionStage<SubmitOutcome> handle(SessionInfo session, Pdu.SubmitSm submit) {
+        if (new String(submit.shortMessage(), StandardCharsets.ISO_8859_1).startsWith("hold")) {
+            CompletableFuture<SubmitOutcome> later = new CompletableFuture<>();
+            held.add(later);
+            return later;
+        }
+        return CompletableFuture.completedFuture(SubmitOutcome.accepted("id" + accepted.incrementAndGet()));
+    }
+
+    @Test
+    void aJsmppTransceiverBindsAndSubmits() throws Exception {
+        SMPPSession session = jsmpp("alpha", PASSWORD, BindType.BIND_TRX);
+
+        String id = session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(), (byte) 0, (byte) 0,
+                null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.ZERO, (byte) 0,
+                "hello".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+
+        assertThat(id).isEqualTo("id1");
+    }
+
+    @Test
+    void aCloudhopperClientBindsAndSubmits() throws Exception {
+        SmppSession session = cloudhopper("alpha", PASSWORD);
+        com.cloudhopper.smpp.pdu.SubmitSm submit = new com.cloudhopper.smpp.pdu.SubmitSm();
+        submit.setSourceAddress(new com.cloudhopper.smpp.type.Address((byte) 1, (byte) 1, "4790000001"));
+        submit.setDestAddress(new com.cloudhopper.smpp.type.Address((byte) 1, (byte) 1, "4790000002"));
+        submit.setShortMessage("hei".getBytes(StandardCharsets.US_ASCII));
+
+        com.cloudhopper.smpp.pdu.SubmitSmResp resp = session.submit(submit, 5_000);
+
+        assertThat(resp.getCommandStatus()).isZero();
+        assertThat(resp.getMessageId()).startsWith("id");
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedWithInvalidPassword() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "alpha", "wrong", "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVPASWD);
+        }
+    }
+
+    @Test
+    void anUnknownSystemIdIsRefusedWithInvalidSystemId() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "nobody", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVSYSID);
+        }
+    }
+
+    @Test
+    void aBindTypeTheAccountMayNotUseFails() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.RECEIVER, 1, "txonly", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RBINDFAIL);
+        }
+    }
+
+    @Test
+    void aBindBeyondTheAccountsLimitIsRefusedAsAlreadyBound() throws Exception {
+        jsmpp("alpha", PASSWORD, BindType.BIND_TX);
+        jsmpp("alpha", PASSWORD, BindType.BIND_TX);
+
+        assertThatThrownBy(() -> jsmpp("alpha", PASSWORD, BindType.BIND_TX))
+                .hasMessageContaining("5"); // jSMPP reports the negative bind_resp's command_status (0x05 ESME_RALYBND)
+        assertThat(server.sessions().boundSessions()).isEqualTo(2);
+    }
+
+    @Test
+    void aPduBeforeBindIsAnsweredWithInvalidBindStatus() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(submit(7, "before bind"));
+            Pdu.SubmitSmResp resp = (Pdu.SubmitSmResp) raw.read();
+            assertThat(resp.commandStatus()).isEqualTo(CommandStatus.ESME_RINVBNDSTS);
+            assertThat(resp.sequenceNumber()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void anUnknownCommandIdGetsGenericNackAndTheSessionGoesOn() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            raw.sendBytes(ByteBufUtil.decodeHexDump("00000010" + "00000077" + "00000000" + "00000009"));
+            assertThat(raw.read()).isEqualTo(new Pdu.GenericNack(9, CommandStatus.ESME_RINVCMDID));
+            raw.send(new Pdu.EnquireLink(10));
+            assertThat(raw.read()).isEqualTo(new Pdu.EnquireLinkResp(10, 0));
+        }
+    }
+
+    @Test
+    void aCommandLengthBelowSixteenClosesTheConnection() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            raw.sendBytes(ByteBufUtil.decodeHexDump("0000000800000015"));
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void aCommandLengthAboveTheMaximumClosesTheConnection() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            raw.sendBytes(ByteBufUtil.decodeHexDump("7fffffff0000000400000000000000010000"));
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void anOverlongDestinationIsAnsweredWithInvalidDestinationAddress() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            raw.send(new Pdu.SubmitSm(3, "", SmppAddress.international("4790000001"),
+                    new SmppAddress((byte) 1, (byte) 1, "4790000001479000000147"), (byte) 0, (byte) 0, (byte) 0, "", "",
+                    (byte) 0, (byte) 0, (byte) 0, (byte) 0, "x".getBytes(StandardCharsets.US_ASCII), List.of()));
+            assertThat(raw.read()).isEqualTo(new Pdu.SubmitSmResp(3, CommandStatus.ESME_RINVDSTADR, ""));
+        }
+    }
+
+    @Test
+    void submitsAboveTheCustomersRateAreThrottled() throws Exception {
+        try (RawSmppClient raw = boundRaw("slow")) {
+            for (int i = 1; i <= 12; i++) {
+                raw.send(submit(i, "m" + i));
+            }
+            int throttled = 0;
+            for (int i = 1; i <= 12; i++) {
+                if (((Pdu.SubmitSmResp) raw.read()).commandStatus() == CommandStatus.ESME_RTHROTTLED) {
+                    throttled++;
+                }
+            }
+            // 5/s with a one-second burst allowance: at most 6 pass, the rest are throttled.
+            assertThat(throttled).isGreaterThanOrEqualTo(6);
+        }
+    }
+
+    @Test
+    void submitsBeyondTheWindowAreRefusedWithMessageQueueFull() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            for (int i = 1; i <= 5; i++) {
+                raw.send(submit(i, "hold " + i));
+            }
+            assertThat(raw.read()).isEqualTo(new Pdu.SubmitSmResp(5, CommandStatus.ESME_RMSGQFUL, ""));
+            held.forEach(f -> f.complete(SubmitOutcome.accepted("late")));
+            for (int i = 1; i <= 4; i++) {
+                assertThat(((Pdu.SubmitSmResp) raw.read()).commandStatus()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void anotherCustomersGarbageDoesNotDisturbABoundSession() throws Exception {
+        SMPPSession good = jsmpp("alpha", PASSWORD, BindType.BIND_TRX);
+        try (RawSmppClient bad = boundRaw("slow")) {
+            bad.sendBytes(ByteBufUtil.decodeHexDump("00000004ffffffff"));
+            assertThat(bad.closedByPeer()).isTrue();
+        }
+        String id = good.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(), (byte) 0, (byte) 0,
+                null, null, new RegisteredDelivery(0), (byte) 0, DataCodings.ZERO, (byte) 0,
+                "still here".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+        assertThat(id).startsWith("id");
+    }
+
+    @Test
+    void aDeliverSmReachesABoundReceiverAndCompletesWithItsResponse() throws Exception {
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            CompletionStage<Integer> result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0,
+                    SmppAddress.international("4790000002"), SmppAddress.international("4790000001"), (byte) 4, (byte) 0,
+                    "id:1 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII), List.of()));
+            Pdu.DeliverSm received = (Pdu.DeliverSm) raw.read();
+            raw.send(new Pdu.DeliverSmResp(received.sequenceNumber(), 0));
+
+            assertThat(result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void aDeliverSmForACustomerWithNoReceiverFailsAtOnce() {
+        CompletionStage<Integer> result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0,
+                SmppAddress.international("4790000002"), SmppAddress.international("4790000001"), (byte) 4, (byte) 0,
+                new byte[0], List.of()));
+
+        assertThatThrownBy(() -> result.toCompletableFuture().get(1, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoReceiverBoundException.class);
+    }
+
+    @Test
+    void aDeliverSmStillWaitingWhenTheCustomerDisconnectsFails() throws Exception {
+        CompletionStage<Integer> result;
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0, SmppAddress.international("4790000002"),
+                    SmppAddress.international("4790000001"), (byte) 4, (byte) 0, new byte[0], List.of()));
+            raw.read();
+        }
+        assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+
+    private static Pdu.SubmitSm submit(int sequence, String text) {
+        return new Pdu.SubmitSm(sequence, "", SmppAddress.international("4790000001"), SmppAddress.international("4790000002"),
+                (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0,
+                text.getBytes(StandardCharsets.ISO_8859_1), List.of());
+    }
+
+    private RawSmppClient raw() throws Exception {
+        RawSmppClient raw = new RawSmppClient(server.port());
+        clients.add(raw);
+        return raw;
+    }
+
+    private RawSmppClient boundRaw(String systemId) throws Exception {
+        RawSmppClient raw = raw();
+        raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, systemId, PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
+        return raw;
+    }
+
+    private SMPPSession jsmpp(String systemId, String password, BindType type) throws Exception {
+        SMPPSession session = new SMPPSession();
+        try {
+            session.connectAndBind("127.0.0.1", server.port(), new BindParameter(type, systemId, password, "",
+                    TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
+        } catch (Exception e) {
+            session.close();
+            throw e;
+        }
+        clients.add(session::unbindAndClose);
+        return session;
+    }
+
+    private SmppSession cloudhopper(String systemId, String password) throws SmppBindException, Exception {
+        DefaultSmppClient client = new DefaultSmppClient();
+        SmppSessionConfiguration config = new SmppSessionConfiguration(SmppBindType.TRANSCEIVER, systemId, password);
+        config.setHost("127.0.0.1");
+        config.setPort(server.port());
+        config.setBindTimeout(5_000);
+        SmppSession session = client.bind(config, new DefaultSmppSessionHandler() {
+            @Override
+            public PduResponse firePduRequestReceived(PduRequest request) {
+                return request.createResponse();
+            }
+        });
+        clients.add(() -> {
+            session.unbind(1_000);
+            session.destroy();
+            client.destroy();
+        });
+        return session;
+    }
+
+    private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.smpp.BindType> types) {
+        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false);
+    }
+}
