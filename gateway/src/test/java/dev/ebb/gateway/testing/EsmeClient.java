@@ -1,0 +1,76 @@
+package dev.ebb.gateway.testing;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.BindType;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BindParameter;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.SMPPSession;
+import org.jsmpp.session.Session;
+
+/** A customer application on jSMPP: binds as a transceiver and keeps every deliver_sm it receives. */
+public final class EsmeClient implements AutoCloseable {
+    private final SMPPSession session = new SMPPSession();
+    private final List<DeliverSm> received = new CopyOnWriteArrayList<>();
+
+    public EsmeClient(int port, String systemId, String password) throws IOException {
+        session.setMessageReceiverListener(new MessageReceiverListener() {
+            @Override
+            public void onAcceptDeliverSm(DeliverSm deliverSm) {
+                received.add(deliverSm);
+            }
+
+            @Override
+            public void onAcceptAlertNotification(AlertNotification alertNotification) {
+            }
+
+            @Override
+            public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+                throw new ProcessRequestException("no data_sm", 0x03);
+            }
+        });
+        session.connectAndBind("127.0.0.1", port, new BindParameter(BindType.BIND_TRX, systemId, password, "",
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
+    }
+
+    /** Submits with registered_delivery 1 (final receipt wanted); returns Ebb's message id. */
+    public String submit(String to, String text, Charset charset, byte dataCoding) throws Exception {
+        return submit(to, new ESMClass(), text.getBytes(charset), dataCoding);
+    }
+
+    public String submit(String to, ESMClass esm, byte[] shortMessage, byte dataCoding) throws Exception {
+        return session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to.replace("+", ""), esm, (byte) 0, (byte) 0,
+                null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.newInstance(dataCoding), (byte) 0,
+                shortMessage).getMessageId();
+    }
+
+    public List<DeliverSm> received() {
+        return received;
+    }
+
+    /** The receipt whose receipted_message_id TLV names {@code messageId}, if it has arrived. */
+    public DeliverSm receiptFor(String messageId) {
+        return received.stream().filter(d -> d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID)
+                        instanceof OptionalParameter.OctetString id && id.getValueAsString().equals(messageId))
+                .findFirst().orElse(null);
+    }
+
+    @Override
+    public void close() {
+        session.unbindAndClose();
+    }
+}

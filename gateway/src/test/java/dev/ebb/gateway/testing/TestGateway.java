@@ -1,0 +1,47 @@
+package dev.ebb.gateway.testing;
+
+import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.config.ListenerConfig;
+import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.RouteConfig;
+import dev.ebb.gateway.config.SimulatorConfig;
+import dev.ebb.gateway.config.SmppAccountConfig;
+import dev.ebb.gateway.config.SmppServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A whole-gateway configuration on loopback ephemeral ports with the embedded simulator. */
+public final class TestGateway {
+    public static final String SYSTEM_ID = "acme";
+    public static final String PASSWORD = "acme1234";
+    private static final String HASH = PasswordHash.hash(PASSWORD);
+
+    private TestGateway() {
+    }
+
+    /** Destinations under +999 fail at the simulator (UNDELIV receipt). */
+    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
+        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig(null, 0),
+                new ListenerConfig(null, 0), new ListenerConfig(null, 0),
+                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false)),
+                List.of(new RouteConfig("", "sim")),
+                List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500))),
+                new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),
+                        List.of(new SimulatorConfig.FailureRule("999", 1.0))),
+                null, null);
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
