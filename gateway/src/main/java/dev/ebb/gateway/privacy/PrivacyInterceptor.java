@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
@@ -21,6 +22,7 @@ public final class PrivacyInterceptor {
     private final ContentVault vault;
     private final MetadataStore metadata;
     private final Clock clock;
+    private final AtomicLong stripped = new AtomicLong();
 
     public PrivacyInterceptor(ContentVault vault, MetadataStore metadata, Clock clock) {
         this.vault = vault;
@@ -63,7 +65,13 @@ public final class PrivacyInterceptor {
     public void finished(VaultHandle handle, boolean keepContentUntilExpiry) {
         if (!keepContentUntilExpiry) {
             vault.strip(handle);
+            stripped.incrementAndGet();
         }
+    }
+
+    /** Messages whose content was stripped as soon as they were final. */
+    public long strippedCount() {
+        return stripped.get();
     }
 
     /**

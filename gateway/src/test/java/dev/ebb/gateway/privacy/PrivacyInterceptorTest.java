@@ -1,0 +1,124 @@
+package dev.ebb.gateway.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ebb.gateway.config.ContentConfig;
+import dev.ebb.gateway.core.OutboundMessage;
+import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreConfig;
+import dev.ebb.metadata.TrafficQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PrivacyInterceptorTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    private final MutableClock clock = new MutableClock(T0);
+
+    @TempDir
+    Path dir;
+    private ContentVault vault;
+    private MetadataStore metadata;
+    private PrivacyInterceptor privacy;
+
+    @BeforeEach
+    void open() {
+        vault = ContentVault.open(dir.resolve("content"), KeyRing.open(dir.resolve("keys")), new ContentConfig(null, null), clock);
+        metadata = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
+        privacy = new PrivacyInterceptor(vault, metadata, clock);
+    }
+
+    @AfterEach
+    void close() {
+        vault.close();
+        metadata.close();
+    }
+
+    @Test
+    void anAcceptedMessageIsInTheVaultAndItsAcceptedRecordInTheStore() {
+        Submission submission = submission("m1", "acme", "hello");
+
+        PrivacyInterceptor.Accepted accepted = privacy.accept(submission, "sim");
+
+        assertThat(privacy.open(accepted.handle())).contains(submission);
+        assertThat(metadata.query(TrafficQuery.byMessageId("m1", T0, T0.plusSeconds(1))).records())
+                .singleElement().satisfies(r -> {
+                    assertThat(r.record().eventType()).isEqualTo(EventType.ACCEPTED);
+                    assertThat(r.record().route()).isEqualTo("sim");
+                    assertThat(r.record().systemId()).isEqualTo("acme");
+                });
+    }
+
+    @Test
+    void whenTheMetadataAppendFailsTheContentDoesNotStayBehind() {
+        metadata.close();
+
+        assertThatThrownBy(() -> privacy.accept(submission("m1", "acme", "hello"), "sim")).isInstanceOf(RuntimeException.class);
+
+        List<Submission> pending = new ArrayList<>();
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+        assertThat(pending).isEmpty();
+    }
+
+    @Test
+    void aFinishedMessagesContentIsStrippedUnlessTheCustomerKeepsIt() {
+        PrivacyInterceptor.Accepted stripped = privacy.accept(submission("m1", "acme", "one"), "sim");
+        PrivacyInterceptor.Accepted kept = privacy.accept(submission("m2", "keeper", "two"), "sim");
+
+        privacy.finished(stripped.handle(), false);
+        privacy.finished(kept.handle(), true);
+
+        assertThat(privacy.open(stripped.handle())).isEmpty();
+        assertThat(privacy.open(kept.handle())).isPresent();
+        assertThat(privacy.strippedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void erasingACustomerDestroysItsContentAndRecordsTheErasureButKeepsItsTrafficData() {
+        PrivacyInterceptor.Accepted gone = privacy.accept(submission("m1", "acme", "one"), "sim");
+        PrivacyInterceptor.Accepted other = privacy.accept(submission("m2", "other", "two"), "sim");
+        clock.advance(Duration.ofMinutes(1));
+
+        privacy.eraseCustomer("acme", s -> "sim");
+
+        assertThat(privacy.open(gone.handle())).isEmpty();
+        assertThat(privacy.open(other.handle())).isPresent();
+        assertThat(metadata.query(TrafficQuery.byMessageId("m1", T0, T0.plus(Duration.ofHours(1)))).records())
+                .extracting(r -> r.record().eventType()).containsExactly(EventType.ACCEPTED, EventType.CONTENT_ERASED);
+    }
+
+    @Test
+    void pendingMessagesComeBackFromTheVaultWithTheirAcceptedRecordRebuilt() {
+        Submission submission = submission("m1", "acme", "waiting");
+        privacy.accept(submission, "sim");
+
+        List<PrivacyInterceptor.Accepted> pending = new ArrayList<>();
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(a));
+
+        assertThat(pending).singleElement().satisfies(a -> {
+            assertThat(a.record().messageId()).isEqualTo("m1");
+            assertThat(a.record().eventTime()).isEqualTo(T0);
+            assertThat(a.record().channel()).isEqualTo(Channel.SMPP);
+        });
+    }
+
+    private Submission submission(String id, String customer, String text) {
+        OutboundMessage message = new OutboundMessage(id, customer, "", new SmppAddress((byte) 5, (byte) 0, "Acme"),
+                SmppAddress.international("4790000001"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 3,
+                text.getBytes(StandardCharsets.ISO_8859_1), null, null, T0.plus(Duration.ofHours(71)));
+        return new Submission(message, new Submission.Ingress(Channel.SMPP, customer, "127.0.0.1"), clock.instant());
+    }
+}
