@@ -25,7 +25,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         connectors = connectors == null ? List.of() : List.copyOf(connectors);
         simulator = simulator == null ? new SimulatorConfig(false, null, 2776, null, null, null, null) : simulator;
         content = content == null ? new ContentConfig(null, null) : content;
-        metadata = metadata == null ? new MetadataConfig(null, null) : metadata;
+        metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),

@@ -1,15 +1,24 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.metadata.MetadataStoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Period;
 
-/** Retention of traffic data (the 12-month row of the processing table). */
-public record MetadataConfig(Period retention, String signingKeyFile) {
-    public static final Period MAX_RETENTION = Period.ofMonths(12);
-
+/**
+ * Retention of traffic data (the 12-month row of the processing table). The store's own config checks the
+ * limits; this record only names the YAML keys and turns a refusal into a start-up error naming them.
+ */
+public record MetadataConfig(Period retention, String signingKeyFile, Duration treeHeadInterval) {
     public MetadataConfig {
-        retention = retention == null ? MAX_RETENTION : retention.normalized();
-        ConfigException.require(!retention.isNegative() && !retention.isZero() && retention.toTotalMonths() <= 12
-                        && (retention.toTotalMonths() < 12 || retention.getDays() == 0),
-                "metadata.retention", "may shorten the 12-month retention, never lengthen it (allowed: P1D..P12M), was " + retention);
+        try {
+            new MetadataStoreConfig(retention, null, treeHeadInterval);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("metadata", e.getMessage());
+        }
+    }
+
+    public MetadataStoreConfig storeConfig() {
+        return new MetadataStoreConfig(retention, signingKeyFile == null ? null : Path.of(signingKeyFile), treeHeadInterval);
     }
 }

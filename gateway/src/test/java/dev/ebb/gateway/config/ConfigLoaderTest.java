@@ -1,0 +1,66 @@
+package dev.ebb.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader();
+
+    @Test
+    void theShippedConfigLoadsWithTheDemoCustomerAndTheSimulator() {
+        EbbConfig config = loader.load(Path.of("..", "config", "ebb.yaml"));
+
+        assertThat(config.smpp().port()).isEqualTo(2775);
+        assertThat(config.metrics().port()).isEqualTo(9464);
+        assertThat(config.simulator().enabled()).isTrue();
+        assertThat(config.customersBySystemId()).containsKey("demo");
+        assertThat(PasswordHash.matches("demo1234", config.customersBySystemId().get("demo").smpp().passwordHash())).isTrue();
+        assertThat(config.content().retention()).isEqualTo(Duration.ofHours(72));
+    }
+
+    @Test
+    void contentRetentionAbove72HoursIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> read("content:\n  retention: PT73H\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("content.retention").hasMessageContaining("72");
+    }
+
+    @Test
+    void metadataRetentionAbove12MonthsIsRefusedAtStartUp() {
+        assertThatThrownBy(() -> read("metadata:\n  retention: P13M\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("metadata").hasMessageContaining("12 months");
+    }
+
+    @Test
+    void shorterRetentionsAreAccepted() throws Exception {
+        EbbConfig config = read("content:\n  retention: PT24H\nmetadata:\n  retention: P6M\n");
+
+        assertThat(config.content().maxValidity()).isEqualTo(Duration.ofHours(23));
+    }
+
+    @Test
+    void aTypoInAKeyIsAnErrorNotASilentDefault() {
+        assertThatThrownBy(() -> read("smpp:\n  prot: 2775\n")).isInstanceOf(ConfigException.class).hasMessageContaining("prot");
+    }
+
+    @Test
+    void aRouteToAnUnknownConnectorIsRefused() {
+        assertThatThrownBy(() -> read("routes:\n  - prefix: \"47\"\n    connector: nowhere\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nowhere");
+    }
+
+    @Test
+    void aPlainPasswordInsteadOfAHashIsRefused() {
+        assertThatThrownBy(() -> read("customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: hunter2\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("hash-password");
+    }
+
+    private EbbConfig read(String yaml) throws Exception {
+        return loader.read(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+    }
+}
