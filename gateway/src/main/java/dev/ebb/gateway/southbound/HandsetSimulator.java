@@ -79,7 +79,8 @@ public final class HandsetSimulator implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code config.host():config.port()} (port 0: an ephemeral port, see {@link #port()}).
+     * Listens on {@code config.host():config.port()} (port 0: an ephemeral port, see {@link #port()}). Starts
+     * whatever {@code config.enabled()} says: whether to start it at all is the caller's decision.
      *
      * @param group runs both the listening socket and the sessions; the caller owns and shuts it down
      * @throws io.netty.channel.ChannelException or the bind's {@link java.net.BindException} if the port is taken
@@ -149,7 +150,10 @@ public final class HandsetSimulator implements AutoCloseable {
         return result;
     }
 
-    /** Unbinds every bound session (SMPP 3.4 §4.2), closes all connections and stops listening. Blocks briefly. */
+    /**
+     * Stops listening, unbinds every bound session (SMPP 3.4 §4.2) and closes all connections, waiting up to a few
+     * seconds for them; receipts not yet due are dropped. Blocks, so never call it on an event-loop thread.
+     */
     @Override
     public void close() {
         if (closed) {
