@@ -44,6 +44,17 @@ class PduCodecTest {
     }
 
     @Test
+    void aShortMessageOverTheOneOctetSmLengthIsRefusedRatherThanEncodedWrong() {
+        Pdu.DeliverSm tooLong = Pdu.DeliverSm.of(1, SmppAddress.international("4790000001"),
+                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, new byte[300], List.of());
+        ByteBuf out = Unpooled.buffer();
+
+        assertThatThrownBy(() -> codec.encode(tooLong, out)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("300");
+        out.release();
+    }
+
+    @Test
     void waitsForAWholeFrameFedByteByByte() {
         byte[] bytes = ByteBufUtil.decodeHexDump(SUBMIT_SM_HEX);
         ByteBuf in = Unpooled.buffer();
