@@ -329,9 +329,9 @@ class HandsetSimulatorTest {
                 "secret", null, 1, 2, 0, Duration.ofMillis(400)), inbound::add, clock).start();
         closeables.add(0, connector);
 
-        String smscId = connector.submit(new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),
+        String smscId = connector.submit(Outbound.of(new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),
                 SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                "hi".getBytes(StandardCharsets.US_ASCII), null, null, null)).get(10, TimeUnit.SECONDS);
+                "hi".getBytes(StandardCharsets.US_ASCII), null, null, null))).get(10, TimeUnit.SECONDS);
 
         Await.until("the receipt reaches the listener", WAIT, () -> !inbound.isEmpty());
         InboundDeliverSm receipt = inbound.get(0);

@@ -1,0 +1,223 @@
+package dev.ebb.gateway;
+
+import dev.ebb.gateway.config.ConfigLoader;
+import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.core.MessageIdGenerator;
+import dev.ebb.gateway.http.MetricsServer;
+import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.KeyRing;
+import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.receipt.InFlight;
+import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.route.RouteTable;
+import dev.ebb.gateway.route.Router;
+import dev.ebb.gateway.smpp.SmppIngress;
+import dev.ebb.gateway.smpp.SmppReceiptSender;
+import dev.ebb.gateway.smpp.SmppServer;
+import dev.ebb.gateway.southbound.HandsetSimulator;
+import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.metadata.MetadataStore;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ebb}: starts the gateway; all wiring of Ebb's components happens here and nowhere else. */
+@Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
+        description = "Privacy-first SMS gateway: SMPP 3.4 in, operator SMSC out, content ≤ 72 h, metadata ≤ 12 months.",
+        subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--config", defaultValue = "config/ebb.yaml", description = "configuration file (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EbbConfig cfg = new ConfigLoader().load(config);
+        Running running = start(cfg, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: unbinding customers and SMSCs, flushing stores");
+            running.close();
+            stopped.countDown();
+        }, "ebb-shutdown"));
+        LOG.info("Ebb is up: SMPP {}:{}, metrics http://{}:{}/metrics, data in {}", cfg.smpp().host(), running.smppPort(),
+                cfg.metrics().host(), running.metricsPort(), cfg.dataDir().toAbsolutePath());
+        stopped.await();
+        return 0;
+    }
+
+    /** Opens the stores, starts every listener and connector, and re-queues what was pending at the last stop. */
+    public static Running start(EbbConfig cfg, Clock clock) throws InterruptedException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+
+        Path data = cfg.dataDir();
+        KeyRing keys = KeyRing.open(data.resolve("content-keys"));
+        ContentVault vault = ContentVault.open(data.resolve("content"), keys, cfg.content(), clock);
+        opened.add(vault);
+        MetadataStore metadata = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
+        opened.add(metadata);
+        PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
+
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+
+        HandsetSimulator simulator = null;
+        if (cfg.simulator().enabled()) {
+            simulator = HandsetSimulator.start(cfg.simulator(), workers, clock, new SecureRandom());
+        }
+
+        Set<String> keepers = cfg.customers().stream().filter(CustomerConfig::keepContentUntilExpiry)
+                .map(CustomerConfig::id).collect(Collectors.toUnmodifiableSet());
+        // The receipt sink needs the SMPP server's sessions, which need ingress, which needs the router:
+        // the sink is bound once the server exists.
+        DeferredReceiptSink sink = new DeferredReceiptSink();
+        ReceiptHandler receipts = new ReceiptHandler(privacy, sink, keepers::contains, clock);
+        Map<String, SmscConnector> connectors = new LinkedHashMap<>();
+        for (ConnectorConfig c : cfg.connectors()) {
+            connectors.put(c.name(), new SmscConnector(c, receipts, clock));
+        }
+        Router router = new Router(new RouteTable(cfg.routes()), connectors, privacy, receipts);
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        SmppIngress ingress = new SmppIngress(new MessageIdGenerator(clock), router, privacy, cfg.content(), clock, metrics);
+        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
+        SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
+        sink.bind(receiptSender);
+
+        int[] requeued = {0};
+        privacy.forEachPending(router::routeOf, (submission, accepted) -> {
+            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
+                    submission.message().destination(), submission.message().wantsReceipt()));
+            requeued[0]++;
+        });
+        if (requeued[0] > 0) {
+            LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
+        }
+        connectors.values().forEach(SmscConnector::start);
+
+        housekeeping.scheduleAtFixedRate(() -> connectors.values().forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(() -> {
+            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
+            receipts.expireUnmatched();
+        }, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
+        housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+
+        Gauge.builder("ebb.smpp.sessions", server.sessions(), s -> s.boundSessions()).register(registry);
+        Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
+        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting).register(registry);
+        FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
+                .description("messages whose content left the vault as soon as they were final").register(registry);
+        FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
+        Gauge.builder("ebb.metadata.oldest.record.age", metadata,
+                m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds").register(registry);
+        for (SmscConnector c : connectors.values()) {
+            Gauge.builder("ebb.southbound.queued", c, SmscConnector::queued).tag("connector", c.name()).register(registry);
+            Gauge.builder("ebb.southbound.binds", c, SmscConnector::boundSessions).tag("connector", c.name()).register(registry);
+            FunctionCounter.builder("ebb.southbound.submitted", c, SmscConnector::submittedCount).tag("connector", c.name())
+                    .register(registry);
+        }
+        MetricsServer metricsServer = MetricsServer.start(cfg.metrics().host(), cfg.metrics().port(), registry,
+                () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
+                boss);
+
+        // Closed in reverse: customers first, so nothing new arrives while the rest drains and flushes.
+        opened.add(metricsServer);
+        if (simulator != null) {
+            opened.add(simulator::close);
+        }
+        opened.addAll(connectors.values());
+        opened.add(server);
+        return new Running(server.port(), metricsServer.port(), opened, housekeeping, boss, workers, metadata);
+    }
+
+    /** A started gateway: its ports (tests bind to port 0) and an orderly stop. */
+    public static final class Running implements AutoCloseable {
+        private final int smppPort;
+        private final int metricsPort;
+        private final List<AutoCloseable> opened;
+        private final ScheduledExecutorService housekeeping;
+        private final EventLoopGroup boss;
+        private final EventLoopGroup workers;
+        private final MetadataStore metadata;
+
+        Running(int smppPort, int metricsPort, List<AutoCloseable> opened, ScheduledExecutorService housekeeping,
+                EventLoopGroup boss, EventLoopGroup workers, MetadataStore metadata) {
+            this.smppPort = smppPort;
+            this.metricsPort = metricsPort;
+            this.opened = opened;
+            this.housekeeping = housekeeping;
+            this.boss = boss;
+            this.workers = workers;
+            this.metadata = metadata;
+        }
+
+        public int smppPort() {
+            return smppPort;
+        }
+
+        public int metricsPort() {
+            return metricsPort;
+        }
+
+        /** The traffic records written so far (read-only use: queries, verify). */
+        public MetadataStore metadata() {
+            return metadata;
+        }
+
+        @Override
+        public void close() {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception e) {
+                    LOG.warn("while stopping: {}", e.toString());
+                }
+            }
+            housekeeping.shutdownNow();
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.ebb.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.extra.NegativeResponseException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The whole path over real sockets: customer ESME → Ebb → jSMPP connector → embedded simulator → receipt back. */
+class GatewayEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path data;
+    private Main.Running gateway;
+    private EsmeClient esme;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
+        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        esme.close();
+        gateway.close();
+    }
+
+    @Test
+    void aMessageIsDeliveredAndItsReceiptComesBackWithEbbsId() throws Exception {
+        String id = esme.submit("+4790000001", "Your code is 1234", StandardCharsets.ISO_8859_1, (byte) 0x03);
+
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+        DeliverSm receipt = esme.receiptFor(id);
+        String text = new String(receipt.getShortMessage(), StandardCharsets.US_ASCII);
+        assertThat(receipt.isSmscDeliveryReceipt()).isTrue();
+        assertThat(text).startsWith("id:" + id).contains("stat:DELIVRD").endsWith("text:");
+        assertThat(((OptionalParameter.Byte) receipt.getOptionalParameter(OptionalParameter.Tag.MESSAGE_STATE)).getValue())
+                .isEqualTo((byte) 2);
+        assertThat(receipt.getSourceAddr()).isEqualTo("4790000001");
+    }
+
+    @Test
+    void aUcs2MessageIsDelivered() throws Exception {
+        String id = esme.submit("+4790000002", "Привет, мир", StandardCharsets.UTF_16BE, (byte) 0x08);
+
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+    }
+
+    @Test
+    void eachSegmentOfAConcatenatedMessageGetsItsOwnIdAndReceipt() throws Exception {
+        byte[] udh = {0x05, 0x00, 0x03, 0x2A, 0x02, 0x01};
+        String first = esme.submit("+4790000003", new ESMClass(0x40), concat(udh, "part one "), (byte) 0);
+        udh[5] = 0x02;
+        String second = esme.submit("+4790000003", new ESMClass(0x40), concat(udh, "part two"), (byte) 0);
+
+        Await.until("both receipts", WAIT, () -> esme.receiptFor(first) != null && esme.receiptFor(second) != null);
+        List<StoredRecord> records = records(first);
+        assertThat(records).first().satisfies(r -> {
+            assertThat(r.record().segmentIndex()).isEqualTo(1);
+            assertThat(r.record().segmentCount()).isEqualTo(2);
+            assertThat(r.record().concatRef()).isEqualTo(0x2A);
+        });
+    }
+
+    @Test
+    void aMessageTheHandsetCannotTakeEndsUndeliverable() throws Exception {
+        String id = esme.submit("+99912345678", "will fail", StandardCharsets.ISO_8859_1, (byte) 0x03);
+
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+        assertThat(new String(esme.receiptFor(id).getShortMessage(), StandardCharsets.US_ASCII)).contains("stat:UNDELIV");
+    }
+
+    @Test
+    void everyStepOfAMessagesLifeIsATrafficRecordWithoutItsContent() throws Exception {
+        String id = esme.submit("+4790000004", "MARKER-Zq81x", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+        Await.until("the forwarded receipt is recorded", WAIT,
+                () -> records(id).stream().anyMatch(r -> r.record().eventType() == EventType.RECEIPT_FORWARDED));
+
+        List<EventType> events = records(id).stream().map(r -> r.record().eventType()).toList();
+
+        assertThat(events).containsExactly(EventType.ACCEPTED, EventType.SUBMITTED, EventType.DELIVERED,
+                EventType.RECEIPT_FORWARDED);
+        assertThat(records(id)).allSatisfy(r -> {
+            assertThat(r.record().destination()).isEqualTo("+4790000004");
+            assertThat(r.record().customerId()).isEqualTo(TestGateway.SYSTEM_ID);
+            assertThat(r.record().toString()).doesNotContain("MARKER-Zq81x");
+        });
+    }
+
+    @Test
+    void noLogLineOfAFullRunCarriesContentOrAWholeNumber() throws Exception {
+        ListAppender<ILoggingEvent> logs = captureLogs();
+        try {
+            String ok = esme.submit("+4790000005", "MARKER-Lg55k", StandardCharsets.ISO_8859_1, (byte) 0x03);
+            String failed = esme.submit("+99900000005", "MARKER-Lg55k", StandardCharsets.ISO_8859_1, (byte) 0x03);
+            Await.until("both receipts", WAIT, () -> esme.receiptFor(ok) != null && esme.receiptFor(failed) != null);
+            esme.close();
+            gateway.close();
+            gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
+            esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        } finally {
+            detach(logs);
+        }
+        assertThat(logs.list).isNotEmpty();
+        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain("MARKER-Lg55k").doesNotContain("4790000005").doesNotContain("99900000005"));
+    }
+
+    @Test
+    void contentIsNotOnDiskInTheClearWhileTheMessageIsInFlight() throws Exception {
+        String id = esme.submit("+4790000006", "MARKER-Dk20p", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                assertThat(bytes).as(file.toString()).doesNotContain("MARKER-Dk20p").doesNotContain("4790000006");
+            }
+        }
+    }
+
+    @Test
+    void acceptedMessagesSurviveARestartAndAreDeliveredAfterIt() throws Exception {
+        esme.close();
+        gateway.close();
+        int simulatorPort = TestGateway.freePort();
+        // First run: the SMSC is down, so accepted messages can only wait.
+        gateway = Main.start(TestGateway.config(data, simulatorPort, false), Clock.systemUTC());
+        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(esme.submit("+47900001" + (10 + i), "queued " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
+        }
+        esme.close();
+        gateway.close();
+
+        gateway = Main.start(TestGateway.config(data, simulatorPort, true), Clock.systemUTC());
+        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+
+        Await.until("receipts for all 20 messages accepted before the restart", WAIT,
+                () -> ids.stream().allMatch(id -> esme.receiptFor(id) != null));
+    }
+
+    @Test
+    void badSubmitsGetTheStatusSmppNamesForThem() throws Exception {
+        assertThat(refusal("+12", "x", (byte) 0)).isEqualTo(0x0B); // ESME_RINVDSTADR
+        assertThat(refusal("+4790000001", "x", (byte) 0x05)).isEqualTo(0x104); // ESME_RINVDCS (SMPP 5.0)
+    }
+
+    private int refusal(String to, String text, byte dcs) throws Exception {
+        try {
+            esme.submit(to, text, StandardCharsets.ISO_8859_1, dcs);
+            return 0;
+        } catch (NegativeResponseException e) {
+            return e.getCommandStatus();
+        }
+    }
+
+    private List<StoredRecord> records(String messageId) {
+        Instant now = Instant.now();
+        return gateway.metadata().query(TrafficQuery.byMessageId(messageId, now.minus(Duration.ofHours(1)),
+                now.plus(Duration.ofHours(1)))).records();
+    }
+
+    private static byte[] concat(byte[] udh, String text) {
+        byte[] body = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[udh.length + body.length];
+        System.arraycopy(udh, 0, all, 0, udh.length);
+        System.arraycopy(body, 0, all, udh.length, body.length);
+        return all;
+    }
+
+    private static ListAppender<ILoggingEvent> captureLogs() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.setContext(context);
+        appender.start();
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        context.getLogger("dev.ebb").setLevel(Level.DEBUG);
+        return appender;
+    }
+
+    private static void detach(ListAppender<ILoggingEvent> appender) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
+        context.getLogger("dev.ebb").setLevel(null);
+    }
+}
