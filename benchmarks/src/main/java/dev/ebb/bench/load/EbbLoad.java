@@ -48,9 +48,10 @@ public final class EbbLoad implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "256", description = "outstanding submit_sm per bind") int window;
     @Option(names = "--messages", defaultValue = "500000", description = "messages in total") long messages;
     @Option(names = "--rate", defaultValue = "0", description = "target msg/s over all binds (0 = as fast as possible)") int rate;
-    @Option(names = "--receipts", defaultValue = "true", negatable = true, description = "ask for and wait for receipts") boolean receipts;
+    @Option(names = "--no-receipts", description = "submit with registered_delivery 0 and do not wait for receipts") boolean noReceipts;
     @Option(names = "--threads", defaultValue = "1", description = "client event-loop threads") int threads;
 
+    private boolean receipts;
     private final Recorder latency = new Recorder(3);
     private final LongAdder accepted = new LongAdder();
     private final LongAdder receiptCount = new LongAdder();
@@ -63,6 +64,7 @@ public final class EbbLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        receipts = !noReceipts;
         remaining.set(messages);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         CountDownLatch done = new CountDownLatch(binds);

@@ -227,6 +227,19 @@ public final class HandsetSimulator implements AutoCloseable {
         }
     }
 
+    /** Receipts a session could not get acknowledged go out again, to whichever receiver is bound. */
+    void redeliver(List<PendingReceipt> receipts) {
+        Instant done = clock.instant();
+        for (PendingReceipt receipt : receipts) {
+            SimulatorSession target = closed ? null : nextReceiver();
+            if (target == null) {
+                receiptsDropped.increment();
+            } else {
+                target.deliverReceipt(receipt, done);
+            }
+        }
+    }
+
     private SimulatorSession nextReceiver() {
         SimulatorSession[] current = receivers;
         if (current.length == 0) {

@@ -36,6 +36,7 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     private static final byte INTERFACE_VERSION_34 = 0x34;
     /** How long the connection stays open after an unbind for the other side's answer or close (§4.2). */
     private static final long UNBIND_GRACE_MILLIS = 1_000;
+    private static final long RETRY_MILLIS = 100;
 
     private final HandsetSimulator simulator;
     private final Runnable flush = this::flushQueuedWrites;
@@ -46,6 +47,8 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     private List<PendingReceipt> receipts = new ArrayList<>();
     /** MO deliver_sm awaiting their deliver_sm_resp, by sequence number. */
     private final IntObjectMap<CompletableFuture<Void>> pendingMo = new IntObjectHashMap<>();
+    /** Receipts sent and not yet acknowledged: an SMSC resends what the ESME refused or never answered. */
+    private final IntObjectMap<PendingReceipt> unacknowledged = new IntObjectHashMap<>();
 
     SimulatorSession(HandsetSimulator simulator) {
         this.simulator = simulator;
@@ -87,6 +90,10 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         unbound();
         simulator.closed(this);
+        if (!unacknowledged.isEmpty()) {
+            simulator.redeliver(List.copyOf(unacknowledged.values()));
+            unacknowledged.clear();
+        }
         if (!pendingMo.isEmpty()) {
             HandsetSimulator.MoNotDeliveredException closed =
                     new HandsetSimulator.MoNotDeliveredException("the receiver's connection closed before deliver_sm_resp", -1);
@@ -170,7 +177,14 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     }
 
     private void onDeliverSmResp(Pdu.DeliverSmResp resp) {
-        // Receipts are fire-and-forget (their status is ignored); only MO sends wait for the answer.
+        PendingReceipt receipt = unacknowledged.remove(resp.sequenceNumber());
+        if (receipt != null) {
+            if (resp.commandStatus() != CommandStatus.ESME_ROK) {
+                // Refused (a full queue, throttling): like an SMSC, try again shortly rather than lose it.
+                ctx.executor().schedule(() -> simulator.redeliver(List.of(receipt)), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         if (pendingMo.isEmpty()) {
             return;
         }
@@ -221,7 +235,9 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
             simulator.countDropped();
             return;
         }
-        writeLater(receipt.toDeliverSm(nextSequence(), doneDate));
+        int sequence = nextSequence();
+        unacknowledged.put(sequence, receipt);
+        writeLater(receipt.toDeliverSm(sequence, doneDate));
         simulator.countReceiptSent();
     }
 

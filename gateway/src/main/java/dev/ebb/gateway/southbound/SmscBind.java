@@ -45,6 +45,7 @@ final class SmscBind {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final long BIND_TIMEOUT_MS = 5_000;
     private static final long RESPONSE_TIMEOUT_MS = 10_000;
+    private static final int RECEIVE_QUEUE = 65_536;
     // SMPP 3.4 §5.1.3: refusals that say "not now" rather than "never".
     private static final int ESME_RMSGQFUL = 0x14;
     private static final int ESME_RTHROTTLED = 0x58;
@@ -132,6 +133,9 @@ final class SmscBind {
     private SMPPSession bind() throws IOException {
         SMPPSession fresh = new SMPPSession();
         fresh.setTransactionTimer(RESPONSE_TIMEOUT_MS);
+        // jSMPP answers deliver_sm with an error once its 100-PDU receive queue is full; an SMSC sending receipts
+        // at full path rates needs far more headroom than that.
+        fresh.setQueueCapacity(RECEIVE_QUEUE);
         fresh.setEnquireLinkTimer(30_000);
         fresh.setMessageReceiverListener(new Receiver());
         fresh.addSessionStateListener(this::onStateChange);
