@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
 /** {@code ebb}: starts the gateway; all wiring of Ebb's components happens here and nowhere else. */
 @Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
         description = "Privacy-first SMS gateway: SMPP 3.4 in, operator SMSC out, content ≤ 72 h, metadata ≤ 12 months.",
-        subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class})
+        subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class, EraseCustomerCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -118,7 +118,8 @@ public final class Main implements Callable<Integer> {
         for (ConnectorConfig c : cfg.connectors()) {
             connectors.put(c.name(), new SmscConnector(c, receipts, clock));
         }
-        Router router = new Router(new RouteTable(cfg.routes()), connectors, privacy, receipts);
+        RouteTable routes = new RouteTable(cfg.routes());
+        Router router = new Router(routes, connectors, privacy, receipts);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         SmppIngress ingress = new SmppIngress(new MessageIdGenerator(clock), router, privacy, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
@@ -126,7 +127,7 @@ public final class Main implements Callable<Integer> {
         sink.bind(receiptSender);
 
         int[] requeued = {0};
-        privacy.forEachPending(router::routeOf, (submission, accepted) -> {
+        privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
             router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
                     submission.message().destination(), submission.message().wantsReceipt()));
             requeued[0]++;

@@ -2,6 +2,8 @@ package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.core.Submission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +54,15 @@ public final class RouteTable {
         this.children = Arrays.copyOf(kids, nodes * 10);
         this.connectorOf = Arrays.copyOf(ends, nodes);
         this.connectors = routes.stream().map(r -> Optional.of(r.connector())).toList();
+    }
+
+    /**
+     * The route an accepted message took, recomputed from its (already validated) destination after a
+     * restart; "none" if the table no longer covers it.
+     */
+    public String routeOf(Submission submission) {
+        SmppAddress to = submission.message().destination();
+        return connectorFor(Msisdn.fromSmpp(to.ton(), to.npi(), to.value(), Optional.empty())).orElse("none");
     }
 
     /** The connector of the longest matching prefix; empty when no route matches (and there is no default route). */

@@ -2,7 +2,6 @@ package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.Msisdn;
-import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
@@ -36,12 +35,6 @@ public final class Router {
     /** The connector for a destination; empty when no prefix matches (refused at submit time). */
     public Optional<String> routeFor(Msisdn destination) {
         return table.connectorFor(destination);
-    }
-
-    /** The route of an accepted submission (to rebuild its records after a restart). */
-    public String routeOf(Submission submission) {
-        return routeFor(Msisdn.fromSmpp(submission.message().destination().ton(), submission.message().destination().npi(),
-                submission.message().destination().value(), Optional.empty())).orElse("none");
     }
 
     /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
