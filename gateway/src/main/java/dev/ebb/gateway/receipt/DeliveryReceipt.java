@@ -38,6 +38,7 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
     private static final Pattern KEY = Pattern.compile(
             "(?<![a-z])(id|sub|dlvrd|submit\\s+date|done\\s+date|stat|err)\\s*:", Pattern.CASE_INSENSITIVE);
     private static final Pattern TEXT = Pattern.compile("(?<![a-z])text\\s*:", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern DATE = Pattern.compile("\\d{10}(\\d{2})?");
     private static final Pattern DECIMAL = Pattern.compile("\\d{1,9}");
     private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,7}");
@@ -58,8 +59,13 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
 
     /** The Appendix B text, with {@code text:} empty; counts and error as three digits, dates in UTC to the minute. */
     public String format() {
-        return String.format("id:%s sub:%03d dlvrd:%03d submit date:%s done date:%s stat:%s err:%03d text:",
-                id, submitted, delivered, date(submitDate), date(doneDate), state.stat(), errorCode);
+        return "id:" + id + " sub:" + threeDigits(submitted) + " dlvrd:" + threeDigits(delivered) + " submit date:"
+                + date(submitDate) + " done date:" + date(doneDate) + " stat:" + state.stat() + " err:"
+                + threeDigits(errorCode) + " text:";
+    }
+
+    private static String threeDigits(int value) {
+        return value >= 100 ? Integer.toString(value) : value >= 10 ? "0" + value : "00" + value;
     }
 
     /**
@@ -127,7 +133,7 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
             if (name != null) {
                 values.putIfAbsent(name, text.substring(valueStart, key.start()).trim());
             }
-            name = key.group(1).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+            name = SPACES.matcher(key.group(1).toLowerCase(Locale.ROOT)).replaceAll(" ");
             valueStart = key.end();
         }
         if (name != null) {
@@ -181,7 +187,13 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
 
     private static String date(Instant instant) {
         ZonedDateTime t = instant.atZone(ZoneOffset.UTC);
-        return String.format("%02d%02d%02d%02d%02d", t.getYear() % 100, t.getMonthValue(), t.getDayOfMonth(),
-                t.getHour(), t.getMinute());
+        // Hand-laid rather than String.format: every receipt formats two of these on the full path.
+        char[] digits = new char[10];
+        int[] parts = {t.getYear() % 100, t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute()};
+        for (int i = 0; i < parts.length; i++) {
+            digits[2 * i] = (char) ('0' + parts[i] / 10);
+            digits[2 * i + 1] = (char) ('0' + parts[i] % 10);
+        }
+        return new String(digits);
     }
 }
