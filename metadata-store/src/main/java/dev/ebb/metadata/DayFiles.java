@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * </pre>
  */
 final class DayFiles {
-    static final String FORMAT = "ebb-metadata-store format 1";
+    /** Format 2: identifiers sealed with AES-SIV (format 1 used an HMAC-based SIV). */
+    static final String FORMAT = "ebb-metadata-store format 2";
     private static final DateTimeFormatter CYCLE_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'F'");
     final Path root;
     final Path queue;

@@ -447,7 +447,7 @@ public final class MetadataStore implements AutoCloseable {
      * index (rebuilding entries after the last segment), and checks that the signed heads match the records.
      */
     private DayState loadDay(LocalDate day, long count) {
-        DayCrypto crypto = new DayCrypto(keyFiles.daySecretOrCreate(day));
+        DayCrypto crypto = new DayCrypto(keyFiles.daySecretOrCreate(day), DayCrypto.WRITER_CACHE);
         byte[] stored = files.readLeaves(day);
         long storedLeaves = stored.length / MerkleTree.HASH_LENGTH;
         if (storedLeaves > count) {
@@ -585,7 +585,7 @@ public final class MetadataStore implements AutoCloseable {
         if (secret.isEmpty()) {
             return List.of();
         }
-        DayCrypto crypto = new DayCrypto(secret.get());
+        DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
         LongList seqs = new LongList();
         DayIndex index = indexes.get(day);
         if (index == null) {
