@@ -52,6 +52,23 @@ final class DayFiles {
         }
     }
 
+    /** Checks, without creating anything, that this is a data directory of this format (for read-only use). */
+    void requireExisting() {
+        Path marker = root.resolve("FORMAT");
+        try {
+            if (!Files.exists(marker)) {
+                throw new MetadataStoreException("no metadata store in " + root + " (no FORMAT marker)");
+            }
+            String found = Files.readString(marker).strip();
+            if (!FORMAT.equals(found)) {
+                throw new MetadataStoreException("data directory " + root + " was written by an incompatible "
+                        + "version: found '" + found + "', this build reads '" + FORMAT + "'");
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot check format of " + root, e);
+        }
+    }
+
     /** Checks (or writes, for a new directory) the format marker. */
     void checkFormat() {
         Path marker = root.resolve("FORMAT");

@@ -94,7 +94,7 @@ public final class MetadataStore implements AutoCloseable {
         files.checkFormat();
         this.keyFiles = new KeyFiles(files.keys);
         this.signingKey = keyFiles.signingKey(config.signingKeyFile() != null ? config.signingKeyFile()
-                : files.keys.resolve("signing.key"));
+                : files.keys.resolve(KeyFiles.SIGNING_KEY));
         // Rolls are UTC and driven by the injected clock; while a record is written the time is pinned to the value
         // the writer used to choose the day, so Chronicle and the store always agree on the cycle.
         this.queue = SingleChronicleQueueBuilder.binary(files.queue).rollCycle(ROLL_CYCLE)
@@ -307,7 +307,7 @@ public final class MetadataStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return verifier().verify(from, to, dayOf(clock.millis()));
+        return verifier().verify(from, to, dayOf(clock.millis()), null);
     }
 
     /**
