@@ -15,9 +15,9 @@ import java.util.concurrent.Executor;
  * or an fsync; the writer waits only if a whole buffer fills before the previous one is written.
  *
  * <p>Thread-safety: {@link #add}, {@link #seal} and {@link #awaitWritten} are called with the store's writer lock
- * held, as is {@link #findBuffered}, so a query sees both buffers in one consistent state. {@link #findInSegments} needs
- * no lock. A query must look at the buffers first and the segments second: an entry leaves the {@code writing} buffer
- * only after its segment is published, so it is never in neither place.
+ * held, as is {@link #findBuffered}, so a query sees both buffers in one consistent state. {@link #findInSegments}
+ * needs no lock. A query must look at the buffers first and the segments second: an entry leaves the {@code writing}
+ * buffer only after its segment is published, so it is never in neither place.
  */
 final class DayIndex {
     private final LocalDate day;
