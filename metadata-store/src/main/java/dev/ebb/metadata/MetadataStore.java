@@ -388,9 +388,9 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     private DayState dayFor(long now) {
-        LocalDate day = dayOf(now);
-        if (current == null || !current.day.equals(day)) {
-            roll(day);
+        // A range check, not dayOf(now).equals(current.day): no LocalDate per append.
+        if (current == null || now - current.dayStartMillis >= DAY_MILLIS || now < current.dayStartMillis) {
+            roll(dayOf(now));
         }
         return current;
     }
