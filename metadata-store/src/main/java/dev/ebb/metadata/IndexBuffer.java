@@ -46,10 +46,12 @@ final class IndexBuffer {
         }
     }
 
-    /** Copies the entries into {@code keysOut} and {@code seqsOut} (at least {@link #size()} long each). */
-    void copyTo(long[] keysOut, long[] seqsOut) {
-        System.arraycopy(keys, 0, keysOut, 0, size);
-        System.arraycopy(seqs, 0, seqsOut, 0, size);
+    long keyAt(int i) {
+        return keys[i];
+    }
+
+    long seqAt(int i) {
+        return seqs[i];
     }
 
     /** The smallest sequence held (entries are added in sequence order); 0 when empty. */
