@@ -581,16 +581,13 @@ public final class MetadataStore implements AutoCloseable {
     // ---- queries ----
 
     private List<StoredRecord> queryDay(LocalDate day, TrafficQuery query, Cursor after, ExcerptTailer tailer) {
+        DayIndex index = indexes.get(day);
         Optional<byte[]> secret = keyFiles.daySecret(day);
-        if (secret.isEmpty()) {
+        if (index == null || secret.isEmpty()) {
             return List.of();
         }
         DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
         LongList seqs = new LongList();
-        DayIndex index = indexes.get(day);
-        if (index == null) {
-            return List.of();
-        }
         for (long key : queryKeys(query.criterion(), crypto)) {
             // Buffers before segments: an entry leaves the buffers only once its segment is published.
             if (index.mayHaveBuffered()) {
