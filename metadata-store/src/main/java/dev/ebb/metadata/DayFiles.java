@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * </pre>
  */
 final class DayFiles {
-    static final String FORMAT = "ebb-metadata-store format 1";
+    /** Format 2: identifiers sealed with AES-SIV (format 1 used an HMAC-based SIV). */
+    static final String FORMAT = "ebb-metadata-store format 2";
     private static final DateTimeFormatter CYCLE_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'F'");
     final Path root;
     final Path queue;
@@ -48,6 +49,23 @@ final class DayFiles {
             }
         } catch (IOException e) {
             throw new MetadataStoreException("cannot create data directory " + root, e);
+        }
+    }
+
+    /** Checks, without creating anything, that this is a data directory of this format (for read-only use). */
+    void requireExisting() {
+        Path marker = root.resolve("FORMAT");
+        try {
+            if (!Files.exists(marker)) {
+                throw new MetadataStoreException("no metadata store in " + root + " (no FORMAT marker)");
+            }
+            String found = Files.readString(marker).strip();
+            if (!FORMAT.equals(found)) {
+                throw new MetadataStoreException("data directory " + root + " was written by an incompatible "
+                        + "version: found '" + found + "', this build reads '" + FORMAT + "'");
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot check format of " + root, e);
         }
     }
 

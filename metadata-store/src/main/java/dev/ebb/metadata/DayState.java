@@ -9,18 +9,17 @@ final class DayState {
     final DayCrypto crypto;
     final MerkleFrontier frontier;
     final LeafWriter leaves;
-    final IndexBuffer buffer;
-    int nextSegment;
+    final DayIndex index;
     long count;
     SignedTreeHead lastHead;
     long lastHeadMillis;
 
-    DayState(LocalDate day, DayCrypto crypto, MerkleFrontier frontier, LeafWriter leaves, IndexBuffer buffer) {
+    DayState(LocalDate day, DayCrypto crypto, MerkleFrontier frontier, LeafWriter leaves, DayIndex index) {
         this.day = day;
         this.dayStartMillis = day.toEpochDay() * 86_400_000L;
         this.crypto = crypto;
         this.frontier = frontier;
         this.leaves = leaves;
-        this.buffer = buffer;
+        this.index = index;
     }
 }

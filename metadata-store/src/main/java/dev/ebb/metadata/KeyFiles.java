@@ -24,6 +24,8 @@ import java.util.Optional;
  * never leaves a half-written key that records were sealed under.
  */
 final class KeyFiles {
+    /** Default file name of the signing key, in the keys directory. */
+    static final String SIGNING_KEY = "signing.key";
     private static final int SECRET_LENGTH = 32;
     private final Path dir;
     private final SecureRandom random = new SecureRandom();

@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: every method may be called from any thread. Appends go through one writer lock, so the queue
  * order, the Merkle tree and the index agree; a record is in the memory-mapped queue file when {@link #append} returns
- * and so survives {@code kill -9} of the process. Queries and verification run concurrently with appends.
+ * and so survives {@code kill -9} of the process. Queries and verification run concurrently with appends. A
+ * daemon thread, {@code ebb-metadata-index}, sorts and writes full index buffers so that appends never wait for it;
+ * {@link #close()} waits for it.
  *
  * <p>Lifecycle: {@link #open} (prunes expired days, repairs derived files after a crash, checks the signed chain),
  * then appends/queries, {@link #pruneExpired()} and {@link #signTreeHead()} on a schedule, {@link #close()} (signs the
@@ -54,7 +57,8 @@ public final class MetadataStore implements AutoCloseable {
     /** An event more than a day away from the store clock is refused, so a query need only look one day around its
      * window to find every record whose event time falls in it. */
     private static final long MAX_EVENT_SKEW_MILLIS = DAY_MILLIS;
-    private static final int INDEX_BUFFER_ENTRIES = 1 << 20;
+    /** Entries (four per record) of an index buffer: 16 MiB per buffer, a segment per 262,144 records. */
+    static final int INDEX_BUFFER_ENTRIES = 1 << 20;
     private static final int TOKEN_VERSION = 1;
 
     private final DayFiles files;
@@ -65,7 +69,15 @@ public final class MetadataStore implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<LocalDate, List<IndexSegment>> segments = new ConcurrentHashMap<>();
+    private final Map<LocalDate, DayIndex> indexes = new ConcurrentHashMap<>();
+    private final int indexBufferEntries;
+    /** Sorts and writes full index buffers off the append path (see {@link DayIndex}); owns the segment writer. */
+    private final ExecutorService indexThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ebb-metadata-index");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SegmentWriter segmentWriter = new SegmentWriter();
     private final ByteBuffer encoded = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
     private final long[] keys = new long[RecordCodec.KEY_COUNT];
     private final byte[] leaf = new byte[MerkleTree.HASH_LENGTH];
@@ -73,15 +85,16 @@ public final class MetadataStore implements AutoCloseable {
     private DayState current;
     private boolean closed;
 
-    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock) {
+    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
         this.files = new DayFiles(dir);
         this.config = config;
         this.clock = clock;
+        this.indexBufferEntries = indexBufferEntries;
         files.create();
         files.checkFormat();
         this.keyFiles = new KeyFiles(files.keys);
         this.signingKey = keyFiles.signingKey(config.signingKeyFile() != null ? config.signingKeyFile()
-                : files.keys.resolve("signing.key"));
+                : files.keys.resolve(KeyFiles.SIGNING_KEY));
         // Rolls are UTC and driven by the injected clock; while a record is written the time is pinned to the value
         // the writer used to choose the day, so Chronicle and the store always agree on the cycle.
         this.queue = SingleChronicleQueueBuilder.binary(files.queue).rollCycle(ROLL_CYCLE)
@@ -102,10 +115,16 @@ public final class MetadataStore implements AutoCloseable {
      *                                chain between days is broken (the message says what was found)
      */
     public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock) {
+        return open(dir, config, clock, INDEX_BUFFER_ENTRIES);
+    }
+
+    /** {@link #open(Path, MetadataStoreConfig, Clock)} with another index buffer size (tests fill it quickly). */
+    static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("config", config);
         Fields.requireNonNull("clock", clock);
-        MetadataStore store = new MetadataStore(dir, config, clock);
+        Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.KEY_COUNT, Integer.MAX_VALUE);
+        MetadataStore store = new MetadataStore(dir, config, clock, indexBufferEntries);
         try {
             store.lock.lock();
             try {
@@ -159,7 +178,7 @@ public final class MetadataStore implements AutoCloseable {
             }
             day.frontier.appendData(bytes, 0, length, leaf);
             day.leaves.add(leaf);
-            index(day, keys, day.count);
+            day.index.add(keys, day.count);
             day.count++;
             if (now - day.lastHeadMillis >= config.treeHeadInterval().toMillis()) {
                 signHeadLocked(day, now);
@@ -288,7 +307,7 @@ public final class MetadataStore implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return verifier().verify(from, to, dayOf(clock.millis()));
+        return verifier().verify(from, to, dayOf(clock.millis()), null);
     }
 
     /**
@@ -347,7 +366,14 @@ public final class MetadataStore implements AutoCloseable {
                 current = null;
             }
             closed = true;
-            queue.close();
+            try {
+                for (DayIndex index : indexes.values()) {
+                    index.awaitWritten();
+                }
+            } finally {
+                indexThread.shutdown();
+                queue.close();
+            }
         } finally {
             lock.unlock();
         }
@@ -362,9 +388,9 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     private DayState dayFor(long now) {
-        LocalDate day = dayOf(now);
-        if (current == null || !current.day.equals(day)) {
-            roll(day);
+        // A range check, not dayOf(now).equals(current.day): no LocalDate per append.
+        if (current == null || now - current.dayStartMillis >= DAY_MILLIS || now < current.dayStartMillis) {
+            roll(dayOf(now));
         }
         return current;
     }
@@ -380,9 +406,7 @@ public final class MetadataStore implements AutoCloseable {
         if (day.count > 0 && (day.lastHead == null || day.lastHead.treeSize() < day.count)) {
             signHeadLocked(day, now);
         }
-        if (!day.buffer.isEmpty()) {
-            writeSegment(day);
-        }
+        day.index.seal(day.count);
         day.leaves.close();
         if (rolled) {
             LOG.info("metadata day {} closed with {} records", day.day, day.count);
@@ -418,27 +442,12 @@ public final class MetadataStore implements AutoCloseable {
         return null;
     }
 
-    private void index(DayState day, long[] recordKeys, long seq) {
-        if (!day.buffer.hasRoomFor(RecordCodec.KEY_COUNT)) {
-            writeSegment(day);
-        }
-        for (long key : recordKeys) {
-            day.buffer.add(key, seq);
-        }
-    }
-
-    private void writeSegment(DayState day) {
-        Path file = files.segmentFile(day.day, day.nextSegment++);
-        day.buffer.writeSegment(file, day.count);
-        segments.computeIfAbsent(day.day, d -> new CopyOnWriteArrayList<>()).add(IndexSegment.open(file));
-    }
-
     /**
      * Loads a day for writing: its key, its Merkle frontier from the leaf log (recomputing leaves a crash lost), its
      * index (rebuilding entries after the last segment), and checks that the signed heads match the records.
      */
     private DayState loadDay(LocalDate day, long count) {
-        DayCrypto crypto = new DayCrypto(keyFiles.daySecretOrCreate(day));
+        DayCrypto crypto = new DayCrypto(keyFiles.daySecretOrCreate(day), DayCrypto.WRITER_CACHE);
         byte[] stored = files.readLeaves(day);
         long storedLeaves = stored.length / MerkleTree.HASH_LENGTH;
         if (storedLeaves > count) {
@@ -448,17 +457,10 @@ public final class MetadataStore implements AutoCloseable {
         List<SignedTreeHead> heads = files.readHeads(day);
         MerkleFrontier frontier = new MerkleFrontier();
         LeafWriter leaves = new LeafWriter(files.leavesFile(day), storedLeaves);
-        DayState state = new DayState(day, crypto, frontier, leaves, new IndexBuffer(INDEX_BUFFER_ENTRIES));
-        List<Path> segmentFiles = files.segmentFiles(day);
-        state.nextSegment = segmentFiles.size();
-        long indexedUpTo = 0;
-        List<IndexSegment> loaded = new CopyOnWriteArrayList<>();
-        for (Path p : segmentFiles) {
-            IndexSegment s = IndexSegment.open(p);
-            loaded.add(s);
-            indexedUpTo = Math.max(indexedUpTo, s.endSeq());
-        }
-        segments.put(day, loaded);
+        DayIndex index = DayIndex.writable(day, files, indexThread, segmentWriter, indexBufferEntries);
+        indexes.put(day, index);
+        long indexedUpTo = index.indexedUpTo();
+        DayState state = new DayState(day, crypto, frontier, leaves, index);
         int headIndex = 0;
         byte[] one = new byte[MerkleTree.HASH_LENGTH];
         try (ExcerptTailer tailer = queue.createTailer()) {
@@ -484,8 +486,7 @@ public final class MetadataStore implements AutoCloseable {
                 if (seq >= indexedUpTo) {
                     TrafficRecord r = RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
                     RecordCodec.encode(r, crypto, encoded, keys);
-                    state.count = seq;
-                    index(state, keys, seq);
+                    index.add(keys, seq);
                 }
             }
             checkHeads(day, heads, headIndex, frontier);
@@ -529,9 +530,7 @@ public final class MetadataStore implements AutoCloseable {
                         && files.leafCount(day) == count && !day.equals(today)
                         && indexedUpTo(day) == count;
                 if (complete) {
-                    List<IndexSegment> loaded = new CopyOnWriteArrayList<>();
-                    files.segmentFiles(day).forEach(p -> loaded.add(IndexSegment.open(p)));
-                    segments.put(day, loaded);
+                    indexes.put(day, DayIndex.readOnly(day, files));
                     continue;
                 }
                 DayState state = loadDay(day, count);
@@ -559,7 +558,10 @@ public final class MetadataStore implements AutoCloseable {
             if (!day.plus(config.retention()).isBefore(today)) {
                 break;
             }
-            segments.remove(day);
+            DayIndex index = indexes.remove(day);
+            if (index != null) {
+                index.awaitWritten();
+            }
             files.deleteSideFiles(day, keyFiles);
             try {
                 Files.deleteIfExists(files.cycleFile(day));
@@ -579,24 +581,24 @@ public final class MetadataStore implements AutoCloseable {
     // ---- queries ----
 
     private List<StoredRecord> queryDay(LocalDate day, TrafficQuery query, Cursor after, ExcerptTailer tailer) {
+        DayIndex index = indexes.get(day);
         Optional<byte[]> secret = keyFiles.daySecret(day);
-        if (secret.isEmpty()) {
+        if (index == null || secret.isEmpty()) {
             return List.of();
         }
-        DayCrypto crypto = new DayCrypto(secret.get());
+        DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
         LongList seqs = new LongList();
         for (long key : queryKeys(query.criterion(), crypto)) {
-            for (IndexSegment s : segments.getOrDefault(day, List.of())) {
-                s.find(key, seqs);
-            }
-            lock.lock();
-            try {
-                if (current != null && current.day.equals(day)) {
-                    current.buffer.find(key, seqs);
+            // Buffers before segments: an entry leaves the buffers only once its segment is published.
+            if (index.mayHaveBuffered()) {
+                lock.lock();
+                try {
+                    index.findBuffered(key, seqs);
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                lock.unlock();
             }
+            index.findInSegments(key, seqs);
         }
         seqs.sortDistinct();
         long from = query.from().toEpochMilli();
@@ -669,6 +671,7 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        indexThread.shutdown();
         try {
             queue.close();
         } catch (RuntimeException e) {

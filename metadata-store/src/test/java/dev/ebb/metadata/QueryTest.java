@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class QueryTest {
     private static final Instant START = Instant.parse("2025-05-01T20:00:00Z");
+    /** Index buffer entries in the mid-day tests: 10 records fill it. */
+    private static final int SMALL_BUFFER = 40;
+    private static final int MID_DAY_RECORDS = 300;
 
     @TempDir
     Path dir;
@@ -79,6 +82,45 @@ class QueryTest {
     }
 
     @Test
+    void everyRecordIsFoundRightAfterItsAppendWhileFullIndexBuffersAreWrittenOut() {
+        List<StoredRecord> all = new ArrayList<>();
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+            for (int i = 0; i < MID_DAY_RECORDS; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                TrafficRecord r = Records.accepted(clock.instant(), "m-" + i, number(i)).build();
+                store.append(r);
+                all.add(new StoredRecord(new RecordRef(LocalDate.of(2025, 5, 1), i), r));
+                String dst = number(i);
+                assertThat(allPages(store, TrafficQuery.byMsisdn(dst, TrafficQuery.Role.DESTINATION, START,
+                        clock.instant().plusSeconds(1)).withLimit(7))).as("after record %d", i)
+                        .isEqualTo(all.stream().filter(s -> s.record().destination().equals(dst)).toList());
+            }
+        }
+    }
+
+    @Test
+    void fullIndexBuffersBecomeSegmentsThatCoverTheDayWithoutRebuilding() {
+        LocalDate day = LocalDate.of(2025, 5, 1);
+        List<StoredRecord> all = new ArrayList<>();
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+            for (int i = 0; i < MID_DAY_RECORDS; i++) {
+                clock.advance(Duration.ofSeconds(1));
+                TrafficRecord r = Records.accepted(clock.instant(), "m-" + i, number(i)).build();
+                store.append(r);
+                all.add(new StoredRecord(new RecordRef(day, i), r));
+            }
+        }
+        // 4 keys per record: each full buffer holds 10 records, so 30 segments, the last written at close.
+        assertThat(new DayFiles(dir).segmentFiles(day)).hasSize(MID_DAY_RECORDS * RecordCodec.KEY_COUNT
+                / SMALL_BUFFER);
+        assertThat(DayIndex.readOnly(day, new DayFiles(dir)).indexedUpTo()).isEqualTo(MID_DAY_RECORDS);
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+            assertThat(allPages(store, TrafficQuery.byCustomer("acme", START, clock.instant().plusSeconds(1))
+                    .withLimit(TrafficQuery.MAX_LIMIT))).isEqualTo(all);
+        }
+    }
+
+    @Test
     void aPageStopsAtTheLimitAndTheTokenResumesAfterIt() {
         try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock)) {
             for (int i = 0; i < 5; i++) {
@@ -123,6 +165,10 @@ class QueryTest {
         assertThatThrownBy(() -> TrafficQuery.byMsisdn("+47abc0000123", TrafficQuery.Role.EITHER, START,
                 START.plusSeconds(1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("E.164").hasMessageNotContaining("abc0000123");
+    }
+
+    private static String number(int i) {
+        return "+4790" + String.format("%06d", i % 7);
     }
 
     private static List<StoredRecord> allPages(MetadataStore store, TrafficQuery query) {

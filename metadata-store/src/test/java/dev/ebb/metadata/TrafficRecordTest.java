@@ -42,7 +42,7 @@ class TrafficRecordTest {
 
     @Test
     void encodedRecordDecodesToTheSameRecordAndHoldsNoNumberInClear() {
-        DayCrypto crypto = new DayCrypto(new byte[32]);
+        DayCrypto crypto = new DayCrypto(new byte[32], DayCrypto.WRITER_CACHE);
         Random rnd = new Random(7);
         ByteBuffer buf = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
         long[] keys = new long[RecordCodec.KEY_COUNT];
@@ -53,18 +53,19 @@ class TrafficRecordTest {
             buf.get(bytes);
             assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
                     .doesNotContain(r.destination().substring(1));
-            assertThat(RecordCodec.decode(ByteBuffer.wrap(bytes), new DayCrypto(new byte[32]))).isEqualTo(r);
+            assertThat(RecordCodec.decode(ByteBuffer.wrap(bytes), new DayCrypto(new byte[32], DayCrypto.READER_CACHE)))
+                    .isEqualTo(r);
         }
     }
 
     @Test
     void decodingUnderAnotherDayKeyFails() {
         ByteBuffer buf = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
-        RecordCodec.encode(Records.accepted(T, "m1", "+4790000001").build(), new DayCrypto(new byte[32]), buf,
-                new long[RecordCodec.KEY_COUNT]);
+        RecordCodec.encode(Records.accepted(T, "m1", "+4790000001").build(),
+                new DayCrypto(new byte[32], DayCrypto.WRITER_CACHE), buf, new long[RecordCodec.KEY_COUNT]);
         byte[] other = new byte[32];
         other[0] = 1;
-        assertThatThrownBy(() -> RecordCodec.decode(buf, new DayCrypto(other)))
+        assertThatThrownBy(() -> RecordCodec.decode(buf, new DayCrypto(other, DayCrypto.READER_CACHE)))
                 .isInstanceOf(CorruptRecordException.class);
     }
 }
