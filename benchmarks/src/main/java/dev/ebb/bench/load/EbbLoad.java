@@ -201,6 +201,8 @@ public final class EbbLoad implements Callable<Integer> {
             }
             if (wrote) {
                 ctx.flush();
+            } else if (remaining.get() == 0 && inFlight == 0) {
+                finish(); // the others sent the last messages while this bind had none in flight
             }
         }
 
