@@ -67,6 +67,44 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aCloudhopperClientGetsItsReceiptToo() throws Exception {
+        esme.close(); // receipts go round-robin over a customer's receivers: leave only this one bound
+        List<com.cloudhopper.smpp.pdu.DeliverSm> receipts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.cloudhopper.smpp.impl.DefaultSmppClient client = new com.cloudhopper.smpp.impl.DefaultSmppClient();
+        com.cloudhopper.smpp.SmppSessionConfiguration config = new com.cloudhopper.smpp.SmppSessionConfiguration(
+                com.cloudhopper.smpp.SmppBindType.TRANSCEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        config.setHost("127.0.0.1");
+        config.setPort(gateway.smppPort());
+        com.cloudhopper.smpp.SmppSession session = client.bind(config, new com.cloudhopper.smpp.impl.DefaultSmppSessionHandler() {
+            @Override
+            public com.cloudhopper.smpp.pdu.PduResponse firePduRequestReceived(com.cloudhopper.smpp.pdu.PduRequest request) {
+                if (request instanceof com.cloudhopper.smpp.pdu.DeliverSm deliver) {
+                    receipts.add(deliver);
+                }
+                return request.createResponse();
+            }
+        });
+        try {
+            com.cloudhopper.smpp.pdu.SubmitSm submit = new com.cloudhopper.smpp.pdu.SubmitSm();
+            submit.setSourceAddress(new com.cloudhopper.smpp.type.Address((byte) 5, (byte) 0, "Acme"));
+            submit.setDestAddress(new com.cloudhopper.smpp.type.Address((byte) 1, (byte) 1, "4790000007"));
+            submit.setRegisteredDelivery((byte) 1);
+            submit.setDataCoding((byte) 0x08);
+            submit.setShortMessage("Grüße".getBytes(StandardCharsets.UTF_16BE));
+
+            String id = session.submit(submit, 5_000).getMessageId();
+
+            Await.until("the receipt reaches the Cloudhopper session", WAIT, () -> receipts.stream().anyMatch(
+                    d -> new String(d.getShortMessage(), StandardCharsets.US_ASCII).startsWith("id:" + id + " ")));
+            assertThat(receipts).allSatisfy(d -> assertThat(d.getEsmClass()).isEqualTo((byte) 0x04));
+        } finally {
+            session.unbind(1_000);
+            session.destroy();
+            client.destroy();
+        }
+    }
+
+    @Test
     void aUcs2MessageIsDelivered() throws Exception {
         String id = esme.submit("+4790000002", "Привет, мир", StandardCharsets.UTF_16BE, (byte) 0x08);
 
