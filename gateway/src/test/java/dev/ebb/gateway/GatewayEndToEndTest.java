@@ -208,6 +208,19 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void whenTheSmscCannotKeepUpCustomersArePushedBackWithMessageQueueFull() throws Exception {
+        esme.close();
+        gateway.close();
+        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), false, 3), Clock.systemUTC());
+        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        for (int i = 0; i < 3; i++) {
+            esme.submit("+4790000020", "waits " + i, StandardCharsets.ISO_8859_1, (byte) 0x03);
+        }
+
+        assertThat(refusal("+4790000020", "one too many", (byte) 0x03)).isEqualTo(0x14); // ESME_RMSGQFUL
+    }
+
+    @Test
     void badSubmitsGetTheStatusSmppNamesForThem() throws Exception {
         assertThat(refusal("+12", "x", (byte) 0)).isEqualTo(0x0B); // ESME_RINVDSTADR
         assertThat(refusal("+4790000001", "x", (byte) 0x05)).isEqualTo(0x104); // ESME_RINVDCS (SMPP 5.0)

@@ -9,9 +9,11 @@ import java.time.Duration;
  * @param window       submits in flight per bind (jSMPP submits are synchronous, so one sending thread each)
  * @param tps          submits per second per bind (0 = unlimited)
  * @param reconnectMax the longest back-off between reconnect attempts
+ * @param maxQueued    accepted messages allowed to wait for this SMSC; beyond it customers get ESME_RMSGQFUL
+ *                     (the messages themselves are in the vault; this bounds what the gateway holds in memory)
  */
 public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
-                              int binds, int window, int tps, Duration reconnectMax) {
+                              int binds, int window, int tps, Duration reconnectMax, int maxQueued) {
     public ConnectorConfig {
         ConfigException.require(name != null && name.matches("[A-Za-z0-9_.-]{1,32}"), "connectors[].name",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + name);
@@ -28,5 +30,8 @@ public record ConnectorConfig(String name, String host, int port, String systemI
         ConfigException.require(window >= 1 && window <= 256, "connectors[" + name + "].window", "must be 1..256, was " + window);
         ConfigException.require(tps >= 0, "connectors[" + name + "].tps", "must be >= 0, was " + tps);
         reconnectMax = reconnectMax == null ? Duration.ofSeconds(30) : reconnectMax;
+        maxQueued = maxQueued == 0 ? 200_000 : maxQueued;
+        ConfigException.require(maxQueued >= 1 && maxQueued <= 10_000_000, "connectors[" + name + "].maxQueued",
+                "must be 1..10000000, was " + maxQueued);
     }
 }

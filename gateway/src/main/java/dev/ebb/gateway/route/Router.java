@@ -37,6 +37,12 @@ public final class Router {
         return table.connectorFor(destination);
     }
 
+    /** The route's connector cannot take more messages now (SMPP 3.4 §5.1.3 ESME_RMSGQFUL for the customer). */
+    public boolean isCongested(String route) {
+        SmscConnector connector = connectors.get(route);
+        return connector != null && connector.isFull();
+    }
+
     /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
     public void dispatch(InFlight message) {
         SmscConnector connector = connectors.get(message.route());

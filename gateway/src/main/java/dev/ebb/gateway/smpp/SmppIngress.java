@@ -96,6 +96,10 @@ public final class SmppIngress implements SubmitSmHandler {
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
+        if (router.isCongested(route.get())) {
+            // The SMSC is slower than the customer, or down: push back before memory does.
+            return SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
+        }
         String id = ids.next();
         OutboundMessage message = new OutboundMessage(id, session.customerId(), submit.serviceType(), submit.source(),
                 SmppAddress.international(destination.e164()), submit.esmClass(), submit.protocolId(),

@@ -61,6 +61,11 @@ public final class SmscConnector implements AutoCloseable {
         return queue.size();
     }
 
+    /** More messages wait than the connector may hold: ingress should refuse new ones for this route. */
+    public boolean isFull() {
+        return queue.size() >= config.maxQueued();
+    }
+
     public int boundSessions() {
         return (int) binds.stream().filter(SmscBind::isBound).count();
     }

@@ -27,11 +27,16 @@ public final class TestGateway {
 
     /** Destinations under +999 fail at the simulator (UNDELIV receipt). */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
+        return config(dataDir, simulatorPort, simulatorEnabled, 0);
+    }
+
+    /** @param maxQueued messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default) */
+    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued) {
         return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig(null, 0),
                 new ListenerConfig(null, 0), new ListenerConfig(null, 0),
                 List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false)),
                 List.of(new RouteConfig("", "sim")),
-                List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500))),
+                List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
                 new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),
                         List.of(new SimulatorConfig.FailureRule("999", 1.0))),
                 null, null);
