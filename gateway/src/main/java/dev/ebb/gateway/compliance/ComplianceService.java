@@ -1,8 +1,10 @@
 package dev.ebb.gateway.compliance;
 
+import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.Msisdn;
 import dev.ebb.metadata.QueryPage;
+import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.VerifyReport;
 import java.time.Clock;
@@ -11,6 +13,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,6 +75,30 @@ public final class ComplianceService {
         AuditEntry done = complete(accepted.entry(), page.records().size());
         return new Disclosure(accepted.entry().event().requestId(), query, page.records(), page.continuation(),
                 accepted.entry(), done);
+    }
+
+    /**
+     * Builds the export package of one page of a retention query for a case: records, query, audit entry, signed
+     * tree heads and an inclusion proof per record. Audited like {@link #query}.
+     *
+     * @throws ComplianceRefusal as for {@link #query}
+     */
+    public ExportPackage export(RequestContext ctx, QueryParameters params) {
+        Accepted<TrafficQuery> accepted = accept(ctx, Action.EXPORT, params.asCriteria(), true, () -> toQuery(params));
+        TrafficQuery query = accepted.value();
+        AuditEntry entry = accepted.entry();
+        ExportPackage pkg = runAudited(entry, () -> {
+            QueryPage page = store.query(query);
+            List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
+            List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
+            return new ExportPackage(ctx.caseReference(), ctx.legalBasis(), entry.event().requestId(),
+                    clock.instant(), entry.event().criteria(), Map.of("from", query.from(), "to", query.to()), entry,
+                    page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
+                    Base64.getEncoder().encodeToString(store.publicKey().getEncoded()),
+                    page.continuation().orElse(null));
+        });
+        complete(entry, pkg.records().size());
+        return pkg;
     }
 
     /**
