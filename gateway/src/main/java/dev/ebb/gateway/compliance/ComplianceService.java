@@ -166,7 +166,7 @@ public final class ComplianceService {
     }
 
     /** The accepted entry and the validated request. */
-    record Accepted<T>(AuditEntry entry, T value) {
+    private record Accepted<T>(AuditEntry entry, T value) {
     }
 
     private record AuditRange(long from, int limit) {
@@ -177,9 +177,9 @@ public final class ComplianceService {
 
     /**
      * Authenticates, authorises and validates, auditing a refusal (and throwing it) or the acceptance (and returning
-     * it). Package-private for the export and workflow code of this package.
+     * it).
      */
-    <T> Accepted<T> accept(RequestContext ctx, Action action, Map<String, String> criteria, boolean needsCase,
+    private <T> Accepted<T> accept(RequestContext ctx, Action action, Map<String, String> criteria, boolean needsCase,
                            Supplier<T> validate) {
         String requestId = UUID.randomUUID().toString();
         Principal who = tokens.authenticate(ctx.bearerToken()).orElse(null);
@@ -208,7 +208,7 @@ public final class ComplianceService {
     }
 
     /** Runs an accepted action; a failure is audited and thrown as a refusal. */
-    <T> T runAudited(AuditEntry accepted, Supplier<T> action) {
+    private <T> T runAudited(AuditEntry accepted, Supplier<T> action) {
         String requestId = accepted.event().requestId();
         try {
             return action.get();
@@ -225,7 +225,7 @@ public final class ComplianceService {
     }
 
     /** Writes the completion entry; results may be released only once it is durable. */
-    AuditEntry complete(AuditEntry accepted, long disclosed) {
+    private AuditEntry complete(AuditEntry accepted, long disclosed) {
         return append(accepted.event().completed(disclosed), accepted.event().requestId());
     }
 
@@ -253,8 +253,8 @@ public final class ComplianceService {
                 ctx.legalBasis(), criteria, reason, null);
     }
 
-    /** Parses and checks a query; the exception names the first bad field. Package-private for exports. */
-    TrafficQuery toQuery(QueryParameters p) {
+    /** Parses and checks a query; the exception names the first bad field. */
+    private TrafficQuery toQuery(QueryParameters p) {
         int selectors = (p.msisdn() != null ? 1 : 0) + (p.messageId() != null ? 1 : 0) + (p.customer() != null ? 1 : 0);
         if (selectors != 1) {
             throw new Invalid(p.msisdn() != null ? "messageId" : "msisdn",

@@ -18,10 +18,7 @@ import java.util.List;
 /** A real metadata store and audit log in a temp dir, the demo tokens, and a clock tests move by hand. */
 final class ComplianceFixture implements AutoCloseable {
     static final String OFFICER = "demo-officer-token";
-    static final String AUDITOR = "demo-auditor-token";
     static final String ADMIN = "test-admin-token";
-    /** The demo customer's SMPP password: customers' credentials must never work on the compliance API. */
-    static final String CUSTOMER_PASSWORD = "demo1234";
     static final Instant T0 = Instant.parse("2025-03-10T09:00:00Z");
 
     final MutableClock clock = new MutableClock(T0);
@@ -29,7 +26,6 @@ final class ComplianceFixture implements AutoCloseable {
     final AuditLog audit;
     final TokenTable tokens = new TokenTable(List.of(
             new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
-            new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor"),
             new ApiTokenConfig("admin-1", TokenTable.hashOf(ADMIN), "admin")));
     final Path auditFile;
 
