@@ -1,0 +1,33 @@
+package dev.ebb.gateway.compliance;
+
+import dev.ebb.metadata.InclusionProof;
+import dev.ebb.metadata.SignedTreeHead;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a recipient needs to check a disclosure for a case on their own: the records, the query that found
+ * them, the audit entry written before it ran, and the integrity proof — each record's RFC 6962 inclusion proof
+ * against a signed tree head of its day, with the Ed25519 key that signed the heads. A recipient checks each proof
+ * with {@link InclusionProof#verify(InclusionProof, java.security.PublicKey)}; the proof's record bytes are the
+ * record as stored (identifiers sealed), so they commit to the record without revealing more.
+ *
+ * @param caseReference   the case
+ * @param legalBasis      the legal basis given
+ * @param requestId       the audit request id
+ * @param createdAt       when the package was made
+ * @param criteria        the query as given
+ * @param window          the window as run: {@code from} (inclusive) and {@code to} (exclusive)
+ * @param auditEntry      the audit entry written before the query ran
+ * @param records         the records, in time order
+ * @param proofs          one inclusion proof per record, in the same order
+ * @param signedTreeHeads the distinct heads the proofs lead to
+ * @param publicKey       Base64 X.509 encoding of the Ed25519 key that verifies the heads
+ * @param continuation    token for the next page when the cap was reached, or null
+ */
+public record ExportPackage(String caseReference, String legalBasis, String requestId, Instant createdAt,
+                            Map<String, String> criteria, Map<String, Instant> window, AuditEntry auditEntry,
+                            List<DisclosedRecord> records, List<InclusionProof> proofs,
+                            List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation) {
+}

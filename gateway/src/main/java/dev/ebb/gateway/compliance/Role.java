@@ -1,0 +1,49 @@
+package dev.ebb.gateway.compliance;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Roles of compliance API tokens, with separation of duties: officers disclose, auditors check the officers, admins
+ * (who run the system) may check integrity but neither disclose traffic data nor read the audit trail of disclosures.
+ */
+public enum Role {
+    /** Answers lawful requests: queries and exports. */
+    COMPLIANCE_OFFICER("compliance-officer", EnumSet.of(Action.QUERY, Action.EXPORT)),
+    /** Reads and verifies the audit log, verifies the metadata store. */
+    AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY)),
+    /** Operates the gateway: may verify, nothing else. */
+    ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY));
+
+    private final String configName;
+    private final Set<Action> allowed;
+
+    Role(String configName, Set<Action> allowed) {
+        this.configName = configName;
+        this.allowed = allowed;
+    }
+
+    /** The name used in {@code ebb.yaml} and the audit log. */
+    public String configName() {
+        return configName;
+    }
+
+    /** True if this role may perform {@code action}. */
+    public boolean permits(Action action) {
+        return allowed.contains(action);
+    }
+
+    /**
+     * The role of a config name.
+     *
+     * @throws IllegalArgumentException if no role has that name
+     */
+    public static Role ofConfigName(String name) {
+        for (Role r : values()) {
+            if (r.configName.equals(name)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown compliance role " + name);
+    }
+}

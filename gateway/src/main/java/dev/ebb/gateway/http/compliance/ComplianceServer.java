@@ -1,0 +1,87 @@
+package dev.ebb.gateway.http.compliance;
+
+import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.config.ComplianceConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+
+/**
+ * The compliance API listener: its own port, optionally TLS, on an event loop group of its own so that slow
+ * compliance clients and blocking store reads never delay customer traffic.
+ *
+ * <ul>
+ *   <li>{@code GET /v1/retention/records?msisdn=…&role=source|destination|either&from=…&to=…&limit=…&continuation=…}
+ *       (or {@code messageId=…}, {@code customer=…}), with {@code Authorization: Bearer}, {@code X-Case-Reference},
+ *       {@code X-Legal-Basis}: JSON lines ({@code application/x-ndjson}, a summary line last) or CSV
+ *       ({@code Accept: text/csv}); {@code X-Continuation} when the cap was reached</li>
+ *   <li>{@code POST /v1/cases/{ref}/export} (JSON body of the same parameters) or {@code GET} with a query string:
+ *       the export package</li>
+ *   <li>{@code GET /v1/audit?from=&limit=}, {@code GET /v1/audit/verify}, {@code GET /v1/integrity/verify?from=&to=}
+ *       for auditors</li>
+ * </ul>
+ * Errors are {@code application/problem+json} (RFC 9457).
+ */
+public final class ComplianceServer implements AutoCloseable {
+    private final Channel channel;
+
+    private ComplianceServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Binds the listener.
+     *
+     * @param config  host, port, body limit
+     * @param service the service requests go to
+     * @param group   a group used by this listener only (calls into the service block)
+     * @param tls     TLS context, or empty for plain HTTP (see {@link #tlsContext(ComplianceConfig)})
+     */
+    public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
+                                         Optional<SslContext> tls) throws InterruptedException {
+        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes()),
+                                new ComplianceHandler(service));
+                    }
+                }).bind(config.host(), config.port()).sync().channel();
+        return new ComplianceServer(channel);
+    }
+
+    /**
+     * The TLS context of the configured PEM certificate chain and PKCS#8 key, or empty when TLS is not configured.
+     *
+     * @throws SSLException if the files cannot be read or do not match
+     */
+    public static Optional<SslContext> tlsContext(ComplianceConfig config) throws SSLException {
+        if (!config.tls()) {
+            return Optional.empty();
+        }
+        return Optional.of(SslContextBuilder.forServer(new File(config.tlsCertFile()), new File(config.tlsKeyFile()))
+                .build());
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Stops listening; the group belongs to the caller. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

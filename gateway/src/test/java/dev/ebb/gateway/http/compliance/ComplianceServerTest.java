@@ -1,0 +1,450 @@
+package dev.ebb.gateway.http.compliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.compliance.AuditLog;
+import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.ApiTokenConfig;
+import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.InclusionProof;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreConfig;
+import dev.ebb.metadata.RecordRef;
+import dev.ebb.metadata.SignedTreeHead;
+import dev.ebb.metadata.SourceAddress;
+import dev.ebb.metadata.TrafficRecord;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The compliance API end to end: real sockets, a real metadata store and audit log in a temp dir, a test clock. */
+class ComplianceServerTest {
+    private static final String OFFICER = "demo-officer-token";
+    private static final String AUDITOR = "demo-auditor-token";
+    /** The demo customer's SMPP password (config/ebb.yaml): customers' credentials never work here. */
+    private static final String CUSTOMER_PASSWORD = "demo1234";
+    private static final String CASE = "CASE-2025-17";
+    /** HTTP header values are ASCII (RFC 9110 §5.5). */
+    private static final String BASIS = "Ekomloven s. 2-8b";
+    private static final String WINDOW = "&from=2025-03-10&to=2025-03-11";
+    private static final int CAP = 3;
+    private static final int MAX_BODY = 1024;
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T09:00:00Z"));
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private MetadataStore store;
+    private AuditLog audit;
+    private EventLoopGroup group;
+    private ComplianceServer server;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
+        audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
+        ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
+                new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
+                new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
+                CAP, null, null, null, MAX_BODY);
+        ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
+                config.maxRecordsPerPage(), Period.ofMonths(12), clock);
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        server = ComplianceServer.start(config, service, group, Optional.empty());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        audit.close();
+        store.close();
+    }
+
+    @Test
+    void recordsAreFoundByMsisdnInTimeOrder() throws Exception {
+        TrafficRecord a = append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+        append("m2", "+4791000002", "+4790000002", EventType.ACCEPTED);
+        TrafficRecord c = append("m3", "+4790000001", "+4790000003", EventType.ACCEPTED);
+
+        HttpResponse<String> r = officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/x-ndjson");
+        List<JsonNode> lines = lines(r.body());
+        assertThat(lines).hasSize(3);
+        assertThat(lines.subList(0, 2)).extracting(n -> n.get("messageId").asText()).containsExactly("m1", "m3");
+        assertThat(lines.get(0).get("destination").asText()).isEqualTo(a.destination());
+        assertThat(lines.get(1).get("source").asText()).isEqualTo(c.source().value());
+        assertThat(lines.get(2).get("summary").get("records").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRoleRestrictsTheMsisdnToOneSide() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+        append("m3", "+4790000001", "+4790000003", EventType.ACCEPTED);
+
+        HttpResponse<String> r = officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + "&role=source"
+                + WINDOW);
+
+        assertThat(recordLines(r.body())).extracting(n -> n.get("messageId").asText()).containsExactly("m3");
+    }
+
+    @Test
+    void recordsAreFoundByMessageId() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+        append("m2", "+4791000001", "+4790000002", EventType.ACCEPTED);
+        append("m1", "+4791000001", "+4790000001", EventType.DELIVERED);
+
+        HttpResponse<String> r = officerGet("/v1/retention/records?messageId=m1" + WINDOW);
+
+        assertThat(recordLines(r.body())).extracting(n -> n.get("eventType").asText())
+                .containsExactly("ACCEPTED", "DELIVERED");
+    }
+
+    @Test
+    void csvIsServedWhenAskedFor() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> r = send(request("/v1/retention/records?messageId=m1" + WINDOW, OFFICER)
+                .header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).header("Accept", "text/csv").GET()
+                .build());
+
+        assertThat(r.headers().firstValue("content-type")).hasValue("text/csv; charset=utf-8");
+        String[] rows = r.body().split("\r\n");
+        assertThat(rows).hasSize(2);
+        assertThat(rows[0]).startsWith("day,sequence,eventType,eventTime,messageId");
+        assertThat(rows[1]).startsWith("2025-03-10,0,ACCEPTED,2025-03-10T09:00:00Z,m1");
+    }
+
+    @Test
+    void anAcceptedQueryLeavesOneAuditEntryAndItsCompletion() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> r = officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW);
+
+        List<JsonNode> entries = auditEntries();
+        assertThat(entries).hasSize(2);
+        JsonNode before = entries.get(0).get("event");
+        assertThat(before.get("outcome").asText()).isEqualTo("ACCEPTED");
+        assertThat(before.get("requestId").asText()).isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(before.get("tokenId").asText()).isEqualTo("officer-1");
+        assertThat(before.get("caseReference").asText()).isEqualTo(CASE);
+        assertThat(before.get("legalBasis").asText()).isEqualTo(BASIS);
+        assertThat(before.get("clientAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(before.get("criteria").get("msisdn").asText()).isEqualTo("+4790000001");
+        JsonNode after = entries.get(1).get("event");
+        assertThat(after.get("outcome").asText()).isEqualTo("COMPLETED");
+        assertThat(after.get("recordsDisclosed").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedQueryLeavesExactlyOneAuditEntry() throws Exception {
+        send(request("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW, OFFICER)
+                .header("X-Legal-Basis", BASIS).GET().build());
+
+        List<JsonNode> entries = auditEntries();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("event").get("outcome").asText()).isEqualTo("REFUSED");
+    }
+
+    @Test
+    void aMissingCaseReferenceIs400NamingTheHeader() throws Exception {
+        HttpResponse<String> r = send(request("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW, OFFICER)
+                .header("X-Legal-Basis", BASIS).GET().build());
+
+        assertProblem(r, 400, "X-Case-Reference");
+    }
+
+    @Test
+    void aMissingLegalBasisIs400NamingTheHeader() throws Exception {
+        HttpResponse<String> r = send(request("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW, OFFICER)
+                .header("X-Case-Reference", CASE).GET().build());
+
+        assertProblem(r, 400, "X-Legal-Basis");
+    }
+
+    @Test
+    void anUnparseableMsisdnIs400NamingTheField() throws Exception {
+        HttpResponse<String> r = officerGet("/v1/retention/records?msisdn=47-abc-90" + WINDOW);
+
+        assertProblem(r, 400, "msisdn");
+    }
+
+    @Test
+    void anInvertedWindowIs400() throws Exception {
+        HttpResponse<String> r = officerGet("/v1/retention/records?messageId=m1&from=2025-03-11&to=2025-03-10");
+
+        assertProblem(r, 400, "to");
+    }
+
+    @Test
+    void aWindowBeforeRetentionIs400NamingFrom() throws Exception {
+        HttpResponse<String> r = officerGet("/v1/retention/records?messageId=m1&from=2024-01-01&to=2024-02-01");
+
+        assertProblem(r, 400, "from");
+    }
+
+    @Test
+    void noTokenIs401AndAudited() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/retention/records?messageId=m1" + WINDOW))
+                .header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET().build());
+
+        assertProblem(r, 401, null);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        List<JsonNode> entries = auditEntries();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("event").get("reason").asText()).isEqualTo("no bearer token");
+    }
+
+    @Test
+    void theCustomersSmppPasswordIsNoTokenHere() throws Exception {
+        HttpResponse<String> r = send(request("/v1/retention/records?messageId=m1" + WINDOW, CUSTOMER_PASSWORD)
+                .header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET().build());
+
+        assertProblem(r, 401, null);
+    }
+
+    @Test
+    void anAuditorMayNotQuery() throws Exception {
+        HttpResponse<String> r = send(request("/v1/retention/records?messageId=m1" + WINDOW, AUDITOR)
+                .header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET().build());
+
+        assertProblem(r, 403, null);
+        assertThat(auditEntries().get(0).get("event").get("tokenId").asText()).isEqualTo("auditor-1");
+    }
+
+    @Test
+    void anOfficerMayNotReadTheAuditLog() throws Exception {
+        HttpResponse<String> r = send(request("/v1/audit", OFFICER).GET().build());
+
+        assertProblem(r, 403, null);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() throws Exception {
+        String big = "{\"messageId\":\"" + "x".repeat(MAX_BODY * 4) + "\"}";
+
+        HttpResponse<String> r = send(request("/v1/cases/" + CASE + "/export", OFFICER)
+                .header("X-Legal-Basis", BASIS).POST(HttpRequest.BodyPublishers.ofString(big)).build());
+
+        assertProblem(r, 413, "body");
+    }
+
+    @Test
+    void moreRecordsThanTheCapComeWithAContinuation() throws Exception {
+        for (int i = 0; i < CAP + 2; i++) {
+            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
+        }
+        String path = "/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW;
+
+        HttpResponse<String> first = officerGet(path);
+        String token = first.headers().firstValue("X-Continuation").orElseThrow();
+        HttpResponse<String> second = officerGet(path + "&continuation=" + enc(token));
+
+        assertThat(recordLines(first.body())).extracting(n -> n.get("messageId").asText())
+                .containsExactly("m0", "m1", "m2");
+        assertThat(recordLines(second.body())).extracting(n -> n.get("messageId").asText())
+                .containsExactly("m3", "m4");
+        assertThat(second.headers().firstValue("X-Continuation")).isEmpty();
+    }
+
+    @Test
+    void aChangedAuditByteIsDetectedByAuditVerify() throws Exception {
+        officerGet("/v1/retention/records?messageId=m1" + WINDOW);
+        Path file = dir.resolve("audit/audit.log");
+        byte[] bytes = Files.readAllBytes(file);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf(CASE);
+        bytes[at] = 'K';
+        Files.write(file, bytes);
+
+        HttpResponse<String> r = send(request("/v1/audit/verify", AUDITOR).GET().build());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode report = json.readTree(r.body());
+        assertThat(report.get("firstProblem").get("line").asLong()).isEqualTo(1);
+        assertThat(report.get("entriesChecked").asLong()).isZero();
+    }
+
+    @Test
+    void anUntouchedAuditLogVerifies() throws Exception {
+        officerGet("/v1/retention/records?messageId=m1" + WINDOW);
+
+        HttpResponse<String> r = send(request("/v1/audit/verify", AUDITOR).GET().build());
+
+        JsonNode report = json.readTree(r.body());
+        assertThat(report.get("firstProblem").isNull()).isTrue();
+        assertThat(report.get("entriesChecked").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void anAuditorVerifiesTheMetadataStore() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> r = send(request("/v1/integrity/verify?from=2025-03-10&to=2025-03-10", AUDITOR).GET()
+                .build());
+
+        JsonNode report = json.readTree(r.body());
+        assertThat(report.get("recordsChecked").asLong()).isEqualTo(1);
+        assertThat(report.get("firstProblem").isNull()).isTrue();
+    }
+
+    @Test
+    void everyRecordOfAnExportCarriesAnInclusionProofThatVerifies() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+        clock.advance(Duration.ofSeconds(1));
+        append("m2", "+4790000001", "+4790000002", EventType.ACCEPTED);
+        append("m3", "+4791000001", "+4790000003", EventType.ACCEPTED);
+
+        HttpResponse<String> r = send(request("/v1/cases/" + CASE + "/export", OFFICER).header("X-Legal-Basis", BASIS)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"msisdn\":\"+4790000001\",\"from\":\"2025-03-10\","
+                        + "\"to\":\"2025-03-11\"}")).build());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode pkg = json.readTree(r.body());
+        assertThat(pkg.get("caseReference").asText()).isEqualTo(CASE);
+        assertThat(pkg.get("auditEntry").get("event").get("action").asText()).isEqualTo("EXPORT");
+        assertThat(pkg.get("records")).extracting(n -> n.get("messageId").asText()).containsExactly("m1", "m2");
+        assertThat(pkg.get("proofs")).hasSize(2);
+        for (JsonNode p : pkg.get("proofs")) {
+            assertThat(InclusionProof.verify(proof(p), store.publicKey())).isTrue();
+        }
+        assertThat(pkg.get("publicKey").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(store.publicKey().getEncoded()));
+    }
+
+    @Test
+    void anExportProofWithAChangedRecordDoesNotVerify() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> r = send(request("/v1/cases/" + CASE + "/export?messageId=m1" + WINDOW, OFFICER)
+                .header("X-Legal-Basis", BASIS).GET().build());
+
+        InclusionProof proof = proof(json.readTree(r.body()).get("proofs").get(0));
+        proof.recordBytes()[proof.recordBytes().length - 1] ^= 1;
+        assertThat(InclusionProof.verify(proof, store.publicKey())).isFalse();
+    }
+
+    @Test
+    void noResponseOrAuditEntryHoldsMessageContent() throws Exception {
+        // The message text never reaches the metadata store; this guards against a disclosure path that adds it.
+        String content = "Your code is 918273";
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> records = officerGet("/v1/retention/records?messageId=m1" + WINDOW);
+        HttpResponse<String> export = send(request("/v1/cases/" + CASE + "/export?messageId=m1" + WINDOW, OFFICER)
+                .header("X-Legal-Basis", BASIS).GET().build());
+
+        assertThat(records.body()).doesNotContain(content).doesNotContain("918273");
+        assertThat(export.body()).doesNotContain("918273");
+        assertThat(Files.readString(dir.resolve("audit/audit.log"))).doesNotContain("918273");
+    }
+
+    private TrafficRecord append(String messageId, String source, String destination, EventType type)
+            throws IOException {
+        TrafficRecord r = TrafficRecord.builder().eventType(type).eventTime(clock.instant()).messageId(messageId)
+                .customerId("demo").channel(Channel.SMPP).systemId("demo")
+                .clientIp(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))
+                .source(SourceAddress.international(source)).destination(destination).route("simulator").build();
+        store.append(r);
+        clock.advance(Duration.ofMillis(10));
+        return r;
+    }
+
+    private InclusionProof proof(JsonNode p) throws IOException {
+        JsonNode h = p.get("head");
+        SignedTreeHead head = new SignedTreeHead(LocalDate.parse(h.get("day").asText()), h.get("treeSize").asLong(),
+                h.get("rootHash").binaryValue(), Instant.parse(h.get("timestamp").asText()),
+                h.get("previousDay").isNull() ? null : LocalDate.parse(h.get("previousDay").asText()),
+                h.get("previousHeadHash").binaryValue(), h.get("signature").binaryValue());
+        List<byte[]> path = new ArrayList<>();
+        for (JsonNode n : p.get("auditPath")) {
+            path.add(n.binaryValue());
+        }
+        JsonNode ref = p.get("ref");
+        return new InclusionProof(new RecordRef(LocalDate.parse(ref.get("day").asText()), ref.get("sequence").asLong()),
+                p.get("recordBytes").binaryValue(), path, head);
+    }
+
+    private List<JsonNode> auditEntries() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("audit/audit.log"))) {
+            out.add(json.readTree(line).get("entry"));
+        }
+        return out;
+    }
+
+    private void assertProblem(HttpResponse<String> r, int status, String field) throws IOException {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        JsonNode p = json.readTree(r.body());
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("title").asText()).isNotBlank();
+        if (field != null) {
+            assertThat(p.get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    private List<JsonNode> lines(String body) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            out.add(json.readTree(line));
+        }
+        return out;
+    }
+
+    private List<JsonNode> recordLines(String body) throws IOException {
+        return lines(body).stream().filter(n -> !n.has("summary")).toList();
+    }
+
+    private HttpResponse<String> officerGet(String path) throws IOException, InterruptedException {
+        return send(request(path, OFFICER).header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET()
+                .build());
+    }
+
+    private HttpRequest.Builder request(String path, String token) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10));
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
