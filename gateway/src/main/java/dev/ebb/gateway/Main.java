@@ -1,11 +1,16 @@
 package dev.ebb.gateway;
 
+import dev.ebb.gateway.compliance.AuditLog;
+import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.ConfigException;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.http.MetricsServer;
+import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -43,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -73,8 +79,9 @@ public final class Main implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "ebb-shutdown"));
-        LOG.info("Ebb is up: SMPP {}:{}, metrics http://{}:{}/metrics, data in {}", cfg.smpp().host(), running.smppPort(),
-                cfg.metrics().host(), running.metricsPort(), cfg.dataDir().toAbsolutePath());
+        LOG.info("Ebb is up: SMPP {}:{}, compliance http://{}:{}, metrics http://{}:{}/metrics, data in {}", cfg.smpp().host(),
+                running.smppPort(), cfg.compliance().host(), running.compliancePort(), cfg.metrics().host(),
+                running.metricsPort(), cfg.dataDir().toAbsolutePath());
         stopped.await();
         return 0;
     }
@@ -159,6 +166,22 @@ public final class Main implements Callable<Integer> {
             FunctionCounter.builder("ebb.southbound.submitted", c, SmscConnector::submittedCount).tag("connector", c.name())
                     .register(registry);
         }
+        // Compliance gets an event loop of its own: its handler blocks on store reads and audit fsyncs, and a
+        // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
+        AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
+        opened.add(1, audit);
+        EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
+                cfg.compliance().maxRecordsPerPage(), cfg.metadata().retention(), clock);
+        ComplianceServer complianceServer;
+        try {
+            complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
+                    ComplianceServer.tlsContext(cfg.compliance()));
+        } catch (SSLException e) {
+            throw new ConfigException("compliance.tlsCertFile", "cannot be used: " + e.getMessage());
+        }
+        opened.add(complianceLoop::shutdownGracefully);
+        opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics().host(), cfg.metrics().port(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 boss);
@@ -170,23 +193,26 @@ public final class Main implements Callable<Integer> {
         }
         opened.addAll(connectors.values());
         opened.add(server);
-        return new Running(server.port(), metricsServer.port(), opened, housekeeping, boss, workers, metadata);
+        return new Running(server.port(), metricsServer.port(), complianceServer.port(), opened, housekeeping, boss, workers,
+                metadata);
     }
 
     /** A started gateway: its ports (tests bind to port 0) and an orderly stop. */
     public static final class Running implements AutoCloseable {
         private final int smppPort;
         private final int metricsPort;
+        private final int compliancePort;
         private final List<AutoCloseable> opened;
         private final ScheduledExecutorService housekeeping;
         private final EventLoopGroup boss;
         private final EventLoopGroup workers;
         private final MetadataStore metadata;
 
-        Running(int smppPort, int metricsPort, List<AutoCloseable> opened, ScheduledExecutorService housekeeping,
-                EventLoopGroup boss, EventLoopGroup workers, MetadataStore metadata) {
+        Running(int smppPort, int metricsPort, int compliancePort, List<AutoCloseable> opened,
+                ScheduledExecutorService housekeeping, EventLoopGroup boss, EventLoopGroup workers, MetadataStore metadata) {
             this.smppPort = smppPort;
             this.metricsPort = metricsPort;
+            this.compliancePort = compliancePort;
             this.opened = opened;
             this.housekeeping = housekeeping;
             this.boss = boss;
@@ -200,6 +226,10 @@ public final class Main implements Callable<Integer> {
 
         public int metricsPort() {
             return metricsPort;
+        }
+
+        public int compliancePort() {
+            return compliancePort;
         }
 
         /** The traffic records written so far (read-only use: queries, verify). */

@@ -221,6 +221,32 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aComplianceOfficerFindsTheMessagesByNumberWithoutTheirContent() throws Exception {
+        String id = esme.submit("+4790000030", "MARKER-Cq77s", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+        Await.until("the forwarded receipt is recorded", WAIT,
+                () -> records(id).stream().anyMatch(r -> r.record().eventType() == EventType.RECEIPT_FORWARDED));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        java.net.http.HttpResponse<String> found = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + gateway.compliancePort() + "/v1/retention/records?msisdn=%2B4790000030"))
+                .header("Authorization", "Bearer " + TestGateway.OFFICER_TOKEN)
+                .header("X-Case-Reference", "2026-117").header("X-Legal-Basis", "court order 12/2026").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> customerKey = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + gateway.compliancePort() + "/v1/retention/records?msisdn=%2B4790000030"))
+                .header("Authorization", "Bearer " + TestGateway.PASSWORD)
+                .header("X-Case-Reference", "2026-117").header("X-Legal-Basis", "court order 12/2026").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        List<String> lines = found.body().lines().filter(l -> l.contains(id)).toList();
+        assertThat(lines).hasSize(4);
+        assertThat(found.body()).doesNotContain("MARKER-Cq77s");
+        assertThat(customerKey.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void badSubmitsGetTheStatusSmppNamesForThem() throws Exception {
         assertThat(refusal("+12", "x", (byte) 0)).isEqualTo(0x0B); // ESME_RINVDSTADR
         assertThat(refusal("+4790000001", "x", (byte) 0x05)).isEqualTo(0x104); // ESME_RINVDCS (SMPP 5.0)

@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The whole of {@code config/ebb.yaml}; every section validates itself, this record checks what spans sections. */
-public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ListenerConfig compliance,
+public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
                         MetadataConfig metadata) {
@@ -18,7 +18,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
         http = http == null ? new ListenerConfig(null, 8080) : http;
-        compliance = compliance == null ? new ListenerConfig(null, 8081) : compliance;
+        compliance = compliance == null ? ComplianceConfig.of(null, 8081, List.of()) : compliance;
         metrics = metrics == null ? new ListenerConfig(null, 9464) : metrics;
         customers = customers == null ? List.of() : List.copyOf(customers);
         routes = routes == null ? List.of() : List.copyOf(routes);

@@ -12,7 +12,9 @@ import java.time.Period;
 public record MetadataConfig(Period retention, String signingKeyFile, Duration treeHeadInterval) {
     public MetadataConfig {
         try {
-            new MetadataStoreConfig(retention, null, treeHeadInterval);
+            MetadataStoreConfig checked = new MetadataStoreConfig(retention, null, treeHeadInterval);
+            retention = checked.retention();
+            treeHeadInterval = checked.treeHeadInterval();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("metadata", e.getMessage());
         }

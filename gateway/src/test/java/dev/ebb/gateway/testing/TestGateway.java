@@ -1,5 +1,8 @@
 package dev.ebb.gateway.testing;
 
+import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.ApiTokenConfig;
+import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.EbbConfig;
@@ -20,6 +23,8 @@ import java.util.List;
 public final class TestGateway {
     public static final String SYSTEM_ID = "acme";
     public static final String PASSWORD = "acme1234";
+    public static final String OFFICER_TOKEN = "test-officer-token";
+    public static final String AUDITOR_TOKEN = "test-auditor-token";
     private static final String HASH = PasswordHash.hash(PASSWORD);
 
     private TestGateway() {
@@ -33,7 +38,10 @@ public final class TestGateway {
     /** @param maxQueued messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default) */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued) {
         return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig(null, 0),
-                new ListenerConfig(null, 0), new ListenerConfig(null, 0),
+                ComplianceConfig.of(null, 0, List.of(
+                        new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
+                        new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
+                new ListenerConfig(null, 0),
                 List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false)),
                 List.of(new RouteConfig("", "sim")),
                 List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
