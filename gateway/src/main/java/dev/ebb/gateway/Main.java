@@ -66,7 +66,17 @@ public final class Main implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::refuseToStart).execute(args));
+    }
+
+    /**
+     * A bad config, a missing or corrupted key store, an incompatible data directory: one clear line and a
+     * non-zero exit, not a stack trace. The messages name keys and paths, never content.
+     */
+    private static int refuseToStart(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        System.err.println("ebb: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        LOG.debug("start-up failure", e);
+        return 2;
     }
 
     @Override
