@@ -173,6 +173,19 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void metricsCarryNeitherContentNorNumbers() throws Exception {
+        String id = esme.submit("+4790000008", "MARKER-Mx33t", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(metrics).contains("ebb_smpp_submits_total{status=\"ESME_ROK\"}")
+                .doesNotContain("MARKER-Mx33t").doesNotContain("4790000008").doesNotContain(id);
+    }
+
+    @Test
     void contentIsNotOnDiskInTheClearWhileTheMessageIsInFlight() throws Exception {
         String id = esme.submit("+4790000006", "MARKER-Dk20p", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
