@@ -99,6 +99,22 @@ public final class Main implements Callable<Integer> {
     /** Opens the stores, starts every listener and connector, and re-queues what was pending at the last stop. */
     public static Running start(EbbConfig cfg, Clock clock) throws InterruptedException {
         List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            return wire(cfg, clock, opened);
+        } catch (Throwable e) {
+            // A port in use (Netty rethrows the checked BindException unchecked) or a bad key store half-way
+            // through: release what was already opened, then fail as before.
+            closeInReverse(opened);
+            throw e;
+        }
+    }
+
+    /**
+     * Builds the gateway in the order data flows backwards (stores first, listeners last), adding each part
+     * to {@code opened} as it comes up; closing in reverse stops the listeners first, so nothing new arrives
+     * while connectors unbind and the stores flush.
+     */
+    private static Running wire(EbbConfig cfg, Clock clock, List<AutoCloseable> opened) throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -113,16 +129,20 @@ public final class Main implements Callable<Integer> {
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        opened.add(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+        opened.add(() -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebb-housekeeping");
             t.setDaemon(true);
             return t;
         });
+        opened.add(housekeeping::shutdownNow);
 
         HandsetSimulator simulator = null;
         if (cfg.simulator().enabled()) {
             simulator = HandsetSimulator.start(cfg.simulator(), workers, clock, new SecureRandom());
+            opened.add(simulator::close);
         }
 
         Set<String> keepers = cfg.customers().stream().filter(CustomerConfig::keepContentUntilExpiry)
@@ -133,13 +153,16 @@ public final class Main implements Callable<Integer> {
         ReceiptHandler receipts = new ReceiptHandler(privacy, sink, keepers::contains, clock);
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
-            connectors.put(c.name(), new SmscConnector(c, receipts, clock));
+            SmscConnector connector = new SmscConnector(c, receipts, clock);
+            connectors.put(c.name(), connector);
+            opened.add(connector);
         }
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         SmppIngress ingress = new SmppIngress(new MessageIdGenerator(clock), router, privacy, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
+        opened.add(server);
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
         sink.bind(receiptSender);
 
@@ -196,15 +219,18 @@ public final class Main implements Callable<Integer> {
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 boss);
 
-        // Closed in reverse: customers first, so nothing new arrives while the rest drains and flushes.
         opened.add(metricsServer);
-        if (simulator != null) {
-            opened.add(simulator::close);
+        return new Running(server.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+    }
+
+    private static void closeInReverse(List<AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("while stopping: {}", e.toString());
+            }
         }
-        opened.addAll(connectors.values());
-        opened.add(server);
-        return new Running(server.port(), metricsServer.port(), complianceServer.port(), opened, housekeeping, boss, workers,
-                metadata);
     }
 
     /** A started gateway: its ports (tests bind to port 0) and an orderly stop. */
@@ -213,20 +239,13 @@ public final class Main implements Callable<Integer> {
         private final int metricsPort;
         private final int compliancePort;
         private final List<AutoCloseable> opened;
-        private final ScheduledExecutorService housekeeping;
-        private final EventLoopGroup boss;
-        private final EventLoopGroup workers;
         private final MetadataStore metadata;
 
-        Running(int smppPort, int metricsPort, int compliancePort, List<AutoCloseable> opened,
-                ScheduledExecutorService housekeeping, EventLoopGroup boss, EventLoopGroup workers, MetadataStore metadata) {
+        Running(int smppPort, int metricsPort, int compliancePort, List<AutoCloseable> opened, MetadataStore metadata) {
             this.smppPort = smppPort;
             this.metricsPort = metricsPort;
             this.compliancePort = compliancePort;
             this.opened = opened;
-            this.housekeeping = housekeeping;
-            this.boss = boss;
-            this.workers = workers;
             this.metadata = metadata;
         }
 
@@ -249,16 +268,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public void close() {
-            for (int i = opened.size() - 1; i >= 0; i--) {
-                try {
-                    opened.get(i).close();
-                } catch (Exception e) {
-                    LOG.warn("while stopping: {}", e.toString());
-                }
-            }
-            housekeeping.shutdownNow();
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            closeInReverse(opened);
         }
     }
 }
