@@ -1,6 +1,7 @@
 package dev.ebb.gateway;
 
 import dev.ebb.gateway.compliance.AuditLog;
+import dev.ebb.gateway.compliance.ComplianceQueryCommand;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigException;
@@ -58,7 +59,8 @@ import picocli.CommandLine.Option;
 /** {@code ebb}: starts the gateway; all wiring of Ebb's components happens here and nowhere else. */
 @Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
         description = "Privacy-first SMS gateway: SMPP 3.4 in, operator SMSC out, content ≤ 72 h, metadata ≤ 12 months.",
-        subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class, EraseCustomerCommand.class})
+        subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class, EraseCustomerCommand.class,
+                ComplianceQueryCommand.Group.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

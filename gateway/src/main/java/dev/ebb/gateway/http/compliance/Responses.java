@@ -1,10 +1,9 @@
 package dev.ebb.gateway.http.compliance;
 
+import dev.ebb.gateway.compliance.Json;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -24,8 +23,7 @@ final class Responses {
 
     /** A mapper for responses: ISO-8601 times. */
     static ObjectMapper mapper() {
-        return JsonMapper.builder().addModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+        return Json.mapper();
     }
 
     static FullHttpResponse of(int status, String contentType, byte[] body) {
