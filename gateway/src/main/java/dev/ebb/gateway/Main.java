@@ -3,6 +3,8 @@ package dev.ebb.gateway;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.ComplianceQueryCommand;
 import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.compliance.ComplianceSettings;
+import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigException;
 import dev.ebb.gateway.config.ConfigLoader;
@@ -207,7 +209,7 @@ public final class Main implements Callable<Integer> {
         opened.add(1, audit);
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                cfg.compliance().maxRecordsPerPage(), cfg.metadata().retention(), clock);
+                ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
         ComplianceServer complianceServer;
         try {
             complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,

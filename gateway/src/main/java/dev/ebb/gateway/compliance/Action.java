@@ -11,5 +11,25 @@ public enum Action {
     /** Verify the audit log's hash chain. */
     VERIFY_AUDIT,
     /** Verify the metadata store's Merkle trees and signed heads. */
-    VERIFY_INTEGRITY
+    VERIFY_INTEGRITY,
+    /** Open a disclosure request (ETSI TS 103 120 shaped) for a case. */
+    REQUEST_CREATE,
+    /** Read disclosure requests and their state. */
+    REQUEST_READ,
+    /** Approve another officer's disclosure request (four eyes). */
+    REQUEST_APPROVE,
+    /** Reject another officer's disclosure request. */
+    REQUEST_REJECT,
+    /** Cancel a disclosure request not yet disclosed. */
+    REQUEST_CANCEL,
+    /** Receive one page of the signed delivery of an approved request. */
+    REQUEST_DELIVER,
+    /** Export the traffic data of one of a customer's numbers on that customer's (the controller's) instruction. */
+    SUBJECT_ACCESS,
+    /** Record a data subject's restriction of processing or objection, on the controller's instruction. */
+    SUBJECT_RESTRICT,
+    /** Read the recorded restrictions and objections. */
+    SUBJECT_READ_RESTRICTIONS,
+    /** Ask to erase a number's traffic data: always refused while it is under legal retention. */
+    SUBJECT_ERASE
 }

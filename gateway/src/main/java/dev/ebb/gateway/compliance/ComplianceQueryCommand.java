@@ -39,7 +39,7 @@ public final class ComplianceQueryCommand implements Callable<Integer> {
         try (MetadataStore store = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
              AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock)) {
             ComplianceService service = new ComplianceService(store, audit, new TokenTable(cfg.compliance().tokens()),
-                    cfg.compliance().maxRecordsPerPage(), cfg.metadata().retention(), clock);
+                    ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
             Disclosure disclosure;
             try {
                 disclosure = service.query(new RequestContext(token, caseReference, legalBasis, "cli"),

@@ -13,6 +13,12 @@ public final class ComplianceRefusal extends RuntimeException {
         FORBIDDEN(403),
         /** A parameter is missing or invalid: 400, naming it. */
         INVALID(400),
+        /** The disclosure request (or other resource) named does not exist: 404. */
+        NOT_FOUND(404),
+        /** The resource's state does not allow it (approving a request twice, erasing retained data): 409. */
+        CONFLICT(409),
+        /** Over the four-eyes threshold: only a disclosure request approved by a second officer may run it: 403. */
+        APPROVAL_REQUIRED(403),
         /** The store or the audit log failed: 503; nothing was disclosed. */
         FAILED(503);
 

@@ -2,24 +2,17 @@ package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.Msisdn;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.VerifyReport;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Lawful retention queries and their audit (DESIGN invariant 5), independent of any transport. Every call first
@@ -31,35 +24,57 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Calls block on the store and on the audit log's fsync: run them off any latency-sensitive thread.
  */
 public final class ComplianceService {
-    /** Longest case reference or legal basis accepted. */
-    public static final int MAX_TEXT = 256;
-
     private final MetadataStore store;
     private final AuditLog audit;
-    private final TokenTable tokens;
-    private final int maxRecordsPerPage;
-    private final Period retention;
+    private final AuditGate gate;
+    private final QueryRules rules;
+    private final int fourEyesThreshold;
     private final Clock clock;
+    private final DisclosureRequests requests;
+    private final SubjectRights subjects;
 
     /**
-     * @param store             the traffic data
-     * @param audit             the audit log
-     * @param tokens            who may call, with which role
-     * @param maxRecordsPerPage hard cap on a page, 1..{@value TrafficQuery#MAX_LIMIT}
-     * @param retention         the metadata retention period: a window starting before it is refused
-     * @param clock             the time for windows and retention
+     * @param store    the traffic data
+     * @param audit    the audit log; disclosure requests are rebuilt from it
+     * @param tokens   who may call, with which role
+     * @param settings cap, retention, four-eyes threshold, provider id
+     * @param signer   signs deliveries of disclosure requests
+     * @param clock    the time for windows and retention
      */
-    public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, int maxRecordsPerPage,
-                             Period retention, Clock clock) {
-        if (maxRecordsPerPage < 1 || maxRecordsPerPage > TrafficQuery.MAX_LIMIT) {
-            throw new IllegalArgumentException("maxRecordsPerPage must be 1.." + TrafficQuery.MAX_LIMIT);
-        }
+    public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
+                             DeliverySigner signer, Clock clock) {
         this.store = store;
         this.audit = audit;
-        this.tokens = tokens;
-        this.maxRecordsPerPage = maxRecordsPerPage;
-        this.retention = retention;
+        this.gate = new AuditGate(audit, tokens);
+        this.rules = new QueryRules(settings.maxRecordsPerPage(), settings.retention(), clock);
+        this.fourEyesThreshold = settings.fourEyesThreshold();
         this.clock = clock;
+        this.requests = new DisclosureRequests(store, gate, rules, settings, signer, clock);
+        this.subjects = new SubjectRights(store, gate, rules);
+    }
+
+    /** The ETSI TS 103 120-shaped disclosure request workflow. */
+    public DisclosureRequests requests() {
+        return requests;
+    }
+
+    /** Data-subject rights, on the controller's instruction. */
+    public SubjectRights subjects() {
+        return subjects;
+    }
+
+    /**
+     * Audits as refused a request the transport could not parse (an unknown parameter, a malformed body), after
+     * authenticating it like any other.
+     *
+     * @return the refusal to answer with (401/403 if the caller is not allowed at all, else 400 naming the field)
+     */
+    public ComplianceRefusal refuseMalformed(RequestContext ctx, Action action, String field, String detail) {
+        try {
+            return gate.refuseMalformed(ctx, action, Map.of(), field, detail);
+        } catch (ComplianceRefusal r) {
+            return r;
+        }
     }
 
     /**
@@ -69,10 +84,14 @@ public final class ComplianceService {
      *                           (503); audited in every case
      */
     public Disclosure query(RequestContext ctx, QueryParameters params) {
-        Accepted<TrafficQuery> accepted = accept(ctx, Action.QUERY, params.asCriteria(), true, () -> toQuery(params));
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.QUERY, params.asCriteria(), true,
+                who -> rules.toQuery(params));
         TrafficQuery query = accepted.value();
-        QueryPage page = runAudited(accepted.entry(), () -> store.query(query));
-        AuditEntry done = complete(accepted.entry(), page.records().size());
+        QueryPage page = gate.run(accepted.entry(), () -> {
+            requireFourEyesBelowThreshold(query);
+            return store.query(query);
+        });
+        AuditEntry done = gate.complete(accepted.entry(), page.records().size());
         return new Disclosure(accepted.entry().event().requestId(), query, page.records(), page.continuation(),
                 accepted.entry(), done);
     }
@@ -84,10 +103,12 @@ public final class ComplianceService {
      * @throws ComplianceRefusal as for {@link #query}
      */
     public ExportPackage export(RequestContext ctx, QueryParameters params) {
-        Accepted<TrafficQuery> accepted = accept(ctx, Action.EXPORT, params.asCriteria(), true, () -> toQuery(params));
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.EXPORT, params.asCriteria(), true,
+                who -> rules.toQuery(params));
         TrafficQuery query = accepted.value();
         AuditEntry entry = accepted.entry();
-        ExportPackage pkg = runAudited(entry, () -> {
+        ExportPackage pkg = gate.run(entry, () -> {
+            requireFourEyesBelowThreshold(query);
             QueryPage page = store.query(query);
             List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
             List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
@@ -97,8 +118,24 @@ public final class ComplianceService {
                     Base64.getEncoder().encodeToString(store.publicKey().getEncoded()),
                     page.continuation().orElse(null));
         });
-        complete(entry, pkg.records().size());
+        gate.complete(entry, pkg.records().size());
         return pkg;
+    }
+
+    /**
+     * Four eyes (issue 5): a direct query may disclose at most the threshold on one officer's word. Larger ones go
+     * through a disclosure request a second officer approves. Checked on the first page only: a continuation token
+     * exists only for a query whose first page passed.
+     */
+    private void requireFourEyesBelowThreshold(TrafficQuery query) {
+        if (query.continuation() != null) {
+            return;
+        }
+        if (fourEyesThreshold == 0 || QueryRules.countUpTo(store, query, fourEyesThreshold) > fourEyesThreshold) {
+            throw Rejection.approvalRequired("this query selects more than " + fourEyesThreshold + " records, the"
+                    + " four-eyes threshold: create a disclosure request (POST /v1/requests) for a second officer to"
+                    + " approve");
+        }
     }
 
     /**
@@ -115,12 +152,13 @@ public final class ComplianceService {
         if (limit != null) {
             criteria.put("limit", limit);
         }
-        Accepted<AuditRange> accepted = accept(ctx, Action.READ_AUDIT, criteria, false, () -> new AuditRange(
-                parseLong("from", fromSequence, 0, 0, Long.MAX_VALUE),
-                (int) Math.min(parseLong("limit", limit, maxRecordsPerPage, 1, Integer.MAX_VALUE), maxRecordsPerPage)));
+        AuditGate.Accepted<AuditRange> accepted = gate.accept(ctx, Action.READ_AUDIT, criteria, false,
+                who -> new AuditRange(QueryRules.parseLong("from", fromSequence, 0, 0, Long.MAX_VALUE),
+                        (int) Math.min(QueryRules.parseLong("limit", limit, rules.maxRecordsPerPage(), 1,
+                                Integer.MAX_VALUE), rules.maxRecordsPerPage())));
         AuditRange range = accepted.value();
-        List<AuditEntry> entries = runAudited(accepted.entry(), () -> audit.read(range.from(), range.limit()));
-        complete(accepted.entry(), entries.size());
+        List<AuditEntry> entries = gate.run(accepted.entry(), () -> audit.read(range.from(), range.limit()));
+        gate.complete(accepted.entry(), entries.size());
         return entries;
     }
 
@@ -130,9 +168,10 @@ public final class ComplianceService {
      * @throws ComplianceRefusal as for {@link #query}
      */
     public AuditVerifyReport verifyAudit(RequestContext ctx) {
-        Accepted<Boolean> accepted = accept(ctx, Action.VERIFY_AUDIT, Map.of(), false, () -> Boolean.TRUE);
-        AuditVerifyReport report = runAudited(accepted.entry(), audit::verify);
-        complete(accepted.entry(), 0);
+        AuditGate.Accepted<Boolean> accepted = gate.accept(ctx, Action.VERIFY_AUDIT, Map.of(), false,
+                who -> Boolean.TRUE);
+        AuditVerifyReport report = gate.run(accepted.entry(), audit::verify);
+        gate.complete(accepted.entry(), 0);
         return report;
     }
 
@@ -150,220 +189,24 @@ public final class ComplianceService {
         if (to != null) {
             criteria.put("to", to);
         }
-        Accepted<DayRange> accepted = accept(ctx, Action.VERIFY_INTEGRITY, criteria, false, () -> {
+        AuditGate.Accepted<DayRange> accepted = gate.accept(ctx, Action.VERIFY_INTEGRITY, criteria, false, who -> {
             LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-            LocalDate f = from == null ? today.minus(retention) : parseDate("from", from);
-            LocalDate t = to == null ? today : parseDate("to", to);
+            LocalDate f = from == null ? rules.retentionStartDay() : QueryRules.parseDate("from", from);
+            LocalDate t = to == null ? today : QueryRules.parseDate("to", to);
             if (t.isBefore(f)) {
-                throw new Invalid("to", "to (" + t + ") is before from (" + f + ")");
+                throw Rejection.invalid("to", "to (" + t + ") is before from (" + f + ")");
             }
             return new DayRange(f, t);
         });
         DayRange days = accepted.value();
-        VerifyReport report = runAudited(accepted.entry(), () -> store.verify(days.from(), days.to()));
-        complete(accepted.entry(), 0);
+        VerifyReport report = gate.run(accepted.entry(), () -> store.verify(days.from(), days.to()));
+        gate.complete(accepted.entry(), 0);
         return report;
-    }
-
-    /** The accepted entry and the validated request. */
-    private record Accepted<T>(AuditEntry entry, T value) {
     }
 
     private record AuditRange(long from, int limit) {
     }
 
     private record DayRange(LocalDate from, LocalDate to) {
-    }
-
-    /**
-     * Authenticates, authorises and validates, auditing a refusal (and throwing it) or the acceptance (and returning
-     * it).
-     */
-    private <T> Accepted<T> accept(RequestContext ctx, Action action, Map<String, String> criteria, boolean needsCase,
-                           Supplier<T> validate) {
-        String requestId = UUID.randomUUID().toString();
-        Principal who = tokens.authenticate(ctx.bearerToken()).orElse(null);
-        if (who == null) {
-            throw refuse(ctx, action, criteria, requestId, null, ComplianceRefusal.Kind.UNAUTHENTICATED, null,
-                    ctx.bearerToken() == null || ctx.bearerToken().isEmpty() ? "no bearer token"
-                            : "unknown bearer token");
-        }
-        if (!who.role().permits(action)) {
-            throw refuse(ctx, action, criteria, requestId, who, ComplianceRefusal.Kind.FORBIDDEN, null,
-                    "role " + who.role().configName() + " may not " + action.name().toLowerCase(Locale.ROOT));
-        }
-        T value;
-        try {
-            if (needsCase) {
-                requireText("caseReference", ctx.caseReference());
-                requireText("legalBasis", ctx.legalBasis());
-            }
-            value = validate.get();
-        } catch (Invalid e) {
-            throw refuse(ctx, action, criteria, requestId, who, ComplianceRefusal.Kind.INVALID, e.field,
-                    e.getMessage());
-        }
-        AuditEntry entry = append(event(ctx, action, criteria, requestId, who, Outcome.ACCEPTED, null), requestId);
-        return new Accepted<>(entry, value);
-    }
-
-    /** Runs an accepted action; a failure is audited and thrown as a refusal. */
-    private <T> T runAudited(AuditEntry accepted, Supplier<T> action) {
-        String requestId = accepted.event().requestId();
-        try {
-            return action.get();
-        } catch (IllegalArgumentException e) {
-            // The only input the store still judges is the continuation token (its format and its query binding).
-            append(accepted.event().failed("invalid continuation token"), requestId);
-            throw new ComplianceRefusal(ComplianceRefusal.Kind.INVALID, "continuation",
-                    "continuation token is malformed or belongs to another query", requestId);
-        } catch (RuntimeException e) {
-            append(accepted.event().failed(e.getClass().getSimpleName()), requestId);
-            throw new ComplianceRefusal(ComplianceRefusal.Kind.FAILED, null, "the request failed; nothing was"
-                    + " disclosed", requestId);
-        }
-    }
-
-    /** Writes the completion entry; results may be released only once it is durable. */
-    private AuditEntry complete(AuditEntry accepted, long disclosed) {
-        return append(accepted.event().completed(disclosed), accepted.event().requestId());
-    }
-
-    private ComplianceRefusal refuse(RequestContext ctx, Action action, Map<String, String> criteria,
-                                     String requestId, Principal who, ComplianceRefusal.Kind kind, String field,
-                                     String detail) {
-        String reason = field == null ? detail : field + ": " + detail;
-        append(event(ctx, action, criteria, requestId, who, Outcome.REFUSED, reason), requestId);
-        return new ComplianceRefusal(kind, field, detail, requestId);
-    }
-
-    private AuditEntry append(AuditEvent event, String requestId) {
-        try {
-            return audit.append(event);
-        } catch (AuditLogException e) {
-            throw new ComplianceRefusal(ComplianceRefusal.Kind.FAILED, null,
-                    "the audit log cannot be written, so nothing runs", requestId);
-        }
-    }
-
-    private static AuditEvent event(RequestContext ctx, Action action, Map<String, String> criteria,
-                                    String requestId, Principal who, Outcome outcome, String reason) {
-        return new AuditEvent(requestId, action, outcome, who == null ? null : who.tokenId(),
-                who == null ? null : who.role().configName(), ctx.clientAddress(), ctx.caseReference(),
-                ctx.legalBasis(), criteria, reason, null);
-    }
-
-    /** Parses and checks a query; the exception names the first bad field. */
-    private TrafficQuery toQuery(QueryParameters p) {
-        int selectors = (p.msisdn() != null ? 1 : 0) + (p.messageId() != null ? 1 : 0) + (p.customer() != null ? 1 : 0);
-        if (selectors != 1) {
-            throw new Invalid(p.msisdn() != null ? "messageId" : "msisdn",
-                    "exactly one of msisdn, messageId and customer is required, " + selectors + " given");
-        }
-        Instant now = clock.instant();
-        Instant retentionStart = LocalDate.ofInstant(now, ZoneOffset.UTC).minus(retention)
-                .atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = p.to() == null ? now.plusMillis(1) : parseInstant("to", p.to());
-        Instant from = p.from() == null ? max(retentionStart, to.atOffset(ZoneOffset.UTC).minus(retention)
-                .toInstant()) : parseInstant("from", p.from());
-        if (!to.isAfter(from)) {
-            throw new Invalid("to", "the window is inverted or empty: to (" + to + ") is not after from (" + from
-                    + ")");
-        }
-        if (from.isBefore(retentionStart)) {
-            throw new Invalid("from", "from (" + from + ") is before the retention period, which starts at "
-                    + retentionStart + "; older traffic data no longer exists");
-        }
-        int limit = (int) Math.min(parseLong("limit", p.limit(), maxRecordsPerPage, 1, Integer.MAX_VALUE),
-                maxRecordsPerPage);
-        TrafficQuery.Criterion criterion;
-        try {
-            if (p.msisdn() != null) {
-                String number = Msisdn.normalise(p.msisdn());
-                criterion = new TrafficQuery.ByMsisdn(number, parseRole(p.role()));
-            } else if (p.messageId() != null) {
-                criterion = new TrafficQuery.ByMessageId(p.messageId());
-            } else {
-                criterion = new TrafficQuery.ByCustomer(p.customer());
-            }
-        } catch (IllegalArgumentException e) {
-            String field = p.msisdn() != null ? "msisdn" : p.messageId() != null ? "messageId" : "customer";
-            throw new Invalid(field, field.equals("msisdn")
-                    ? "not an E.164 MSISDN (expected '+' and 1..15 digits): " + Msisdn.mask(p.msisdn())
-                    : field + " must be 1.." + dev.ebb.metadata.TrafficRecord.MAX_ID_LENGTH + " printable ASCII");
-        }
-        try {
-            return new TrafficQuery(criterion, from, to, limit, p.continuation());
-        } catch (IllegalArgumentException e) {
-            throw new Invalid("to", "the window from " + from + " to " + to
-                    + " is longer than the retention of traffic data");
-        }
-    }
-
-    private static TrafficQuery.Role parseRole(String role) {
-        if (role == null) {
-            return TrafficQuery.Role.EITHER;
-        }
-        try {
-            return TrafficQuery.Role.valueOf(role.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Invalid("role", "role must be source, destination or either");
-        }
-    }
-
-    private static void requireText(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new Invalid(field, field + " is required");
-        }
-        if (value.length() > MAX_TEXT || !value.codePoints().allMatch(c -> c >= 0x20 && c != 0x7F)) {
-            throw new Invalid(field, field + " must be 1.." + MAX_TEXT + " printable characters");
-        }
-    }
-
-    private static Instant parseInstant(String field, String value) {
-        try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new Invalid(field, field + " must be an ISO-8601 instant (2025-03-01T00:00:00Z) or date"
-                    + " (2025-03-01, UTC)");
-        }
-    }
-
-    private static LocalDate parseDate(String field, String value) {
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new Invalid(field, field + " must be an ISO-8601 date (2025-03-01)");
-        }
-    }
-
-    private static long parseLong(String field, String value, long dflt, long min, long max) {
-        if (value == null) {
-            return dflt;
-        }
-        try {
-            long v = Long.parseLong(value);
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the allowed range
-        }
-        throw new Invalid(field, field + " must be an integer " + min + ".." + max);
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    /** A bad parameter, found during validation; becomes an audited 400. */
-    static final class Invalid extends RuntimeException {
-        private final String field;
-
-        Invalid(String field, String message) {
-            super(message, null, false, false);
-            this.field = field;
-        }
     }
 }

@@ -8,10 +8,14 @@ import java.util.Set;
  * (who run the system) may check integrity but neither disclose traffic data nor read the audit trail of disclosures.
  */
 public enum Role {
-    /** Answers lawful requests: queries and exports. */
-    COMPLIANCE_OFFICER("compliance-officer", EnumSet.of(Action.QUERY, Action.EXPORT)),
-    /** Reads and verifies the audit log, verifies the metadata store. */
-    AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY)),
+    /** Answers lawful requests (queries, exports, disclosure requests) and controllers' data-subject requests. */
+    COMPLIANCE_OFFICER("compliance-officer", EnumSet.of(Action.QUERY, Action.EXPORT, Action.REQUEST_CREATE,
+            Action.REQUEST_READ, Action.REQUEST_APPROVE, Action.REQUEST_REJECT, Action.REQUEST_CANCEL,
+            Action.REQUEST_DELIVER, Action.SUBJECT_ACCESS, Action.SUBJECT_RESTRICT, Action.SUBJECT_READ_RESTRICTIONS,
+            Action.SUBJECT_ERASE)),
+    /** Reads and verifies the audit log, verifies the metadata store, sees requests and restrictions. */
+    AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY,
+            Action.REQUEST_READ, Action.SUBJECT_READ_RESTRICTIONS)),
     /** Operates the gateway: may verify, nothing else. */
     ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY));
 

@@ -18,9 +18,11 @@ import java.util.Set;
  * @param tlsCertFile        PEM certificate chain; TLS is on when this and {@code tlsKeyFile} are set
  * @param tlsKeyFile         PEM PKCS#8 private key
  * @param maxBodyBytes       largest request body accepted; a larger one gets 413
+ * @param providerId         who discloses, named in every delivery header; absent means {@value #DEFAULT_PROVIDER_ID}
  */
 public record ComplianceConfig(String host, int port, List<ApiTokenConfig> tokens, int maxRecordsPerPage,
-                               Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes) {
+                               Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes,
+                               String providerId) {
     /** Default hard cap of a page. */
     public static final int DEFAULT_MAX_RECORDS_PER_PAGE = 1_000;
     /** The largest cap allowed, the metadata store's own page limit. */
@@ -29,6 +31,8 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
     public static final int DEFAULT_FOUR_EYES_THRESHOLD = 1_000;
     /** Default body limit: requests carry criteria, not payloads. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /** Default provider id. */
+    public static final String DEFAULT_PROVIDER_ID = "ebb";
 
     public ComplianceConfig {
         host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -52,11 +56,12 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
         maxBodyBytes = maxBodyBytes == 0 ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
         ConfigException.require(maxBodyBytes >= 256 && maxBodyBytes <= 1024 * 1024, "compliance.maxBodyBytes",
                 "must be 256..1048576, was " + maxBodyBytes);
+        providerId = providerId == null || providerId.isBlank() ? DEFAULT_PROVIDER_ID : providerId;
     }
 
     /** Loopback on {@code port}, no tokens, default limits: a listener nobody can use until tokens are configured. */
     public static ComplianceConfig of(String host, int port, List<ApiTokenConfig> tokens) {
-        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0);
+        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null);
     }
 
     /** True when both TLS files are configured. */

@@ -23,7 +23,7 @@ class AuditLogTest {
 
     private static AuditEvent query(String requestId) {
         return new AuditEvent(requestId, Action.QUERY, Outcome.ACCEPTED, "officer-1", "compliance-officer",
-                "127.0.0.1", "CASE-1", "Ekomloven § 2-8b", Map.of("msisdn", "+4790000001"), null, null);
+                "127.0.0.1", "CASE-1", "Ekomloven § 2-8b", Map.of("msisdn", "+4790000001"), null, null, null);
     }
 
     @Test

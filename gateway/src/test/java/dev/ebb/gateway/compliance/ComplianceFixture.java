@@ -1,6 +1,7 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.gateway.config.ApiTokenConfig;
+import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.testing.MutableClock;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
@@ -19,24 +20,33 @@ import java.util.List;
 final class ComplianceFixture implements AutoCloseable {
     static final String OFFICER = "demo-officer-token";
     static final String ADMIN = "test-admin-token";
+    static final String SECOND_OFFICER = "second-officer-token";
     static final Instant T0 = Instant.parse("2025-03-10T09:00:00Z");
 
     final MutableClock clock = new MutableClock(T0);
     final MetadataStore store;
-    final AuditLog audit;
+    AuditLog audit;
     final TokenTable tokens = new TokenTable(List.of(
             new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
+            new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
             new ApiTokenConfig("admin-1", TokenTable.hashOf(ADMIN), "admin")));
     final Path auditFile;
+    private final Path dir;
 
     ComplianceFixture(Path dir) {
+        this.dir = dir;
         store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         auditFile = dir.resolve("audit/audit.log");
         audit = AuditLog.open(auditFile, clock);
     }
 
     ComplianceService service(int maxRecordsPerPage) {
-        return new ComplianceService(store, audit, tokens, maxRecordsPerPage, Period.ofMonths(12), clock);
+        return service(maxRecordsPerPage, ComplianceConfig.DEFAULT_FOUR_EYES_THRESHOLD);
+    }
+
+    ComplianceService service(int maxRecordsPerPage, int fourEyesThreshold) {
+        return new ComplianceService(store, audit, tokens, new ComplianceSettings(maxRecordsPerPage,
+                Period.ofMonths(12), fourEyesThreshold, "ebb-test"), DeliverySigner.inDataDir(dir), clock);
     }
 
     /** Appends an ACCEPTED record of {@code messageId} from a numeric sender to {@code destination}, at the clock. */
@@ -70,6 +80,12 @@ final class ComplianceFixture implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Closes and reopens the audit log, as a restart of the gateway does. */
+    void reopenAudit() {
+        audit.close();
+        audit = AuditLog.open(auditFile, clock);
     }
 
     @Override

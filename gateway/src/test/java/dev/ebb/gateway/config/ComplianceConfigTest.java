@@ -44,13 +44,13 @@ class ComplianceConfigTest {
 
     @Test
     void aCapOverTheStoresPageLimitIsRefused() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("compliance.maxRecordsPerPage");
     }
 
     @Test
     void tlsNeedsBothFiles() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tlsKeyFile");
     }
 }

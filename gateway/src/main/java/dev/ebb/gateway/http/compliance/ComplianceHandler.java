@@ -2,6 +2,7 @@ package dev.ebb.gateway.http.compliance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditEntry;
 import dev.ebb.gateway.compliance.AuditVerifyReport;
 import dev.ebb.gateway.compliance.ComplianceRefusal;
@@ -25,9 +26,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +46,20 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     static final String COUNT_HEADER = "X-Record-Count";
     static final String REQUEST_ID_HEADER = "X-Request-Id";
     private static final Logger LOG = LoggerFactory.getLogger(ComplianceHandler.class);
-    private static final String EXPORT_PREFIX = "/v1/cases/";
-    private static final String EXPORT_SUFFIX = "/export";
+
+    static final Set<String> QUERY_PARAMETERS = Set.of("msisdn", "role", "messageId", "customer", "from", "to",
+            "limit", "continuation");
 
     private final ComplianceService service;
     private final ObjectMapper json = Responses.mapper();
+    private final Bodies bodies = new Bodies(json);
+    private final RequestRoutes requests;
+    private final SubjectRoutes subjects;
 
     ComplianceHandler(ComplianceService service) {
         this.service = service;
+        this.requests = new RequestRoutes(this, service.requests(), bodies);
+        this.subjects = new SubjectRoutes(this, service.subjects(), bodies);
     }
 
     @Override
@@ -59,9 +69,6 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             response = route(ctx, request);
         } catch (ComplianceRefusal r) {
             response = refusal(r);
-        } catch (BadRequest e) {
-            response = Responses.problem(json, Problem.of(400, "invalid-parameter", "Invalid parameter",
-                    e.getMessage(), e.field, null));
         } catch (RuntimeException e) {
             // Only the type: a message could carry criteria (DESIGN invariant 1).
             LOG.error("compliance request failed: {}", e.getClass().getName());
@@ -76,45 +83,87 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
-        boolean get = request.method().equals(HttpMethod.GET);
-        boolean post = request.method().equals(HttpMethod.POST);
-        if (path.equals("/v1/retention/records") && get) {
-            Disclosure d = service.query(context(ctx, request, null), parameters(uri.parameters()));
-            return records(request, d);
+        List<String> seg = segments(uri.path());
+        HttpMethod m = request.method();
+        RequestContext base = context(ctx, request);
+        Map<String, List<String>> q = uri.parameters();
+        if (seg.size() < 2 || !seg.get(0).equals("v1")) {
+            return notFound(uri.path());
         }
-        if (path.startsWith(EXPORT_PREFIX) && path.endsWith(EXPORT_SUFFIX)
-                && path.length() > EXPORT_PREFIX.length() + EXPORT_SUFFIX.length() && (get || post)) {
-            String caseRef = path.substring(EXPORT_PREFIX.length(), path.length() - EXPORT_SUFFIX.length());
-            Map<String, List<String>> params = post && request.content().isReadable() ? body(request)
-                    : uri.parameters();
-            return json(200, service.export(context(ctx, request, caseRef), parameters(params)));
+        switch (seg.get(1)) {
+            case "retention":
+                if (seg.equals(List.of("v1", "retention", "records"))) {
+                    return m.equals(HttpMethod.GET) ? audited(Action.QUERY, base, () -> records(request,
+                            service.query(base, parameters(q, QUERY_PARAMETERS)))) : notAllowed(request);
+                }
+                break;
+            case "cases":
+                if (seg.size() == 4 && seg.get(3).equals("export")) {
+                    if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.POST)) {
+                        return notAllowed(request);
+                    }
+                    return audited(Action.EXPORT, base, () -> json(200, service.export(withCase(base, seg.get(2)),
+                            parameters(m.equals(HttpMethod.POST) && request.content().isReadable()
+                                    ? single(bodies.flat(request, QUERY_PARAMETERS)) : q, QUERY_PARAMETERS))));
+                }
+                break;
+            case "audit":
+                if (seg.size() == 2) {
+                    return m.equals(HttpMethod.GET) ? audited(Action.READ_AUDIT, base, () -> {
+                        Map<String, String> p = flat(q, Set.of("from", "limit"));
+                        List<AuditEntry> entries = service.readAudit(base, p.get("from"), p.get("limit"));
+                        return ndjson(entries, Map.of("entries", entries.size()));
+                    }) : notAllowed(request);
+                }
+                if (seg.size() == 3 && seg.get(2).equals("verify")) {
+                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_AUDIT, base, () -> {
+                        flat(q, Set.of());
+                        AuditVerifyReport report = service.verifyAudit(base);
+                        return json(200, new AuditVerifyView(report.ok(), report.entriesChecked(), report.lastHash(),
+                                report.firstProblem().orElse(null)));
+                    }) : notAllowed(request);
+                }
+                break;
+            case "integrity":
+                if (seg.size() == 3 && seg.get(2).equals("verify")) {
+                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_INTEGRITY, base, () -> {
+                        Map<String, String> p = flat(q, Set.of("from", "to"));
+                        VerifyReport report = service.verifyIntegrity(base, p.get("from"), p.get("to"));
+                        return json(200, new IntegrityView(report.ok(), report.from(), report.to(),
+                                report.daysChecked(), report.recordsChecked(), report.firstProblem().orElse(null)));
+                    }) : notAllowed(request);
+                }
+                break;
+            case "requests":
+                return requests.route(request, seg, q, base);
+            case "subjects":
+                return subjects.route(request, seg, q, base);
+            default:
+                break;
         }
-        if (path.equals("/v1/audit") && get) {
-            List<AuditEntry> entries = service.readAudit(context(ctx, request, null), first(uri.parameters(), "from"),
-                    first(uri.parameters(), "limit"));
-            return ndjson(entries, Map.of("entries", entries.size()));
+        return notFound(uri.path());
+    }
+
+    /** Runs a call; a request it cannot parse is audited as refused (issue 5: every refused query is audited). */
+    FullHttpResponse audited(Action action, RequestContext ctx, Supplier<FullHttpResponse> call) {
+        try {
+            return call.get();
+        } catch (BadRequest e) {
+            return refusal(service.refuseMalformed(ctx, action, e.field(), e.getMessage()));
         }
-        if (path.equals("/v1/audit/verify") && get) {
-            AuditVerifyReport report = service.verifyAudit(context(ctx, request, null));
-            return json(200, new AuditVerifyView(report.ok(), report.entriesChecked(), report.lastHash(),
-                    report.firstProblem().orElse(null)));
-        }
-        if (path.equals("/v1/integrity/verify") && get) {
-            VerifyReport report = service.verifyIntegrity(context(ctx, request, null),
-                    first(uri.parameters(), "from"), first(uri.parameters(), "to"));
-            return json(200, new IntegrityView(report.ok(), report.from(), report.to(), report.daysChecked(),
-                    report.recordsChecked(), report.firstProblem().orElse(null)));
-        }
-        boolean known = path.equals("/v1/retention/records") || path.startsWith("/v1/audit")
-                || path.equals("/v1/integrity/verify") || path.startsWith(EXPORT_PREFIX);
-        return known ? Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
-                request.method() + " is not supported on " + path, null, null))
-                : Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null,
+    }
+
+    FullHttpResponse notFound(String path) {
+        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
+    }
+
+    FullHttpResponse notAllowed(FullHttpRequest request) {
+        return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
+                request.method() + " is not supported on " + new QueryStringDecoder(request.uri()).path(), null,
                 null));
     }
 
-    private FullHttpResponse records(FullHttpRequest request, Disclosure d) {
+    FullHttpResponse records(FullHttpRequest request, Disclosure d) {
         List<DisclosedRecord> records = d.records().stream().map(DisclosedRecord::of).toList();
         String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
         FullHttpResponse response;
@@ -133,7 +182,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** JSON lines: one object per item, then a {@code {"summary":…}} line so a reader knows the stream is whole. */
-    private FullHttpResponse ndjson(List<?> items, Map<String, Object> summary) {
+    FullHttpResponse ndjson(List<?> items, Map<String, Object> summary) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 * (items.size() + 1));
         try {
             for (Object item : items) {
@@ -148,7 +197,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         return Responses.of(200, Responses.NDJSON, out.toByteArray());
     }
 
-    private FullHttpResponse json(int status, Object body) {
+    FullHttpResponse json(int status, Object body) {
         try {
             return Responses.of(status, Responses.JSON, json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
@@ -156,7 +205,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private FullHttpResponse refusal(ComplianceRefusal r) {
+    FullHttpResponse refusal(ComplianceRefusal r) {
         String field = r.field() == null ? null : switch (r.field()) {
             case "caseReference" -> CASE_HEADER;
             case "legalBasis" -> BASIS_HEADER;
@@ -169,56 +218,70 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                     r.requestId());
             case INVALID -> Problem.of(400, "invalid-parameter", "Invalid parameter", r.getMessage(), field,
                     r.requestId());
+            case NOT_FOUND -> Problem.of(404, "not-found", "Not found", r.getMessage(), field, r.requestId());
+            case CONFLICT -> Problem.of(409, "conflict", "Not allowed in this state", r.getMessage(), null,
+                    r.requestId());
+            case APPROVAL_REQUIRED -> Problem.of(403, "four-eyes-required", "A second officer's approval is"
+                    + " required", r.getMessage(), null, r.requestId());
             case FAILED -> Problem.of(503, "failed", "Request failed", r.getMessage(), null, r.requestId());
         };
         return Responses.problem(json, p);
     }
 
-    private static RequestContext context(ChannelHandlerContext ctx, FullHttpRequest request, String pathCase) {
+    private static RequestContext context(ChannelHandlerContext ctx, FullHttpRequest request) {
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         // RFC 6750 §2.1: "Bearer" (scheme names are case-insensitive, RFC 9110 §11.1) and the token.
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
-        String caseRef = request.headers().get(CASE_HEADER);
-        if (pathCase != null) {
-            String decoded = QueryStringDecoder.decodeComponent(pathCase);
-            if (caseRef != null && !caseRef.equals(decoded)) {
-                throw new BadRequest(CASE_HEADER, CASE_HEADER + " differs from the case in the path");
-            }
-            caseRef = decoded;
-        }
         String client = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-        return new RequestContext(token, caseRef, request.headers().get(BASIS_HEADER), client);
+        return new RequestContext(token, request.headers().get(CASE_HEADER), request.headers().get(BASIS_HEADER),
+                client);
     }
 
-    private Map<String, List<String>> body(FullHttpRequest request) {
-        try {
-            Map<?, ?> map = json.readValue(request.content().toString(StandardCharsets.UTF_8), Map.class);
-            Map<String, List<String>> params = new LinkedHashMap<>();
-            map.forEach((k, v) -> params.put(String.valueOf(k), List.of(String.valueOf(v))));
-            return params;
-        } catch (JsonProcessingException e) {
-            throw new BadRequest("body", "the body must be a JSON object of query parameters");
+    /** The context with the case named in the path, which a case header, if sent, must repeat. */
+    private static RequestContext withCase(RequestContext base, String pathCase) {
+        if (base.caseReference() != null && !base.caseReference().equals(pathCase)) {
+            throw new BadRequest(CASE_HEADER, CASE_HEADER + " differs from the case in the path");
         }
+        return new RequestContext(base.bearerToken(), pathCase, base.legalBasis(), base.clientAddress());
     }
 
-    private static QueryParameters parameters(Map<String, List<String>> p) {
-        for (String name : p.keySet()) {
-            if (!List.of("msisdn", "role", "messageId", "customer", "from", "to", "limit", "continuation")
-                    .contains(name)) {
-                throw new BadRequest(name, "unknown parameter " + name);
-            }
-            if (p.get(name).size() > 1) {
-                throw new BadRequest(name, name + " is given more than once");
+    /** The decoded segments of a path: {@code /v1/cases/A%2FB/export} is {@code [v1, cases, A/B, export]}. */
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.split("/")) {
+            if (!s.isEmpty()) {
+                out.add(QueryStringDecoder.decodeComponent(s));
             }
         }
-        return new QueryParameters(first(p, "msisdn"), first(p, "role"), first(p, "messageId"), first(p, "customer"),
-                first(p, "from"), first(p, "to"), first(p, "limit"), first(p, "continuation"));
+        return out;
     }
 
-    private static String first(Map<String, List<String>> p, String name) {
-        List<String> v = p.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+    /** Query or form parameters, each at most once and among {@code allowed}. */
+    static Map<String, String> flat(Map<String, List<String>> p, Set<String> allowed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : p.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw new BadRequest(e.getKey(), "unknown parameter " + e.getKey());
+            }
+            if (e.getValue().size() > 1) {
+                throw new BadRequest(e.getKey(), e.getKey() + " is given more than once");
+            }
+            out.put(e.getKey(), e.getValue().isEmpty() ? null : e.getValue().get(0));
+        }
+        return out;
+    }
+
+    static QueryParameters parameters(Map<String, List<String>> q, Set<String> allowed) {
+        Map<String, String> p = flat(q, allowed);
+        return new QueryParameters(p.get("msisdn"), p.get("role"), p.get("messageId"), p.get("customer"),
+                p.get("from"), p.get("to"), p.get("limit"), p.get("continuation"));
+    }
+
+    private static Map<String, List<String>> single(Map<String, String> m) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, List.of(v)));
+        return out;
     }
 
     @Override
@@ -236,15 +299,5 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** {@link VerifyReport} as JSON. */
     private record IntegrityView(boolean ok, LocalDate from, LocalDate to, int daysChecked, long recordsChecked,
                                  VerifyReport.Problem firstProblem) {
-    }
-
-    /** A malformed request rejected before it reaches the service (and so before anyone is identified). */
-    private static final class BadRequest extends RuntimeException {
-        private final String field;
-
-        BadRequest(String field, String message) {
-            super(message, null, false, false);
-            this.field = field;
-        }
     }
 }

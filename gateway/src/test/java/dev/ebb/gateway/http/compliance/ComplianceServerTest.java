@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.compliance.ComplianceSettings;
+import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
@@ -45,51 +47,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The compliance API end to end: real sockets, a real metadata store and audit log in a temp dir, a test clock. */
-class ComplianceServerTest {
-    private static final String OFFICER = "demo-officer-token";
-    private static final String AUDITOR = "demo-auditor-token";
-    /** The demo customer's SMPP password (config/ebb.yaml): customers' credentials never work here. */
-    private static final String CUSTOMER_PASSWORD = "demo1234";
-    private static final String CASE = "CASE-2025-17";
-    /** HTTP header values are ASCII (RFC 9110 §5.5). */
-    private static final String BASIS = "Ekomloven s. 2-8b";
-    private static final String WINDOW = "&from=2025-03-10&to=2025-03-11";
-    private static final int CAP = 3;
-    private static final int MAX_BODY = 1024;
-
-    @TempDir
-    Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T09:00:00Z"));
-    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private MetadataStore store;
-    private AuditLog audit;
-    private EventLoopGroup group;
-    private ComplianceServer server;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
-        audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
-        ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
-                new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
-                new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
-                CAP, null, null, null, MAX_BODY);
-        ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
-                config.maxRecordsPerPage(), Period.ofMonths(12), clock);
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = ComplianceServer.start(config, service, group, Optional.empty());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        audit.close();
-        store.close();
-    }
-
+/** The compliance API end to end: queries, exports, audit, refusals. */
+class ComplianceServerTest extends ComplianceApiTestBase {
     @Test
     void recordsAreFoundByMsisdnInTimeOrder() throws Exception {
         TrafficRecord a = append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
@@ -175,6 +134,18 @@ class ComplianceServerTest {
         List<JsonNode> entries = auditEntries();
         assertThat(entries).hasSize(1);
         assertThat(entries.get(0).get("event").get("outcome").asText()).isEqualTo("REFUSED");
+    }
+
+    @Test
+    void anUnknownOrRepeatedParameterIs400NamingItAndAudited() throws Exception {
+        assertProblem(officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + "&text=x" + WINDOW), 400,
+                "text");
+        assertProblem(officerGet("/v1/retention/records?messageId=m1&messageId=m2" + WINDOW), 400, "messageId");
+
+        List<JsonNode> entries = auditEntries();
+        assertThat(entries).extracting(e -> e.at("/event/outcome").asText()).containsExactly("REFUSED", "REFUSED");
+        assertThat(entries.get(0).at("/event/reason").asText()).isEqualTo("text: unknown parameter text");
+        assertThat(entries.get(0).at("/event/tokenId").asText()).isEqualTo("officer-1");
     }
 
     @Test
@@ -367,84 +338,5 @@ class ComplianceServerTest {
         assertThat(records.body()).doesNotContain(content).doesNotContain("918273");
         assertThat(export.body()).doesNotContain("918273");
         assertThat(Files.readString(dir.resolve("audit/audit.log"))).doesNotContain("918273");
-    }
-
-    private TrafficRecord append(String messageId, String source, String destination, EventType type)
-            throws IOException {
-        TrafficRecord r = TrafficRecord.builder().eventType(type).eventTime(clock.instant()).messageId(messageId)
-                .customerId("demo").channel(Channel.SMPP).systemId("demo")
-                .clientIp(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))
-                .source(SourceAddress.international(source)).destination(destination).route("simulator").build();
-        store.append(r);
-        clock.advance(Duration.ofMillis(10));
-        return r;
-    }
-
-    private InclusionProof proof(JsonNode p) throws IOException {
-        JsonNode h = p.get("head");
-        SignedTreeHead head = new SignedTreeHead(LocalDate.parse(h.get("day").asText()), h.get("treeSize").asLong(),
-                h.get("rootHash").binaryValue(), Instant.parse(h.get("timestamp").asText()),
-                h.get("previousDay").isNull() ? null : LocalDate.parse(h.get("previousDay").asText()),
-                h.get("previousHeadHash").binaryValue(), h.get("signature").binaryValue());
-        List<byte[]> path = new ArrayList<>();
-        for (JsonNode n : p.get("auditPath")) {
-            path.add(n.binaryValue());
-        }
-        JsonNode ref = p.get("ref");
-        return new InclusionProof(new RecordRef(LocalDate.parse(ref.get("day").asText()), ref.get("sequence").asLong()),
-                p.get("recordBytes").binaryValue(), path, head);
-    }
-
-    private List<JsonNode> auditEntries() throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("audit/audit.log"))) {
-            out.add(json.readTree(line).get("entry"));
-        }
-        return out;
-    }
-
-    private void assertProblem(HttpResponse<String> r, int status, String field) throws IOException {
-        assertThat(r.statusCode()).isEqualTo(status);
-        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
-        JsonNode p = json.readTree(r.body());
-        assertThat(p.get("status").asInt()).isEqualTo(status);
-        assertThat(p.get("title").asText()).isNotBlank();
-        if (field != null) {
-            assertThat(p.get("field").asText()).isEqualTo(field);
-        }
-    }
-
-    private List<JsonNode> lines(String body) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : body.split("\n")) {
-            out.add(json.readTree(line));
-        }
-        return out;
-    }
-
-    private List<JsonNode> recordLines(String body) throws IOException {
-        return lines(body).stream().filter(n -> !n.has("summary")).toList();
-    }
-
-    private HttpResponse<String> officerGet(String path) throws IOException, InterruptedException {
-        return send(request(path, OFFICER).header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET()
-                .build());
-    }
-
-    private HttpRequest.Builder request(String path, String token) {
-        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(10));
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

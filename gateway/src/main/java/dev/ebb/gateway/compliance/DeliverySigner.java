@@ -1,0 +1,94 @@
+package dev.ebb.gateway.compliance;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The Ed25519 key that signs deliveries of disclosure requests. It is not the metadata store's tree-head key: a
+ * delivery signature vouches for what was handed over, a tree head for what was stored, and neither key can be made
+ * to sign the other's statements. Kept in the data directory as two Base64 lines (PKCS#8 private key, X.509 public
+ * key), created on first use, owner-readable only.
+ */
+public final class DeliverySigner {
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+
+    private DeliverySigner(PrivateKey privateKey, PublicKey publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+    }
+
+    /**
+     * Loads the key in {@code file}, or creates it (written to a temporary file, forced, then moved into place).
+     *
+     * @throws IllegalStateException if the file exists but is not such a key, or cannot be read or written
+     */
+    public static DeliverySigner openOrCreate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+                if (lines.size() != 2) {
+                    throw new IllegalStateException("delivery key " + file + " must hold two lines");
+                }
+                KeyFactory kf = KeyFactory.getInstance("Ed25519");
+                return new DeliverySigner(
+                        kf.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines.get(0)))),
+                        kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(1)))));
+            }
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n"
+                    + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n", StandardCharsets.US_ASCII);
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            return new DeliverySigner(pair.getPrivate(), pair.getPublic());
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("delivery key " + file + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key in its place in a gateway data directory. */
+    public static DeliverySigner inDataDir(Path dataDir) {
+        return openOrCreate(dataDir.resolve("compliance").resolve("delivery.key"));
+    }
+
+    /** The Ed25519 signature of {@code message}. */
+    public byte[] sign(byte[] message) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(privateKey);
+            s.update(message);
+            return s.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 missing from the JDK", e);
+        }
+    }
+
+    /** The key that verifies deliveries. */
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.ebb.gateway.compliance;
+
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.QueryPage;
+import dev.ebb.metadata.TrafficQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.time.Clock;
+
+/**
+ * Disclosure requests, the workflow of ETSI TS 103 120 (issue 5): an officer opens a request for a case with its
+ * authorisation (reference, legal type, timespan) and what to disclose; over the four-eyes threshold it waits for a
+ * second officer, who approves or rejects it (self-approval is refused); once awaiting disclosure its signed delivery
+ * (ETSI TS 102 657 shaped) is fetched page by page, and the last page makes it disclosed. Either officer may cancel it
+ * before then.
+ *
+ * <p>Every transition is an audited action, and the audit log is the only record of the workflow: the table is
+ * rebuilt from it on start, so a request's history cannot differ from what the auditors read.
+ *
+ * <p>Thread-safe: each transition checks and changes the state under one lock.
+ */
+public final class DisclosureRequests {
+    private static final String REQUEST = "request";
+
+    private final MetadataStore store;
+    private final AuditGate gate;
+    private final QueryRules rules;
+    private final ComplianceSettings settings;
+    private final DeliverySigner signer;
+    private final Clock clock;
+    private final Map<String, DisclosureRequest> byId = new LinkedHashMap<>();
+
+    DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, ComplianceSettings settings,
+                       DeliverySigner signer, Clock clock) {
+        this.store = store;
+        this.gate = gate;
+        this.rules = rules;
+        this.settings = settings;
+        this.signer = signer;
+        this.clock = clock;
+        gate.replay(this::apply);
+    }
+
+    /**
+     * Opens a request. {@code ctx} carries the authorisation's reference and legal type as case reference and legal
+     * basis; {@code selector} what to disclose, with the timespan as {@code from} and {@code to} (both required).
+     *
+     * @throws ComplianceRefusal as for a query (audited)
+     */
+    public synchronized DisclosureRequest create(RequestContext ctx, QueryParameters selector) {
+        String id = UUID.randomUUID().toString();
+        Map<String, String> criteria = new LinkedHashMap<>(selector.asCriteria());
+        criteria.put(REQUEST, id);
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.REQUEST_CREATE, criteria, true, who -> {
+            if (selector.from() == null) {
+                throw Rejection.invalid("timespan.start", "an authorisation needs the start of its timespan");
+            }
+            if (selector.to() == null) {
+                throw Rejection.invalid("timespan.end", "an authorisation needs the end of its timespan");
+            }
+            if (selector.limit() != null || selector.continuation() != null) {
+                throw Rejection.invalid(selector.limit() != null ? "limit" : "continuation",
+                        "a request discloses everything it selects; pages are a matter of its delivery");
+            }
+            return rules.toQuery(selector);
+        });
+        int threshold = settings.fourEyesThreshold();
+        long expected = gate.run(accepted.entry(), () -> QueryRules.countUpTo(store, accepted.value(), threshold));
+        boolean approval = threshold == 0 || expected > threshold;
+        TaskState state = approval ? TaskState.AWAITING_APPROVAL : TaskState.AWAITING_DISCLOSURE;
+        AuditEntry done = gate.complete(accepted.entry(), 0, Map.of("state", state.wireName(),
+                "expectedRecords", Long.toString(expected), "approvalRequired", Boolean.toString(approval)));
+        apply(done);
+        return byId.get(id);
+    }
+
+    /** One request. @throws ComplianceRefusal 404 if there is none (audited) */
+    public synchronized DisclosureRequest get(RequestContext ctx, String id) {
+        AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(ctx, Action.REQUEST_READ, Map.of(REQUEST, id),
+                false, who -> existing(id));
+        gate.complete(accepted.entry(), 0);
+        return accepted.value();
+    }
+
+    /** All requests, oldest first, optionally only those in one state (its wire name, e.g. AwaitingApproval). */
+    public synchronized List<DisclosureRequest> list(RequestContext ctx, String state) {
+        Map<String, String> criteria = state == null ? Map.of() : Map.of("state", state);
+        AuditGate.Accepted<List<DisclosureRequest>> accepted = gate.accept(ctx, Action.REQUEST_READ, criteria, false,
+                who -> {
+                    TaskState wanted = state == null ? null : parseState(state);
+                    return byId.values().stream().filter(r -> wanted == null || r.task().state() == wanted).toList();
+                });
+        gate.complete(accepted.entry(), 0);
+        return accepted.value();
+    }
+
+    /**
+     * A second officer approves a request awaiting approval.
+     *
+     * @throws ComplianceRefusal 403 for self-approval, 404, 409 if it is not awaiting approval (all audited)
+     */
+    public synchronized DisclosureRequest approve(RequestContext ctx, String id) {
+        return decide(ctx, id, Action.REQUEST_APPROVE, TaskState.AWAITING_DISCLOSURE, (r, who) -> {
+            requireState(r, TaskState.AWAITING_APPROVAL, "approved");
+            if (who.tokenId().equals(r.createdBy())) {
+                throw Rejection.forbidden("self-approval is refused: a second officer must approve request " + id);
+            }
+        });
+    }
+
+    /**
+     * A second officer rejects a request awaiting approval.
+     *
+     * @throws ComplianceRefusal 403 if it is the officer's own (cancel it instead), 404, 409 (all audited)
+     */
+    public synchronized DisclosureRequest reject(RequestContext ctx, String id) {
+        return decide(ctx, id, Action.REQUEST_REJECT, TaskState.REJECTED, (r, who) -> {
+            requireState(r, TaskState.AWAITING_APPROVAL, "rejected");
+            if (who.tokenId().equals(r.createdBy())) {
+                throw Rejection.forbidden("a request is rejected by a second officer; cancel your own request " + id);
+            }
+        });
+    }
+
+    /**
+     * Cancels a request that is not final.
+     *
+     * @throws ComplianceRefusal 404, 409 if it is disclosed, rejected or cancelled (all audited)
+     */
+    public synchronized DisclosureRequest cancel(RequestContext ctx, String id) {
+        return decide(ctx, id, Action.REQUEST_CANCEL, TaskState.CANCELLED, (r, who) -> {
+            if (r.task().state().isFinal()) {
+                throw Rejection.conflict("request " + id + " is " + r.task().state().wireName()
+                        + " and can no longer be cancelled");
+            }
+        });
+    }
+
+    /**
+     * One page of the signed delivery of a request awaiting disclosure; the last page makes it disclosed.
+     *
+     * @param continuation the previous page's token, or null for the first page
+     * @throws ComplianceRefusal 404, 409 unless awaiting disclosure, 400 for a bad token (all audited)
+     */
+    public synchronized Delivery deliver(RequestContext ctx, String id, String continuation) {
+        Map<String, String> criteria = new LinkedHashMap<>();
+        criteria.put(REQUEST, id);
+        if (continuation != null) {
+            criteria.put("continuation", continuation);
+        }
+        DisclosureRequest known = byId.get(id);
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(onBehalfOf(ctx, known), Action.REQUEST_DELIVER,
+                criteria, false, who -> {
+                    DisclosureRequest r = existing(id);
+                    requireState(r, TaskState.AWAITING_DISCLOSURE, "delivered");
+                    try {
+                        return rules.toQuery(selectorOf(r)).withContinuation(continuation);
+                    } catch (Rejection e) {
+                        throw Rejection.conflict("the timespan of request " + id + " is no longer inside the"
+                                + " retention period: " + e.getMessage());
+                    }
+                });
+        DisclosureRequest r = byId.get(id);
+        QueryPage page = gate.run(accepted.entry(), () -> store.query(accepted.value()));
+        boolean last = page.continuation().isEmpty();
+        DisclosureRequest.Authorisation auth = r.authorisation();
+        Delivery delivery = Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(),
+                auth.reference(), auth.legalType(), auth.timespan(), r.task().pagesDelivered() + 1, last,
+                page.records().size(), page.continuation().orElse(null)), page.records(), signer);
+        AuditEntry done = gate.complete(accepted.entry(), page.records().size(),
+                Map.of("state", (last ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE).wireName()));
+        apply(done);
+        return delivery;
+    }
+
+    private interface Check {
+        void accept(DisclosureRequest request, Principal who);
+    }
+
+    private DisclosureRequest decide(RequestContext ctx, String id, Action action, TaskState next, Check check) {
+        AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(onBehalfOf(ctx, byId.get(id)), action,
+                Map.of(REQUEST, id), false, who -> {
+                    DisclosureRequest r = existing(id);
+                    check.accept(r, who);
+                    return r;
+                });
+        apply(gate.complete(accepted.entry(), 0, Map.of("state", next.wireName())));
+        return byId.get(id);
+    }
+
+    /** Decisions on a request are audited under its case, whatever the caller sent. */
+    private static RequestContext onBehalfOf(RequestContext ctx, DisclosureRequest r) {
+        return r == null ? ctx : new RequestContext(ctx.bearerToken(), r.authorisation().reference(),
+                r.authorisation().legalType(), ctx.clientAddress());
+    }
+
+    private DisclosureRequest existing(String id) {
+        DisclosureRequest r = byId.get(id);
+        if (r == null) {
+            throw Rejection.notFound(REQUEST, "no disclosure request " + id);
+        }
+        return r;
+    }
+
+    private static void requireState(DisclosureRequest r, TaskState wanted, String verb) {
+        if (r.task().state() != wanted) {
+            throw Rejection.conflict("request " + r.id() + " is " + r.task().state().wireName() + "; only a request "
+                    + wanted.wireName() + " can be " + verb);
+        }
+    }
+
+    private static TaskState parseState(String state) {
+        try {
+            return TaskState.ofWireName(state);
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (TaskState s : TaskState.values()) {
+                names.add(s.wireName());
+            }
+            throw Rejection.invalid("state", "state must be one of " + String.join(", ", names));
+        }
+    }
+
+    private static QueryParameters selectorOf(DisclosureRequest r) {
+        Map<String, String> s = r.task().selector();
+        return new QueryParameters(s.get("msisdn"), s.get("role"), s.get("messageId"), s.get("customer"),
+                s.get("from"), s.get("to"), null, null);
+    }
+
+    /** Applies a completed workflow entry to the table: how it is rebuilt on start and kept up to date after. */
+    private void apply(AuditEntry entry) {
+        AuditEvent e = entry.event();
+        String id = e.criteria().get(REQUEST);
+        if (e.outcome() != Outcome.COMPLETED || id == null) {
+            return;
+        }
+        DisclosureRequest r = byId.get(id);
+        switch (e.action()) {
+            case REQUEST_CREATE -> {
+                Map<String, String> selector = new LinkedHashMap<>(e.criteria());
+                selector.remove(REQUEST);
+                byId.put(id, new DisclosureRequest(id, new DisclosureRequest.Authorisation(e.caseReference(),
+                        e.legalBasis(), new DisclosureRequest.Timespan(QueryRules.parseInstant("from",
+                        selector.get("from")), QueryRules.parseInstant("to", selector.get("to"))),
+                        Boolean.parseBoolean(e.result().get("approvalRequired")), null, null),
+                        new DisclosureRequest.Task(Map.copyOf(selector),
+                                TaskState.ofWireName(e.result().get("state")),
+                                Long.parseLong(e.result().get("expectedRecords")), 0, 0, null),
+                        e.tokenId(), entry.time()));
+            }
+            case REQUEST_APPROVE -> byId.put(id, r.approvedBy(e.tokenId()));
+            case REQUEST_REJECT -> byId.put(id, r.rejectedBy(e.tokenId()));
+            case REQUEST_CANCEL -> byId.put(id, r.cancelledBy(e.tokenId()));
+            case REQUEST_DELIVER -> byId.put(id, r.delivered(e.recordsDisclosed(),
+                    TaskState.ofWireName(e.result().get("state")) == TaskState.DISCLOSED));
+            default -> {
+                // other actions carry no workflow state
+            }
+        }
+    }
+}

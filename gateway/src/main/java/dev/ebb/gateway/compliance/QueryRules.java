@@ -1,0 +1,159 @@
+package dev.ebb.gateway.compliance;
+
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.Msisdn;
+import dev.ebb.metadata.QueryPage;
+import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.metadata.TrafficRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * How the parameters of a retention query become a {@link TrafficQuery}: one selector, a window inside the retention
+ * period, a page no larger than the cap. Each check names the parameter it rejects.
+ */
+final class QueryRules {
+    private final int maxRecordsPerPage;
+    private final Period retention;
+    private final Clock clock;
+
+    QueryRules(int maxRecordsPerPage, Period retention, Clock clock) {
+        if (maxRecordsPerPage < 1 || maxRecordsPerPage > TrafficQuery.MAX_LIMIT) {
+            throw new IllegalArgumentException("maxRecordsPerPage must be 1.." + TrafficQuery.MAX_LIMIT);
+        }
+        this.maxRecordsPerPage = maxRecordsPerPage;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    int maxRecordsPerPage() {
+        return maxRecordsPerPage;
+    }
+
+    Period retention() {
+        return retention;
+    }
+
+    /** The first day of the retention period today: older days have been destroyed. */
+    LocalDate retentionStartDay() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minus(retention);
+    }
+
+    /** Parses and checks a query; the exception names the first bad field. */
+    TrafficQuery toQuery(QueryParameters p) {
+        int selectors = (p.msisdn() != null ? 1 : 0) + (p.messageId() != null ? 1 : 0) + (p.customer() != null ? 1 : 0);
+        if (selectors != 1) {
+            throw Rejection.invalid(p.msisdn() != null ? "messageId" : "msisdn",
+                    "exactly one of msisdn, messageId and customer is required, " + selectors + " given");
+        }
+        Instant now = clock.instant();
+        Instant retentionStart = LocalDate.ofInstant(now, ZoneOffset.UTC).minus(retention)
+                .atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = p.to() == null ? now.plusMillis(1) : parseInstant("to", p.to());
+        Instant from = p.from() == null ? max(retentionStart, to.atOffset(ZoneOffset.UTC).minus(retention)
+                .toInstant()) : parseInstant("from", p.from());
+        if (!to.isAfter(from)) {
+            throw Rejection.invalid("to", "the window is inverted or empty: to (" + to + ") is not after from (" + from
+                    + ")");
+        }
+        if (from.isBefore(retentionStart)) {
+            throw Rejection.invalid("from", "from (" + from + ") is before the retention period, which starts at "
+                    + retentionStart + "; older traffic data no longer exists");
+        }
+        int limit = (int) Math.min(parseLong("limit", p.limit(), maxRecordsPerPage, 1, Integer.MAX_VALUE),
+                maxRecordsPerPage);
+        TrafficQuery.Criterion criterion;
+        try {
+            if (p.msisdn() != null) {
+                String number = Msisdn.normalise(p.msisdn());
+                criterion = new TrafficQuery.ByMsisdn(number, parseRole(p.role()));
+            } else if (p.messageId() != null) {
+                criterion = new TrafficQuery.ByMessageId(p.messageId());
+            } else {
+                criterion = new TrafficQuery.ByCustomer(p.customer());
+            }
+        } catch (IllegalArgumentException e) {
+            String field = p.msisdn() != null ? "msisdn" : p.messageId() != null ? "messageId" : "customer";
+            throw Rejection.invalid(field, field.equals("msisdn")
+                    ? "not an E.164 MSISDN (expected '+' and 1..15 digits): " + Msisdn.mask(p.msisdn())
+                    : field + " must be 1.." + TrafficRecord.MAX_ID_LENGTH + " printable ASCII");
+        }
+        try {
+            return new TrafficQuery(criterion, from, to, limit, p.continuation());
+        } catch (IllegalArgumentException e) {
+            throw Rejection.invalid("to", "the window from " + from + " to " + to
+                    + " is longer than the retention of traffic data");
+        }
+    }
+
+    private static TrafficQuery.Role parseRole(String role) {
+        if (role == null) {
+            return TrafficQuery.Role.EITHER;
+        }
+        try {
+            return TrafficQuery.Role.valueOf(role.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Rejection.invalid("role", "role must be source, destination or either");
+        }
+    }
+
+    static Instant parseInstant(String field, String value) {
+        try {
+            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Rejection.invalid(field, field + " must be an ISO-8601 instant (2025-03-01T00:00:00Z) or date"
+                    + " (2025-03-01, UTC)");
+        }
+    }
+
+    static LocalDate parseDate(String field, String value) {
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw Rejection.invalid(field, field + " must be an ISO-8601 date (2025-03-01)");
+        }
+    }
+
+    static long parseLong(String field, String value, long dflt, long min, long max) {
+        if (value == null) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(value);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the allowed range
+        }
+        throw Rejection.invalid(field, field + " must be an integer " + min + ".." + max);
+    }
+
+    /**
+     * Counts the records {@code query} selects over its whole window, stopping once more than {@code atMost} are
+     * found: enough to tell whether a disclosure is over the four-eyes threshold without reading all of it.
+     */
+    static long countUpTo(MetadataStore store, TrafficQuery query, long atMost) {
+        long count = 0;
+        TrafficQuery page = query.withLimit(TrafficQuery.MAX_LIMIT).withContinuation(null);
+        while (true) {
+            QueryPage result = store.query(page);
+            count += result.records().size();
+            if (count > atMost || result.continuation().isEmpty()) {
+                return count;
+            }
+            page = page.withContinuation(result.continuation().get());
+        }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+}

@@ -1,0 +1,96 @@
+package dev.ebb.gateway.http.compliance;
+
+import dev.ebb.gateway.compliance.Action;
+import dev.ebb.gateway.compliance.DisclosureRequest;
+import dev.ebb.gateway.compliance.DisclosureRequests;
+import dev.ebb.gateway.compliance.QueryParameters;
+import dev.ebb.gateway.compliance.RequestContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The disclosure request resources (ETSI TS 103 120 shaped):
+ * <ul>
+ *   <li>{@code POST /v1/requests} with {@code {"authorisation":{"reference","legalType","timespan":{"start","end"}},
+ *       "task":{"msisdn"|"messageId"|"customer", "role"}}}: 201 and the request</li>
+ *   <li>{@code GET /v1/requests[?state=AwaitingApproval]}, {@code GET /v1/requests/{id}}</li>
+ *   <li>{@code POST /v1/requests/{id}/approve|reject|cancel}</li>
+ *   <li>{@code GET /v1/requests/{id}/delivery[?continuation=…]}: one signed page (ETSI TS 102 657 shaped)</li>
+ * </ul>
+ */
+final class RequestRoutes {
+    private final ComplianceHandler http;
+    private final DisclosureRequests requests;
+    private final Bodies bodies;
+
+    RequestRoutes(ComplianceHandler http, DisclosureRequests requests, Bodies bodies) {
+        this.http = http;
+        this.requests = requests;
+        this.bodies = bodies;
+    }
+
+    FullHttpResponse route(FullHttpRequest request, List<String> seg, Map<String, List<String>> q,
+                           RequestContext base) {
+        HttpMethod m = request.method();
+        if (seg.size() == 2) {
+            if (m.equals(HttpMethod.POST)) {
+                return http.audited(Action.REQUEST_CREATE, base, () -> {
+                    ComplianceHandler.flat(q, Set.of());
+                    Bodies.NewRequest body = bodies.newRequest(request);
+                    Map<String, String> task = body.task();
+                    DisclosureRequest created = requests.create(
+                            new RequestContext(base.bearerToken(), body.reference(), body.legalType(),
+                                    base.clientAddress()),
+                            new QueryParameters(task.get("msisdn"), task.get("role"), task.get("messageId"),
+                                    task.get("customer"), body.start(), body.end(), null, null));
+                    FullHttpResponse r = http.json(201, created);
+                    r.headers().set(HttpHeaderNames.LOCATION, "/v1/requests/" + created.id());
+                    return r;
+                });
+            }
+            if (m.equals(HttpMethod.GET)) {
+                return http.audited(Action.REQUEST_READ, base, () -> http.json(200,
+                        requests.list(base, ComplianceHandler.flat(q, Set.of("state")).get("state"))));
+            }
+            return http.notAllowed(request);
+        }
+        String id = seg.get(2);
+        if (seg.size() == 3) {
+            return m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_READ, base, () -> {
+                ComplianceHandler.flat(q, Set.of());
+                return http.json(200, requests.get(base, id));
+            }) : http.notAllowed(request);
+        }
+        if (seg.size() != 4) {
+            return http.notFound(String.join("/", seg));
+        }
+        return switch (seg.get(3)) {
+            case "approve" -> decision(request, q, base, Action.REQUEST_APPROVE,
+                    () -> requests.approve(base, id));
+            case "reject" -> decision(request, q, base, Action.REQUEST_REJECT, () -> requests.reject(base, id));
+            case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, id));
+            case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, base,
+                    () -> http.json(200, requests.deliver(base, id,
+                            ComplianceHandler.flat(q, Set.of("continuation")).get("continuation"))))
+                    : http.notAllowed(request);
+            default -> http.notFound("/" + String.join("/", seg));
+        };
+    }
+
+    private FullHttpResponse decision(FullHttpRequest request, Map<String, List<String>> q, RequestContext base,
+                                      Action action, Supplier<DisclosureRequest> call) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            return http.notAllowed(request);
+        }
+        return http.audited(action, base, () -> {
+            ComplianceHandler.flat(q, Set.of());
+            return http.json(200, call.get());
+        });
+    }
+}

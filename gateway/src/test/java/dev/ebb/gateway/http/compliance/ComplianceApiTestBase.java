@@ -1,0 +1,190 @@
+package dev.ebb.gateway.http.compliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.compliance.AuditLog;
+import dev.ebb.gateway.compliance.ComplianceService;
+import dev.ebb.gateway.compliance.ComplianceSettings;
+import dev.ebb.gateway.compliance.DeliverySigner;
+import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.ApiTokenConfig;
+import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.InclusionProof;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreConfig;
+import dev.ebb.metadata.RecordRef;
+import dev.ebb.metadata.SignedTreeHead;
+import dev.ebb.metadata.SourceAddress;
+import dev.ebb.metadata.TrafficRecord;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A compliance API listener over real sockets, with a real metadata store and audit log in a temp dir, a test
+ * clock, and the helpers its tests share.
+ */
+abstract class ComplianceApiTestBase {
+    static final String OFFICER = "demo-officer-token";
+    static final String AUDITOR = "demo-auditor-token";
+    /** The demo customer's SMPP password (config/ebb.yaml): customers' credentials never work here. */
+    static final String CUSTOMER_PASSWORD = "demo1234";
+    static final String CASE = "CASE-2025-17";
+    /** HTTP header values are ASCII (RFC 9110 §5.5). */
+    static final String BASIS = "Ekomloven s. 2-8b";
+    static final String WINDOW = "&from=2025-03-10&to=2025-03-11";
+    static final int CAP = 3;
+    /** A second compliance officer, for four-eyes approvals. */
+    static final String SECOND_OFFICER = "second-officer-token";
+    static final int MAX_BODY = 1024;
+
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T09:00:00Z"));
+    final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    final HttpClient http = HttpClient.newHttpClient();
+    MetadataStore store;
+    AuditLog audit;
+    EventLoopGroup group;
+    ComplianceServer server;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
+        audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
+        ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
+                new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
+                new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
+                new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
+                CAP, fourEyesThreshold(), null, null, MAX_BODY, null);
+        ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
+                new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
+                        "ebb-test"), DeliverySigner.inDataDir(dir), clock);
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        server = ComplianceServer.start(config, service, group, Optional.empty());
+    }
+
+    /** The four-eyes threshold of the listener under test. */
+    int fourEyesThreshold() {
+        return 1_000;
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        audit.close();
+        store.close();
+    }
+
+    TrafficRecord append(String messageId, String source, String destination, EventType type)
+            throws IOException {
+        return append("demo", messageId, source, destination, type);
+    }
+
+    TrafficRecord append(String customer, String messageId, String source, String destination, EventType type)
+            throws IOException {
+        TrafficRecord r = TrafficRecord.builder().eventType(type).eventTime(clock.instant()).messageId(messageId)
+                .customerId(customer).channel(Channel.SMPP).systemId("demo")
+                .clientIp(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))
+                .source(SourceAddress.international(source)).destination(destination).route("simulator").build();
+        store.append(r);
+        clock.advance(Duration.ofMillis(10));
+        return r;
+    }
+
+    InclusionProof proof(JsonNode p) throws IOException {
+        JsonNode h = p.get("head");
+        SignedTreeHead head = new SignedTreeHead(LocalDate.parse(h.get("day").asText()), h.get("treeSize").asLong(),
+                h.get("rootHash").binaryValue(), Instant.parse(h.get("timestamp").asText()),
+                h.get("previousDay").isNull() ? null : LocalDate.parse(h.get("previousDay").asText()),
+                h.get("previousHeadHash").binaryValue(), h.get("signature").binaryValue());
+        List<byte[]> path = new ArrayList<>();
+        for (JsonNode n : p.get("auditPath")) {
+            path.add(n.binaryValue());
+        }
+        JsonNode ref = p.get("ref");
+        return new InclusionProof(new RecordRef(LocalDate.parse(ref.get("day").asText()), ref.get("sequence").asLong()),
+                p.get("recordBytes").binaryValue(), path, head);
+    }
+
+    List<JsonNode> auditEntries() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("audit/audit.log"))) {
+            out.add(json.readTree(line).get("entry"));
+        }
+        return out;
+    }
+
+    void assertProblem(HttpResponse<String> r, int status, String field) throws IOException {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        JsonNode p = json.readTree(r.body());
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("title").asText()).isNotBlank();
+        if (field != null) {
+            assertThat(p.get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    List<JsonNode> lines(String body) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            out.add(json.readTree(line));
+        }
+        return out;
+    }
+
+    List<JsonNode> recordLines(String body) throws IOException {
+        return lines(body).stream().filter(n -> !n.has("summary")).toList();
+    }
+
+    HttpResponse<String> officerGet(String path) throws IOException, InterruptedException {
+        return send(request(path, OFFICER).header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET()
+                .build());
+    }
+
+    HttpRequest.Builder request(String path, String token) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
