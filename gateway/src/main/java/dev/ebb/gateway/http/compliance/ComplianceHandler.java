@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
@@ -228,7 +229,23 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         return Responses.problem(json, p);
     }
 
-    private static RequestContext context(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /** The action of a request that carries a body, or null where no resource takes one. */
+    static Action bodyAction(HttpRequest request) {
+        if (!request.method().equals(HttpMethod.POST)) {
+            return null;
+        }
+        List<String> seg = segments(new QueryStringDecoder(request.uri()).path());
+        if (seg.size() == 4 && seg.get(1).equals("cases") && seg.get(3).equals("export")) {
+            return Action.EXPORT;
+        }
+        if (seg.equals(List.of("v1", "requests"))) {
+            return Action.REQUEST_CREATE;
+        }
+        return seg.size() == 4 && seg.get(1).equals("subjects") && seg.get(3).equals("restrictions")
+                ? Action.SUBJECT_RESTRICT : null;
+    }
+
+    static RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         // RFC 6750 §2.1: "Bearer" (scheme names are case-insensitive, RFC 9110 §11.1) and the token.
         String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;

@@ -54,7 +54,7 @@ public final class ComplianceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes()),
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes(), service),
                                 new ComplianceHandler(service));
                     }
                 }).bind(config.host(), config.port()).sync().channel();

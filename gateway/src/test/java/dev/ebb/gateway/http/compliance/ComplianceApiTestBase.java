@@ -24,6 +24,7 @@ import dev.ebb.metadata.TrafficRecord;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -69,14 +70,16 @@ abstract class ComplianceApiTestBase {
     Path dir;
     final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T09:00:00Z"));
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-    final HttpClient http = HttpClient.newHttpClient();
+    HttpClient http;
+    private String scheme;
     MetadataStore store;
     AuditLog audit;
     EventLoopGroup group;
     ComplianceServer server;
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
+        http = client();
         store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
         ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
@@ -88,7 +91,19 @@ abstract class ComplianceApiTestBase {
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
                         "ebb-test"), DeliverySigner.inDataDir(dir), clock);
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        server = ComplianceServer.start(config, service, group, Optional.empty());
+        Optional<SslContext> tls = tls();
+        scheme = tls.isPresent() ? "https" : "http";
+        server = ComplianceServer.start(config, service, group, tls);
+    }
+
+    /** The listener's TLS context; plain HTTP when empty. */
+    Optional<SslContext> tls() throws Exception {
+        return Optional.empty();
+    }
+
+    /** The client the tests talk through. */
+    HttpClient client() throws Exception {
+        return HttpClient.newHttpClient();
     }
 
     /** The four-eyes threshold of the listener under test. */
@@ -177,7 +192,7 @@ abstract class ComplianceApiTestBase {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.port() + path);
+        return URI.create(scheme + "://127.0.0.1:" + server.port() + path);
     }
 
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

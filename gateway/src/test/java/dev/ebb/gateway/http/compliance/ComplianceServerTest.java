@@ -222,13 +222,19 @@ class ComplianceServerTest extends ComplianceApiTestBase {
     }
 
     @Test
-    void aBodyOverTheLimitIs413() throws Exception {
+    void aBodyOverTheLimitIs413AndAudited() throws Exception {
         String big = "{\"messageId\":\"" + "x".repeat(MAX_BODY * 4) + "\"}";
 
         HttpResponse<String> r = send(request("/v1/cases/" + CASE + "/export", OFFICER)
                 .header("X-Legal-Basis", BASIS).POST(HttpRequest.BodyPublishers.ofString(big)).build());
 
         assertProblem(r, 413, "body");
+        List<JsonNode> entries = auditEntries();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).at("/event/action").asText()).isEqualTo("EXPORT");
+        assertThat(entries.get(0).at("/event/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(entries.get(0).at("/event/requestId").asText()).isEqualTo(json.readTree(r.body())
+                .get("requestId").asText());
     }
 
     @Test
