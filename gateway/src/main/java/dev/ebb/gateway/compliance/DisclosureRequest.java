@@ -34,8 +34,8 @@ public record DisclosureRequest(String id, Authorisation authorisation, Task tas
     }
 
     /**
-     * @param selector         the records asked for ({@code msisdn} and {@code role}, {@code messageId} or
-     *                         {@code customer})
+     * @param selector         the records asked for within the timespan ({@code msisdn} and {@code role},
+     *                         {@code messageId} or {@code customer})
      * @param state            where it stands
      * @param expectedRecords  records the selector matched when the request was opened; counting stops past the
      *                         threshold, so over it this is a lower bound

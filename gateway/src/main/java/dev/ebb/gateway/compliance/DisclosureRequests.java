@@ -226,8 +226,9 @@ public final class DisclosureRequests {
 
     private static QueryParameters selectorOf(DisclosureRequest r) {
         Map<String, String> s = r.task().selector();
+        DisclosureRequest.Timespan t = r.authorisation().timespan();
         return new QueryParameters(s.get("msisdn"), s.get("role"), s.get("messageId"), s.get("customer"),
-                s.get("from"), s.get("to"), null, null);
+                t.start().toString(), t.end().toString(), null, null);
     }
 
     /** Applies a completed workflow entry to the table: how it is rebuilt on start and kept up to date after. */
@@ -242,9 +243,12 @@ public final class DisclosureRequests {
             case REQUEST_CREATE -> {
                 Map<String, String> selector = new LinkedHashMap<>(e.criteria());
                 selector.remove(REQUEST);
+                // The window is the authorisation's timespan; the selector is what is asked for within it.
+                String from = selector.remove("from");
+                String to = selector.remove("to");
                 byId.put(id, new DisclosureRequest(id, new DisclosureRequest.Authorisation(e.caseReference(),
-                        e.legalBasis(), new DisclosureRequest.Timespan(QueryRules.parseInstant("from",
-                        selector.get("from")), QueryRules.parseInstant("to", selector.get("to"))),
+                        e.legalBasis(), new DisclosureRequest.Timespan(QueryRules.parseInstant("from", from),
+                        QueryRules.parseInstant("to", to)),
                         Boolean.parseBoolean(e.result().get("approvalRequired")), null, null),
                         new DisclosureRequest.Task(Map.copyOf(selector),
                                 TaskState.ofWireName(e.result().get("state")),

@@ -6,6 +6,7 @@ import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import java.time.Instant;
+import java.time.Period;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,10 +136,14 @@ public final class SubjectRights {
         gate.accept(ctx, Action.SUBJECT_ERASE, criteria, true, who -> {
             normalised(msisdn);
             throw Rejection.conflict("the traffic data of this number cannot be erased before its term: it is"
-                    + " retained for " + rules.retention() + " under a legal obligation, and each day's records are"
+                    + " retained for " + describe(rules.retention()) + " under a legal obligation, and each day's records are"
                     + " destroyed when that period ends. Content was never kept beyond 72 hours. A restriction or"
                     + " objection can be recorded instead (POST /v1/subjects/{customer}/restrictions).");
         });
+    }
+
+    private static String describe(Period p) {
+        return p.getDays() == 0 ? p.toTotalMonths() + " months" : p.toString();
     }
 
     private static String normalised(String msisdn) {

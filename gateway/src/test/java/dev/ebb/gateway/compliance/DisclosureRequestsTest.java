@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,8 @@ class DisclosureRequestsTest {
         assertThat(a.task().state()).isEqualTo(TaskState.AWAITING_DISCLOSURE);
         assertThat(a.authorisation().approvedBy()).isEqualTo("officer-2");
         assertThat(a.authorisation().reference()).isEqualTo("CASE-2025-17");
-        assertThat(a.task().selector()).containsEntry("messageId", "m1").doesNotContainKey("request");
+        assertThat(a.task().selector()).containsEntry("messageId", "m1").containsOnlyKeys("messageId");
+        assertThat(a.authorisation().timespan().end()).isEqualTo(Instant.parse("2025-03-11T00:00:00Z"));
         assertThat(after.get(ComplianceFixture.officer(), pending.id()).task().state())
                 .isEqualTo(TaskState.AWAITING_APPROVAL);
         assertThat(after.get(ComplianceFixture.officer(), cancelled.id()).task().state())

@@ -51,7 +51,7 @@ class SubjectRightsServerTest extends ComplianceApiTestBase {
 
         assertProblem(r, 409, null);
         assertThat(json.readTree(r.body()).get("detail").asText()).contains("cannot be erased before its term")
-                .contains("P12M");
+                .contains("12 months");
         JsonNode entry = auditEntries().get(0).get("event");
         assertThat(entry.get("action").asText()).isEqualTo("SUBJECT_ERASE");
         assertThat(entry.get("outcome").asText()).isEqualTo("REFUSED");
