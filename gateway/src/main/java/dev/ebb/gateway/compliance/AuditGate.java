@@ -1,6 +1,5 @@
 package dev.ebb.gateway.compliance;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -98,17 +97,9 @@ final class AuditGate {
         return append(accepted.event().completed(disclosed, produced), accepted.event().requestId());
     }
 
-    /** Every entry of the log, oldest first, in pages (for rebuilding state kept only in the log). */
+    /** Every entry of the log, oldest first (for rebuilding state kept only in the log). */
     void replay(Consumer<AuditEntry> sink) {
-        long next = 0;
-        while (true) {
-            List<AuditEntry> page = audit.read(next, 10_000);
-            page.forEach(sink);
-            if (page.size() < 10_000) {
-                return;
-            }
-            next += page.size();
-        }
+        audit.forEach(sink);
     }
 
     private Principal authorise(RequestContext ctx, Action action, Map<String, String> criteria, String requestId) {

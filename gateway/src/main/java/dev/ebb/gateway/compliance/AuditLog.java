@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,21 +137,36 @@ public final class AuditLog implements AutoCloseable {
      */
     public List<AuditEntry> read(long fromSequence, int limit) {
         List<AuditEntry> out = new ArrayList<>();
+        scanLines(fromSequence, limit, out::add);
+        return out;
+    }
+
+    /**
+     * Every entry, oldest first, in one pass over the file: how state kept only in the log is rebuilt.
+     *
+     * @throws AuditLogException if the file cannot be read or an entry cannot be parsed
+     */
+    public void forEach(Consumer<AuditEntry> sink) {
+        scanLines(0, Long.MAX_VALUE, sink);
+    }
+
+    private void scanLines(long fromSequence, long limit, Consumer<AuditEntry> sink) {
         byte[] all = readAll(file);
         int start = 0;
         long sequence = 0;
-        while (start < all.length && out.size() < limit) {
+        long emitted = 0;
+        while (start < all.length && emitted < limit) {
             int end = indexOf(all, (byte) '\n', start);
             if (end < 0) {
                 break;
             }
             if (sequence >= fromSequence) {
-                out.add(parse(Arrays.copyOfRange(all, start, end)));
+                sink.accept(parse(Arrays.copyOfRange(all, start, end)));
+                emitted++;
             }
             sequence++;
             start = end + 1;
         }
-        return out;
     }
 
     /** Number of entries appended so far. */

@@ -51,6 +51,10 @@ public final class ComplianceService {
         this.clock = clock;
         this.requests = new DisclosureRequests(store, gate, rules, settings, signer, clock);
         this.subjects = new SubjectRights(store, gate, rules);
+        gate.replay(entry -> {
+            requests.apply(entry);
+            subjects.apply(entry);
+        });
     }
 
     /** The ETSI TS 103 120-shaped disclosure request workflow. */

@@ -18,7 +18,8 @@ import java.time.Clock;
  * before then.
  *
  * <p>Every transition is an audited action, and the audit log is the only record of the workflow: the table is
- * rebuilt from it on start, so a request's history cannot differ from what the auditors read.
+ * rebuilt from it on start ({@link ComplianceService}), so a request's history cannot differ from what the auditors
+ * read.
  *
  * <p>Thread-safe: each transition checks and changes the state under one lock.
  */
@@ -41,7 +42,6 @@ public final class DisclosureRequests {
         this.settings = settings;
         this.signer = signer;
         this.clock = clock;
-        gate.replay(this::apply);
     }
 
     /**
@@ -232,7 +232,7 @@ public final class DisclosureRequests {
     }
 
     /** Applies a completed workflow entry to the table: how it is rebuilt on start and kept up to date after. */
-    private void apply(AuditEntry entry) {
+    synchronized void apply(AuditEntry entry) {
         AuditEvent e = entry.event();
         String id = e.criteria().get(REQUEST);
         if (e.outcome() != Outcome.COMPLETED || id == null) {

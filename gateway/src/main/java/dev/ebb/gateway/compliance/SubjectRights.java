@@ -20,7 +20,7 @@ import java.util.Map;
  * retention before its term. Each is audited like any compliance action, under the controller's instruction
  * reference as case reference.
  *
- * <p>Restrictions and objections are kept in the audit log only and read back from it.
+ * <p>Restrictions and objections are kept in the audit log only and rebuilt from it on start.
  */
 public final class SubjectRights {
     /** What a restriction or objection changes, and what it cannot. */
@@ -32,6 +32,7 @@ public final class SubjectRights {
     private final MetadataStore store;
     private final AuditGate gate;
     private final QueryRules rules;
+    private final List<Restriction> recorded = new ArrayList<>();
 
     SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules) {
         this.store = store;
@@ -90,6 +91,7 @@ public final class SubjectRights {
         });
         AuditEntry done = gate.complete(accepted.entry(), 0, Map.of("msisdn", accepted.value(),
                 "kind", kind.toLowerCase(Locale.ROOT)));
+        apply(done);
         return Restriction.of(done);
     }
 
@@ -106,18 +108,11 @@ public final class SubjectRights {
         }
         AuditGate.Accepted<String> accepted = gate.accept(ctx, Action.SUBJECT_READ_RESTRICTIONS, criteria, false,
                 who -> msisdn == null ? null : normalised(msisdn));
-        List<Restriction> found = new ArrayList<>();
-        gate.run(accepted.entry(), () -> {
-            gate.replay(e -> {
-                AuditEvent ev = e.event();
-                if (ev.action() == Action.SUBJECT_RESTRICT && ev.outcome() == Outcome.COMPLETED
-                        && customer.equals(ev.criteria().get("customer"))
-                        && (accepted.value() == null || accepted.value().equals(ev.result().get("msisdn")))) {
-                    found.add(Restriction.of(e));
-                }
-            });
-            return found;
-        });
+        List<Restriction> found;
+        synchronized (recorded) {
+            found = recorded.stream().filter(r -> r.customer().equals(customer)
+                    && (accepted.value() == null || accepted.value().equals(r.msisdn()))).toList();
+        }
         gate.complete(accepted.entry(), found.size());
         return found;
     }
@@ -140,6 +135,16 @@ public final class SubjectRights {
                     + " destroyed when that period ends. Content was never kept beyond 72 hours. A restriction or"
                     + " objection can be recorded instead (POST /v1/subjects/{customer}/restrictions).");
         });
+    }
+
+    /** Keeps a recorded restriction: how the list is rebuilt from the audit log on start and kept up to date. */
+    void apply(AuditEntry e) {
+        AuditEvent ev = e.event();
+        if (ev.action() == Action.SUBJECT_RESTRICT && ev.outcome() == Outcome.COMPLETED) {
+            synchronized (recorded) {
+                recorded.add(Restriction.of(e));
+            }
+        }
     }
 
     private static String describe(Period p) {
