@@ -13,6 +13,7 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.http.MetricsServer;
+import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
@@ -20,6 +21,7 @@ import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.route.RouteTable;
+import dev.ebb.gateway.route.Admission;
 import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SmppReceiptSender;
@@ -93,8 +95,9 @@ public final class Main implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "ebb-shutdown"));
-        LOG.info("Ebb is up: SMPP {}:{}, compliance http://{}:{}, metrics http://{}:{}/metrics, data in {}", cfg.smpp().host(),
-                running.smppPort(), cfg.compliance().host(), running.compliancePort(), cfg.metrics().host(),
+        LOG.info("Ebb is up: SMPP {}:{}, HTTP API http://{}:{}/v1/messages, compliance http{}://{}:{}, metrics http://{}:{}/metrics,"
+                        + " data in {}", cfg.smpp().host(), running.smppPort(), cfg.http().host(), running.apiPort(),
+                cfg.compliance().tls() ? "s" : "", cfg.compliance().host(), running.compliancePort(), cfg.metrics().host(),
                 running.metricsPort(), cfg.dataDir().toAbsolutePath());
         stopped.await();
         return 0;
@@ -164,7 +167,8 @@ public final class Main implements Callable<Integer> {
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        SmppIngress ingress = new SmppIngress(new MessageIdGenerator(clock), router, privacy, cfg.content(), clock, metrics);
+        Admission admission = new Admission(new MessageIdGenerator(clock), router, privacy);
+        SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
         opened.add(server);
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
@@ -224,7 +228,15 @@ public final class Main implements Callable<Integer> {
                 boss);
 
         opened.add(metricsServer);
-        return new Running(server.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+        // Customers' HTTP requests get their own loop too: a status lookup reads the store, which SMPP sessions
+        // should not wait behind.
+        EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+        opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, server.sessions()::tryAcquireSubmit,
+                metadata, cfg.content(), clock,
+                status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
+        opened.add(apiServer);
+        return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
     }
 
     private static void closeInReverse(List<AutoCloseable> opened) {
@@ -240,13 +252,16 @@ public final class Main implements Callable<Integer> {
     /** A started gateway: its ports (tests bind to port 0) and an orderly stop. */
     public static final class Running implements AutoCloseable {
         private final int smppPort;
+        private final int apiPort;
         private final int metricsPort;
         private final int compliancePort;
         private final List<AutoCloseable> opened;
         private final MetadataStore metadata;
 
-        Running(int smppPort, int metricsPort, int compliancePort, List<AutoCloseable> opened, MetadataStore metadata) {
+        Running(int smppPort, int apiPort, int metricsPort, int compliancePort, List<AutoCloseable> opened,
+                MetadataStore metadata) {
             this.smppPort = smppPort;
+            this.apiPort = apiPort;
             this.metricsPort = metricsPort;
             this.compliancePort = compliancePort;
             this.opened = opened;
@@ -255,6 +270,11 @@ public final class Main implements Callable<Integer> {
 
         public int smppPort() {
             return smppPort;
+        }
+
+        /** The customer HTTP API's port. */
+        public int apiPort() {
+            return apiPort;
         }
 
         public int metricsPort() {

@@ -1,13 +1,19 @@
 package dev.ebb.gateway.config;
 
+import java.util.List;
+
 /**
  * A customer (an ESME, the data controller Ebb processes for).
  *
- * @param tps              submits per second over all of the customer's binds; more get ESME_RTHROTTLED
+ * @param tps              submits per second over all of the customer's binds and HTTP requests; more get
+ *                         ESME_RTHROTTLED (SMPP) or 429 (HTTP)
  * @param keepContentUntilExpiry keep content of finished messages until the 72 h limit instead of stripping it early
+ * @param apiKeys          keys for the HTTP API (none: the customer sends over SMPP only)
  */
-public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry) {
+public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
+                             List<ApiKeyConfig> apiKeys) {
     public CustomerConfig {
+        apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         ConfigException.require(id != null && id.matches("[A-Za-z0-9_.-]{1,32}"), "customers[].id",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + id);
         tps = tps == 0 ? 1_000 : tps;

@@ -30,6 +30,15 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
                 "customers[].smpp.systemId");
+        List<ApiKeyConfig> keys = customers.stream().flatMap(c -> c.apiKeys().stream()).toList();
+        requireUnique(keys, ApiKeyConfig::sha256, "customers[].apiKeys[].sha256");
+        Set<String> complianceHashes = compliance.tokens().stream().map(ApiTokenConfig::sha256)
+                .collect(Collectors.toSet());
+        for (ApiKeyConfig key : keys) {
+            // A customer's key must never double as a compliance token (issue 5: customers' keys never work there).
+            ConfigException.require(!complianceHashes.contains(key.sha256()), "customers[].apiKeys[" + key.id()
+                    + "].sha256", "is also a compliance token's hash");
+        }
         requireUnique(connectors, ConnectorConfig::name, "connectors[].name");
         requireUnique(routes, RouteConfig::prefix, "routes[].prefix");
         Set<String> names = connectors.stream().map(ConnectorConfig::name).collect(Collectors.toSet());

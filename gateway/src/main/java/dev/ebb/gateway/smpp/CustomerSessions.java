@@ -80,7 +80,8 @@ public final class CustomerSessions {
         account.binds.decrementAndGet();
     }
 
-    boolean tryAcquireSubmit(CustomerConfig customer) {
+    /** Takes one submit from the customer's rate, which its SMPP binds and HTTP requests share; false when over it. */
+    public boolean tryAcquireSubmit(CustomerConfig customer) {
         return account(customer).throttle.tryAcquire();
     }
 

@@ -6,7 +6,6 @@ import dev.ebb.gateway.core.DataCoding;
 import dev.ebb.gateway.core.InvalidAddressException;
 import dev.ebb.gateway.core.InvalidConcatenationException;
 import dev.ebb.gateway.core.InvalidValidityException;
-import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -14,40 +13,31 @@ import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.UnsupportedDataCodingException;
 import dev.ebb.gateway.core.ValidityPeriod;
-import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.receipt.InFlight;
-import dev.ebb.gateway.route.Router;
+import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.Channel;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns a customer's submit_sm into an accepted message: validates it field by field (each failure with
- * the status SMPP names for it), chooses its route, passes it through the {@link PrivacyInterceptor} and
- * only then answers ESME_ROK, after which the router takes it southbound.
+ * the status SMPP names for it), then has the {@link Admission} route it and make it durable, and only then
+ * answers ESME_ROK.
  */
 public final class SmppIngress implements SubmitSmHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(SmppIngress.class);
 
-    private final MessageIdGenerator ids;
-    private final Router router;
-    private final PrivacyInterceptor privacy;
+    private final Admission admission;
     private final ContentConfig content;
     private final Clock clock;
     private final IntConsumer outcomes;
 
     /** @param outcomes told the command_status of every submit (metrics) */
-    public SmppIngress(MessageIdGenerator ids, Router router, PrivacyInterceptor privacy, ContentConfig content, Clock clock,
-                       IntConsumer outcomes) {
-        this.ids = ids;
-        this.router = router;
-        this.privacy = privacy;
+    public SmppIngress(Admission admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
+        this.admission = admission;
         this.content = content;
         this.clock = clock;
         this.outcomes = outcomes;
@@ -91,30 +81,21 @@ public final class SmppIngress implements SubmitSmHandler {
         } catch (InvalidValidityException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
         }
-        Optional<String> route = router.routeFor(destination);
-        if (route.isEmpty()) {
+        Msisdn to = destination;
+        Admission.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
+                session.systemId(), session.clientAddress()), now, List.of(id -> new OutboundMessage(id,
+                session.customerId(), submit.serviceType(), submit.source(), SmppAddress.international(to.e164()),
+                submit.esmClass(), submit.protocolId(), submit.priorityFlag(), submit.registeredDelivery(),
+                submit.dataCoding(), submit.shortMessage(), submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value)
+                .orElse(null), sar(submit), expiry)));
+        return switch (outcome.status()) {
+            case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
-        }
-        if (router.isCongested(route.get())) {
+            case NO_ROUTE -> SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
             // The SMSC is slower than the customer, or down: push back before memory does.
-            return SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
-        }
-        String id = ids.next();
-        OutboundMessage message = new OutboundMessage(id, session.customerId(), submit.serviceType(), submit.source(),
-                SmppAddress.international(destination.e164()), submit.esmClass(), submit.protocolId(),
-                submit.priorityFlag(), submit.registeredDelivery(), submit.dataCoding(), submit.shortMessage(),
-                submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null), sar(submit), expiry);
-        PrivacyInterceptor.Accepted accepted;
-        try {
-            accepted = privacy.accept(new Submission(message, new Submission.Ingress(Channel.SMPP, session.systemId(),
-                    session.clientAddress()), now), route.get());
-        } catch (RuntimeException e) {
-            LOG.error("message {} of {} not accepted: {}", id, session.customerId(), e.toString());
-            return SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
-        }
-        router.dispatch(new InFlight(accepted, route.get(), message.source(), message.destination(), message.wantsReceipt()));
-        return SubmitOutcome.accepted(id);
+            case CONGESTED -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
+            case FAILED -> SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
+        };
     }
 
     /** The body's own rules: registered_delivery, length, concatenation. */

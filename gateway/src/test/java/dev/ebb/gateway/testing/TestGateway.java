@@ -1,6 +1,7 @@
 package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
@@ -12,6 +13,7 @@ import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.http.HashedTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -25,6 +27,8 @@ public final class TestGateway {
     public static final String PASSWORD = "acme1234";
     public static final String OFFICER_TOKEN = "test-officer-token";
     public static final String AUDITOR_TOKEN = "test-auditor-token";
+    /** The customer's HTTP API key. */
+    public static final String API_KEY = "test-api-key";
     private static final String HASH = PasswordHash.hash(PASSWORD);
 
     private TestGateway() {
@@ -37,12 +41,13 @@ public final class TestGateway {
 
     /** @param maxQueued messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default) */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued) {
-        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig(null, 0),
+        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
                 ComplianceConfig.of(null, 0, List.of(
                         new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                 new ListenerConfig(null, 0),
-                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false)),
+                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
+                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))))),
                 List.of(new RouteConfig("", "sim")),
                 List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
                 new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),

@@ -7,12 +7,13 @@ import dev.ebb.gateway.compliance.AuditEntry;
 import dev.ebb.gateway.compliance.AuditVerifyReport;
 import dev.ebb.gateway.compliance.ComplianceRefusal;
 import dev.ebb.gateway.compliance.ComplianceService;
-import dev.ebb.gateway.compliance.Disclosure;
 import dev.ebb.gateway.compliance.DisclosedRecord;
+import dev.ebb.gateway.compliance.Disclosure;
 import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
+import dev.ebb.gateway.http.Problem;
+import dev.ebb.gateway.http.Responses;
 import dev.ebb.metadata.VerifyReport;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -20,7 +21,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,10 +76,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
                     "the request could not be answered", null, null));
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var write = ctx.writeAndFlush(response);
-        write.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        Responses.send(ctx, request, response);
     }
 
     private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -229,8 +226,20 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         return Responses.problem(json, p);
     }
 
+    /**
+     * Audits an oversized request to a resource that takes a body as a refused request of its action (issue 5: refused
+     * requests are audited too).
+     *
+     * @return the audit request id, or null where no resource takes a body
+     */
+    static String refuseOversized(ComplianceService service, ChannelHandlerContext ctx, HttpRequest request) {
+        Action action = bodyAction(request);
+        return action == null ? null : service.refuseMalformed(context(ctx, request), action, "body",
+                "the request body is over the size limit").requestId();
+    }
+
     /** The action of a request that carries a body, or null where no resource takes one. */
-    static Action bodyAction(HttpRequest request) {
+    private static Action bodyAction(HttpRequest request) {
         if (!request.method().equals(HttpMethod.POST)) {
             return null;
         }
@@ -246,9 +255,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     static RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
-        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        // RFC 6750 §2.1: "Bearer" (scheme names are case-insensitive, RFC 9110 §11.1) and the token.
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
+        String token = Responses.bearerToken(request);
         String client = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
         return new RequestContext(token, request.headers().get(CASE_HEADER), request.headers().get(BASIS_HEADER),

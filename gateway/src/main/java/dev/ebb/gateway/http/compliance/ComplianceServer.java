@@ -2,6 +2,7 @@ package dev.ebb.gateway.http.compliance;
 
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.http.BodyLimitAggregator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -54,7 +55,8 @@ public final class ComplianceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes(), service),
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes(),
+                                (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
                                 new ComplianceHandler(service));
                     }
                 }).bind(config.host(), config.port()).sync().channel();

@@ -1,4 +1,4 @@
-package dev.ebb.gateway.http.compliance;
+package dev.ebb.gateway.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -14,9 +14,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param requestId the audit request id, or null when the request never reached the audit
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Problem(String type, String title, int status, String detail, String field, String requestId) {
+public record Problem(String type, String title, int status, String detail, String field, String requestId) {
     /** Problem type URIs are relative references to Ebb's documentation (RFC 9457 §3.1.1). */
-    static Problem of(int status, String slug, String title, String detail, String field, String requestId) {
+    public static Problem of(int status, String slug, String title, String detail, String field, String requestId) {
         return new Problem("/problems/" + slug, title, status, detail, field, requestId);
     }
 }

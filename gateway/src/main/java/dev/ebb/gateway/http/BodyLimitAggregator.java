@@ -1,32 +1,34 @@
-package dev.ebb.gateway.http.compliance;
+package dev.ebb.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.compliance.Action;
-import dev.ebb.gateway.compliance.ComplianceService;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
+import java.util.function.BiFunction;
 
 /**
  * Aggregates requests up to the body limit and answers a larger one with 413 as {@code application/problem+json}
- * (RFC 9110 §15.5.14) instead of Netty's empty 413. An oversized request to a resource that takes a body is a refused
- * compliance request like any other, so it is audited first. Like Netty's own handling, the connection stays open for a
+ * (RFC 9110 §15.5.14) instead of Netty's empty 413. Like Netty's own handling, the connection stays open for a
  * keep-alive request whose body is still arriving (the rest is discarded), so the client reads the answer instead of
  * a reset; otherwise it is closed after the answer.
  */
-final class BodyLimitAggregator extends HttpObjectAggregator {
+public final class BodyLimitAggregator extends HttpObjectAggregator {
     private final int maxBodyBytes;
-    private final ComplianceService service;
+    private final BiFunction<ChannelHandlerContext, HttpRequest, String> onOversized;
     private final ObjectMapper json = Responses.mapper();
 
-    BodyLimitAggregator(int maxBodyBytes, ComplianceService service) {
+    /**
+     * @param onOversized told of each oversized request before it is answered (the compliance listener audits it);
+     *                    returns the request id to name in the answer, or null
+     */
+    public BodyLimitAggregator(int maxBodyBytes, BiFunction<ChannelHandlerContext, HttpRequest, String> onOversized) {
         super(maxBodyBytes);
         this.maxBodyBytes = maxBodyBytes;
-        this.service = service;
+        this.onOversized = onOversized;
     }
 
     @Override
@@ -34,14 +36,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         boolean close = oversized instanceof FullHttpMessage
                 || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
         String detail = "the request body is over the limit of " + maxBodyBytes + " bytes";
-        String requestId = null;
-        if (oversized instanceof HttpRequest request) {
-            Action action = ComplianceHandler.bodyAction(request);
-            if (action != null) {
-                requestId = service.refuseMalformed(ComplianceHandler.context(ctx, request), action, "body", detail)
-                        .requestId();
-            }
-        }
+        String requestId = oversized instanceof HttpRequest request ? onOversized.apply(ctx, request) : null;
         var response = Responses.problem(json, Problem.of(413, "body-too-large", "Request body too large", detail,
                 "body", requestId));
         HttpUtil.setKeepAlive(response, !close);

@@ -1,0 +1,68 @@
+package dev.ebb.gateway.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.compliance.Json;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Builds the responses of Ebb's HTTP listeners (compliance and customer API): JSON, problem details, no caching. */
+public final class Responses {
+    public static final String NDJSON = "application/x-ndjson";
+    public static final String CSV = "text/csv; charset=utf-8";
+    public static final String JSON = "application/json";
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private Responses() {
+    }
+
+    /** A mapper for responses: ISO-8601 times. */
+    public static ObjectMapper mapper() {
+        return Json.mapper();
+    }
+
+    public static FullHttpResponse of(int status, String contentType, byte[] body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                // Disclosed traffic data must not linger in intermediaries' or browsers' caches (RFC 9111 §5.2.2.5).
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+
+    public static FullHttpResponse problem(ObjectMapper json, Problem p) {
+        try {
+            FullHttpResponse r = of(p.status(), PROBLEM_JSON, json.writeValueAsBytes(p));
+            if (p.status() == 401) {
+                // RFC 6750 §3: a 401 names the scheme the resource expects.
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"ebb\"");
+            }
+            return r;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("problem cannot be serialised", e);
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header (RFC 6750 §2.1; the scheme is case-insensitive), or null. */
+    public static String bearerToken(HttpRequest request) {
+        String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
+    }
+
+    /** Writes the answer to {@code request}, keeping the connection open only if the client asked to. */
+    public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
+                : ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.ebb.gateway.http.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.http.Problem;
+import dev.ebb.gateway.http.Responses;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment) and
+ * {@code GET /v1/messages/{id}}. Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
+ * {@code application/problem+json} naming the field.
+ */
+final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final String MESSAGES = "/v1/messages";
+    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
+
+    private final MessageApi api;
+    private final HashedTokens<CustomerConfig> keys;
+    private final IntConsumer statuses;
+    private final ObjectMapper json = Responses.mapper();
+
+    /** @param statuses told the HTTP status of every answer (metrics) */
+    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, IntConsumer statuses) {
+        this.api = api;
+        this.keys = keys;
+        this.statuses = statuses;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        FullHttpResponse response;
+        try {
+            response = route(ctx, request);
+        } catch (ApiRefusal r) {
+            response = Responses.problem(json, Problem.of(r.status(), r.type(), title(r.status()), r.getMessage(),
+                    r.field(), null));
+        } catch (RuntimeException e) {
+            // Only the type: a message could carry content or a number (DESIGN invariant 1).
+            LOG.error("customer API request failed: {}", e.getClass().getName());
+            response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
+                    "the request could not be answered", null, null));
+        }
+        statuses.accept(response.status().code());
+        Responses.send(ctx, request, response);
+    }
+
+    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (path.equals(MESSAGES)) {
+            if (!request.method().equals(HttpMethod.POST)) {
+                return notAllowed(request, path);
+            }
+            CustomerConfig customer = authenticate(request);
+            MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
+            FullHttpResponse r = json(202, Map.of("messages", sent.messageIds().stream()
+                    .map(id -> Map.of("id", id)).toList(), "segments", sent.messageIds().size(),
+                    "encoding", sent.encoding()));
+            r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
+            return r;
+        }
+        if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
+            if (!request.method().equals(HttpMethod.GET)) {
+                return notAllowed(request, path);
+            }
+            CustomerConfig customer = authenticate(request);
+            return json(200, api.status(customer, QueryStringDecoder.decodeComponent(
+                    path.substring(MESSAGES.length() + 1))));
+        }
+        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
+    }
+
+    private CustomerConfig authenticate(FullHttpRequest request) {
+        String key = Responses.bearerToken(request);
+        return keys.holderOf(key).orElseThrow(() -> new ApiRefusal(401, "unauthenticated", null,
+                key == null ? "no API key (Authorization: Bearer <key>)" : "unknown API key"));
+    }
+
+    /** The body: a JSON object of string members among {@link #MEMBERS}. */
+    private SendRequest body(FullHttpRequest request) {
+        JsonNode root;
+        try {
+            root = json.readTree(request.content().toString(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw ApiRefusal.invalid("body", "the body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw ApiRefusal.invalid("body", "the body must be a JSON object");
+        }
+        Map<String, String> members = new LinkedHashMap<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            JsonNode value = root.get(name);
+            if (!MEMBERS.contains(name)) {
+                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity)");
+            }
+            if (!value.isTextual()) {
+                throw ApiRefusal.invalid(name, name + " must be a string");
+            }
+            members.put(name, value.asText());
+        }
+        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"));
+    }
+
+    private FullHttpResponse json(int status, Object body) {
+        try {
+            return Responses.of(status, Responses.JSON, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response cannot be serialised", e);
+        }
+    }
+
+    private FullHttpResponse notAllowed(FullHttpRequest request, String path) {
+        return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
+                request.method() + " is not supported on " + path, null, null));
+    }
+
+    private static String clientIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Invalid parameter";
+            case 401 -> "Authentication required";
+            case 404 -> "Not found";
+            case 429 -> "Too many requests";
+            case 503 -> "Service unavailable";
+            default -> "Not accepted";
+        };
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("customer API connection from {} failed: {}", clientIp(ctx), cause.getClass().getSimpleName());
+        ctx.close();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ebb.gateway.http.api;
+
+import dev.ebb.gateway.config.ContentConfig;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.DataCoding;
+import dev.ebb.gateway.core.InvalidAddressException;
+import dev.ebb.gateway.core.InvalidContentException;
+import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.gateway.core.OutboundMessage;
+import dev.ebb.gateway.core.Segmenter;
+import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.core.SourceAddress;
+import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.route.Admission;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.metadata.TrafficRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The customer HTTP API, independent of the transport: sending a message (validated field by field, segmented,
+ * then admitted like an SMPP submit) and reading back what became of it from the customer's own traffic records.
+ */
+final class MessageApi {
+    /** How far back a status lookup reaches. */
+    static final Duration STATUS_WINDOW = Duration.ofDays(30);
+    /** Events after which nothing more happens to a segment. */
+    private static final Set<EventType> FINAL = EnumSet.of(EventType.DELIVERED, EventType.UNDELIVERABLE,
+            EventType.EXPIRED, EventType.SUBMIT_FAILED, EventType.REJECTED, EventType.CONTENT_ERASED);
+    /** 3GPP TS 23.040 §9.2.3.1: TP-UDHI, the short message starts with a user data header. */
+    private static final byte ESM_UDHI = 0x40;
+
+    private final Admission admission;
+    private final Predicate<CustomerConfig> rate;
+    private final MetadataStore store;
+    private final ContentConfig content;
+    private final Clock clock;
+    private final AtomicInteger reference = new AtomicInteger();
+
+    /** @param rate takes one submit from the customer's rate (shared with its SMPP binds); false when over it */
+    MessageApi(Admission admission, Predicate<CustomerConfig> rate, MetadataStore store, ContentConfig content,
+               Clock clock) {
+        this.admission = admission;
+        this.rate = rate;
+        this.store = store;
+        this.content = content;
+        this.clock = clock;
+    }
+
+    /** What was accepted: one id per segment, in order. */
+    record Sent(List<String> messageIds, String encoding) {
+    }
+
+    /**
+     * Validates and admits a message.
+     *
+     * @throws ApiRefusal 400 naming the field, 429 over the customer's rate, 503 when the route is congested, 500
+     *                    when it could not be made durable
+     */
+    Sent send(CustomerConfig customer, String clientIp, SendRequest request) {
+        Instant now = clock.instant();
+        Msisdn to = destination(request.to());
+        SourceAddress from = source(request.from());
+        if (request.text() == null || request.text().isEmpty()) {
+            throw ApiRefusal.invalid("text", "text is required");
+        }
+        Instant expiry = now.plus(validity(request.validity()));
+        DataCoding coding = DataCoding.forText(request.text());
+        List<Segmenter.Segment> segments;
+        try {
+            segments = Segmenter.split(request.text(), coding, reference.getAndIncrement() & 0xFF);
+        } catch (InvalidContentException e) {
+            throw ApiRefusal.invalid("text", e.getMessage());
+        }
+        if (!rate.test(customer)) {
+            throw new ApiRefusal(429, "rate-limited", null, "over the customer's rate of " + customer.tps()
+                    + " messages per second");
+        }
+        SmppAddress source = new SmppAddress((byte) from.type().ton(), (byte) from.type().npi(),
+                from.type() == SourceAddress.Type.MSISDN ? from.value().substring(1) : from.value());
+        List<Function<String, OutboundMessage>> builders = new ArrayList<>();
+        for (Segmenter.Segment s : segments) {
+            builders.add(id -> new OutboundMessage(id, customer.id(), "", source, SmppAddress.international(to.e164()),
+                    s.concatenation().isPresent() ? ESM_UDHI : 0, (byte) 0, (byte) 0, (byte) 0,
+                    (byte) coding.value(), s.shortMessage(), null, null, expiry));
+        }
+        Admission.Outcome outcome = admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now,
+                builders);
+        return switch (outcome.status()) {
+            case ACCEPTED -> new Sent(outcome.messageIds(), coding.name());
+            case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
+            case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
+                    + " is congested; retry later");
+            case FAILED -> throw new ApiRefusal(500, "not-accepted", null, outcome.messageIds().isEmpty()
+                    ? "the message could not be accepted"
+                    : "only the first " + outcome.messageIds().size() + " of " + segments.size()
+                    + " segments were accepted: " + outcome.messageIds());
+        };
+    }
+
+    /**
+     * What became of one of the customer's segments, from its traffic records.
+     *
+     * @throws ApiRefusal 404 when the customer sent no such message in the last {@link #STATUS_WINDOW}
+     */
+    MessageStatus status(CustomerConfig customer, String messageId) {
+        Instant now = clock.instant();
+        List<TrafficRecord> records;
+        try {
+            records = store.query(TrafficQuery.byMessageId(messageId, now.minus(STATUS_WINDOW), now.plusMillis(1)))
+                    .records().stream().map(StoredRecord::record).filter(r -> r.customerId().equals(customer.id()))
+                    .toList();
+        } catch (IllegalArgumentException e) {
+            records = List.of();
+        }
+        if (records.isEmpty()) {
+            throw new ApiRefusal(404, "not-found", "id", "no message " + messageId + " of yours in the last "
+                    + STATUS_WINDOW.toDays() + " days");
+        }
+        List<MessageStatus.Event> events = records.stream().filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED)
+                .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
+        String state = events.get(events.size() - 1).event();
+        return new MessageStatus(messageId, state, FINAL.contains(EventType.valueOf(state)), events);
+    }
+
+    private static Msisdn destination(String to) {
+        if (to == null) {
+            throw ApiRefusal.invalid("to", "to is required: the handset's number in E.164 (+4790000001)");
+        }
+        try {
+            return Msisdn.parse(to);
+        } catch (InvalidAddressException e) {
+            throw ApiRefusal.invalid("to", "not an E.164 number (expected '+' and 1..15 digits): " + Msisdn.mask(to));
+        }
+    }
+
+    private static SourceAddress source(String from) {
+        if (from == null) {
+            throw ApiRefusal.invalid("from", "from is required: an E.164 number, a short code or a sender name");
+        }
+        try {
+            if (from.startsWith("+")) {
+                return SourceAddress.of(Msisdn.parse(from));
+            }
+            return new SourceAddress(from.chars().allMatch(Character::isDigit) ? SourceAddress.Type.SHORT_CODE
+                    : SourceAddress.Type.ALPHANUMERIC, from);
+        } catch (InvalidAddressException e) {
+            throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 1..8 digits or"
+                    + " a name of 1..11 GSM characters");
+        }
+    }
+
+    private Duration validity(String validity) {
+        if (validity == null) {
+            return content.maxValidity();
+        }
+        Duration d;
+        try {
+            d = Duration.parse(validity);
+        } catch (DateTimeParseException e) {
+            throw ApiRefusal.invalid("validity", "validity must be an ISO-8601 duration (PT1H)");
+        }
+        if (d.isNegative() || d.isZero() || d.compareTo(content.maxValidity()) > 0) {
+            throw ApiRefusal.invalid("validity", "validity must be more than zero and at most "
+                    + content.maxValidity() + ", how long Ebb may keep content");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ebb.gateway.http.api;
+
+/**
+ * A message as a customer posts it to {@code POST /v1/messages}, unparsed.
+ *
+ * @param to       the handset, E.164 ({@code +4790000001})
+ * @param from     the sender: an E.164 number, a short code of 1..8 digits, or an alphanumeric name of at most 11
+ *                 GSM characters
+ * @param text     the message; GSM 7-bit when every character allows it, else UCS-2; split into concatenated
+ *                 segments when it does not fit one
+ * @param validity how long to keep trying, ISO-8601 ({@code PT1H}); at most the content retention limit, which is
+ *                 also the default
+ */
+record SendRequest(String to, String from, String text, String validity) {
+    @Override
+    public String toString() {
+        // Content and numbers stay out of anything printable.
+        return "SendRequest[validity=" + validity + "]";
+    }
+}

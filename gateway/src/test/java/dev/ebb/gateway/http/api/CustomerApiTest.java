@@ -1,0 +1,207 @@
+package dev.ebb.gateway.http.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.Main;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.metadata.TrafficRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The customer HTTP API against the whole gateway over real sockets: a message posted as JSON reaches the handset
+ * simulator through the same path as an SMPP submit, its state is read back, and bad requests get a problem naming
+ * the field.
+ */
+class CustomerApiTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String MARKER = "MARKER-Ht62v";
+
+    @TempDir
+    Path data;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private Main.Running gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aPostedMessageIsDeliveredAndItsStateReadBack() throws Exception {
+        HttpResponse<String> r = send("{\"to\":\"+4790000080\",\"from\":\"Ebb\",\"text\":\"" + MARKER + "\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode body = json.readTree(r.body());
+        String id = body.at("/messages/0/id").asText();
+        assertThat(body.get("segments").asInt()).isEqualTo(1);
+        assertThat(body.get("encoding").asText()).isEqualTo("GSM7");
+        assertThat(r.headers().firstValue("Location")).hasValue("/v1/messages/" + id);
+        Await.until("message " + id + " delivered", WAIT, () -> "DELIVERED".equals(state(id)));
+
+        JsonNode status = json.readTree(get("/v1/messages/" + id, TestGateway.API_KEY).body());
+        assertThat(status.get("finished").asBoolean()).isTrue();
+        assertThat(status.get("events")).extracting(e -> e.get("event").asText())
+                .containsExactly("ACCEPTED", "SUBMITTED", "DELIVERED");
+        TrafficRecord accepted = records(id).get(0);
+        assertThat(accepted.channel()).isEqualTo(Channel.HTTP);
+        assertThat(accepted.clientIp().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(accepted.customerId()).isEqualTo(TestGateway.SYSTEM_ID);
+        assertThat(accepted.destination()).isEqualTo("+4790000080");
+        assertThat(status.toString()).doesNotContain(MARKER);
+        assertThat(accepted.toString()).doesNotContain(MARKER);
+    }
+
+    @Test
+    void aLongUnicodeTextGoesAsConcatenatedSegmentsEachDelivered() throws Exception {
+        String text = "Привет, ".repeat(20); // 160 UCS-2 characters: three segments of 67 at most
+
+        HttpResponse<String> r = send("{\"to\":\"+4790000081\",\"from\":\"+4791000001\",\"text\":\"" + text + "\"}");
+
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.get("encoding").asText()).isEqualTo("UCS2");
+        assertThat(body.get("segments").asInt()).isEqualTo(3);
+        for (JsonNode m : body.get("messages")) {
+            Await.until("segment " + m.get("id").asText() + " delivered", WAIT,
+                    () -> "DELIVERED".equals(state(m.get("id").asText())));
+        }
+        TrafficRecord third = records(body.at("/messages/2/id").asText()).get(0);
+        assertThat(third.segmentIndex()).isEqualTo(3);
+        assertThat(third.segmentCount()).isEqualTo(3);
+    }
+
+    @Test
+    void badRequestsGetAProblemNamingTheFieldAndNothingIsRecorded() throws Exception {
+        assertProblem(send("{\"to\":\"4790-abc\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
+        assertProblem(send("{\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
+        assertProblem(send("{\"to\":\"+4790000082\",\"text\":\"x\"}"), 400, "from");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"ThisNameIsTooLong\",\"text\":\"x\"}"), 400, "from");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"\"}"), 400, "text");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"" + "x".repeat(153 * 256)
+                + "\"}"), 400, "text");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"PT73H\"}"),
+                400, "validity");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"soon\"}"),
+                400, "validity");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"udh\":\"0500\"}"), 400, "udh");
+        assertProblem(send("{\"to\":4790000082,\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
+        assertProblem(send("[1,2]"), 400, "body");
+        assertProblem(send("not json"), 400, "body");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"" + "x".repeat(
+                ApiServer.MAX_BODY_BYTES) + "\"}"), 413, "body");
+
+        assertThat(gateway.metadata().query(TrafficQuery.byMsisdn("+4790000082", TrafficQuery.Role.EITHER,
+                Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(1))).records()).isEmpty();
+    }
+
+    @Test
+    void onlyTheCustomersOwnKeyWorksAndOnlyForItsOwnMessages() throws Exception {
+        String message = "{\"to\":\"+4790000083\",\"from\":\"Ebb\",\"text\":\"hi\"}";
+        String id = json.readTree(send(message).body()).at("/messages/0/id").asText();
+
+        assertProblem(sendWith(message, null), 401, null);
+        assertProblem(sendWith(message, TestGateway.PASSWORD), 401, null);
+        assertProblem(sendWith(message, TestGateway.OFFICER_TOKEN), 401, null);
+        assertProblem(get("/v1/messages/" + id, TestGateway.OFFICER_TOKEN), 401, null);
+        assertProblem(get("/v1/messages/no-such-id", TestGateway.API_KEY), 404, "id");
+        assertProblem(get("/v1/messages", TestGateway.API_KEY), 405, null);
+        // The customer's API key is no compliance token either.
+        HttpResponse<String> compliance = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.compliancePort() + "/v1/retention/records?messageId=" + id))
+                .header("Authorization", "Bearer " + TestGateway.API_KEY).header("X-Case-Reference", "C-1")
+                .header("X-Legal-Basis", "test").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(compliance.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void neitherMetricsNorAnyDataFileCarryTheText() throws Exception {
+        String id = json.readTree(send("{\"to\":\"+4790000084\",\"from\":\"Ebb\",\"text\":\"" + MARKER + "\"}")
+                .body()).at("/messages/0/id").asText();
+        Await.until("message " + id + " delivered", WAIT, () -> "DELIVERED".equals(state(id)));
+
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("ebb_http_requests_total{status=\"202\"}").doesNotContain(MARKER)
+                .doesNotContain("4790000084");
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
+                        .doesNotContain(MARKER);
+            }
+        }
+    }
+
+    private String state(String id) {
+        try {
+            HttpResponse<String> r = get("/v1/messages/" + id, TestGateway.API_KEY);
+            return r.statusCode() == 200 ? json.readTree(r.body()).get("state").asText() : null;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private List<TrafficRecord> records(String id) {
+        Instant now = Instant.now();
+        List<TrafficRecord> out = new ArrayList<>();
+        for (StoredRecord r : gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
+                now.plusSeconds(1))).records()) {
+            out.add(r.record());
+        }
+        return out;
+    }
+
+    private void assertProblem(HttpResponse<String> r, int status, String field) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        if (field != null) {
+            assertThat(json.readTree(r.body()).get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    private HttpResponse<String> send(String body) throws Exception {
+        return sendWith(body, TestGateway.API_KEY);
+    }
+
+    private HttpResponse<String> sendWith(String body, String key) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort()
+                + "/v1/messages")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort() + path))
+                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
