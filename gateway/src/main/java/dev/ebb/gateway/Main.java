@@ -14,6 +14,7 @@ import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.api.ApiServer;
+import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
@@ -28,6 +29,7 @@ import dev.ebb.gateway.smpp.SmppReceiptSender;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.southbound.HandsetSimulator;
 import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -172,7 +174,10 @@ public final class Main implements Callable<Integer> {
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
         opened.add(server);
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
-        sink.bind(receiptSender);
+        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
+        // A receipt goes back the way its message came in.
+        sink.bind(receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender)
+                .forward(receipt));
 
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
@@ -199,6 +204,10 @@ public final class Main implements Callable<Integer> {
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
+        FunctionCounter.builder("ebb.receipts.posted", webhooks, WebhookReceiptSender::forwardedCount)
+                .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
+        FunctionCounter.builder("ebb.receipts.dropped", webhooks, WebhookReceiptSender::droppedCount)
+                .description("receipts of HTTP messages given up after 24 h of failed posts").register(registry);
         Gauge.builder("ebb.metadata.oldest.record.age", metadata,
                 m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds").register(registry);
         for (SmscConnector c : connectors.values()) {
@@ -233,7 +242,7 @@ public final class Main implements Callable<Integer> {
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, server.sessions()::tryAcquireSubmit,
-                metadata, cfg.content(), clock,
+                webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.config;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -9,10 +10,15 @@ import java.util.List;
  *                         ESME_RTHROTTLED (SMPP) or 429 (HTTP)
  * @param keepContentUntilExpiry keep content of finished messages until the 72 h limit instead of stripping it early
  * @param apiKeys          keys for the HTTP API (none: the customer sends over SMPP only)
+ * @param receiptUrl       where receipts of messages sent over HTTP are posted (http or https); absent: none are
+ *                         posted, the customer reads the state with {@code GET /v1/messages/{id}}
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
-                             List<ApiKeyConfig> apiKeys) {
+                             List<ApiKeyConfig> apiKeys, URI receiptUrl) {
     public CustomerConfig {
+        ConfigException.require(receiptUrl == null || ("http".equals(receiptUrl.getScheme())
+                        || "https".equals(receiptUrl.getScheme())) && receiptUrl.getHost() != null,
+                "customers[" + id + "].receiptUrl", "must be an absolute http or https URL, was " + receiptUrl);
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         ConfigException.require(id != null && id.matches("[A-Za-z0-9_.-]{1,32}"), "customers[].id",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + id);

@@ -17,6 +17,7 @@ import dev.ebb.gateway.http.HashedTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,13 +42,19 @@ public final class TestGateway {
 
     /** @param maxQueued messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default) */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued) {
+        return config(dataDir, simulatorPort, simulatorEnabled, maxQueued, null);
+    }
+
+    /** @param receiptUrl where receipts of messages sent over HTTP are posted, or null */
+    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
+                                   URI receiptUrl) {
         return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
                 ComplianceConfig.of(null, 0, List.of(
                         new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                 new ListenerConfig(null, 0),
                 List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
-                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))))),
+                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl)),
                 List.of(new RouteConfig("", "sim")),
                 List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
                 new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
@@ -72,9 +73,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             CustomerConfig customer = authenticate(request);
             MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
-            FullHttpResponse r = json(202, Map.of("messages", sent.messageIds().stream()
-                    .map(id -> Map.of("id", id)).toList(), "segments", sent.messageIds().size(),
-                    "encoding", sent.encoding()));
+            FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
+                    sent.messageIds().size(), sent.encoding()));
             r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
             return r;
         }
@@ -147,6 +147,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case 503 -> "Service unavailable";
             default -> "Not accepted";
         };
+    }
+
+    /** The 202 answer: one id per segment, in order. */
+    private record Accepted(List<Id> messages, int segments, String encoding) {
+        private record Id(String id) {
+        }
     }
 
     @Override

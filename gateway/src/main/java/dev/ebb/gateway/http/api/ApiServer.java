@@ -40,17 +40,19 @@ public final class ApiServer implements AutoCloseable {
      * Binds the listener.
      *
      * @param rate     takes one submit from a customer's rate (shared with its SMPP binds)
+     * @param receipts posts receipts of HTTP messages to customers that have a {@code receiptUrl}
      * @param statuses told the HTTP status of every answer (metrics)
      * @param group    the event loop group its connections run on
      */
     public static ApiServer start(ListenerConfig listener, List<CustomerConfig> customers, Admission admission,
-                                  Predicate<CustomerConfig> rate, MetadataStore store, ContentConfig content,
+                                  Predicate<CustomerConfig> rate, WebhookReceiptSender receipts,
+                                  MetadataStore store, ContentConfig content,
                                   Clock clock, IntConsumer statuses, EventLoopGroup group)
             throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
-        MessageApi api = new MessageApi(admission, rate, store, content, clock);
+        MessageApi api = new MessageApi(admission, rate, receipts::wantsReceipts, store, content, clock);
         Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

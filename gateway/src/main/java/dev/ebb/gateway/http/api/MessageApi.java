@@ -45,16 +45,21 @@ final class MessageApi {
 
     private final Admission admission;
     private final Predicate<CustomerConfig> rate;
+    private final Predicate<String> wantsReceipts;
     private final MetadataStore store;
     private final ContentConfig content;
     private final Clock clock;
     private final AtomicInteger reference = new AtomicInteger();
 
-    /** @param rate takes one submit from the customer's rate (shared with its SMPP binds); false when over it */
-    MessageApi(Admission admission, Predicate<CustomerConfig> rate, MetadataStore store, ContentConfig content,
-               Clock clock) {
+    /**
+     * @param rate          takes one submit from the customer's rate (shared with its SMPP binds); false when over it
+     * @param wantsReceipts customers whose HTTP messages ask for receipts (they have a {@code receiptUrl})
+     */
+    MessageApi(Admission admission, Predicate<CustomerConfig> rate, Predicate<String> wantsReceipts,
+               MetadataStore store, ContentConfig content, Clock clock) {
         this.admission = admission;
         this.rate = rate;
+        this.wantsReceipts = wantsReceipts;
         this.store = store;
         this.content = content;
         this.clock = clock;
@@ -91,10 +96,12 @@ final class MessageApi {
         }
         SmppAddress source = new SmppAddress((byte) from.type().ton(), (byte) from.type().npi(),
                 from.type() == SourceAddress.Type.MSISDN ? from.value().substring(1) : from.value());
+        // SMPP 3.4 §5.2.17 value 1: a receipt for the final state, posted to the customer's receiptUrl.
+        byte registeredDelivery = (byte) (wantsReceipts.test(customer.id()) ? 1 : 0);
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
         for (Segmenter.Segment s : segments) {
             builders.add(id -> new OutboundMessage(id, customer.id(), "", source, SmppAddress.international(to.e164()),
-                    s.concatenation().isPresent() ? ESM_UDHI : 0, (byte) 0, (byte) 0, (byte) 0,
+                    s.concatenation().isPresent() ? ESM_UDHI : 0, (byte) 0, (byte) 0, registeredDelivery,
                     (byte) coding.value(), s.shortMessage(), null, null, expiry));
         }
         Admission.Outcome outcome = admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now,

@@ -1,0 +1,120 @@
+package dev.ebb.gateway.http.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.http.Responses;
+import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.receipt.ReceiptSink;
+import dev.ebb.metadata.EventType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts the receipts of messages sent over HTTP to the customer's {@code receiptUrl} as JSON: the message id, its
+ * final state, the network error code and the times; never the text or the number. A 2xx answer is a delivery
+ * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}.
+ */
+public final class WebhookReceiptSender implements ReceiptSink {
+    /** A receipt not taken within this long after the message ended is dropped (and counted). */
+    static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
+    private static final long FIRST_RETRY_MS = 1_000;
+    private static final long MAX_RETRY_MS = 300_000;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Map<String, URI> urls;
+    private final PrivacyInterceptor privacy;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ObjectMapper json = Responses.mapper();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** @param customers those with a {@code receiptUrl} get their receipts posted */
+    public WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy,
+                                ScheduledExecutorService scheduler, Clock clock) {
+        Map<String, URI> byCustomer = new HashMap<>();
+        customers.forEach(c -> {
+            if (c.receiptUrl() != null) {
+                byCustomer.put(c.id(), c.receiptUrl());
+            }
+        });
+        this.urls = Map.copyOf(byCustomer);
+        this.privacy = privacy;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** True when the customer's HTTP messages should ask for receipts: it has somewhere to receive them. */
+    public boolean wantsReceipts(String customerId) {
+        return urls.containsKey(customerId);
+    }
+
+    @Override
+    public void forward(CustomerReceipt receipt) {
+        URI url = urls.get(receipt.message().customerId());
+        if (url != null) {
+            attempt(url, receipt, body(receipt), FIRST_RETRY_MS);
+        }
+    }
+
+    public long forwardedCount() {
+        return forwarded.get();
+    }
+
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    private void attempt(URI url, CustomerReceipt receipt, byte[] body, long nextDelayMs) {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Content-Type", Responses.JSON)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            if (error == null && response.statusCode() / 100 == 2) {
+                forwarded.incrementAndGet();
+                privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+                return;
+            }
+            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + response.statusCode();
+            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))) {
+                dropped.incrementAndGet();
+                LOG.warn("receipt for message {} to customer {} given up after {}: {}", receipt.message().messageId(),
+                        receipt.message().customerId(), GIVE_UP_AFTER, why);
+                return;
+            }
+            LOG.info("receipt for message {} to customer {} not taken ({}); retrying in {} ms",
+                    receipt.message().messageId(), receipt.message().customerId(), why, nextDelayMs);
+            scheduler.schedule(() -> attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS)),
+                    nextDelayMs, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private byte[] body(CustomerReceipt receipt) {
+        try {
+            return json.writeValueAsBytes(new Body(receipt.message().messageId(), receipt.state().name(),
+                    receipt.errorCode(), receipt.message().record().eventTime(), receipt.doneAt()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("receipt cannot be serialised", e);
+        }
+    }
+
+    /** The posted receipt. */
+    private record Body(String id, String state, int errorCode, Instant submittedAt, Instant doneAt) {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ebb.gateway.http.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.ebb.gateway.Main;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Receipts of messages sent over HTTP are posted to the customer's {@code receiptUrl}, a real HTTP server on
+ * loopback here: retried until it answers 2xx, recorded as forwarded, without text or number; receipts of SMPP
+ * messages keep going back over SMPP.
+ */
+class WebhookReceiptTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String MARKER = "MARKER-Wb19c";
+
+    @TempDir
+    Path data;
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<String> posted = new CopyOnWriteArrayList<>();
+    private final AtomicInteger attempts = new AtomicInteger();
+    private HttpServer customer;
+    private Main.Running gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        customer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        customer.createContext("/receipts", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            // The customer's endpoint fails once: the receipt must be retried, not lost.
+            int status = attempts.incrementAndGet() == 1 ? 500 : 204;
+            if (status == 204) {
+                posted.add(new String(body, StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        customer.start();
+        URI url = URI.create("http://127.0.0.1:" + customer.getAddress().getPort() + "/receipts");
+        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true, 0, url), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        customer.stop(0);
+    }
+
+    @Test
+    void theReceiptOfAnHttpMessageIsPostedRetriedAndRecorded() throws Exception {
+        String id = json.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + gateway.apiPort() + "/v1/messages"))
+                .header("Authorization", "Bearer " + TestGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+4790000090\",\"from\":\"Ebb\",\"text\":\""
+                        + MARKER + "\"}")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .at("/messages/0/id").asText();
+
+        Await.until("the receipt posted", WAIT, () -> !posted.isEmpty());
+
+        JsonNode receipt = json.readTree(posted.get(0));
+        assertThat(receipt.get("id").asText()).isEqualTo(id);
+        assertThat(receipt.get("state").asText()).isEqualTo("DELIVERED");
+        assertThat(receipt.get("errorCode").asInt()).isZero();
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(posted.get(0)).doesNotContain(MARKER).doesNotContain("4790000090");
+        Await.until("the forwarded receipt is recorded", WAIT, () -> events(id).contains(EventType.RECEIPT_FORWARDED));
+    }
+
+    @Test
+    void theReceiptOfAnSmppMessageStillGoesBackOverSmpp() throws Exception {
+        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            String id = esme.submit("+4790000091", "over smpp", StandardCharsets.ISO_8859_1, (byte) 0x03);
+
+            Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+
+            assertThat(attempts.get()).isZero();
+        }
+    }
+
+    private List<EventType> events(String id) {
+        Instant now = Instant.now();
+        return gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
+                now.plusSeconds(1))).records().stream().map(StoredRecord::record).map(r -> r.eventType()).toList();
+    }
+}
