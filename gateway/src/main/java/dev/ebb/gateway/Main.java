@@ -23,11 +23,14 @@ import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.route.RouteTable;
 import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.smpp.SmppIngress;
+import dev.ebb.gateway.smpp.SmppMoSender;
 import dev.ebb.gateway.smpp.SmppReceiptSender;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.southbound.HandsetSimulator;
+import dev.ebb.gateway.southbound.DeliverSmListener;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
@@ -54,6 +57,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -160,19 +164,25 @@ public final class Main implements Callable<Integer> {
         // the sink is bound once the server exists.
         DeferredReceiptSink sink = new DeferredReceiptSink();
         ReceiptHandler receipts = new ReceiptHandler(privacy, sink, keepers::contains, clock);
+        // Mobile-originated messages go to the customers' SMPP sessions, which exist once the server does; the
+        // connectors start after that, so nothing arrives before the router is set.
+        AtomicReference<MoRouter> moRouter = new AtomicReference<>();
+        DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d) : moRouter.get().onDeliverSm(d);
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
-            SmscConnector connector = new SmscConnector(c, receipts, clock);
+            SmscConnector connector = new SmscConnector(c, fromSmsc, clock);
             connectors.put(c.name(), connector);
             opened.add(connector);
         }
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
         GatewayMetrics metrics = new GatewayMetrics(registry);
-        Admission admission = new Admission(new MessageIdGenerator(clock), router, privacy);
+        MessageIdGenerator ids = new MessageIdGenerator(clock);
+        Admission admission = new Admission(ids, router, privacy);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
         opened.add(server);
+        moRouter.set(new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(server.sessions()), metadata, ids, clock));
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
         WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
         // A receipt goes back the way its message came in.
@@ -204,6 +214,12 @@ public final class Main implements Callable<Integer> {
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
+        FunctionCounter.builder("ebb.mo.forwarded", moRouter.get(), MoRouter::forwardedCount)
+                .description("mobile-originated messages taken by their customer").register(registry);
+        FunctionCounter.builder("ebb.mo.deferred", moRouter.get(), MoRouter::deferredCount)
+                .description("mobile-originated messages the SMSC was asked to retry").register(registry);
+        FunctionCounter.builder("ebb.mo.refused", moRouter.get(), MoRouter::refusedCount)
+                .description("mobile-originated messages to numbers no customer has").register(registry);
         FunctionCounter.builder("ebb.receipts.posted", webhooks, WebhookReceiptSender::forwardedCount)
                 .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
         FunctionCounter.builder("ebb.receipts.dropped", webhooks, WebhookReceiptSender::droppedCount)

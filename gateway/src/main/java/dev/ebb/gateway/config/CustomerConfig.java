@@ -12,10 +12,19 @@ import java.util.List;
  * @param apiKeys          keys for the HTTP API (none: the customer sends over SMPP only)
  * @param receiptUrl       where receipts of messages sent over HTTP are posted (http or https); absent: none are
  *                         posted, the customer reads the state with {@code GET /v1/messages/{id}}
+ * @param moNumbers        the customer's numbers (E.164): messages handsets send to them are passed to the
+ *                         customer's SMPP receivers
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
-                             List<ApiKeyConfig> apiKeys, URI receiptUrl) {
+                             List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers) {
     public CustomerConfig {
+        moNumbers = moNumbers == null ? List.of() : List.copyOf(moNumbers);
+        for (String n : moNumbers) {
+            ConfigException.require(n != null && n.matches("\\+[1-9][0-9]{0,14}"), "customers[" + id + "].moNumbers",
+                    "must be E.164 numbers ('+' and 1..15 digits), was " + n);
+        }
+        ConfigException.require(moNumbers.isEmpty() || smpp != null, "customers[" + id + "].moNumbers",
+                "need an smpp account: messages to these numbers are passed on over the customer's SMPP binds");
         ConfigException.require(receiptUrl == null || ("http".equals(receiptUrl.getScheme())
                         || "https".equals(receiptUrl.getScheme())) && receiptUrl.getHost() != null,
                 "customers[" + id + "].receiptUrl", "must be an absolute http or https URL, was " + receiptUrl);

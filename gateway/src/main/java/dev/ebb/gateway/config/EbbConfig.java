@@ -1,6 +1,7 @@
 package dev.ebb.gateway.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
             ConfigException.require(!complianceHashes.contains(key.sha256()), "customers[].apiKeys[" + key.id()
                     + "].sha256", "is also a compliance token's hash");
         }
+        requireUnique(customers.stream().flatMap(c -> c.moNumbers().stream()).toList(), n -> n,
+                "customers[].moNumbers");
         requireUnique(connectors, ConnectorConfig::name, "connectors[].name");
         requireUnique(routes, RouteConfig::prefix, "routes[].prefix");
         Set<String> names = connectors.stream().map(ConnectorConfig::name).collect(Collectors.toSet());
@@ -50,6 +53,13 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
 
     public Optional<CustomerConfig> customer(String id) {
         return customers.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    /** The customer each MO number belongs to. */
+    public Map<String, String> customerByMoNumber() {
+        Map<String, String> out = new HashMap<>();
+        customers.forEach(c -> c.moNumbers().forEach(n -> out.put(n, c.id())));
+        return Map.copyOf(out);
     }
 
     public Map<String, CustomerConfig> customersBySystemId() {

@@ -56,23 +56,22 @@ public final class ReceiptHandler implements DeliverSmListener {
         }
     }
 
+    /**
+     * Takes an SMSC delivery receipt (mobile-originated messages go to the MO router). Always answered 0: an
+     * unreadable or intermediate receipt would read no better if the SMSC sent it again.
+     */
     @Override
-    public void onDeliverSm(InboundDeliverSm deliverSm) {
-        if (!deliverSm.isReceipt()) {
-            LOG.info("mobile-originated message from connector {} to {} dropped: no MO route", deliverSm.connector(),
-                    deliverSm.destination());
-            return;
-        }
+    public int onDeliverSm(InboundDeliverSm deliverSm) {
         DeliveryReceipt receipt;
         try {
             receipt = DeliveryReceipt.parse(new String(deliverSm.shortMessage(), StandardCharsets.ISO_8859_1));
         } catch (RuntimeException e) {
             unreadable.incrementAndGet();
             LOG.warn("unreadable delivery receipt from connector {}: {}", deliverSm.connector(), e.getMessage());
-            return;
+            return 0;
         }
         if (!receipt.state().isFinal()) {
-            return;
+            return 0;
         }
         List<String> ids = new ArrayList<>();
         if (deliverSm.receiptedMessageId() != null) {
@@ -81,6 +80,7 @@ public final class ReceiptHandler implements DeliverSmListener {
         }
         ids.addAll(receipt.idCandidates());
         matcher.receipt(deliverSm.connector(), ids, receipt);
+        return 0;
     }
 
     /** Gives up early receipts held too long; the gateway calls this on a schedule. */

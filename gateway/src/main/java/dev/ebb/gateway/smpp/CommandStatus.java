@@ -23,6 +23,8 @@ public final class CommandStatus {
     public static final int ESME_RTHROTTLED = 0x00000058;
     public static final int ESME_RINVSCHED = 0x00000061;
     public static final int ESME_RINVEXPIRY = 0x00000062;
+    /** SMPP 3.4 §5.1.3: a temporary application error; the sender (an SMSC's deliver_sm) retries later. */
+    public static final int ESME_RX_T_APPN = 0x00000064;
     public static final int ESME_RINVOPTPARSTREAM = 0x000000C0;
     public static final int ESME_RINVPARLEN = 0x000000C2;
     public static final int ESME_RINVOPTPARAMVAL = 0x000000C4;
@@ -52,6 +54,7 @@ public final class CommandStatus {
             case ESME_RSUBMITFAIL -> "ESME_RSUBMITFAIL";
             case ESME_RINVSYSTYP -> "ESME_RINVSYSTYP";
             case ESME_RTHROTTLED -> "ESME_RTHROTTLED";
+            case ESME_RX_T_APPN -> "ESME_RX_T_APPN";
             case ESME_RINVSCHED -> "ESME_RINVSCHED";
             case ESME_RINVEXPIRY -> "ESME_RINVEXPIRY";
             case ESME_RINVOPTPARSTREAM -> "ESME_RINVOPTPARSTREAM";

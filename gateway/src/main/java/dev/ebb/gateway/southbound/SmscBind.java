@@ -235,7 +235,7 @@ final class SmscBind {
     /** Turns jSMPP's callbacks into {@link InboundDeliverSm} values; anything else an SMSC might send is refused. */
     private final class Receiver implements MessageReceiverListener {
         @Override
-        public void onAcceptDeliverSm(DeliverSm d) {
+        public void onAcceptDeliverSm(DeliverSm d) throws ProcessRequestException {
             String receipted = null;
             if (d.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID) instanceof OptionalParameter.OctetString id) {
                 receipted = id.getValueAsString();
@@ -247,10 +247,14 @@ final class SmscBind {
                     && d.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString p) {
                 body = p.getValue();
             }
-            listener.onDeliverSm(new InboundDeliverSm(config.name(),
+            int status = listener.onDeliverSm(new InboundDeliverSm(config.name(),
                     new SmppAddress(d.getSourceAddrTon(), d.getSourceAddrNpi(), d.getSourceAddr()),
                     new SmppAddress(d.getDestAddrTon(), d.getDestAddrNpi(), d.getDestAddress()),
                     d.getEsmClass(), d.getDataCoding(), body, receipted, state));
+            if (status != 0) {
+                // jSMPP answers deliver_sm_resp with the exception's status.
+                throw new ProcessRequestException("deliver_sm not taken", status);
+            }
         }
 
         @Override

@@ -326,7 +326,7 @@ class HandsetSimulatorTest {
         HandsetSimulator simulator = simulator(Duration.ofMillis(20));
         List<InboundDeliverSm> inbound = new CopyOnWriteArrayList<>();
         SmscConnector connector = new SmscConnector(new ConnectorConfig("simulator", "127.0.0.1", simulator.port(), "ebb",
-                "secret", null, 1, 2, 0, Duration.ofMillis(400), 0), inbound::add, clock).start();
+                "secret", null, 1, 2, 0, Duration.ofMillis(400), 0), d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);
 
         String smscId = connector.submit(Outbound.of(new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),

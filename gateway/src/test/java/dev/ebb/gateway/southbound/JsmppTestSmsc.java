@@ -1,6 +1,7 @@
 package dev.ebb.gateway.southbound;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import org.jsmpp.bean.ReplaceSm;
 import org.jsmpp.bean.SubmitMulti;
 import org.jsmpp.bean.SubmitSm;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.ProcessRequestException;
 import org.jsmpp.session.BroadcastSmResult;
 import org.jsmpp.session.DataSmResult;
@@ -84,10 +86,28 @@ final class JsmppTestSmsc implements AutoCloseable {
         SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst().orElseThrow();
         session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
                 TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(0x04), (byte) 0,
-                (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, text.getBytes(StandardCharsets.US_ASCII),
                 // receipted_message_id is a C-Octet String (SMPP 3.4 §5.3.2.12): NUL-terminated on the wire.
                 new OptionalParameter.OctetString(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID.code(), smscId + "\0"),
                 new OptionalParameter.Byte(OptionalParameter.Tag.MESSAGE_STATE, (byte) 2));
+    }
+
+    /**
+     * Sends a mobile-originated message from {@code handset} to {@code number} (digits, international) on the first
+     * bound session.
+     *
+     * @return the command_status of Ebb's deliver_sm_resp
+     */
+    int sendMo(String handset, String number, String text) throws Exception {
+        SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst().orElseThrow();
+        try {
+            session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, handset,
+                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, number, new ESMClass(0), (byte) 0, (byte) 0,
+                    new RegisteredDelivery(0), DataCodings.ZERO, text.getBytes(StandardCharsets.US_ASCII));
+            return 0;
+        } catch (NegativeResponseException e) {
+            return e.getCommandStatus();
+        }
     }
 
     @Override

@@ -109,7 +109,7 @@ class SmscConnectorTest {
     private SmscConnector connector(int port) {
         SmscConnector connector = new SmscConnector(
                 new ConnectorConfig("smsc-a", "127.0.0.1", port, "ebb", "secret", null, 2, 4, 0, Duration.ofMillis(400), 0),
-                inbound::add, clock).start();
+                d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);
         return connector;
     }

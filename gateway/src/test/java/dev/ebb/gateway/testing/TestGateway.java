@@ -48,13 +48,19 @@ public final class TestGateway {
     /** @param receiptUrl where receipts of messages sent over HTTP are posted, or null */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
                                    URI receiptUrl) {
+        return config(dataDir, simulatorPort, simulatorEnabled, maxQueued, receiptUrl, List.of());
+    }
+
+    /** @param moNumbers the customer's numbers for mobile-originated messages */
+    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
+                                   URI receiptUrl, List<String> moNumbers) {
         return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
                 ComplianceConfig.of(null, 0, List.of(
                         new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                 new ListenerConfig(null, 0),
                 List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
-                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl)),
+                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl, moNumbers)),
                 List.of(new RouteConfig("", "sim")),
                 List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
                 new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),

@@ -1,0 +1,108 @@
+package dev.ebb.gateway.southbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.gateway.Main;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.metadata.TrafficRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jsmpp.bean.DeliverSm;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A handset writes to a customer's number: the operator SMSC (jSMPP's server, independent of Ebb's codec) sends a
+ * deliver_sm, Ebb passes it to the customer's SMPP receiver and answers the SMSC only then, keeping no content.
+ */
+class MobileOriginatedTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String NUMBER = "+4722000001";
+    private static final String HANDSET = "4790000099";
+
+    @TempDir
+    Path data;
+    private JsmppTestSmsc smsc;
+    private Main.Running gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        smsc = new JsmppTestSmsc(TestGateway.freePort());
+        gateway = Main.start(TestGateway.config(data, smsc.port(), false, 0, null, List.of(NUMBER)),
+                Clock.systemUTC());
+        Await.until("the connector bound to the SMSC", WAIT, () -> gateway.metadata() != null && bound());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        smsc.close();
+    }
+
+    @Test
+    void aMessageToTheCustomersNumberReachesItsReceiverAndIsRecordedWithoutContent() throws Exception {
+        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            int status = smsc.sendMo(HANDSET, NUMBER.substring(1), "STOP MARKER-Mo44q");
+
+            assertThat(status).isZero();
+            DeliverSm mo = esme.received().get(0);
+            assertThat(new String(mo.getShortMessage(), StandardCharsets.US_ASCII)).isEqualTo("STOP MARKER-Mo44q");
+            assertThat(mo.getSourceAddr()).isEqualTo(HANDSET);
+            assertThat(mo.getDestAddress()).isEqualTo(NUMBER.substring(1));
+            assertThat(mo.isSmscDeliveryReceipt()).isFalse();
+            List<TrafficRecord> records = moRecords();
+            assertThat(records).hasSize(1);
+            TrafficRecord r = records.get(0);
+            assertThat(r.customerId()).isEqualTo(TestGateway.SYSTEM_ID);
+            assertThat(r.channel()).isEqualTo(Channel.SMSC);
+            assertThat(r.source().value()).isEqualTo(HANDSET);
+            assertThat(r.destination()).isEqualTo(NUMBER);
+            assertThat(r.toString()).doesNotContain("MARKER-Mo44q");
+        }
+    }
+
+    @Test
+    void withNoReceiverBoundTheSmscIsAskedToRetryAndNothingIsKept() throws Exception {
+        int status = smsc.sendMo(HANDSET, NUMBER.substring(1), "hello");
+
+        assertThat(status).isEqualTo(0x64); // ESME_RX_T_APPN: the SMSC keeps it and retries
+        assertThat(moRecords()).isEmpty();
+    }
+
+    @Test
+    void aMessageToANumberNoCustomerHasIsRefused() throws Exception {
+        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            int status = smsc.sendMo(HANDSET, "4722000002", "hello");
+
+            assertThat(status).isEqualTo(0x0B); // ESME_RINVDSTADR
+            assertThat(esme.received()).isEmpty();
+        }
+    }
+
+    private boolean bound() {
+        try {
+            return smsc.sendMo(HANDSET, "1", "probe") != -1;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private List<TrafficRecord> moRecords() {
+        Instant now = Instant.now();
+        return gateway.metadata().query(TrafficQuery.byMsisdn(NUMBER, TrafficQuery.Role.DESTINATION,
+                        now.minus(Duration.ofHours(1)), now.plusSeconds(1))).records().stream()
+                .map(StoredRecord::record).filter(r -> r.eventType() == EventType.MO_RECEIVED).toList();
+    }
+}
