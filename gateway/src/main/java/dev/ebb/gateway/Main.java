@@ -21,16 +21,16 @@ import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
-import dev.ebb.gateway.route.RouteTable;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.gateway.route.MoRouter;
+import dev.ebb.gateway.route.RouteTable;
 import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SmppMoSender;
 import dev.ebb.gateway.smpp.SmppReceiptSender;
 import dev.ebb.gateway.smpp.SmppServer;
-import dev.ebb.gateway.southbound.HandsetSimulator;
 import dev.ebb.gateway.southbound.DeliverSmListener;
+import dev.ebb.gateway.southbound.HandsetSimulator;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
@@ -62,9 +62,9 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ebb}: starts the gateway; all wiring of Ebb's components happens here and nowhere else. */
 @Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
@@ -257,7 +257,7 @@ public final class Main implements Callable<Integer> {
         // should not wait behind.
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, server.sessions()::tryAcquireSubmit,
+        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, server.sessions()::tryAcquireSubmits,
                 webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);

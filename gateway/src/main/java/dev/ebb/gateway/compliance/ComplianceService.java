@@ -50,7 +50,7 @@ public final class ComplianceService {
         this.fourEyesThreshold = settings.fourEyesThreshold();
         this.clock = clock;
         this.requests = new DisclosureRequests(store, gate, rules, settings, signer, clock);
-        this.subjects = new SubjectRights(store, gate, rules);
+        this.subjects = new SubjectRights(store, gate, rules, fourEyesThreshold);
         gate.replay(entry -> {
             requests.apply(entry);
             subjects.apply(entry);
@@ -92,7 +92,7 @@ public final class ComplianceService {
                 who -> rules.toQuery(params));
         TrafficQuery query = accepted.value();
         QueryPage page = gate.run(accepted.entry(), () -> {
-            requireFourEyesBelowThreshold(query);
+            QueryRules.requireFourEyes(store, query, fourEyesThreshold);
             return store.query(query);
         });
         AuditEntry done = gate.complete(accepted.entry(), page.records().size());
@@ -112,7 +112,7 @@ public final class ComplianceService {
         TrafficQuery query = accepted.value();
         AuditEntry entry = accepted.entry();
         ExportPackage pkg = gate.run(entry, () -> {
-            requireFourEyesBelowThreshold(query);
+            QueryRules.requireFourEyes(store, query, fourEyesThreshold);
             QueryPage page = store.query(query);
             List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
             List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
@@ -124,22 +124,6 @@ public final class ComplianceService {
         });
         gate.complete(entry, pkg.records().size());
         return pkg;
-    }
-
-    /**
-     * Four eyes (issue 5): a direct query may disclose at most the threshold on one officer's word. Larger ones go
-     * through a disclosure request a second officer approves. Checked on the first page only: a continuation token
-     * exists only for a query whose first page passed.
-     */
-    private void requireFourEyesBelowThreshold(TrafficQuery query) {
-        if (query.continuation() != null) {
-            return;
-        }
-        if (fourEyesThreshold == 0 || QueryRules.countUpTo(store, query, fourEyesThreshold) > fourEyesThreshold) {
-            throw Rejection.approvalRequired("this query selects more than " + fourEyesThreshold + " records, the"
-                    + " four-eyes threshold: create a disclosure request (POST /v1/requests) for a second officer to"
-                    + " approve");
-        }
     }
 
     /**

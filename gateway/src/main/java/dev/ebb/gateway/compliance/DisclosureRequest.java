@@ -1,5 +1,6 @@
 package dev.ebb.gateway.compliance;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Map;
 
@@ -40,16 +41,21 @@ public record DisclosureRequest(String id, Authorisation authorisation, Task tas
      * @param expectedRecords  records the selector matched when the request was opened; counting stops past the
      *                         threshold, so over it this is a lower bound
      * @param disclosedRecords records delivered so far
-     * @param pagesDelivered   delivery pages fetched so far
+     * @param pagesDelivered   delivery pages fetched so far (a page fetched again is not counted twice)
      * @param cancelledBy      token id of the officer who cancelled it, or null
+     * @param nextContinuation the token that fetches the next page, or null before the first and after the last
+     * @param lastFetchedWith  the token the last page was fetched with (null for the first page): it may be fetched
+     *                         again, for a client that lost the answer
      */
     public record Task(Map<String, String> selector, TaskState state, long expectedRecords, long disclosedRecords,
-                       int pagesDelivered, String cancelledBy) {
+                       int pagesDelivered, String cancelledBy, String nextContinuation,
+                       @JsonIgnore String lastFetchedWith) {
     }
 
     DisclosureRequest withState(TaskState state) {
         return new DisclosureRequest(id, authorisation, new Task(task.selector, state, task.expectedRecords,
-                task.disclosedRecords, task.pagesDelivered, task.cancelledBy), createdBy, createdAt);
+                task.disclosedRecords, task.pagesDelivered, task.cancelledBy, task.nextContinuation,
+                task.lastFetchedWith), createdBy, createdAt);
     }
 
     DisclosureRequest approvedBy(String tokenId) {
@@ -66,12 +72,15 @@ public record DisclosureRequest(String id, Authorisation authorisation, Task tas
 
     DisclosureRequest cancelledBy(String tokenId) {
         return new DisclosureRequest(id, authorisation, new Task(task.selector, TaskState.CANCELLED,
-                task.expectedRecords, task.disclosedRecords, task.pagesDelivered, tokenId), createdBy, createdAt);
+                task.expectedRecords, task.disclosedRecords, task.pagesDelivered, tokenId, null, null), createdBy,
+                createdAt);
     }
 
-    DisclosureRequest delivered(long records, boolean last) {
+    /** A new page delivered, fetched with {@code fetchedWith}; {@code next} fetches the one after, null at the end. */
+    DisclosureRequest delivered(long records, String fetchedWith, String next) {
         return new DisclosureRequest(id, authorisation, new Task(task.selector,
-                last ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE, task.expectedRecords,
-                task.disclosedRecords + records, task.pagesDelivered + 1, null), createdBy, createdAt);
+                next == null ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE, task.expectedRecords,
+                task.disclosedRecords + records, task.pagesDelivered + 1, null, next, fetchedWith), createdBy,
+                createdAt);
     }
 }

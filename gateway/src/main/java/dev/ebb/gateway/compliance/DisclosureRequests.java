@@ -3,12 +3,14 @@ package dev.ebb.gateway.compliance;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.TrafficQuery;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
-import java.time.Clock;
 
 /**
  * Disclosure requests, the workflow of ETSI TS 103 120 (issue 5): an officer opens a request for a case with its
@@ -65,14 +67,24 @@ public final class DisclosureRequests {
                 throw Rejection.invalid(selector.limit() != null ? "limit" : "continuation",
                         "a request discloses everything it selects; pages are a matter of its delivery");
             }
-            return rules.toQuery(selector);
+            TrafficQuery query = rules.toQuery(selector);
+            Instant now = clock.instant();
+            if (!query.from().isBefore(now)) {
+                throw Rejection.invalid("timespan.start", "the timespan starts in the future: a request discloses"
+                        + " retained data, which exists only up to now");
+            }
+            // A request covers what exists when it is opened: an end in the future is brought to now, so that what
+            // was counted for the four-eyes threshold is all it can ever disclose.
+            return query.to().isAfter(now) ? new TrafficQuery(query.criterion(), query.from(), now, query.limit(),
+                    null) : query;
         });
         int threshold = settings.fourEyesThreshold();
         long expected = gate.run(accepted.entry(), () -> QueryRules.countUpTo(store, accepted.value(), threshold));
         boolean approval = threshold == 0 || expected > threshold;
         TaskState state = approval ? TaskState.AWAITING_APPROVAL : TaskState.AWAITING_DISCLOSURE;
         AuditEntry done = gate.complete(accepted.entry(), 0, Map.of("state", state.wireName(),
-                "expectedRecords", Long.toString(expected), "approvalRequired", Boolean.toString(approval)));
+                "expectedRecords", Long.toString(expected), "approvalRequired", Boolean.toString(approval),
+                "end", accepted.value().to().toString()));
         apply(done);
         return byId.get(id);
     }
@@ -156,6 +168,11 @@ public final class DisclosureRequests {
                 criteria, false, who -> {
                     DisclosureRequest r = existing(id);
                     requireState(r, TaskState.AWAITING_DISCLOSURE, "delivered");
+                    if (!isNextPage(r, continuation) && !isLastPage(r, continuation)) {
+                        throw Rejection.invalid("continuation", "continue request " + id + " with the token of"
+                                + " the last page delivered (header.continuation), or fetch that page again with"
+                                + " the token it was fetched with");
+                    }
                     try {
                         return rules.toQuery(selectorOf(r)).withContinuation(continuation);
                     } catch (Rejection e) {
@@ -164,16 +181,32 @@ public final class DisclosureRequests {
                     }
                 });
         DisclosureRequest r = byId.get(id);
-        QueryPage page = gate.run(accepted.entry(), () -> store.query(accepted.value()));
-        boolean last = page.continuation().isEmpty();
+        boolean repeat = !isNextPage(r, continuation);
+        int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
         DisclosureRequest.Authorisation auth = r.authorisation();
-        Delivery delivery = Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(),
-                auth.reference(), auth.legalType(), auth.timespan(), r.task().pagesDelivered() + 1, last,
-                page.records().size(), page.continuation().orElse(null)), page.records(), signer);
-        AuditEntry done = gate.complete(accepted.entry(), page.records().size(),
-                Map.of("state", (last ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE).wireName()));
+        Delivery delivery = gate.run(accepted.entry(), () -> {
+            QueryPage page = store.query(accepted.value());
+            return Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(), auth.reference(),
+                    auth.legalType(), auth.timespan(), pageNumber, page.continuation().isEmpty(),
+                    page.records().size(), page.continuation().orElse(null)), page.records(), signer);
+        });
+        String next = delivery.header().continuation();
+        AuditEntry done = gate.complete(accepted.entry(), delivery.payload().records().size(), Map.of(
+                "state", (next == null ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE).wireName(),
+                "next", next == null ? "" : next, "repeat", Boolean.toString(repeat)));
         apply(done);
         return delivery;
+    }
+
+    /** The page after the last one delivered (the first page before any). */
+    private static boolean isNextPage(DisclosureRequest r, String continuation) {
+        return r.task().pagesDelivered() == 0 ? continuation == null
+                : continuation != null && continuation.equals(r.task().nextContinuation());
+    }
+
+    /** The last page delivered again, for a client that lost it. */
+    private static boolean isLastPage(DisclosureRequest r, String continuation) {
+        return r.task().pagesDelivered() > 0 && Objects.equals(continuation, r.task().lastFetchedWith());
     }
 
     private interface Check {
@@ -246,20 +279,27 @@ public final class DisclosureRequests {
                 // The window is the authorisation's timespan; the selector is what is asked for within it.
                 String from = selector.remove("from");
                 String to = selector.remove("to");
+                // The effective end (an end in the future was brought to the time of opening).
+                Instant end = Instant.parse(e.result().getOrDefault("end", QueryRules.parseInstant("to", to)
+                        .toString()));
                 byId.put(id, new DisclosureRequest(id, new DisclosureRequest.Authorisation(e.caseReference(),
-                        e.legalBasis(), new DisclosureRequest.Timespan(QueryRules.parseInstant("from", from),
-                        QueryRules.parseInstant("to", to)),
+                        e.legalBasis(), new DisclosureRequest.Timespan(QueryRules.parseInstant("from", from), end),
                         Boolean.parseBoolean(e.result().get("approvalRequired")), null, null),
                         new DisclosureRequest.Task(Map.copyOf(selector),
                                 TaskState.ofWireName(e.result().get("state")),
-                                Long.parseLong(e.result().get("expectedRecords")), 0, 0, null),
+                                Long.parseLong(e.result().get("expectedRecords")), 0, 0, null, null, null),
                         e.tokenId(), entry.time()));
             }
             case REQUEST_APPROVE -> byId.put(id, r.approvedBy(e.tokenId()));
             case REQUEST_REJECT -> byId.put(id, r.rejectedBy(e.tokenId()));
             case REQUEST_CANCEL -> byId.put(id, r.cancelledBy(e.tokenId()));
-            case REQUEST_DELIVER -> byId.put(id, r.delivered(e.recordsDisclosed(),
-                    TaskState.ofWireName(e.result().get("state")) == TaskState.DISCLOSED));
+            case REQUEST_DELIVER -> {
+                if (!Boolean.parseBoolean(e.result().get("repeat"))) {
+                    String next = e.result().getOrDefault("next", "");
+                    byId.put(id, r.delivered(e.recordsDisclosed(), e.criteria().get("continuation"),
+                            next.isEmpty() ? null : next));
+                }
+            }
             default -> {
                 // other actions carry no workflow state
             }

@@ -18,6 +18,8 @@ import java.util.Locale;
  * period, a page no larger than the cap. Each check names the parameter it rejects.
  */
 final class QueryRules {
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final int maxRecordsPerPage;
     private final Period retention;
     private final Clock clock;
@@ -104,8 +106,13 @@ final class QueryRules {
 
     static Instant parseInstant(String field, String value) {
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+            Instant t = value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(value);
+            // Far outside any retention period, and far enough from Instant's limits that window arithmetic holds.
+            if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+                throw Rejection.invalid(field, field + " must be between " + EARLIEST + " and " + LATEST);
+            }
+            return t;
         } catch (DateTimeParseException e) {
             throw Rejection.invalid(field, field + " must be an ISO-8601 instant (2025-03-01T00:00:00Z) or date"
                     + " (2025-03-01, UTC)");
@@ -149,6 +156,18 @@ final class QueryRules {
                 return count;
             }
             page = page.withContinuation(result.continuation().get());
+        }
+    }
+
+    /**
+     * Four eyes (issue 5): a query outside a disclosure request may select at most {@code threshold} records over its
+     * whole window on one officer's word; larger ones go through a request a second officer approves. Checked on
+     * every page, continuation or not: a continuation token carries no proof that its first page passed.
+     */
+    static void requireFourEyes(MetadataStore store, TrafficQuery query, int threshold) {
+        if (threshold == 0 || countUpTo(store, query, threshold) > threshold) {
+            throw Rejection.approvalRequired("this query selects more than " + threshold + " records, the four-eyes"
+                    + " threshold: create a disclosure request (POST /v1/requests) for a second officer to approve");
         }
     }
 

@@ -33,11 +33,13 @@ public final class SubjectRights {
     private final AuditGate gate;
     private final QueryRules rules;
     private final List<Restriction> recorded = new ArrayList<>();
+    private final int fourEyesThreshold;
 
-    SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules) {
+    SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules, int fourEyesThreshold) {
         this.store = store;
         this.gate = gate;
         this.rules = rules;
+        this.fourEyesThreshold = fourEyesThreshold;
     }
 
     /**
@@ -60,7 +62,11 @@ public final class SubjectRights {
             return rules.toQuery(params);
         });
         // The store selects by number; other controllers' records of the same number are not this customer's to see.
-        QueryPage page = gate.run(accepted.entry(), () -> store.query(accepted.value()));
+        // Counted over every customer's records of the number: conservative, and the same rule as a direct query.
+        QueryPage page = gate.run(accepted.entry(), () -> {
+            QueryRules.requireFourEyes(store, accepted.value(), fourEyesThreshold);
+            return store.query(accepted.value());
+        });
         List<StoredRecord> own = page.records().stream().filter(r -> r.record().customerId().equals(customer))
                 .toList();
         AuditEntry done = gate.complete(accepted.entry(), own.size());

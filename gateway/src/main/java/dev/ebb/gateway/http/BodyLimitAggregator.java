@@ -3,11 +3,16 @@ package dev.ebb.gateway.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
 import java.util.function.BiFunction;
 
 /**
@@ -35,12 +40,31 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         boolean close = oversized instanceof FullHttpMessage
                 || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
-        String detail = "the request body is over the limit of " + maxBodyBytes + " bytes";
-        String requestId = oversized instanceof HttpRequest request ? onOversized.apply(ctx, request) : null;
-        var response = Responses.problem(json, Problem.of(413, "body-too-large", "Request body too large", detail,
-                "body", requestId));
+        FullHttpResponse response = tooLarge(ctx, oversized);
         HttpUtil.setKeepAlive(response, !close);
         var write = ctx.writeAndFlush(response);
         write.addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    /**
+     * A request that announces an oversized body and waits for {@code 100 Continue} (curl does so for large bodies)
+     * gets the same answer, and the same notice, as one that sends it: Netty's own answer would be an empty 413.
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+        if (answer instanceof HttpResponse r && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
+            ReferenceCountUtil.release(answer);
+            FullHttpResponse response = tooLarge(pipeline.context(this), start);
+            HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(start));
+            return response;
+        }
+        return answer;
+    }
+
+    private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpMessage oversized) {
+        String requestId = oversized instanceof HttpRequest request ? onOversized.apply(ctx, request) : null;
+        return Responses.problem(json, Problem.of(413, "body-too-large", "Request body too large",
+                "the request body is over the limit of " + maxBodyBytes + " bytes", "body", requestId));
     }
 }

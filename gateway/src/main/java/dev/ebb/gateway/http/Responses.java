@@ -65,4 +65,15 @@ public final class Responses {
         ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
                 : ChannelFutureListener.CLOSE);
     }
+
+    /**
+     * Answers a request Netty could not decode (a broken chunk, headers over the limit) with 400 and closes: what
+     * follows on the connection cannot be trusted to start a request.
+     */
+    public static void refuseUndecodable(ChannelHandlerContext ctx, ObjectMapper json) {
+        FullHttpResponse response = problem(json, Problem.of(400, "malformed-request", "Malformed request",
+                "the request is not well-formed HTTP/1.1", null, null));
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
 }

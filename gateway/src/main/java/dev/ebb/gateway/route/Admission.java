@@ -6,6 +6,7 @@ import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.InFlight;
+import dev.ebb.metadata.EventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Admission {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+    /** SMPP 3.4 §5.1.3 system error: the status recorded for segments withdrawn after a failure. */
+    private static final int ESME_RSYSERR = 0x08;
 
     private final MessageIdGenerator ids;
     private final Router router;
@@ -40,7 +43,7 @@ public final class Admission {
         NO_ROUTE,
         /** The route's queue is full: the SMSC is slower than the customers, or down. */
         CONGESTED,
-        /** A segment could not be made durable; the ones before it were accepted. */
+        /** A segment could not be made durable; none was sent (the ones before it are recorded as rejected). */
         FAILED
     }
 
@@ -68,21 +71,33 @@ public final class Admission {
         if (router.isCongested(route.get())) {
             return new Outcome(Status.CONGESTED, List.of());
         }
-        List<String> accepted = new ArrayList<>(segments.size());
+        // Every segment is made durable before any is dispatched: a message is sent whole or not at all.
+        List<InFlight> durable = new ArrayList<>(segments.size());
         for (Function<String, OutboundMessage> segment : segments) {
             String id = ids.next();
-            OutboundMessage message = segment.apply(id);
-            PrivacyInterceptor.Accepted durable;
             try {
-                durable = privacy.accept(new Submission(message, ingress, now), route.get());
+                OutboundMessage message = segment.apply(id);
+                durable.add(new InFlight(privacy.accept(new Submission(message, ingress, now), route.get()),
+                        route.get(), message.source(), message.destination(), message.wantsReceipt()));
             } catch (RuntimeException e) {
-                LOG.error("message {} of {} not accepted: {}", id, message.customerId(), e.toString());
-                return new Outcome(Status.FAILED, accepted);
+                LOG.error("message {} not accepted: {}", id, e.getClass().getName());
+                withdraw(durable);
+                return new Outcome(Status.FAILED, List.of());
             }
-            router.dispatch(new InFlight(durable, route.get(), message.source(), message.destination(),
-                    message.wantsReceipt()));
-            accepted.add(id);
+        }
+        List<String> accepted = new ArrayList<>(durable.size());
+        for (InFlight message : durable) {
+            router.dispatch(message);
+            accepted.add(message.messageId());
         }
         return new Outcome(Status.ACCEPTED, accepted);
+    }
+
+    /** Ends the segments made durable before one failed: rejected, content stripped, never dispatched. */
+    private void withdraw(List<InFlight> durable) {
+        for (InFlight message : durable) {
+            privacy.record(message.record(), EventType.REJECTED, null, ESME_RSYSERR, 0);
+            privacy.finished(message.handle(), false);
+        }
     }
 }

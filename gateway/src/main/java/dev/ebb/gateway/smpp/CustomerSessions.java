@@ -80,9 +80,16 @@ public final class CustomerSessions {
         account.binds.decrementAndGet();
     }
 
-    /** Takes one submit from the customer's rate, which its SMPP binds and HTTP requests share; false when over it. */
-    public boolean tryAcquireSubmit(CustomerConfig customer) {
+    boolean tryAcquireSubmit(CustomerConfig customer) {
         return account(customer).throttle.tryAcquire();
+    }
+
+    /**
+     * Takes {@code submits} (one per segment) from the customer's rate, which its SMPP binds and HTTP requests share;
+     * false when over it.
+     */
+    public boolean tryAcquireSubmits(CustomerConfig customer, int submits) {
+        return account(customer).throttle.tryAcquire(submits);
     }
 
     private Account account(CustomerConfig customer) {

@@ -21,11 +21,20 @@ final class Throttle {
     }
 
     boolean tryAcquire() {
+        return tryAcquire(1);
+    }
+
+    /**
+     * Takes {@code n} submits at once (the segments of one HTTP message). More than a second's worth is allowed only
+     * from a full bucket, so a long message is never refused for ever, but it empties the bucket.
+     */
+    boolean tryAcquire(int n) {
+        long cost = intervalNanos * n;
         while (true) {
             long now = nanoTime.getAsLong();
             long tat = theoreticalArrival.get();
-            long next = Math.max(tat, now) + intervalNanos;
-            if (next - now > burstNanos) {
+            long next = Math.max(tat, now) + cost;
+            if (next - now > Math.max(burstNanos, cost)) {
                 return false;
             }
             if (theoreticalArrival.compareAndSet(tat, next)) {

@@ -3,15 +3,14 @@ package dev.ebb.gateway.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.MetadataStoreConfig;
 import dev.ebb.metadata.TrafficQuery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,17 +33,19 @@ class PrivacyInterceptorTest {
     private MetadataStore metadata;
     private PrivacyInterceptor privacy;
 
+    private PrivacyStores stores;
+
     @BeforeEach
     void open() {
-        vault = ContentVault.open(dir.resolve("content"), KeyRing.open(dir.resolve("keys")), new ContentConfig(null, null), clock);
-        metadata = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
-        privacy = new PrivacyInterceptor(vault, metadata, clock);
+        stores = new PrivacyStores(dir, clock);
+        vault = stores.vault;
+        metadata = stores.metadata;
+        privacy = stores.privacy;
     }
 
     @AfterEach
     void close() {
-        vault.close();
-        metadata.close();
+        stores.close();
     }
 
     @Test

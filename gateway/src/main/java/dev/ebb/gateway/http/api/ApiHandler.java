@@ -7,6 +7,7 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.http.HashedTokens;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
+import dev.ebb.gateway.http.StrictJson;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -14,8 +15,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,12 +51,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            statuses.accept(400);
+            Responses.refuseUndecodable(ctx, json);
+            return;
+        }
         FullHttpResponse response;
         try {
             response = route(ctx, request);
         } catch (ApiRefusal r) {
             response = Responses.problem(json, Problem.of(r.status(), r.type(), title(r.status()), r.getMessage(),
                     r.field(), null));
+            if (r.status() == 429 || r.status() == 503) {
+                // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast.
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            }
         } catch (RuntimeException e) {
             // Only the type: a message could carry content or a number (DESIGN invariant 1).
             LOG.error("customer API request failed: {}", e.getClass().getName());
@@ -66,7 +77,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = new QueryStringDecoder(request.uri()).rawPath();
         if (path.equals(MESSAGES)) {
             if (!request.method().equals(HttpMethod.POST)) {
                 return notAllowed(request, path);
@@ -83,8 +94,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return notAllowed(request, path);
             }
             CustomerConfig customer = authenticate(request);
-            return json(200, api.status(customer, QueryStringDecoder.decodeComponent(
-                    path.substring(MESSAGES.length() + 1))));
+            String id;
+            try {
+                id = QueryStringDecoder.decodeComponent(path.substring(MESSAGES.length() + 1));
+            } catch (IllegalArgumentException e) {
+                throw ApiRefusal.invalid("id", "the message id has a malformed percent-encoding");
+            }
+            return json(200, api.status(customer, id));
         }
         return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
     }
@@ -99,9 +115,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private SendRequest body(FullHttpRequest request) {
         JsonNode root;
         try {
-            root = json.readTree(request.content().toString(StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw ApiRefusal.invalid("body", "the body is not valid JSON");
+            root = StrictJson.read(request.content());
+        } catch (IOException e) {
+            throw ApiRefusal.invalid("body", "the body is not valid JSON in UTF-8 (each member once, nothing after)");
         }
         if (root == null || !root.isObject()) {
             throw ApiRefusal.invalid("body", "the body must be a JSON object");
@@ -157,7 +173,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("customer API connection from {} failed: {}", clientIp(ctx), cause.getClass().getSimpleName());
+        // An idle connection closed by the read timeout is routine, not a failure.
+        if (!(cause instanceof ReadTimeoutException)) {
+            LOG.warn("customer API connection from {} failed: {}", clientIp(ctx), cause.getClass().getSimpleName());
+        }
         ctx.close();
     }
 }

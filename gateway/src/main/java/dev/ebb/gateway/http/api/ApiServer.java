@@ -14,13 +14,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
 
 /**
  * The customer HTTP API listener (port 8080 by default): customers that do not speak SMPP send messages here and
@@ -29,6 +30,8 @@ import java.util.function.Predicate;
 public final class ApiServer implements AutoCloseable {
     /** Largest request body: a 255-segment UCS-2 text, escaped as JSON, fits well within it. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** A connection that sends nothing for this long is closed. */
+    static final int IDLE_SECONDS = 60;
 
     private final Channel channel;
 
@@ -39,13 +42,13 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Binds the listener.
      *
-     * @param rate     takes one submit from a customer's rate (shared with its SMPP binds)
+     * @param rate     takes a number of submits (segments) from a customer's rate (shared with its SMPP binds)
      * @param receipts posts receipts of HTTP messages to customers that have a {@code receiptUrl}
      * @param statuses told the HTTP status of every answer (metrics)
      * @param group    the event loop group its connections run on
      */
     public static ApiServer start(ListenerConfig listener, List<CustomerConfig> customers, Admission admission,
-                                  Predicate<CustomerConfig> rate, WebhookReceiptSender receipts,
+                                  BiPredicate<CustomerConfig, Integer> rate, WebhookReceiptSender receipts,
                                   MetadataStore store, ContentConfig content,
                                   Clock clock, IntConsumer statuses, EventLoopGroup group)
             throws InterruptedException {
@@ -57,6 +60,8 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        // An idle or stalled connection is closed: it would hold memory (and a slot) for nothing.
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(),
                                 new BodyLimitAggregator(MAX_BODY_BYTES, (ctx, request) -> null),
                                 new ApiHandler(api, keys, statuses));

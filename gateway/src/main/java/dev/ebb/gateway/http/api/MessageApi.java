@@ -18,6 +18,7 @@ import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -44,18 +46,20 @@ final class MessageApi {
     private static final byte ESM_UDHI = 0x40;
 
     private final Admission admission;
-    private final Predicate<CustomerConfig> rate;
+    private final BiPredicate<CustomerConfig, Integer> rate;
     private final Predicate<String> wantsReceipts;
     private final MetadataStore store;
     private final ContentConfig content;
     private final Clock clock;
-    private final AtomicInteger reference = new AtomicInteger();
+    /** Concatenation references (8-bit) run on from a random start, so a restart does not reuse the last ones. */
+    private final AtomicInteger reference = new AtomicInteger(new SecureRandom().nextInt(256));
 
     /**
-     * @param rate          takes one submit from the customer's rate (shared with its SMPP binds); false when over it
+     * @param rate          takes a number of submits (segments) from the customer's rate, shared with its SMPP binds;
+     *                      false when over it
      * @param wantsReceipts customers whose HTTP messages ask for receipts (they have a {@code receiptUrl})
      */
-    MessageApi(Admission admission, Predicate<CustomerConfig> rate, Predicate<String> wantsReceipts,
+    MessageApi(Admission admission, BiPredicate<CustomerConfig, Integer> rate, Predicate<String> wantsReceipts,
                MetadataStore store, ContentConfig content, Clock clock) {
         this.admission = admission;
         this.rate = rate;
@@ -90,7 +94,7 @@ final class MessageApi {
         } catch (InvalidContentException e) {
             throw ApiRefusal.invalid("text", e.getMessage());
         }
-        if (!rate.test(customer)) {
+        if (!rate.test(customer, segments.size())) {
             throw new ApiRefusal(429, "rate-limited", null, "over the customer's rate of " + customer.tps()
                     + " messages per second");
         }
@@ -111,10 +115,8 @@ final class MessageApi {
             case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
             case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
                     + " is congested; retry later");
-            case FAILED -> throw new ApiRefusal(500, "not-accepted", null, outcome.messageIds().isEmpty()
-                    ? "the message could not be accepted"
-                    : "only the first " + outcome.messageIds().size() + " of " + segments.size()
-                    + " segments were accepted: " + outcome.messageIds());
+            case FAILED -> throw new ApiRefusal(500, "not-accepted", null, "the message could not be accepted;"
+                    + " nothing was sent");
         };
     }
 
@@ -161,6 +163,10 @@ final class MessageApi {
         try {
             if (from.startsWith("+")) {
                 return SourceAddress.of(Msisdn.parse(from));
+            }
+            if (!from.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+                // The traffic record keeps the sender as printable ASCII.
+                throw ApiRefusal.invalid("from", "a sender name must be printable ASCII");
             }
             return new SourceAddress(from.chars().allMatch(Character::isDigit) ? SourceAddress.Type.SHORT_CODE
                     : SourceAddress.Type.ALPHANUMERIC, from);

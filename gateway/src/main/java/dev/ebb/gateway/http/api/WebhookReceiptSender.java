@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Posts the receipts of messages sent over HTTP to the customer's {@code receiptUrl} as JSON: the message id, its
  * final state, the network error code and the times; never the text or the number. A 2xx answer is a delivery
- * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}.
+ * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}, while
+ * fewer than {@link #MAX_RETRYING} wait. Receipts waiting to retry are held in memory only: a restart loses them.
  */
 public final class WebhookReceiptSender implements ReceiptSink {
     /** A receipt not taken within this long after the message ended is dropped (and counted). */
@@ -35,13 +37,19 @@ public final class WebhookReceiptSender implements ReceiptSink {
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 300_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Receipts waiting for a retry, over all customers: one endpoint down at a high rate must not fill the heap. Past
+     * this, a receipt that fails is dropped (and counted) instead of retried.
+     */
+    static final int MAX_RETRYING = 100_000;
 
     private final Map<String, URI> urls;
     private final PrivacyInterceptor privacy;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AtomicInteger retrying = new AtomicInteger();
     private final ObjectMapper json = Responses.mapper();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -92,16 +100,20 @@ public final class WebhookReceiptSender implements ReceiptSink {
                 return;
             }
             String why = error != null ? error.getClass().getSimpleName() : "HTTP " + response.statusCode();
-            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))) {
+            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))
+                    || retrying.get() >= MAX_RETRYING) {
                 dropped.incrementAndGet();
-                LOG.warn("receipt for message {} to customer {} given up after {}: {}", receipt.message().messageId(),
-                        receipt.message().customerId(), GIVE_UP_AFTER, why);
+                LOG.warn("receipt for message {} to customer {} dropped ({}; {} receipts waiting to retry)",
+                        receipt.message().messageId(), receipt.message().customerId(), why, retrying.get());
                 return;
             }
             LOG.info("receipt for message {} to customer {} not taken ({}); retrying in {} ms",
                     receipt.message().messageId(), receipt.message().customerId(), why, nextDelayMs);
-            scheduler.schedule(() -> attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS)),
-                    nextDelayMs, TimeUnit.MILLISECONDS);
+            retrying.incrementAndGet();
+            scheduler.schedule(() -> {
+                retrying.decrementAndGet();
+                attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
+            }, nextDelayMs, TimeUnit.MILLISECONDS);
         });
     }
 

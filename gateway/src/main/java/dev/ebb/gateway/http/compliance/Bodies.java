@@ -1,10 +1,9 @@
 package dev.ebb.gateway.http.compliance;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.http.StrictJson;
 import io.netty.handler.codec.http.FullHttpRequest;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +15,6 @@ import java.util.Set;
  * {@link BadRequest} naming the member, which the handler audits as a refused request.
  */
 final class Bodies {
-    private final ObjectMapper json;
-
-    Bodies(ObjectMapper json) {
-        this.json = json;
-    }
-
     /** The body of a disclosure request, shaped after an ETSI TS 103 120 authorisation and its task. */
     record NewRequest(String reference, String legalType, String start, String end, Map<String, String> task) {
     }
@@ -45,15 +38,16 @@ final class Bodies {
     }
 
     private JsonNode object(FullHttpRequest request, String name) {
+        JsonNode root;
         try {
-            JsonNode root = json.readTree(request.content().toString(StandardCharsets.UTF_8));
-            if (root == null || !root.isObject()) {
-                throw new BadRequest(name, "the body must be a JSON object");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            throw new BadRequest(name, "the body is not valid JSON");
+            root = StrictJson.read(request.content());
+        } catch (IOException e) {
+            throw new BadRequest(name, "the body is not valid JSON in UTF-8 (each member once, nothing after)");
         }
+        if (root == null || !root.isObject()) {
+            throw new BadRequest(name, "the body must be a JSON object");
+        }
+        return root;
     }
 
     private static JsonNode member(JsonNode parent, String path) {

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,7 +54,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private final ComplianceService service;
     private final ObjectMapper json = Responses.mapper();
-    private final Bodies bodies = new Bodies(json);
+    private final Bodies bodies = new Bodies();
     private final RequestRoutes requests;
     private final SubjectRoutes subjects;
 
@@ -65,6 +66,10 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Responses.refuseUndecodable(ctx, json);
+            return;
+        }
         FullHttpResponse response;
         try {
             response = route(ctx, request);
@@ -81,18 +86,18 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        List<String> seg = segments(uri.path());
+        List<String> seg = segments(uri.rawPath());
         HttpMethod m = request.method();
         RequestContext base = context(ctx, request);
-        Map<String, List<String>> q = uri.parameters();
+        Supplier<Map<String, List<String>>> q = () -> queryOf(uri);
         if (seg.size() < 2 || !seg.get(0).equals("v1")) {
-            return notFound(uri.path());
+            return notFound(uri.rawPath());
         }
         switch (seg.get(1)) {
             case "retention":
                 if (seg.equals(List.of("v1", "retention", "records"))) {
                     return m.equals(HttpMethod.GET) ? audited(Action.QUERY, base, () -> records(request,
-                            service.query(base, parameters(q, QUERY_PARAMETERS)))) : notAllowed(request);
+                            service.query(base, parameters(q.get(), QUERY_PARAMETERS)))) : notAllowed(request);
                 }
                 break;
             case "cases":
@@ -100,22 +105,22 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                     if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.POST)) {
                         return notAllowed(request);
                     }
-                    return audited(Action.EXPORT, base, () -> json(200, service.export(withCase(base, seg.get(2)),
+                    return audited(Action.EXPORT, base, () -> json(200, service.export(withCase(base, decode(seg.get(2))),
                             parameters(m.equals(HttpMethod.POST) && request.content().isReadable()
-                                    ? single(bodies.flat(request, QUERY_PARAMETERS)) : q, QUERY_PARAMETERS))));
+                                    ? single(bodies.flat(request, QUERY_PARAMETERS)) : q.get(), QUERY_PARAMETERS))));
                 }
                 break;
             case "audit":
                 if (seg.size() == 2) {
                     return m.equals(HttpMethod.GET) ? audited(Action.READ_AUDIT, base, () -> {
-                        Map<String, String> p = flat(q, Set.of("from", "limit"));
+                        Map<String, String> p = flat(q.get(), Set.of("from", "limit"));
                         List<AuditEntry> entries = service.readAudit(base, p.get("from"), p.get("limit"));
                         return ndjson(entries, Map.of("entries", entries.size()));
                     }) : notAllowed(request);
                 }
                 if (seg.size() == 3 && seg.get(2).equals("verify")) {
                     return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_AUDIT, base, () -> {
-                        flat(q, Set.of());
+                        flat(q.get(), Set.of());
                         AuditVerifyReport report = service.verifyAudit(base);
                         return json(200, new AuditVerifyView(report.ok(), report.entriesChecked(), report.lastHash(),
                                 report.firstProblem().orElse(null)));
@@ -125,7 +130,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             case "integrity":
                 if (seg.size() == 3 && seg.get(2).equals("verify")) {
                     return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_INTEGRITY, base, () -> {
-                        Map<String, String> p = flat(q, Set.of("from", "to"));
+                        Map<String, String> p = flat(q.get(), Set.of("from", "to"));
                         VerifyReport report = service.verifyIntegrity(base, p.get("from"), p.get("to"));
                         return json(200, new IntegrityView(report.ok(), report.from(), report.to(),
                                 report.daysChecked(), report.recordsChecked(), report.firstProblem().orElse(null)));
@@ -139,7 +144,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             default:
                 break;
         }
-        return notFound(uri.path());
+        return notFound(uri.rawPath());
     }
 
     /** Runs a call; a request it cannot parse is audited as refused (issue 5: every refused query is audited). */
@@ -243,7 +248,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!request.method().equals(HttpMethod.POST)) {
             return null;
         }
-        List<String> seg = segments(new QueryStringDecoder(request.uri()).path());
+        List<String> seg = segments(new QueryStringDecoder(request.uri()).rawPath());
         if (seg.size() == 4 && seg.get(1).equals("cases") && seg.get(3).equals("export")) {
             return Action.EXPORT;
         }
@@ -270,15 +275,37 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         return new RequestContext(base.bearerToken(), pathCase, base.legalBasis(), base.clientAddress());
     }
 
-    /** The decoded segments of a path: {@code /v1/cases/A%2FB/export} is {@code [v1, cases, A/B, export]}. */
-    private static List<String> segments(String path) {
+    /**
+     * The raw segments of a path, still percent-encoded: {@code /v1/cases/A%2FB/export} is
+     * {@code [v1, cases, A%2FB, export]}. Variable segments are decoded with {@link #decode} where they are used,
+     * inside the audited call, so that a malformed one is an audited 400.
+     */
+    private static List<String> segments(String rawPath) {
         List<String> out = new ArrayList<>();
-        for (String s : path.split("/")) {
+        for (String s : rawPath.split("/")) {
             if (!s.isEmpty()) {
-                out.add(QueryStringDecoder.decodeComponent(s));
+                out.add(s);
             }
         }
         return out;
+    }
+
+    /** A path segment decoded. */
+    static String decode(String rawSegment) {
+        try {
+            return QueryStringDecoder.decodeComponent(rawSegment);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("path", "the path has a malformed percent-encoding");
+        }
+    }
+
+    /** The query parameters decoded. */
+    private static Map<String, List<String>> queryOf(QueryStringDecoder uri) {
+        try {
+            return uri.parameters();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("query", "the query string has a malformed percent-encoding");
+        }
     }
 
     /** Query or form parameters, each at most once and among {@code allowed}. */
@@ -310,8 +337,11 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("compliance connection from {} failed: {}", ctx.channel().remoteAddress(),
-                cause.getClass().getSimpleName());
+        // An idle connection closed by the read timeout is routine, not a failure.
+        if (!(cause instanceof ReadTimeoutException)) {
+            LOG.warn("compliance connection from {} failed: {}", ctx.channel().remoteAddress(),
+                    cause.getClass().getSimpleName());
+        }
         ctx.close();
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -34,6 +35,8 @@ import javax.net.ssl.SSLException;
  * Errors are {@code application/problem+json} (RFC 9457).
  */
 public final class ComplianceServer implements AutoCloseable {
+    /** A connection that sends nothing for this long is closed. */
+    private static final int IDLE_SECONDS = 60;
     private final Channel channel;
 
     private ComplianceServer(Channel channel) {
@@ -55,6 +58,8 @@ public final class ComplianceServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
+                        // An idle or stalled connection is closed: it would hold memory (and a slot) for nothing.
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS));
                         ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes(),
                                 (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
                                 new ComplianceHandler(service));

@@ -35,13 +35,13 @@ final class RequestRoutes {
         this.bodies = bodies;
     }
 
-    FullHttpResponse route(FullHttpRequest request, List<String> seg, Map<String, List<String>> q,
+    FullHttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
                            RequestContext base) {
         HttpMethod m = request.method();
         if (seg.size() == 2) {
             if (m.equals(HttpMethod.POST)) {
                 return http.audited(Action.REQUEST_CREATE, base, () -> {
-                    ComplianceHandler.flat(q, Set.of());
+                    ComplianceHandler.flat(q.get(), Set.of());
                     Bodies.NewRequest body = bodies.newRequest(request);
                     Map<String, String> task = body.task();
                     DisclosureRequest created = requests.create(
@@ -56,15 +56,15 @@ final class RequestRoutes {
             }
             if (m.equals(HttpMethod.GET)) {
                 return http.audited(Action.REQUEST_READ, base, () -> http.json(200,
-                        requests.list(base, ComplianceHandler.flat(q, Set.of("state")).get("state"))));
+                        requests.list(base, ComplianceHandler.flat(q.get(), Set.of("state")).get("state"))));
             }
             return http.notAllowed(request);
         }
-        String id = seg.get(2);
+        String raw = seg.get(2);
         if (seg.size() == 3) {
             return m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_READ, base, () -> {
-                ComplianceHandler.flat(q, Set.of());
-                return http.json(200, requests.get(base, id));
+                ComplianceHandler.flat(q.get(), Set.of());
+                return http.json(200, requests.get(base, ComplianceHandler.decode(raw)));
             }) : http.notAllowed(request);
         }
         if (seg.size() != 4) {
@@ -72,24 +72,24 @@ final class RequestRoutes {
         }
         return switch (seg.get(3)) {
             case "approve" -> decision(request, q, base, Action.REQUEST_APPROVE,
-                    () -> requests.approve(base, id));
-            case "reject" -> decision(request, q, base, Action.REQUEST_REJECT, () -> requests.reject(base, id));
-            case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, id));
+                    () -> requests.approve(base, ComplianceHandler.decode(raw)));
+            case "reject" -> decision(request, q, base, Action.REQUEST_REJECT, () -> requests.reject(base, ComplianceHandler.decode(raw)));
+            case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, ComplianceHandler.decode(raw)));
             case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, base,
-                    () -> http.json(200, requests.deliver(base, id,
-                            ComplianceHandler.flat(q, Set.of("continuation")).get("continuation"))))
+                    () -> http.json(200, requests.deliver(base, ComplianceHandler.decode(raw),
+                            ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
                     : http.notAllowed(request);
             default -> http.notFound("/" + String.join("/", seg));
         };
     }
 
-    private FullHttpResponse decision(FullHttpRequest request, Map<String, List<String>> q, RequestContext base,
+    private FullHttpResponse decision(FullHttpRequest request, Supplier<Map<String, List<String>>> q, RequestContext base,
                                       Action action, Supplier<DisclosureRequest> call) {
         if (!request.method().equals(HttpMethod.POST)) {
             return http.notAllowed(request);
         }
         return http.audited(action, base, () -> {
-            ComplianceHandler.flat(q, Set.of());
+            ComplianceHandler.flat(q.get(), Set.of());
             return http.json(200, call.get());
         });
     }

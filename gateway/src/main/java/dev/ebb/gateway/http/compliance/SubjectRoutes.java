@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Data-subject rights on a customer's (controller's) instruction, the instruction's reference as
@@ -35,21 +36,21 @@ final class SubjectRoutes {
         this.bodies = bodies;
     }
 
-    FullHttpResponse route(FullHttpRequest request, List<String> seg, Map<String, List<String>> q,
+    FullHttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
                            RequestContext ctx) {
         if (seg.size() != 4) {
             return http.notFound("/" + String.join("/", seg));
         }
-        String customer = seg.get(2);
+        String raw = seg.get(2);
         HttpMethod m = request.method();
         if (seg.get(3).equals("records")) {
             if (m.equals(HttpMethod.GET)) {
                 return http.audited(Action.SUBJECT_ACCESS, ctx, () -> http.records(request,
-                        subjects.access(ctx, customer, ComplianceHandler.parameters(q, ACCESS_PARAMETERS))));
+                        subjects.access(ctx, ComplianceHandler.decode(raw), ComplianceHandler.parameters(q.get(), ACCESS_PARAMETERS))));
             }
             if (m.equals(HttpMethod.DELETE)) {
                 return http.audited(Action.SUBJECT_ERASE, ctx, () -> {
-                    subjects.erase(ctx, customer, ComplianceHandler.flat(q, Set.of("msisdn")).get("msisdn"));
+                    subjects.erase(ctx, ComplianceHandler.decode(raw), ComplianceHandler.flat(q.get(), Set.of("msisdn")).get("msisdn"));
                     throw new IllegalStateException("erasure of retained traffic data was not refused");
                 });
             }
@@ -58,15 +59,15 @@ final class SubjectRoutes {
         if (seg.get(3).equals("restrictions")) {
             if (m.equals(HttpMethod.POST)) {
                 return http.audited(Action.SUBJECT_RESTRICT, ctx, () -> {
-                    ComplianceHandler.flat(q, Set.of());
+                    ComplianceHandler.flat(q.get(), Set.of());
                     Map<String, String> body = bodies.flat(request, Set.of("msisdn", "kind"));
-                    return http.json(201, subjects.restrict(ctx, customer, body.get("msisdn"), body.get("kind")));
+                    return http.json(201, subjects.restrict(ctx, ComplianceHandler.decode(raw), body.get("msisdn"), body.get("kind")));
                 });
             }
             if (m.equals(HttpMethod.GET)) {
                 return http.audited(Action.SUBJECT_READ_RESTRICTIONS, ctx, () -> http.json(200,
-                        subjects.restrictions(ctx, customer,
-                                ComplianceHandler.flat(q, Set.of("msisdn")).get("msisdn"))));
+                        subjects.restrictions(ctx, ComplianceHandler.decode(raw),
+                                ComplianceHandler.flat(q.get(), Set.of("msisdn")).get("msisdn"))));
             }
             return http.notAllowed(request);
         }

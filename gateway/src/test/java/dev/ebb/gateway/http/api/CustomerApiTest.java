@@ -112,6 +112,12 @@ class CustomerApiTest {
                 400, "validity");
         assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"udh\":\"0500\"}"), 400, "udh");
         assertProblem(send("{\"to\":4790000082,\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
+        assertProblem(send("{\"to\":\"+4790000082\",\"to\":\"+4790000083\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400,
+                "body");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\"} trailing"), 400, "body");
+        assertProblem(sendBytes(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"',
+                '}'}), 400, "body");
+        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Café\",\"text\":\"x\"}"), 400, "from");
         assertProblem(send("[1,2]"), 400, "body");
         assertProblem(send("not json"), 400, "body");
         assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"" + "x".repeat(
@@ -197,6 +203,12 @@ class CustomerApiTest {
             b.header("Authorization", "Bearer " + key);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> sendBytes(byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort() + "/v1/messages"))
+                .header("Authorization", "Bearer " + TestGateway.API_KEY).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String key) throws Exception {

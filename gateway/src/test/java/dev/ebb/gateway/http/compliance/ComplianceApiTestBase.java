@@ -27,6 +27,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -189,6 +190,21 @@ abstract class ComplianceApiTestBase {
     HttpRequest.Builder request(String path, String token) {
         return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A GET as an officer over a raw socket, for request targets the JDK client refuses to send (malformed
+     * percent-encoding); returns the status line's code and the body.
+     */
+    String[] rawOfficerGet(String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + OFFICER + "\r\nX-Case-Reference: " + CASE + "\r\nX-Legal-Basis: " + BASIS
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new String[] {response.substring(9, 12), response.substring(response.indexOf("\r\n\r\n") + 4)};
+        }
     }
 
     URI uri(String path) {

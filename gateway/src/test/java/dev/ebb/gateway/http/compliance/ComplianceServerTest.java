@@ -26,6 +26,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -235,6 +236,23 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         assertThat(entries.get(0).at("/event/outcome").asText()).isEqualTo("REFUSED");
         assertThat(entries.get(0).at("/event/requestId").asText()).isEqualTo(json.readTree(r.body())
                 .get("requestId").asText());
+    }
+
+    @Test
+    void aBodyAnnouncedOverTheLimitBehind100ContinueIs413AndAudited() throws Exception {
+        // A raw socket: the client announces the body and waits for 100 Continue, as curl does for large bodies
+        // (the JDK client hangs on an error answer to Expect, so it cannot show this).
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v1/cases/" + CASE + "/export HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + OFFICER + "\r\nX-Legal-Basis: " + BASIS + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + MAX_BODY * 4 + "\r\n"
+                    + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+
+            assertThat(answer).isEqualTo("HTTP/1.1 413");
+        }
+        assertThat(auditEntries()).extracting(e -> e.at("/event/outcome").asText()).containsExactly("REFUSED");
     }
 
     @Test

@@ -36,6 +36,10 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         assertThat(created.at("/task/state").asText()).isEqualTo("AwaitingDisclosure");
         assertThat(created.at("/authorisation/approvalRequired").asBoolean()).isFalse();
         assertThat(created.at("/task/expectedRecords").asLong()).isEqualTo(2);
+        // The timespan asked for ends tomorrow: the request covers what existed when it was opened, so traffic
+        // arriving later is neither counted for four eyes nor delivered.
+        assertThat(created.at("/authorisation/timespan/end").asText()).isEqualTo(clock.instant().toString());
+        append("m3", "+4791000003", "+4790000001", EventType.ACCEPTED);
 
         HttpResponse<String> r = post(OFFICER, "/v1/requests/" + created.get("id").asText() + "/delivery", null);
         assertThat(r.statusCode()).isEqualTo(405);
@@ -95,10 +99,15 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         assertThat(json.readTree(approved.body()).at("/authorisation/approvedBy").asText()).isEqualTo("officer-2");
         assertProblem(post(SECOND_OFFICER, "/v1/requests/" + id + "/approve", null), 409, null);
 
-        // Four records, pages of CAP = 3: two signed pages, the second the last.
+        // Four records, pages of CAP = 3: two signed pages, the second the last. A lost page may be fetched again
+        // without counting twice; a token that is not the one handed out is refused.
         JsonNode first = json.readTree(deliver(OFFICER, id, null).body());
         assertThat(first.at("/header/recordCount").asInt()).isEqualTo(3);
         assertThat(first.at("/header/lastPage").asBoolean()).isFalse();
+        JsonNode again = json.readTree(deliver(OFFICER, id, null).body());
+        assertThat(again.at("/header/page").asInt()).isEqualTo(1);
+        assertThat(again.at("/payload")).isEqualTo(first.at("/payload"));
+        assertProblem(deliver(OFFICER, id, "AAAAAAAAAAAAAAAAAAAAAAAA"), 400, "continuation");
         assertThat(state(created)).isEqualTo("AwaitingDisclosure");
         JsonNode second = json.readTree(deliver(OFFICER, id, first.at("/header/continuation").asText()).body());
         assertThat(second.at("/header/page").asInt()).isEqualTo(2);
@@ -144,6 +153,38 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         List<JsonNode> entries = auditEntries();
         assertThat(entries).extracting(e -> e.at("/event/outcome").asText()).containsExactly("ACCEPTED", "FAILED");
         assertThat(entries.get(1).at("/event/recordsDisclosed").asLong()).isZero();
+    }
+
+    @Test
+    void aContinuationTokenDoesNotLetADirectQueryPastFourEyes() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
+        }
+        String id = created(create(OFFICER, "{\"msisdn\":\"+4790000001\"}")).get("id").asText();
+        post(SECOND_OFFICER, "/v1/requests/" + id + "/approve", null);
+        String token = json.readTree(deliver(OFFICER, id, null).body()).at("/header/continuation").asText();
+
+        HttpResponse<String> r = officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW
+                + "&continuation=" + enc(token));
+
+        assertProblem(r, 403, null);
+        assertThat(json.readTree(r.body()).get("type").asText()).isEqualTo("/problems/four-eyes-required");
+    }
+
+    @Test
+    void malformedPercentEncodingAndImpossibleInstantsAre400AndAudited() throws Exception {
+        String[] path = rawOfficerGet("/v1/requests/%zz");
+        String[] query = rawOfficerGet("/v1/retention/records?msisdn=%2" + WINDOW);
+        assertThat(path[0]).isEqualTo("400");
+        assertThat(json.readTree(path[1]).get("field").asText()).isEqualTo("path");
+        assertThat(query[0]).isEqualTo("400");
+        assertThat(json.readTree(query[1]).get("field").asText()).isEqualTo("query");
+        assertProblem(officerGet("/v1/retention/records?messageId=m1&to=-1000000000-01-01T00:00:00Z"), 400, "to");
+        assertProblem(officerGet("/v1/retention/records?messageId=m1&from=+999999999-06-01T00:00:00Z"), 400,
+                "from");
+
+        assertThat(auditEntries()).extracting(e -> e.at("/event/outcome").asText())
+                .containsExactly("REFUSED", "REFUSED", "REFUSED", "REFUSED");
     }
 
     @Test
