@@ -2,18 +2,27 @@ package dev.ebb.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.http.HashedTokens;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.TrafficQuery;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,17 +40,20 @@ class KillNineTest {
     void messagesAcknowledgedBeforeKillNineAreDeliveredAfterRestart() throws Exception {
         Path data = dir.resolve("data");
         int smppPort = TestGateway.freePort();
+        int httpPort = TestGateway.freePort();
         int smscPort = TestGateway.freePort();
         Path config = dir.resolve("ebb.yaml");
         // The SMSC is down in the first life: acknowledged messages can only be waiting when the process dies.
         Files.writeString(config, String.join("\n",
                 "dataDir: " + data,
                 "smpp: {port: " + smppPort + "}",
+                "http: {port: " + httpPort + "}",
                 "compliance: {port: 0}",
                 "metrics: {port: 0}",
                 "customers:",
                 "  - id: acme",
                 "    smpp: {systemId: acme, passwordHash: \"" + PasswordHash.hash("acme1234") + "\"}",
+                "    apiKeys: [{id: k, sha256: " + HashedTokens.hashOf(TestGateway.API_KEY) + "}]",
                 "routes: [{prefix: \"\", connector: sim}]",
                 "connectors: [{name: sim, port: " + smscPort + ", systemId: ebb, password: ebb}]",
                 ""));
@@ -52,11 +64,22 @@ class KillNineTest {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
         Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
         List<String> ids = new ArrayList<>();
+        List<String> httpIds = new ArrayList<>();
         try {
             Await.until("the first gateway listens", Duration.ofSeconds(60), () -> listening(smppPort));
             try (EsmeClient esme = new EsmeClient(smppPort, "acme", "acme1234")) {
                 for (int i = 0; i < 25; i++) {
                     ids.add(esme.submit("+47900002" + (10 + i), "survives " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
+                }
+                HttpClient http = HttpClient.newHttpClient();
+                for (int i = 0; i < 5; i++) {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                                    + "/v1/messages")).header("Authorization", "Bearer " + TestGateway.API_KEY)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+47900003" + (10 + i)
+                                    + "\",\"from\":\"Acme\",\"text\":\"survives too\"}")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(r.statusCode()).isEqualTo(202);
+                    httpIds.add(new ObjectMapper().readTree(r.body()).at("/messages/0/id").asText());
                 }
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no unbind
                 first.waitFor();
@@ -69,7 +92,16 @@ class KillNineTest {
              EsmeClient esme = new EsmeClient(second.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
             Await.until("receipts for all 25 messages acknowledged before the kill", Duration.ofSeconds(30),
                     () -> ids.stream().allMatch(id -> esme.receiptFor(id) != null));
+            // HTTP 202 means the same: the messages posted before the kill are delivered by the next process.
+            Await.until("all 5 messages accepted over HTTP before the kill delivered", Duration.ofSeconds(30),
+                    () -> httpIds.stream().allMatch(id -> delivered(second, id)));
         }
+    }
+
+    private static boolean delivered(Main.Running gateway, String id) {
+        Instant now = Instant.now();
+        return gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)), now.plusSeconds(1)))
+                .records().stream().anyMatch(r -> r.record().eventType() == EventType.DELIVERED);
     }
 
     private static boolean listening(int port) {
