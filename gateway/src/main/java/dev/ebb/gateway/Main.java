@@ -50,6 +50,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -236,6 +237,8 @@ public final class Main implements Callable<Integer> {
         // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
         AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
         opened.add(1, audit);
+        audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
+                "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
                 ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);

@@ -101,6 +101,12 @@ class ComplianceEndToEndTest {
         // One request entry (accepted or refused) per call; accepted ones are followed by their completion.
         assertThat(auditOutcomes().stream().filter(o -> o.equals("ACCEPTED") || o.equals("REFUSED")))
                 .hasSize(calls);
+        // Operations see the compliance traffic by action and outcome, and nothing of what was asked.
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("ebb_compliance_audit_entries_total{action=\"query\",outcome=\"accepted\"} 2.0")
+                .contains("ebb_compliance_audit_entries_total{action=\"query\",outcome=\"refused\"} 1.0")
+                .doesNotContain("4790000070").doesNotContain("2026-117");
     }
 
     @Test

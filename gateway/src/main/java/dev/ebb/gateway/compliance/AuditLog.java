@@ -45,6 +45,7 @@ public final class AuditLog implements AutoCloseable {
     private final FileChannel channel;
     private long nextSequence;
     private String lastHash;
+    private volatile Consumer<AuditEvent> appended = e -> { };
 
     private AuditLog(Path file, Clock clock, FileChannel channel, long nextSequence, String lastHash) {
         this.file = file;
@@ -125,6 +126,7 @@ public final class AuditLog implements AutoCloseable {
         AuditEntry entry = new AuditEntry(nextSequence, time, lastHash, event, hash);
         nextSequence++;
         lastHash = hash;
+        appended.accept(event);
         LOG.debug("audit entry {} at byte {}: {} {} {}", entry.sequence(), start, event.action(), event.outcome(),
                 event.tokenId());
         return entry;
@@ -167,6 +169,11 @@ public final class AuditLog implements AutoCloseable {
             sequence++;
             start = end + 1;
         }
+    }
+
+    /** Tells {@code listener} of every event once it is durable (metrics count requests by action and outcome). */
+    public void onAppend(Consumer<AuditEvent> listener) {
+        this.appended = listener;
     }
 
     /** Number of entries appended so far. */
