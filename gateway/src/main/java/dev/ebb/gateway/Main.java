@@ -6,7 +6,6 @@ import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.ComplianceSettings;
 import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
-import dev.ebb.gateway.config.ConfigException;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
@@ -60,7 +59,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -181,7 +179,8 @@ public final class Main implements Callable<Integer> {
         MessageIdGenerator ids = new MessageIdGenerator(clock);
         Admission admission = new Admission(ids, router, privacy);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
-        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers);
+        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers,
+                TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"));
         opened.add(server);
         moRouter.set(new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(server.sessions()), metadata, ids, clock));
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
@@ -242,13 +241,9 @@ public final class Main implements Callable<Integer> {
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
                 ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
-        ComplianceServer complianceServer;
-        try {
-            complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
-                    ComplianceServer.tlsContext(cfg.compliance()));
-        } catch (SSLException e) {
-            throw new ConfigException("compliance.tlsCertFile", "cannot be used: " + e.getMessage());
-        }
+        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
+                TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
+                        "compliance.tlsCertFile"));
         opened.add(complianceLoop::shutdownGracefully);
         opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics().host(), cfg.metrics().port(), registry,

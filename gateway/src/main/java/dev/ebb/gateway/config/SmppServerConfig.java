@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param windowSize       requests a customer may have outstanding before ESME_RMSGQFUL
  * @param responseTimeout  how long Ebb waits for a customer's deliver_sm_resp
  * @param idleTimeout      a bind silent for this long (not even enquire_link) is closed
+ * @param tlsCertFile      PEM certificate chain; when this and {@code tlsKeyFile} are set, the listener speaks SMPP
+ *                         over TLS only
+ * @param tlsKeyFile       PEM PKCS#8 private key
  */
 public record SmppServerConfig(String host, int port, int maxCommandLength, int windowSize,
-                               Duration responseTimeout, Duration idleTimeout) {
+                               Duration responseTimeout, Duration idleTimeout, String tlsCertFile, String tlsKeyFile) {
     public static final int DEFAULT_PORT = 2775;
     /** SMPP 3.4 allows 254 octets of short_message; message_payload may carry up to 64 KiB. */
     public static final int DEFAULT_MAX_COMMAND_LENGTH = 70_000;
@@ -27,9 +30,16 @@ public record SmppServerConfig(String host, int port, int maxCommandLength, int 
         ConfigException.require(windowSize >= 1 && windowSize <= 65_536, "smpp.windowSize", "must be 1..65536, was " + windowSize);
         responseTimeout = responseTimeout == null ? Duration.ofSeconds(10) : responseTimeout;
         idleTimeout = idleTimeout == null ? Duration.ofSeconds(90) : idleTimeout;
+        ConfigException.require((tlsCertFile == null) == (tlsKeyFile == null), "smpp.tlsCertFile",
+                "tlsCertFile and tlsKeyFile go together: set both for TLS or neither");
+    }
+
+    /** True when both TLS files are configured. */
+    public boolean tls() {
+        return tlsCertFile != null;
     }
 
     public static SmppServerConfig defaults() {
-        return new SmppServerConfig(null, DEFAULT_PORT, 0, 0, null, null);
+        return new SmppServerConfig(null, DEFAULT_PORT, 0, 0, null, null, null, null);
     }
 }

@@ -67,7 +67,9 @@ public final class ReceiptHandler implements DeliverSmListener {
             receipt = DeliveryReceipt.parse(new String(deliverSm.shortMessage(), StandardCharsets.ISO_8859_1));
         } catch (RuntimeException e) {
             unreadable.incrementAndGet();
-            LOG.warn("unreadable delivery receipt from connector {}: {}", deliverSm.connector(), e.getMessage());
+            // Only Ebb's own parse messages name fields; another exception's could quote the receipt's text.
+            LOG.warn("unreadable delivery receipt from connector {}: {}", deliverSm.connector(),
+                    e instanceof InvalidReceiptException ? e.getMessage() : e.getClass().getSimpleName());
             return 0;
         }
         if (!receipt.state().isFinal()) {

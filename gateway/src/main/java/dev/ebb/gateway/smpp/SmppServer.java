@@ -11,10 +11,12 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,8 @@ public final class SmppServer implements AutoCloseable {
      * @param workers             the event loops sessions run on (the wiring decides threads)
      */
     public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
-                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers)
-            throws InterruptedException {
+                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers,
+                                   Optional<SslContext> tls) throws InterruptedException {
         ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "smpp-bind-auth");
             t.setDaemon(true);
@@ -56,6 +58,7 @@ public final class SmppServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(
                                 new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 new SmppCodec(config.maxCommandLength()),

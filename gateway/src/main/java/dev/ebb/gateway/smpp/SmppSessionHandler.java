@@ -253,7 +253,11 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("session {} from {}: {}; closing", sessionId, remote(), cause.toString());
+        // Class names only: a decoder's message can carry the bytes it choked on (a TLS record, a PDU with its
+        // password or short message) in hex (DESIGN invariant 1).
+        String what = cause.getClass().getSimpleName()
+                + (cause.getCause() == null ? "" : " (" + cause.getCause().getClass().getSimpleName() + ")");
+        LOG.warn("session {} from {}: {}; closing", sessionId, remote(), what);
         ctx.close();
     }
 

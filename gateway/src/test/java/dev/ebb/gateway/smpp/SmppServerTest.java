@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,8 +72,8 @@ class SmppServerTest {
                 "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
                 "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
                 "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)));
-        SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null);
-        server = SmppServer.start(config, customers, this::handle, group, group);
+        SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null);
+        server = SmppServer.start(config, customers, this::handle, group, group, Optional.empty());
     }
 
     @AfterEach

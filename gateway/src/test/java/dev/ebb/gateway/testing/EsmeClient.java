@@ -20,13 +20,21 @@ import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
+import org.jsmpp.session.connection.ConnectionFactory;
+import org.jsmpp.session.connection.socket.SocketConnectionFactory;
 
 /** A customer application on jSMPP: binds as a transceiver and keeps every deliver_sm it receives. */
 public final class EsmeClient implements AutoCloseable {
-    private final SMPPSession session = new SMPPSession();
+    private final SMPPSession session;
     private final List<DeliverSm> received = new CopyOnWriteArrayList<>();
 
     public EsmeClient(int port, String systemId, String password) throws IOException {
+        this(port, systemId, password, SocketConnectionFactory.getInstance());
+    }
+
+    /** Binds through {@code connections} (a TLS socket factory, say). */
+    public EsmeClient(int port, String systemId, String password, ConnectionFactory connections) throws IOException {
+        session = new SMPPSession(connections);
         session.setMessageReceiverListener(new MessageReceiverListener() {
             @Override
             public void onAcceptDeliverSm(DeliverSm deliverSm) {

@@ -11,12 +11,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
 
 /**
  * The compliance API listener: its own port, optionally TLS, on an event loop group of its own so that slow
@@ -49,7 +46,7 @@ public final class ComplianceServer implements AutoCloseable {
      * @param config  host, port, body limit
      * @param service the service requests go to
      * @param group   a group used by this listener only (calls into the service block)
-     * @param tls     TLS context, or empty for plain HTTP (see {@link #tlsContext(ComplianceConfig)})
+     * @param tls     TLS context, or empty for plain HTTP
      */
     public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                          Optional<SslContext> tls) throws InterruptedException {
@@ -66,19 +63,6 @@ public final class ComplianceServer implements AutoCloseable {
                     }
                 }).bind(config.host(), config.port()).sync().channel();
         return new ComplianceServer(channel);
-    }
-
-    /**
-     * The TLS context of the configured PEM certificate chain and PKCS#8 key, or empty when TLS is not configured.
-     *
-     * @throws SSLException if the files cannot be read or do not match
-     */
-    public static Optional<SslContext> tlsContext(ComplianceConfig config) throws SSLException {
-        if (!config.tls()) {
-            return Optional.empty();
-        }
-        return Optional.of(SslContextBuilder.forServer(new File(config.tlsCertFile()), new File(config.tlsKeyFile()))
-                .build());
     }
 
     /** The bound port (useful with port 0). */
