@@ -14,10 +14,17 @@ import java.util.List;
  *                         posted, the customer reads the state with {@code GET /v1/messages/{id}}
  * @param moNumbers        the customer's numbers (E.164): messages handsets send to them are passed to the
  *                         customer's SMPP receivers
+ * @param receiptSecret    signs the receipts posted to {@code receiptUrl} (HMAC-SHA256), so the customer can tell
+ *                         them from forgeries; at least 16 characters; absent: receipts go unsigned
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
-                             List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers) {
+                             List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers,
+                             String receiptSecret) {
     public CustomerConfig {
+        ConfigException.require(receiptSecret == null || receiptSecret.length() >= 16, "customers[" + id
+                + "].receiptSecret", "must be at least 16 characters");
+        ConfigException.require(receiptSecret == null || receiptUrl != null, "customers[" + id + "].receiptSecret",
+                "signs receipts posted to receiptUrl, which is not set");
         moNumbers = moNumbers == null ? List.of() : List.copyOf(moNumbers);
         for (String n : moNumbers) {
             ConfigException.require(n != null && n.matches("\\+[1-9][0-9]{0,14}"), "customers[" + id + "].moNumbers",
@@ -33,5 +40,11 @@ public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean
                 "must be 1..32 of [A-Za-z0-9_.-], was " + id);
         tps = tps == 0 ? 1_000 : tps;
         ConfigException.require(tps >= 1 && tps <= 1_000_000, "customers[" + id + "].tps", "must be 1..1000000, was " + tps);
+    }
+
+    /** Names the customer only: the record holds a password hash and a signing secret. */
+    @Override
+    public String toString() {
+        return "CustomerConfig[id=" + id + "]";
     }
 }

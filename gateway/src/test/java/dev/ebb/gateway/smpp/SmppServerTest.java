@@ -331,6 +331,6 @@ class SmppServerTest {
     }
 
     private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.smpp.BindType> types) {
-        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false, null, null, null);
+        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false, null, null, null, null);
     }
 }

@@ -30,6 +30,8 @@ public final class TestGateway {
     public static final String AUDITOR_TOKEN = "test-auditor-token";
     /** The customer's HTTP API key. */
     public static final String API_KEY = "test-api-key";
+    /** Signs the receipts posted to the customer's receiptUrl, when one is given. */
+    public static final String RECEIPT_SECRET = "test-receipt-secret";
     private static final String HASH = PasswordHash.hash(PASSWORD);
 
     private TestGateway() {
@@ -60,7 +62,8 @@ public final class TestGateway {
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                 new ListenerConfig(null, 0),
                 List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
-                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl, moNumbers)),
+                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl, moNumbers,
+                        receiptUrl == null ? null : RECEIPT_SECRET)),
                 List.of(new RouteConfig("", "sim")),
                 List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
                 new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),

@@ -9,6 +9,8 @@ import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.receipt.ReceiptSink;
 import dev.ebb.metadata.EventType;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,17 +18,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Posts the receipts of messages sent over HTTP to the customer's {@code receiptUrl} as JSON: the message id, its
- * final state, the network error code and the times; never the text or the number. A 2xx answer is a delivery
+ * final state, the network error code and the times; never the text or the number. With a {@code receiptSecret} each
+ * post carries {@value #SIGNATURE_HEADER}, an HMAC-SHA256 over its time and body. A 2xx answer is a delivery
  * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}, while
  * fewer than {@link #MAX_RETRYING} wait. Receipts waiting to retry are held in memory only: a restart loses them.
  */
@@ -43,7 +49,11 @@ public final class WebhookReceiptSender implements ReceiptSink {
      */
     static final int MAX_RETRYING = 100_000;
 
+    /** The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>}. */
+    public static final String SIGNATURE_HEADER = "X-Ebb-Signature";
+
     private final Map<String, URI> urls;
+    private final Map<String, byte[]> secrets;
     private final PrivacyInterceptor privacy;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
@@ -58,12 +68,17 @@ public final class WebhookReceiptSender implements ReceiptSink {
     public WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy,
                                 ScheduledExecutorService scheduler, Clock clock) {
         Map<String, URI> byCustomer = new HashMap<>();
+        Map<String, byte[]> secretOf = new HashMap<>();
         customers.forEach(c -> {
             if (c.receiptUrl() != null) {
                 byCustomer.put(c.id(), c.receiptUrl());
             }
+            if (c.receiptSecret() != null) {
+                secretOf.put(c.id(), c.receiptSecret().getBytes(StandardCharsets.UTF_8));
+            }
         });
         this.urls = Map.copyOf(byCustomer);
+        this.secrets = Map.copyOf(secretOf);
         this.privacy = privacy;
         this.scheduler = scheduler;
         this.clock = clock;
@@ -91,9 +106,13 @@ public final class WebhookReceiptSender implements ReceiptSink {
     }
 
     private void attempt(URI url, CustomerReceipt receipt, byte[] body, long nextDelayMs) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Content-Type", Responses.JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
+                .header("Content-Type", Responses.JSON).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        byte[] secret = secrets.get(receipt.message().customerId());
+        if (secret != null) {
+            request.header(SIGNATURE_HEADER, signature(secret, clock.instant().getEpochSecond(), body));
+        }
+        http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error == null && response.statusCode() / 100 == 2) {
                 forwarded.incrementAndGet();
                 privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
@@ -115,6 +134,21 @@ public final class WebhookReceiptSender implements ReceiptSink {
                 attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
             }, nextDelayMs, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /**
+     * The signature of a post made at {@code epochSecond}: the time is signed with the body, so a receiver that
+     * checks it is recent cannot be fooled by a replayed receipt.
+     */
+    static String signature(byte[] secret, long epochSecond, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update((epochSecond + ".").getBytes(StandardCharsets.US_ASCII));
+            return "t=" + epochSecond + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
+        }
     }
 
     private byte[] body(CustomerReceipt receipt) {

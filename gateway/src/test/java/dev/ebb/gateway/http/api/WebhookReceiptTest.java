@@ -22,9 +22,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,7 @@ class WebhookReceiptTest {
     Path data;
     private final ObjectMapper json = new ObjectMapper();
     private final List<String> posted = new CopyOnWriteArrayList<>();
+    private final List<String> signatures = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private HttpServer customer;
     private Main.Running gateway;
@@ -56,6 +60,7 @@ class WebhookReceiptTest {
             int status = attempts.incrementAndGet() == 1 ? 500 : 204;
             if (status == 204) {
                 posted.add(new String(body, StandardCharsets.UTF_8));
+                signatures.add(exchange.getRequestHeaders().getFirst("X-Ebb-Signature"));
             }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -88,6 +93,15 @@ class WebhookReceiptTest {
         assertThat(receipt.get("errorCode").asInt()).isZero();
         assertThat(attempts.get()).isEqualTo(2);
         assertThat(posted.get(0)).doesNotContain(MARKER).doesNotContain("4790000090");
+        // The customer checks the post came from Ebb: HMAC-SHA256 with the shared secret over "t." + body.
+        String signature = signatures.get(0);
+        long t = Long.parseLong(signature.substring(2, signature.indexOf(',')));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(TestGateway.RECEIPT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.update((t + ".").getBytes(StandardCharsets.US_ASCII));
+        assertThat(signature).isEqualTo("t=" + t + ",v1=" + HexFormat.of().formatHex(
+                mac.doFinal(posted.get(0).getBytes(StandardCharsets.UTF_8))));
+        assertThat(Math.abs(Instant.now().getEpochSecond() - t)).isLessThan(60);
         Await.until("the forwarded receipt is recorded", WAIT, () -> events(id).contains(EventType.RECEIPT_FORWARDED));
     }
 
