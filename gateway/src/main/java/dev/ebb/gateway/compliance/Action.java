@@ -24,6 +24,8 @@ public enum Action {
     REQUEST_CANCEL,
     /** Receive one page of the signed delivery of an approved request. */
     REQUEST_DELIVER,
+    /** Receive one page of an approved request's records as an export package, with their inclusion proofs. */
+    REQUEST_EXPORT,
     /** Export the traffic data of one of a customer's numbers on that customer's (the controller's) instruction. */
     SUBJECT_ACCESS,
     /** Record a data subject's restriction of processing or objection, on the controller's instruction. */

@@ -1,15 +1,12 @@
 package dev.ebb.gateway.compliance;
 
-import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
-import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.VerifyReport;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,14 +110,7 @@ public final class ComplianceService {
         AuditEntry entry = accepted.entry();
         ExportPackage pkg = gate.run(entry, () -> {
             QueryRules.requireFourEyes(store, query, fourEyesThreshold);
-            QueryPage page = store.query(query);
-            List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
-            List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
-            return new ExportPackage(ctx.caseReference(), ctx.legalBasis(), entry.event().requestId(),
-                    clock.instant(), entry.event().criteria(), Map.of("from", query.from(), "to", query.to()), entry,
-                    page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
-                    Base64.getEncoder().encodeToString(store.publicKey().getEncoded()),
-                    page.continuation().orElse(null));
+            return ExportPackage.of(store, entry, query, store.query(query), clock.instant());
         });
         gate.complete(entry, pkg.records().size());
         return pkg;

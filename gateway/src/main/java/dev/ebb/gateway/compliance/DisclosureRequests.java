@@ -198,6 +198,41 @@ public final class DisclosureRequests {
         return delivery;
     }
 
+    /**
+     * One page of an approved (or small) request's records as an export package: the records with an inclusion
+     * proof each, so the receiving authority can check them against the signed tree heads. Exports do not move the
+     * request on; they may be fetched while it awaits disclosure and after it was disclosed.
+     *
+     * @param continuation the previous export page's token, or null for the first
+     * @throws ComplianceRefusal 404, 409 while awaiting approval or once rejected or cancelled, 400 for a bad token
+     */
+    public synchronized ExportPackage export(RequestContext ctx, String id, String continuation) {
+        Map<String, String> criteria = new LinkedHashMap<>();
+        criteria.put(REQUEST, id);
+        if (continuation != null) {
+            criteria.put("continuation", continuation);
+        }
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(onBehalfOf(ctx, byId.get(id)), Action.REQUEST_EXPORT,
+                criteria, false, who -> {
+                    DisclosureRequest r = existing(id);
+                    TaskState state = r.task().state();
+                    if (state != TaskState.AWAITING_DISCLOSURE && state != TaskState.DISCLOSED) {
+                        throw Rejection.conflict("request " + id + " is " + state.wireName() + "; only an approved"
+                                + " request (AwaitingDisclosure or Disclosed) can be exported");
+                    }
+                    try {
+                        return rules.toQuery(selectorOf(r)).withContinuation(continuation);
+                    } catch (Rejection e) {
+                        throw Rejection.conflict("the timespan of request " + id + " is no longer inside the"
+                                + " retention period: " + e.getMessage());
+                    }
+                });
+        ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
+                accepted.value(), store.query(accepted.value()), clock.instant()));
+        gate.complete(accepted.entry(), pkg.records().size());
+        return pkg;
+    }
+
     /** The page after the last one delivered (the first page before any). */
     private static boolean isNextPage(DisclosureRequest r, String continuation) {
         return r.task().pagesDelivered() == 0 ? continuation == null

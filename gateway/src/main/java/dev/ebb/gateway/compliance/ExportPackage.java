@@ -1,8 +1,12 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.InclusionProof;
+import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.SignedTreeHead;
+import dev.ebb.metadata.TrafficQuery;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -30,4 +34,16 @@ public record ExportPackage(String caseReference, String legalBasis, String requ
                             Map<String, String> criteria, Map<String, Instant> window, AuditEntry auditEntry,
                             List<DisclosedRecord> records, List<InclusionProof> proofs,
                             List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation) {
+
+    /** The package of one page of records, with an inclusion proof per record against its day's signed head. */
+    static ExportPackage of(MetadataStore store, AuditEntry entry, TrafficQuery query, QueryPage page,
+                            Instant createdAt) {
+        List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
+        List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
+        AuditEvent event = entry.event();
+        return new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(), createdAt,
+                event.criteria(), Map.of("from", query.from(), "to", query.to()), entry,
+                page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
+                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), page.continuation().orElse(null));
+    }
 }

@@ -11,7 +11,7 @@ public enum Role {
     /** Answers lawful requests (queries, exports, disclosure requests) and controllers' data-subject requests. */
     COMPLIANCE_OFFICER("compliance-officer", EnumSet.of(Action.QUERY, Action.EXPORT, Action.REQUEST_CREATE,
             Action.REQUEST_READ, Action.REQUEST_APPROVE, Action.REQUEST_REJECT, Action.REQUEST_CANCEL,
-            Action.REQUEST_DELIVER, Action.SUBJECT_ACCESS, Action.SUBJECT_RESTRICT, Action.SUBJECT_READ_RESTRICTIONS,
+            Action.REQUEST_DELIVER, Action.REQUEST_EXPORT, Action.SUBJECT_ACCESS, Action.SUBJECT_RESTRICT, Action.SUBJECT_READ_RESTRICTIONS,
             Action.SUBJECT_ERASE)),
     /** Reads and verifies the audit log, verifies the metadata store, sees requests and restrictions. */
     AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY,

@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /v1/requests[?state=AwaitingApproval]}, {@code GET /v1/requests/{id}}</li>
  *   <li>{@code POST /v1/requests/{id}/approve|reject|cancel}</li>
  *   <li>{@code GET /v1/requests/{id}/delivery[?continuation=…]}: one signed page (ETSI TS 102 657 shaped)</li>
+ *   <li>{@code GET /v1/requests/{id}/export[?continuation=…]}: one page as an export package with inclusion
+ *       proofs</li>
  * </ul>
  */
 final class RequestRoutes {
@@ -77,6 +79,10 @@ final class RequestRoutes {
             case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, ComplianceHandler.decode(raw)));
             case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, base,
                     () -> http.json(200, requests.deliver(base, ComplianceHandler.decode(raw),
+                            ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
+                    : http.notAllowed(request);
+            case "export" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_EXPORT, base,
+                    () -> http.json(200, requests.export(base, ComplianceHandler.decode(raw),
                             ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
                     : http.notAllowed(request);
             default -> http.notFound("/" + String.join("/", seg));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.gateway.compliance.Delivery;
 import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.InclusionProof;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -116,6 +117,29 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         JsonNode done = json.readTree(officerGet("/v1/requests/" + id).body());
         assertThat(done.at("/task/state").asText()).isEqualTo("Disclosed");
         assertThat(done.at("/task/disclosedRecords").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void anApprovedRequestIsExportedWithAnInclusionProofPerRecordAndAPendingOneIsNot() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
+        }
+        String id = created(create(OFFICER, "{\"msisdn\":\"+4790000001\"}")).get("id").asText();
+        assertProblem(send(request("/v1/requests/" + id + "/export", OFFICER).GET().build()), 409, null);
+        post(SECOND_OFFICER, "/v1/requests/" + id + "/approve", null);
+
+        JsonNode first = json.readTree(send(request("/v1/requests/" + id + "/export", OFFICER).GET().build()).body());
+        JsonNode second = json.readTree(send(request("/v1/requests/" + id + "/export?continuation="
+                + enc(first.get("continuation").asText()), OFFICER).GET().build()).body());
+
+        assertThat(first.get("caseReference").asText()).isEqualTo(CASE);
+        assertThat(first.get("records")).extracting(n -> n.get("messageId").asText()).containsExactly("m1", "m2", "m3");
+        assertThat(second.get("records")).extracting(n -> n.get("messageId").asText()).containsExactly("m4");
+        for (JsonNode p : first.get("proofs")) {
+            assertThat(InclusionProof.verify(proof(p), store.publicKey())).isTrue();
+        }
+        assertThat(json.readTree(officerGet("/v1/requests/" + id).body()).at("/task/state").asText())
+                .as("an export does not move the request on").isEqualTo("AwaitingDisclosure");
     }
 
     @Test
