@@ -173,12 +173,7 @@ public final class DisclosureRequests {
                                 + " the last page delivered (header.continuation), or fetch that page again with"
                                 + " the token it was fetched with");
                     }
-                    try {
-                        return rules.toQuery(selectorOf(r)).withContinuation(continuation);
-                    } catch (Rejection e) {
-                        throw Rejection.conflict("the timespan of request " + id + " is no longer inside the"
-                                + " retention period: " + e.getMessage());
-                    }
+                    return queryOf(r, continuation);
                 });
         DisclosureRequest r = byId.get(id);
         boolean repeat = !isNextPage(r, continuation);
@@ -220,12 +215,7 @@ public final class DisclosureRequests {
                         throw Rejection.conflict("request " + id + " is " + state.wireName() + "; only an approved"
                                 + " request (AwaitingDisclosure or Disclosed) can be exported");
                     }
-                    try {
-                        return rules.toQuery(selectorOf(r)).withContinuation(continuation);
-                    } catch (Rejection e) {
-                        throw Rejection.conflict("the timespan of request " + id + " is no longer inside the"
-                                + " retention period: " + e.getMessage());
-                    }
+                    return queryOf(r, continuation);
                 });
         ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
                 accepted.value(), store.query(accepted.value()), clock.instant()));
@@ -289,6 +279,16 @@ public final class DisclosureRequests {
                 names.add(s.wireName());
             }
             throw Rejection.invalid("state", "state must be one of " + String.join(", ", names));
+        }
+    }
+
+    /** The request's selection within its timespan, from {@code continuation} on. */
+    private TrafficQuery queryOf(DisclosureRequest r, String continuation) {
+        try {
+            return rules.toQuery(selectorOf(r)).withContinuation(continuation);
+        } catch (Rejection e) {
+            throw Rejection.conflict("the timespan of request " + r.id() + " is no longer inside the retention"
+                    + " period: " + e.getMessage());
         }
     }
 
