@@ -1,16 +1,11 @@
 package dev.ebb.gateway.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -18,20 +13,20 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The operations listener: {@code GET /metrics} (Prometheus text format) and {@code GET /health}. */
 public final class MetricsServer implements AutoCloseable {
     private static final int MAX_REQUEST = 8 * 1024;
-    private final Channel channel;
+    private final HttpListener listener;
 
-    private MetricsServer(Channel channel) {
-        this.channel = channel;
+    private MetricsServer(HttpListener listener) {
+        this.listener = listener;
     }
 
     /**
@@ -39,24 +34,18 @@ public final class MetricsServer implements AutoCloseable {
      */
     public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health,
                                       EventLoopGroup group) throws InterruptedException {
-        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST),
-                                new Handler(registry, health));
-                    }
-                }).bind(host, port).sync().channel();
-        return new MetricsServer(channel);
+        HttpListener listener = HttpListener.bind(host, port, group, Optional.empty(),
+                () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health)));
+        return new MetricsServer(listener);
     }
 
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        listener.close();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -3,16 +3,10 @@ package dev.ebb.gateway.http.compliance;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.http.BodyLimitAggregator;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import dev.ebb.gateway.http.HttpListener;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
-import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,12 +26,10 @@ import java.util.Optional;
  * Errors are {@code application/problem+json} (RFC 9457).
  */
 public final class ComplianceServer implements AutoCloseable {
-    /** A connection that sends nothing for this long is closed. */
-    private static final int IDLE_SECONDS = 60;
-    private final Channel channel;
+    private final HttpListener listener;
 
-    private ComplianceServer(Channel channel) {
-        this.channel = channel;
+    private ComplianceServer(HttpListener listener) {
+        this.listener = listener;
     }
 
     /**
@@ -50,29 +42,21 @@ public final class ComplianceServer implements AutoCloseable {
      */
     public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                          Optional<SslContext> tls) throws InterruptedException {
-        Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
-                        // An idle or stalled connection is closed: it would hold memory (and a slot) for nothing.
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS));
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimitAggregator(config.maxBodyBytes(),
-                                (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
-                                new ComplianceHandler(service));
-                    }
-                }).bind(config.host(), config.port()).sync().channel();
-        return new ComplianceServer(channel);
+        HttpListener listener = HttpListener.bind(config.host(), config.port(), group, tls,
+                () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(),
+                        (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
+                        new ComplianceHandler(service)));
+        return new ComplianceServer(listener);
     }
 
     /** The bound port (useful with port 0). */
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return listener.port();
     }
 
     /** Stops listening; the group belongs to the caller. */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        listener.close();
     }
 }
