@@ -1,5 +1,6 @@
 package dev.ebb.gateway;
 
+import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.ComplianceQueryCommand;
 import dev.ebb.gateway.compliance.ComplianceService;
@@ -166,7 +167,10 @@ public final class Main implements Callable<Integer> {
         // Mobile-originated messages go to the customers' SMPP sessions, which exist once the server does; the
         // connectors start after that, so nothing arrives before the router is set.
         AtomicReference<MoRouter> moRouter = new AtomicReference<>();
-        DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d) : moRouter.get().onDeliverSm(d);
+        // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
+        // dropped: Ebb forwards final states only.
+        DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d)
+                : d.isMobileOriginated() ? moRouter.get().onDeliverSm(d) : 0;
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
             SmscConnector connector = new SmscConnector(c, fromSmsc, clock);
@@ -236,6 +240,17 @@ public final class Main implements Callable<Integer> {
         // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
         AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
         opened.add(1, audit);
+        // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
+        // start would otherwise go unseen.
+        for (Action action : Action.values()) {
+            for (String outcome : List.of("failed", "refused")) {
+                registry.counter("ebb.compliance.audit.entries", "action", action.name().toLowerCase(Locale.ROOT),
+                        "outcome", outcome);
+            }
+        }
+        for (int status : new int[] {500, 503}) {
+            registry.counter("ebb.http.requests", "status", Integer.toString(status));
+        }
         audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

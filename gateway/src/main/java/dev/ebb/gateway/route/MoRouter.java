@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * does not take it, so the SMSC, which stores messages for a living, retries later. A taken message leaves one
  * MO_RECEIVED traffic record.
  *
- * <p>Unlike receipts, this waits (for the customer's answer, bounded by the SMPP response timeout) on the connector's
- * receiving thread: that wait is what makes the hand-over lossless without storing content.
+ * <p>Unlike receipts, this waits (for the customer's answer, at most {@value #WAIT_LIMIT_MS} ms, at most
+ * {@value #MAX_WAITING} at once) on the connector's receiving thread: that wait is what makes the hand-over lossless
+ * without storing content. A customer that answers too late may get a message twice (at-least-once).
  */
 public final class MoRouter implements DeliverSmListener {
     /** SMPP 3.4 §5.1.3 command_status values this router answers with. */
@@ -37,7 +39,13 @@ public final class MoRouter implements DeliverSmListener {
     static final int ESME_RINVDSTADR = 0x0B;
     static final int ESME_RX_T_APPN = 0x64;
     private static final Logger LOG = LoggerFactory.getLogger(MoRouter.class);
-    private static final long WAIT_LIMIT_SECONDS = 30;
+    /**
+     * Messages that may wait for their customer's answer at once, over all SMSC binds; more are deferred at once.
+     * The waits hold the connector's receiving threads, which receipts and submit responses need too.
+     */
+    static final int MAX_WAITING = DeliverSmListener.MAX_BLOCKED;
+    /** How long one waits; a customer that answers later gets the message again when the SMSC retries. */
+    private static final long WAIT_LIMIT_MS = 2_000;
 
     /** The way to a customer's SMPP receivers. */
     public interface CustomerLink {
@@ -56,6 +64,7 @@ public final class MoRouter implements DeliverSmListener {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
 
     /** @param customerByNumber the customer each E.164 MO number belongs to */
     public MoRouter(Map<String, String> customerByNumber, CustomerLink customers, MetadataStore metadata,
@@ -95,14 +104,20 @@ public final class MoRouter implements DeliverSmListener {
             deferred.incrementAndGet();
             return ESME_RX_T_APPN;
         }
+        if (!waiting.tryAcquire()) {
+            deferred.incrementAndGet();
+            return ESME_RX_T_APPN;
+        }
         int status;
         try {
-            status = customers.deliver(customer, mo).toCompletableFuture().get(WAIT_LIMIT_SECONDS, TimeUnit.SECONDS);
+            status = customers.deliver(customer, mo).toCompletableFuture().get(WAIT_LIMIT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             status = ESME_RX_T_APPN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = ESME_RX_T_APPN;
+        } finally {
+            waiting.release();
         }
         if (status != 0) {
             deferred.incrementAndGet();

@@ -202,7 +202,16 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 }
             }, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
             pendingDeliveries.put(sequence, new PendingDelivery(result, timeout));
-            ctx.writeAndFlush(pdu.withSequenceNumber(sequence));
+            ctx.writeAndFlush(pdu.withSequenceNumber(sequence)).addListener(write -> {
+                // A PDU that cannot be encoded or written gets no answer: fail now rather than at the timeout.
+                if (!write.isSuccess()) {
+                    PendingDelivery failed = pendingDeliveries.remove(sequence);
+                    if (failed != null) {
+                        failed.timeout.cancel(false);
+                        failed.result.completeExceptionally(write.cause());
+                    }
+                }
+            });
         });
         return result;
     }

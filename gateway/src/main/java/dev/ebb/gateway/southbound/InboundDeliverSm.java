@@ -19,6 +19,14 @@ public record InboundDeliverSm(String connector, SmppAddress source, SmppAddress
         return (esmClass & 0x3C) == 0x04;
     }
 
+    /**
+     * SMPP 3.4 §5.2.12: esm_class bits 2–5 = 0000 is a message from a handset; the other types (SME or user
+     * acknowledgements, intermediate notifications) are neither that nor a final receipt.
+     */
+    public boolean isMobileOriginated() {
+        return (esmClass & 0x3C) == 0;
+    }
+
     @Override
     public byte[] shortMessage() {
         return shortMessage.clone();

@@ -52,6 +52,8 @@ final class SmscBind {
 
     private final ConnectorConfig config;
     private final String label;
+    /** jSMPP's own default number of PDU processing threads per session. */
+    private static final int JSMPP_DEFAULT_PROCESSORS = 3;
     private final DeliverSmListener listener;
     private final SmscConnector connector;
     private final Object monitor = new Object();
@@ -133,6 +135,9 @@ final class SmscBind {
     private SMPPSession bind() throws IOException {
         SMPPSession fresh = new SMPPSession();
         fresh.setTransactionTimer(RESPONSE_TIMEOUT_MS);
+        // jSMPP answers incoming PDUs on this many threads; mobile-originated messages may hold some while they wait
+        // for their customer, and receipts and submit responses must still get through.
+        fresh.setPduProcessorDegree(JSMPP_DEFAULT_PROCESSORS + DeliverSmListener.MAX_BLOCKED);
         // jSMPP answers deliver_sm with an error once its 100-PDU receive queue is full; an SMSC sending receipts
         // at full path rates needs far more headroom than that.
         fresh.setQueueCapacity(RECEIVE_QUEUE);

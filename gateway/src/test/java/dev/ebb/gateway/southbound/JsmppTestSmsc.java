@@ -99,11 +99,24 @@ final class JsmppTestSmsc implements AutoCloseable {
      * @return the command_status of Ebb's deliver_sm_resp
      */
     int sendMo(String handset, String number, String text) throws Exception {
+        return sendDeliverSm(handset, number, text, 0);
+    }
+
+    /**
+     * Sends a deliver_sm of esm_class {@code esmClass}; a text over 254 octets goes as message_payload.
+     *
+     * @return the command_status of Ebb's deliver_sm_resp
+     */
+    int sendDeliverSm(String handset, String number, String text, int esmClass) throws Exception {
         SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst().orElseThrow();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        boolean payload = bytes.length > 254;
         try {
             session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, handset,
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, number, new ESMClass(0), (byte) 0, (byte) 0,
-                    new RegisteredDelivery(0), DataCodings.ZERO, text.getBytes(StandardCharsets.US_ASCII));
+                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, number, new ESMClass(esmClass), (byte) 0,
+                    (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, payload ? new byte[0] : bytes,
+                    payload ? new OptionalParameter[] {new OptionalParameter.OctetString(
+                            OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), bytes)} : new OptionalParameter[0]);
             return 0;
         } catch (NegativeResponseException e) {
             return e.getCommandStatus();

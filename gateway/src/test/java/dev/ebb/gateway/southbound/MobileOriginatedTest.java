@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.OptionalParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,31 @@ class MobileOriginatedTest {
             assertThat(r.source().value()).isEqualTo(HANDSET);
             assertThat(r.destination()).isEqualTo(NUMBER);
             assertThat(r.toString()).doesNotContain("MARKER-Mo44q");
+        }
+    }
+
+    @Test
+    void aMessageTooLongForAShortMessageIsPassedOnAsMessagePayload() throws Exception {
+        String text = "x".repeat(300);
+        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            int status = smsc.sendMo(HANDSET, NUMBER.substring(1), text);
+
+            assertThat(status).isZero();
+            DeliverSm mo = esme.received().get(0);
+            assertThat(mo.getShortMessage()).isNullOrEmpty();
+            assertThat(((OptionalParameter.OctetString) mo.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD))
+                    .getValueAsString()).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void anIntermediateNotificationIsTakenButNotPassedOnAsAMessage() throws Exception {
+        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            int status = smsc.sendDeliverSm(HANDSET, NUMBER.substring(1), "enroute", 0x20);
+
+            assertThat(status).isZero();
+            assertThat(esme.received()).isEmpty();
+            assertThat(moRecords()).isEmpty();
         }
     }
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * final state, the network error code and the times; never the text or the number. With a {@code receiptSecret} each
  * post carries {@value #SIGNATURE_HEADER}, an HMAC-SHA256 over its time and body. A 2xx answer is a delivery
  * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}, while
- * fewer than {@link #MAX_RETRYING} wait. Receipts waiting to retry are held in memory only: a restart loses them.
+ * fewer than {@link #MAX_PENDING} are pending. Receipts waiting to retry are held in memory only: a restart loses them.
  */
 public final class WebhookReceiptSender implements ReceiptSink {
     /** A receipt not taken within this long after the message ended is dropped (and counted). */
@@ -44,10 +44,10 @@ public final class WebhookReceiptSender implements ReceiptSink {
     private static final long MAX_RETRY_MS = 300_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /**
-     * Receipts waiting for a retry, over all customers: one endpoint down at a high rate must not fill the heap. Past
-     * this, a receipt that fails is dropped (and counted) instead of retried.
+     * Receipts being posted or waiting for a retry, over all customers: one slow or failing endpoint at a high rate
+     * must fill neither the heap nor the socket table. Past this, a receipt is dropped (and counted).
      */
-    static final int MAX_RETRYING = 100_000;
+    static final int MAX_PENDING = 100_000;
 
     /** The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>}. */
     public static final String SIGNATURE_HEADER = "X-Ebb-Signature";
@@ -59,7 +59,7 @@ public final class WebhookReceiptSender implements ReceiptSink {
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
-    private final AtomicInteger retrying = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private final ObjectMapper json = Responses.mapper();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -92,9 +92,15 @@ public final class WebhookReceiptSender implements ReceiptSink {
     @Override
     public void forward(CustomerReceipt receipt) {
         URI url = urls.get(receipt.message().customerId());
-        if (url != null) {
-            attempt(url, receipt, body(receipt), FIRST_RETRY_MS);
+        if (url == null) {
+            return;
         }
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            drop(receipt, "too many receipts pending");
+            return;
+        }
+        attempt(url, receipt, body(receipt), FIRST_RETRY_MS);
     }
 
     public long forwardedCount() {
@@ -114,25 +120,21 @@ public final class WebhookReceiptSender implements ReceiptSink {
         }
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
             if (error == null && response.statusCode() / 100 == 2) {
+                pending.decrementAndGet();
                 forwarded.incrementAndGet();
                 privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
                 return;
             }
             String why = error != null ? error.getClass().getSimpleName() : "HTTP " + response.statusCode();
-            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))
-                    || retrying.get() >= MAX_RETRYING) {
-                dropped.incrementAndGet();
-                LOG.warn("receipt for message {} to customer {} dropped ({}; {} receipts waiting to retry)",
-                        receipt.message().messageId(), receipt.message().customerId(), why, retrying.get());
+            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))) {
+                pending.decrementAndGet();
+                drop(receipt, why + ", for " + GIVE_UP_AFTER);
                 return;
             }
             LOG.info("receipt for message {} to customer {} not taken ({}); retrying in {} ms",
                     receipt.message().messageId(), receipt.message().customerId(), why, nextDelayMs);
-            retrying.incrementAndGet();
-            scheduler.schedule(() -> {
-                retrying.decrementAndGet();
-                attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
-            }, nextDelayMs, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS)),
+                    nextDelayMs, TimeUnit.MILLISECONDS);
         });
     }
 
@@ -149,6 +151,12 @@ public final class WebhookReceiptSender implements ReceiptSink {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
         }
+    }
+
+    private void drop(CustomerReceipt receipt, String why) {
+        dropped.incrementAndGet();
+        LOG.warn("receipt for message {} to customer {} dropped: {}", receipt.message().messageId(),
+                receipt.message().customerId(), why);
     }
 
     private byte[] body(CustomerReceipt receipt) {
