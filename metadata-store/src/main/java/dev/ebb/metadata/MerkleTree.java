@@ -56,6 +56,73 @@ public final class MerkleTree {
     }
 
     /**
+     * Audit paths for many leaves of one tree: every aligned complete subtree is hashed once, after which each path
+     * takes O(log² n) hash lookups and O(log n) hashes, instead of O(n) hashes as {@link #inclusionPath} does.
+     */
+    public static Paths paths(List<byte[]> leafHashes) {
+        return new Paths(leafHashes);
+    }
+
+    /** The audit paths of one tree; see {@link #paths(List)}. Immutable, thread-safe. */
+    public static final class Paths {
+        /** {@code levels.get(j).get(i)}: the hash of leaves {@code [i·2^j, (i+1)·2^j)}. */
+        private final List<List<byte[]>> levels = new ArrayList<>();
+        private final int size;
+
+        private Paths(List<byte[]> leafHashes) {
+            this.size = leafHashes.size();
+            List<byte[]> level = List.copyOf(leafHashes);
+            levels.add(level);
+            while (level.size() > 1) {
+                List<byte[]> up = new ArrayList<>(level.size() / 2);
+                for (int i = 0; i + 1 < level.size(); i += 2) {
+                    up.add(nodeHash(level.get(i), level.get(i + 1)));
+                }
+                levels.add(up);
+                level = up;
+            }
+        }
+
+        /** The audit path for leaf {@code index} (PATH of RFC 6962 §2.1.1). */
+        public List<byte[]> of(int index) {
+            if (index < 0 || index >= size) {
+                throw new IllegalArgumentException("leaf index " + index + " outside tree of size " + size);
+            }
+            List<byte[]> path = new ArrayList<>();
+            walk(index, 0, size, path);
+            return path;
+        }
+
+        private void walk(int m, int from, int to, List<byte[]> out) {
+            int n = to - from;
+            if (n == 1) {
+                return;
+            }
+            int k = largestPowerOfTwoBelow(n);
+            if (m < k) {
+                walk(m, from, from + k, out);
+                out.add(hash(from + k, to));
+            } else {
+                walk(m - k, from + k, to, out);
+                out.add(hash(from, from + k));
+            }
+        }
+
+        /**
+         * MTH of leaves {@code [from, to)}. In RFC 6962's split every left part is a complete subtree aligned on its
+         * size, so it is a stored level; only the right edge is hashed.
+         */
+        private byte[] hash(int from, int to) {
+            int n = to - from;
+            if (Integer.bitCount(n) == 1 && from % n == 0) {
+                return levels.get(Integer.numberOfTrailingZeros(n)).get(from / n);
+            }
+            int k = largestPowerOfTwoBelow(n);
+            return nodeHash(hash(from, from + k), hash(from + k, to));
+        }
+    }
+
+    /**
      * Verifies an inclusion proof (RFC 9162 §2.1.3.2).
      *
      * @return true if {@code path} proves that {@code leafHash} is leaf {@code index} of the tree of size

@@ -14,9 +14,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -317,40 +319,61 @@ public final class MetadataStore implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such record
      */
     public InclusionProof inclusionProof(RecordRef ref) {
-        Fields.requireNonNull("ref", ref);
-        lock.lock();
-        try {
-            ensureOpen();
-            if (current != null && current.day.equals(ref.day())) {
-                if (current.lastHead == null || current.lastHead.treeSize() <= ref.sequence()) {
-                    signTreeHead();
+        return inclusionProofs(List.of(ref)).get(0);
+    }
+
+    /**
+     * Inclusion proofs for many records, in the order given: each day's leaves are read and its subtrees hashed once
+     * for all its records (an export page), not once per record.
+     *
+     * @throws IllegalArgumentException if one of them is no such record
+     */
+    public List<InclusionProof> inclusionProofs(List<RecordRef> refs) {
+        Map<LocalDate, List<RecordRef>> byDay = new TreeMap<>();
+        for (RecordRef ref : refs) {
+            Fields.requireNonNull("ref", ref);
+            byDay.computeIfAbsent(ref.day(), d -> new ArrayList<>()).add(ref);
+        }
+        Map<RecordRef, InclusionProof> proofs = new HashMap<>();
+        for (Map.Entry<LocalDate, List<RecordRef>> day : byDay.entrySet()) {
+            long highest = day.getValue().stream().mapToLong(RecordRef::sequence).max().orElseThrow();
+            lock.lock();
+            try {
+                ensureOpen();
+                if (current != null && current.day.equals(day.getKey())) {
+                    if (current.lastHead == null || current.lastHead.treeSize() <= highest) {
+                        signTreeHead();
+                    }
+                    current.leaves.flush();
                 }
-                current.leaves.flush();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
+            List<SignedTreeHead> heads = files.readHeads(day.getKey());
+            SignedTreeHead head = heads.isEmpty() ? null : heads.get(heads.size() - 1);
+            if (head == null || head.treeSize() <= highest) {
+                throw new IllegalArgumentException("no signed record " + new RecordRef(day.getKey(), highest));
+            }
+            byte[] allLeaves = files.readLeaves(day.getKey());
+            List<byte[]> leaves = new ArrayList<>((int) head.treeSize());
+            for (int i = 0; i < head.treeSize(); i++) {
+                byte[] l = new byte[MerkleTree.HASH_LENGTH];
+                System.arraycopy(allLeaves, i * MerkleTree.HASH_LENGTH, l, 0, MerkleTree.HASH_LENGTH);
+                leaves.add(l);
+            }
+            MerkleTree.Paths paths = MerkleTree.paths(leaves);
+            try (ExcerptTailer tailer = queue.createTailer()) {
+                for (RecordRef ref : day.getValue()) {
+                    byte[] bytes = tailer.moveToIndex(ROLL_CYCLE.toIndex((int) ref.day().toEpochDay(), ref.sequence()))
+                            ? readCurrent(tailer) : null;
+                    if (bytes == null) {
+                        throw new IllegalArgumentException("no record " + ref);
+                    }
+                    proofs.put(ref, new InclusionProof(ref, bytes, paths.of((int) ref.sequence()), head));
+                }
+            }
         }
-        List<SignedTreeHead> heads = files.readHeads(ref.day());
-        SignedTreeHead head = heads.isEmpty() ? null : heads.get(heads.size() - 1);
-        if (head == null || head.treeSize() <= ref.sequence()) {
-            throw new IllegalArgumentException("no signed record " + ref);
-        }
-        byte[] allLeaves = files.readLeaves(ref.day());
-        List<byte[]> leaves = new ArrayList<>((int) head.treeSize());
-        for (int i = 0; i < head.treeSize(); i++) {
-            byte[] l = new byte[MerkleTree.HASH_LENGTH];
-            System.arraycopy(allLeaves, i * MerkleTree.HASH_LENGTH, l, 0, MerkleTree.HASH_LENGTH);
-            leaves.add(l);
-        }
-        byte[] bytes;
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            bytes = tailer.moveToIndex(ROLL_CYCLE.toIndex((int) ref.day().toEpochDay(), ref.sequence()))
-                    ? readCurrent(tailer) : null;
-        }
-        if (bytes == null) {
-            throw new IllegalArgumentException("no record " + ref);
-        }
-        return new InclusionProof(ref, bytes, MerkleTree.inclusionPath((int) ref.sequence(), leaves), head);
+        return refs.stream().map(proofs::get).toList();
     }
 
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */

@@ -70,6 +70,18 @@ class MerkleTreeTest {
     }
 
     @Test
+    void pathsFromHashedSubtreesEqualTheRecursivePathsForEveryLeafOfTreesOfSize1To70() {
+        for (int n = 1; n <= 70; n++) {
+            List<byte[]> leaves = leaves(n);
+            MerkleTree.Paths paths = MerkleTree.paths(leaves);
+            for (int m = 0; m < n; m++) {
+                assertThat(paths.of(m)).as("leaf %d of %d", m, n)
+                        .containsExactlyElementsOf(MerkleTree.inclusionPath(m, leaves));
+            }
+        }
+    }
+
+    @Test
     void inclusionProofFailsForAChangedLeafOrWrongIndex() {
         for (int n = 2; n <= 33; n++) {
             List<byte[]> leaves = leaves(n);

@@ -279,6 +279,24 @@ class MetadataStoreTest {
     }
 
     @Test
+    void proofsForAPageOfRecordsOverTwoDaysVerifyInTheOrderAsked() {
+        try (MetadataStore store = open()) {
+            appendDays(store, 2, 13);
+            List<RecordRef> refs = List.of(new RecordRef(LocalDate.of(2025, 1, 11), 12),
+                    new RecordRef(LocalDate.of(2025, 1, 10), 0), new RecordRef(LocalDate.of(2025, 1, 10), 7),
+                    new RecordRef(LocalDate.of(2025, 1, 11), 3));
+
+            List<InclusionProof> proofs = store.inclusionProofs(refs);
+
+            assertThat(proofs).extracting(InclusionProof::ref).containsExactlyElementsOf(refs);
+            for (InclusionProof proof : proofs) {
+                assertThat(InclusionProof.verify(proof, store.publicKey())).isTrue();
+                assertThat(proof.auditPath()).containsExactlyElementsOf(store.inclusionProof(proof.ref()).auditPath());
+            }
+        }
+    }
+
+    @Test
     void concurrentAppendsAreAllStoredAndVerify() throws Exception {
         try (MetadataStore store = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);

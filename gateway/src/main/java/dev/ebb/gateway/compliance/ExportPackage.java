@@ -38,7 +38,7 @@ public record ExportPackage(String caseReference, String legalBasis, String requ
     /** The package of one page of records, with an inclusion proof per record against its day's signed head. */
     static ExportPackage of(MetadataStore store, AuditEntry entry, TrafficQuery query, QueryPage page,
                             Instant createdAt) {
-        List<InclusionProof> proofs = page.records().stream().map(r -> store.inclusionProof(r.ref())).toList();
+        List<InclusionProof> proofs = store.inclusionProofs(page.records().stream().map(r -> r.ref()).toList());
         List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
         AuditEvent event = entry.event();
         return new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(), createdAt,
