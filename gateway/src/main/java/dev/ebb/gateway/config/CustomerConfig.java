@@ -1,5 +1,6 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.gateway.core.Msisdn;
 import java.net.URI;
 import java.util.List;
 
@@ -28,7 +29,7 @@ public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean
         moNumbers = moNumbers == null ? List.of() : List.copyOf(moNumbers);
         for (String n : moNumbers) {
             ConfigException.require(n != null && n.matches("\\+[1-9][0-9]{0,14}"), "customers[" + id + "].moNumbers",
-                    "must be E.164 numbers ('+' and 1..15 digits), was " + n);
+                    "must be E.164 numbers ('+' and 1..15 digits), was " + Msisdn.mask(n));
         }
         ConfigException.require(moNumbers.isEmpty() || smpp != null, "customers[" + id + "].moNumbers",
                 "need an smpp account: messages to these numbers are passed on over the customer's SMPP binds");

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.gateway.core.Msisdn;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,8 +41,11 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
             ConfigException.require(!complianceHashes.contains(key.sha256()), "customers[].apiKeys[" + key.id()
                     + "].sha256", "is also a compliance token's hash");
         }
-        requireUnique(customers.stream().flatMap(c -> c.moNumbers().stream()).toList(), n -> n,
-                "customers[].moNumbers");
+        Set<String> moNumbers = new HashSet<>();
+        for (String n : customers.stream().flatMap(c -> c.moNumbers().stream()).toList()) {
+            // Masked like every number Ebb prints (DESIGN invariant 1).
+            ConfigException.require(moNumbers.add(n), "customers[].moNumbers", "'" + Msisdn.mask(n) + "' appears twice");
+        }
         requireUnique(connectors, ConnectorConfig::name, "connectors[].name");
         requireUnique(routes, RouteConfig::prefix, "routes[].prefix");
         Set<String> names = connectors.stream().map(ConnectorConfig::name).collect(Collectors.toSet());
