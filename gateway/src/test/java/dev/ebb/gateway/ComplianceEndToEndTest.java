@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.compliance.Delivery;
 import dev.ebb.gateway.compliance.DeliverySigner;
+import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;
@@ -92,7 +92,7 @@ class ComplianceEndToEndTest {
         JsonNode d = json.readTree(delivery.body());
         assertThat(d.at("/payload/records")).extracting(n -> n.get("eventType").asText())
                 .containsExactlyElementsOf(stored);
-        assertThat(Delivery.verifies(d, DeliverySigner.inDataDir(data).publicKey())).isTrue();
+        assertThat(SignedJson.verifies(d, DeliverySigner.inDataDir(data).publicKey())).isTrue();
         assertThat(customerKey.statusCode()).isEqualTo(401);
         for (HttpResponse<String> r : List.of(byNumber, byId, subject, delivery, customerKey)) {
             assertThat(r.body()).doesNotContain(MARKER);

@@ -27,6 +27,7 @@ public final class ComplianceService {
     private final QueryRules rules;
     private final int fourEyesThreshold;
     private final Clock clock;
+    private final DeliverySigner signer;
     private final DisclosureRequests requests;
     private final SubjectRights subjects;
 
@@ -46,6 +47,7 @@ public final class ComplianceService {
         this.rules = new QueryRules(settings.maxRecordsPerPage(), settings.retention(), clock);
         this.fourEyesThreshold = settings.fourEyesThreshold();
         this.clock = clock;
+        this.signer = signer;
         this.requests = new DisclosureRequests(store, gate, rules, settings, signer, clock);
         this.subjects = new SubjectRights(store, gate, rules, fourEyesThreshold);
         gate.replay(entry -> {
@@ -110,7 +112,7 @@ public final class ComplianceService {
         AuditEntry entry = accepted.entry();
         ExportPackage pkg = gate.run(entry, () -> {
             QueryRules.requireFourEyes(store, query, fourEyesThreshold);
-            return ExportPackage.of(store, entry, query, store.query(query), clock.instant());
+            return ExportPackage.of(store, entry, query, store.query(query), clock.instant(), signer);
         });
         gate.complete(entry, pkg.records().size());
         return pkg;

@@ -218,7 +218,7 @@ public final class DisclosureRequests {
                     return queryOf(r, continuation);
                 });
         ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
-                accepted.value(), store.query(accepted.value()), clock.instant()));
+                accepted.value(), store.query(accepted.value()), clock.instant(), signer));
         gate.complete(accepted.entry(), pkg.records().size());
         return pkg;
     }

@@ -29,21 +29,29 @@ import java.util.Map;
  * @param signedTreeHeads the distinct heads the proofs lead to
  * @param publicKey       Base64 X.509 encoding of the Ed25519 key that verifies the heads
  * @param continuation    token for the next page when the cap was reached, or null
+ * @param integrity       the provider's signature over all of the above ({@link SignedJson}): the proofs show each
+ *                        record is in the append-only store as sealed there; the signature vouches for the disclosed
+ *                        values and that no record was left out of or added to the page
  */
 public record ExportPackage(String caseReference, String legalBasis, String requestId, Instant createdAt,
                             Map<String, String> criteria, Map<String, Instant> window, AuditEntry auditEntry,
                             List<DisclosedRecord> records, List<InclusionProof> proofs,
-                            List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation) {
+                            List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation,
+                            SignedJson.Integrity integrity) {
 
-    /** The package of one page of records, with an inclusion proof per record against its day's signed head. */
+    /** The signed package of one page of records, with an inclusion proof per record against its day's head. */
     static ExportPackage of(MetadataStore store, AuditEntry entry, TrafficQuery query, QueryPage page,
-                            Instant createdAt) {
+                            Instant createdAt, DeliverySigner signer) {
         List<InclusionProof> proofs = store.inclusionProofs(page.records().stream().map(r -> r.ref()).toList());
         List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
         AuditEvent event = entry.event();
-        return new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(), createdAt,
-                event.criteria(), Map.of("from", query.from(), "to", query.to()), entry,
+        ExportPackage unsigned = new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(),
+                createdAt, event.criteria(), Map.of("from", query.from(), "to", query.to()), entry,
                 page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
-                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), page.continuation().orElse(null));
+                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), page.continuation().orElse(null),
+                null);
+        return new ExportPackage(unsigned.caseReference, unsigned.legalBasis, unsigned.requestId, createdAt,
+                unsigned.criteria, unsigned.window, entry, unsigned.records, proofs, heads, unsigned.publicKey,
+                unsigned.continuation, SignedJson.sign(unsigned, signer));
     }
 }

@@ -3,50 +3,23 @@ package dev.ebb.gateway.http.compliance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.compliance.AuditLog;
-import dev.ebb.gateway.compliance.ComplianceService;
-import dev.ebb.gateway.compliance.ComplianceSettings;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.gateway.compliance.DeliverySigner;
-import dev.ebb.gateway.compliance.TokenTable;
-import dev.ebb.gateway.config.ApiTokenConfig;
-import dev.ebb.gateway.config.ComplianceConfig;
-import dev.ebb.gateway.testing.MutableClock;
-import dev.ebb.metadata.Channel;
+import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.InclusionProof;
-import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.MetadataStoreConfig;
-import dev.ebb.metadata.RecordRef;
-import dev.ebb.metadata.SignedTreeHead;
-import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.Period;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The compliance API end to end: queries, exports, audit, refusals. */
 class ComplianceServerTest extends ComplianceApiTestBase {
@@ -335,6 +308,15 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         }
         assertThat(pkg.get("publicKey").asText())
                 .isEqualTo(Base64.getEncoder().encodeToString(store.publicKey().getEncoded()));
+        // The provider signs the package: the disclosed values and the page's completeness are vouched for too.
+        var deliveryKey = DeliverySigner.inDataDir(dir).publicKey();
+        assertThat(SignedJson.verifies(pkg, deliveryKey)).isTrue();
+        ObjectNode changed = pkg.deepCopy();
+        ((ObjectNode) changed.at("/records/0")).put("destination", "+4790000009");
+        ObjectNode shortened = pkg.deepCopy();
+        ((ArrayNode) shortened.get("records")).remove(1);
+        assertThat(SignedJson.verifies(changed, deliveryKey)).isFalse();
+        assertThat(SignedJson.verifies(shortened, deliveryKey)).isFalse();
     }
 
     @Test

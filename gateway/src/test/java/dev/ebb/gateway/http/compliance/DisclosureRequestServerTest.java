@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ebb.gateway.compliance.Delivery;
 import dev.ebb.gateway.compliance.DeliverySigner;
+import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.InclusionProof;
 import java.net.http.HttpRequest;
@@ -55,7 +55,7 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         assertThat(records.get(0).at("/smsOriginator/address").asText()).isEqualTo("+4791000001");
         assertThat(records.get(0).at("/smsRecipient/address").asText()).isEqualTo("+4790000001");
         assertThat(records).extracting(n -> n.get("eventType").asText()).containsExactly("ACCEPTED", "DELIVERED");
-        assertThat(Delivery.verifies(d, DeliverySigner.inDataDir(dir).publicKey())).isTrue();
+        assertThat(SignedJson.verifies(d, DeliverySigner.inDataDir(dir).publicKey())).isTrue();
         assertThat(state(created)).isEqualTo("Disclosed");
 
         // Disclosed means done: a second copy needs a new request, audited as such.
@@ -74,9 +74,9 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         ObjectNode changedHeader = d.deepCopy();
         ((ObjectNode) changedHeader.get("header")).put("caseReference", "ANOTHER-CASE");
 
-        assertThat(Delivery.verifies(d, key)).isTrue();
-        assertThat(Delivery.verifies(changedRecord, key)).isFalse();
-        assertThat(Delivery.verifies(changedHeader, key)).isFalse();
+        assertThat(SignedJson.verifies(d, key)).isTrue();
+        assertThat(SignedJson.verifies(changedRecord, key)).isFalse();
+        assertThat(SignedJson.verifies(changedHeader, key)).isFalse();
     }
 
     @Test
@@ -138,6 +138,7 @@ class DisclosureRequestServerTest extends ComplianceApiTestBase {
         for (JsonNode p : first.get("proofs")) {
             assertThat(InclusionProof.verify(proof(p), store.publicKey())).isTrue();
         }
+        assertThat(SignedJson.verifies(first, DeliverySigner.inDataDir(dir).publicKey())).isTrue();
         assertThat(json.readTree(officerGet("/v1/requests/" + id).body()).at("/task/state").asText())
                 .as("an export does not move the request on").isEqualTo("AwaitingDisclosure");
     }
