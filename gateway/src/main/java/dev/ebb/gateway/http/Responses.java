@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.compliance.Json;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -59,11 +62,18 @@ public final class Responses {
     }
 
     /** Writes the answer to {@code request}, keeping the connection open only if the client asked to. */
-    public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
+    public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         HttpUtil.setKeepAlive(response, keepAlive);
-        ctx.writeAndFlush(response).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE
-                : ChannelFutureListener.CLOSE);
+        ChannelFuture done;
+        if (response instanceof StreamedResponse streamed) {
+            // Needs a ChunkedWriteHandler in the pipeline: it pulls the body as the connection drains.
+            ctx.write(streamed);
+            done = ctx.writeAndFlush(new HttpChunkedInput(streamed.body()));
+        } else {
+            done = ctx.writeAndFlush(response);
+        }
+        done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     }
 
     /**

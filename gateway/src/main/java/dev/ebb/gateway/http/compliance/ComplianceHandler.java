@@ -13,27 +13,28 @@ import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
+import dev.ebb.gateway.http.StreamedResponse;
 import dev.ebb.metadata.VerifyReport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             Responses.refuseUndecodable(ctx, json);
             return;
         }
-        FullHttpResponse response;
+        HttpResponse response;
         try {
             response = route(ctx, request);
         } catch (ComplianceRefusal r) {
@@ -84,7 +85,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         Responses.send(ctx, request, response);
     }
 
-    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private HttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         List<String> seg = segments(uri.rawPath());
         HttpMethod m = request.method();
@@ -148,7 +149,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** Runs a call; a request it cannot parse is audited as refused (issue 5: every refused query is audited). */
-    FullHttpResponse audited(Action action, RequestContext ctx, Supplier<FullHttpResponse> call) {
+    HttpResponse audited(Action action, RequestContext ctx, Supplier<HttpResponse> call) {
         try {
             return call.get();
         } catch (BadRequest e) {
@@ -156,22 +157,22 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    FullHttpResponse notFound(String path) {
+    HttpResponse notFound(String path) {
         return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
     }
 
-    FullHttpResponse notAllowed(FullHttpRequest request) {
+    HttpResponse notAllowed(FullHttpRequest request) {
         return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
                 request.method() + " is not supported on " + new QueryStringDecoder(request.uri()).path(), null,
                 null));
     }
 
-    FullHttpResponse records(FullHttpRequest request, Disclosure d) {
+    HttpResponse records(FullHttpRequest request, Disclosure d) {
         List<DisclosedRecord> records = d.records().stream().map(DisclosedRecord::of).toList();
         String accept = request.headers().get(HttpHeaderNames.ACCEPT, "");
-        FullHttpResponse response;
+        HttpResponse response;
         if (accept.contains("text/csv")) {
-            response = Responses.of(200, Responses.CSV, Csv.of(records).getBytes(StandardCharsets.UTF_8));
+            response = new StreamedResponse(Responses.CSV, Csv.lines(records));
         } else {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("requestId", d.requestId());
@@ -184,23 +185,33 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         return response;
     }
 
-    /** JSON lines: one object per item, then a {@code {"summary":…}} line so a reader knows the stream is whole. */
-    FullHttpResponse ndjson(List<?> items, Map<String, Object> summary) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * (items.size() + 1));
-        try {
-            for (Object item : items) {
-                out.write(json.writeValueAsBytes(item));
-                out.write('\n');
+    /**
+     * JSON lines, streamed: one object per item, then a {@code {"summary":…}} line so a reader knows the stream is
+     * whole.
+     */
+    HttpResponse ndjson(List<?> items, Map<String, Object> summary) {
+        Iterator<Object> all = Stream.concat(items.stream(), Stream.of(Map.of("summary", summary))).iterator();
+        return new StreamedResponse(Responses.NDJSON, new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return all.hasNext();
             }
-            out.write(json.writeValueAsBytes(Map.of("summary", summary)));
-            out.write('\n');
-        } catch (IOException e) {
-            throw new IllegalStateException("response cannot be serialised", e);
-        }
-        return Responses.of(200, Responses.NDJSON, out.toByteArray());
+
+            @Override
+            public byte[] next() {
+                try {
+                    byte[] line = json.writeValueAsBytes(all.next());
+                    byte[] withEnd = Arrays.copyOf(line, line.length + 1);
+                    withEnd[line.length] = '\n';
+                    return withEnd;
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("response cannot be serialised", e);
+                }
+            }
+        });
     }
 
-    FullHttpResponse json(int status, Object body) {
+    HttpResponse json(int status, Object body) {
         try {
             return Responses.of(status, Responses.JSON, json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
@@ -208,7 +219,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    FullHttpResponse refusal(ComplianceRefusal r) {
+    HttpResponse refusal(ComplianceRefusal r) {
         String field = r.field() == null ? null : switch (r.field()) {
             case "caseReference" -> CASE_HEADER;
             case "legalBasis" -> BASIS_HEADER;

@@ -6,6 +6,7 @@ import dev.ebb.gateway.http.BodyLimitAggregator;
 import dev.ebb.gateway.http.HttpListener;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,7 +46,7 @@ public final class ComplianceServer implements AutoCloseable {
         HttpListener listener = HttpListener.bind(config.host(), config.port(), group, tls,
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(),
                         (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
-                        new ComplianceHandler(service)));
+                        new ChunkedWriteHandler(), new ComplianceHandler(service)));
         return new ComplianceServer(listener);
     }
 

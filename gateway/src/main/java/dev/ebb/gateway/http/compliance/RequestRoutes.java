@@ -6,9 +6,9 @@ import dev.ebb.gateway.compliance.DisclosureRequests;
 import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +37,7 @@ final class RequestRoutes {
         this.bodies = bodies;
     }
 
-    FullHttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
+    HttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
                            RequestContext base) {
         HttpMethod m = request.method();
         if (seg.size() == 2) {
@@ -51,7 +51,7 @@ final class RequestRoutes {
                                     base.clientAddress()),
                             new QueryParameters(task.get("msisdn"), task.get("role"), task.get("messageId"),
                                     task.get("customer"), body.start(), body.end(), null, null));
-                    FullHttpResponse r = http.json(201, created);
+                    HttpResponse r = http.json(201, created);
                     r.headers().set(HttpHeaderNames.LOCATION, "/v1/requests/" + created.id());
                     return r;
                 });
@@ -89,7 +89,7 @@ final class RequestRoutes {
         };
     }
 
-    private FullHttpResponse decision(FullHttpRequest request, Supplier<Map<String, List<String>>> q, RequestContext base,
+    private HttpResponse decision(FullHttpRequest request, Supplier<Map<String, List<String>>> q, RequestContext base,
                                       Action action, Supplier<DisclosureRequest> call) {
         if (!request.method().equals(HttpMethod.POST)) {
             return http.notAllowed(request);

@@ -4,8 +4,8 @@ import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.RequestContext;
 import dev.ebb.gateway.compliance.SubjectRights;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class SubjectRoutes {
         this.bodies = bodies;
     }
 
-    FullHttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
+    HttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
                            RequestContext ctx) {
         if (seg.size() != 4) {
             return http.notFound("/" + String.join("/", seg));

@@ -192,7 +192,7 @@ abstract class ComplianceApiTestBase {
 
     /**
      * A GET as an officer over a raw socket, for request targets the JDK client refuses to send (malformed
-     * percent-encoding); returns the status line's code and the body.
+     * percent-encoding) or whose framing matters; returns the status code, the body as sent and the head.
      */
     String[] rawOfficerGet(String target) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
@@ -201,7 +201,8 @@ abstract class ComplianceApiTestBase {
                     + OFFICER + "\r\nX-Case-Reference: " + CASE + "\r\nX-Legal-Basis: " + BASIS
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new String[] {response.substring(9, 12), response.substring(response.indexOf("\r\n\r\n") + 4)};
+            int end = response.indexOf("\r\n\r\n");
+            return new String[] {response.substring(9, 12), response.substring(end + 4), response.substring(0, end)};
         }
     }
 

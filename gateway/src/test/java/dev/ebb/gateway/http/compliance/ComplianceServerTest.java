@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The compliance API end to end: queries, exports, audit, refusals. */
@@ -39,6 +40,18 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         assertThat(lines.get(0).get("destination").asText()).isEqualTo(a.destination());
         assertThat(lines.get(1).get("source").asText()).isEqualTo(c.source().value());
         assertThat(lines.get(2).get("summary").get("records").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void recordsStreamInChunksAsTheClientReads() throws Exception {
+        append("m1", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        String[] r = rawOfficerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW);
+
+        assertThat(r[0]).isEqualTo("200");
+        assertThat(r[2].toLowerCase(Locale.ROOT)).contains("transfer-encoding: chunked")
+                .doesNotContain("content-length");
+        assertThat(r[1]).contains("\"messageId\":\"m1\"").contains("\"summary\"").endsWith("0\r\n\r\n");
     }
 
     @Test
