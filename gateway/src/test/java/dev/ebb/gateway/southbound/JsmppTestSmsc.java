@@ -72,6 +72,12 @@ final class JsmppTestSmsc implements AutoCloseable {
             try {
                 SMPPServerSession session = listener.accept();
                 sessions.add(session);
+                if (closed) {
+                    // Accepted while close() ran: close() may have missed it, and a live session would keep the
+                    // connector bound to an SMSC that is meant to be down.
+                    session.close();
+                    return;
+                }
                 session.waitForBind(5_000).accept("test-smsc");
             } catch (Exception e) {
                 if (closed) {
