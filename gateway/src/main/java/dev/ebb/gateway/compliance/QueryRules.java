@@ -148,7 +148,9 @@ final class QueryRules {
      */
     static long countUpTo(MetadataStore store, TrafficQuery query, long atMost) {
         long count = 0;
-        TrafficQuery page = query.withLimit(TrafficQuery.MAX_LIMIT).withContinuation(null);
+        // Pages of just over the bound: the answer is known once atMost + 1 records are seen, and this runs on every
+        // page of every direct query.
+        TrafficQuery page = query.withLimit((int) Math.min(atMost + 1, TrafficQuery.MAX_LIMIT)).withContinuation(null);
         while (true) {
             QueryPage result = store.query(page);
             count += result.records().size();
