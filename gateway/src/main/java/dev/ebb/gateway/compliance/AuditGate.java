@@ -72,11 +72,6 @@ final class AuditGate {
         String requestId = accepted.event().requestId();
         try {
             return action.get();
-        } catch (IllegalArgumentException e) {
-            // The only input the store still judges is the continuation token (its format and its query binding).
-            append(accepted.event().failed("invalid continuation token"), requestId);
-            throw new ComplianceRefusal(ComplianceRefusal.Kind.INVALID, "continuation",
-                    "continuation token is malformed or belongs to another query", requestId);
         } catch (Rejection r) {
             append(accepted.event().failed(r.getMessage()), requestId);
             throw new ComplianceRefusal(r.kind(), r.field(), r.getMessage(), requestId);

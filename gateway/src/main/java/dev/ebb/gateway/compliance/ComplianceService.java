@@ -25,7 +25,7 @@ public final class ComplianceService {
     private final AuditLog audit;
     private final AuditGate gate;
     private final QueryRules rules;
-    private final int fourEyesThreshold;
+    private final FourEyes fourEyes;
     private final Clock clock;
     private final DeliverySigner signer;
     private final DisclosureRequests requests;
@@ -35,8 +35,8 @@ public final class ComplianceService {
      * @param store    the traffic data
      * @param audit    the audit log; disclosure requests are rebuilt from it
      * @param tokens   who may call, with which role
-     * @param settings cap, retention, four-eyes threshold, provider id
-     * @param signer   signs deliveries of disclosure requests
+     * @param settings cap, retention, four-eyes threshold and window, provider id
+     * @param signer   signs deliveries of disclosure requests; the key of continuation tokens is derived from it
      * @param clock    the time for windows and retention
      */
     public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
@@ -44,15 +44,17 @@ public final class ComplianceService {
         this.store = store;
         this.audit = audit;
         this.gate = new AuditGate(audit, tokens);
-        this.rules = new QueryRules(settings.maxRecordsPerPage(), settings.retention(), clock);
-        this.fourEyesThreshold = settings.fourEyesThreshold();
+        this.rules = new QueryRules(settings.maxRecordsPerPage(), settings.retention(),
+                new ContinuationTokens(signer.derivedKey(ContinuationTokens.PURPOSE)), clock);
+        this.fourEyes = new FourEyes(store, settings.fourEyesThreshold(), settings.fourEyesWindow(), clock);
         this.clock = clock;
         this.signer = signer;
-        this.requests = new DisclosureRequests(store, gate, rules, settings, signer, clock);
-        this.subjects = new SubjectRights(store, gate, rules, fourEyesThreshold);
+        this.requests = new DisclosureRequests(store, gate, rules, fourEyes, settings, signer, clock);
+        this.subjects = new SubjectRights(store, gate, rules, fourEyes);
         gate.replay(entry -> {
             requests.apply(entry);
             subjects.apply(entry);
+            fourEyes.apply(entry);
         });
     }
 
@@ -90,13 +92,12 @@ public final class ComplianceService {
         AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.QUERY, params.asCriteria(), true,
                 who -> rules.toQuery(params));
         TrafficQuery query = accepted.value();
-        QueryPage page = gate.run(accepted.entry(), () -> {
-            QueryRules.requireFourEyes(store, query, fourEyesThreshold);
-            return store.query(query);
-        });
-        AuditEntry done = gate.complete(accepted.entry(), page.records().size());
-        return new Disclosure(accepted.entry().event().requestId(), query, page.records(), page.continuation(),
-                accepted.entry(), done);
+        try (FourEyes.Hold held = gate.run(accepted.entry(), () -> fourEyes.admit(query))) {
+            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, store.query(query)));
+            AuditEntry done = fourEyes.complete(gate, accepted.entry(), query, page.records().size());
+            return new Disclosure(accepted.entry().event().requestId(), query, page.records(), page.continuation(),
+                    accepted.entry(), done);
+        }
     }
 
     /**
@@ -110,12 +111,12 @@ public final class ComplianceService {
                 who -> rules.toQuery(params));
         TrafficQuery query = accepted.value();
         AuditEntry entry = accepted.entry();
-        ExportPackage pkg = gate.run(entry, () -> {
-            QueryRules.requireFourEyes(store, query, fourEyesThreshold);
-            return ExportPackage.of(store, entry, query, store.query(query), clock.instant(), signer);
-        });
-        gate.complete(entry, pkg.records().size());
-        return pkg;
+        try (FourEyes.Hold held = gate.run(entry, () -> fourEyes.admit(query))) {
+            ExportPackage pkg = gate.run(entry, () -> ExportPackage.of(store, entry, query,
+                    rules.sealed(query, store.query(query)), clock.instant(), signer));
+            fourEyes.complete(gate, entry, query, pkg.records().size());
+            return pkg;
+        }
     }
 
     /**

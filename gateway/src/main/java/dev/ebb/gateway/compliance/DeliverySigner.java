@@ -19,6 +19,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Ed25519 key that signs deliveries of disclosure requests. It is not the metadata store's tree-head key: a
@@ -84,6 +86,25 @@ public final class DeliverySigner {
             return s.sign();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Ed25519 missing from the JDK", e);
+        }
+    }
+
+    /**
+     * A secret for another purpose of the compliance functions, derived from this key so that it needs no key file of
+     * its own: HKDF-SHA256 (RFC 5869) of the private key, {@code purpose} as its info, one block. Different purposes
+     * get unrelated keys, and none reveals the signing key.
+     */
+    byte[] derivedKey(String purpose) {
+        try {
+            Mac extract = Mac.getInstance("HmacSHA256");
+            extract.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            byte[] prk = extract.doFinal(privateKey.getEncoded());
+            Mac expand = Mac.getInstance("HmacSHA256");
+            expand.init(new SecretKeySpec(prk, "HmacSHA256"));
+            expand.update(purpose.getBytes(StandardCharsets.UTF_8));
+            return expand.doFinal(new byte[] {1});
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
         }
     }
 

@@ -31,16 +31,18 @@ public final class DisclosureRequests {
     private final MetadataStore store;
     private final AuditGate gate;
     private final QueryRules rules;
+    private final FourEyes fourEyes;
     private final ComplianceSettings settings;
     private final DeliverySigner signer;
     private final Clock clock;
     private final Map<String, DisclosureRequest> byId = new LinkedHashMap<>();
 
-    DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, ComplianceSettings settings,
-                       DeliverySigner signer, Clock clock) {
+    DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
+                       ComplianceSettings settings, DeliverySigner signer, Clock clock) {
         this.store = store;
         this.gate = gate;
         this.rules = rules;
+        this.fourEyes = fourEyes;
         this.settings = settings;
         this.signer = signer;
         this.clock = clock;
@@ -78,15 +80,25 @@ public final class DisclosureRequests {
             return query.to().isAfter(now) ? new TrafficQuery(query.criterion(), query.from(), now, query.limit(),
                     null) : query;
         });
-        int threshold = settings.fourEyesThreshold();
-        long expected = gate.run(accepted.entry(), () -> QueryRules.countUpTo(store, accepted.value(), threshold));
-        boolean approval = threshold == 0 || expected > threshold;
-        TaskState state = approval ? TaskState.AWAITING_APPROVAL : TaskState.AWAITING_DISCLOSURE;
-        AuditEntry done = gate.complete(accepted.entry(), 0, Map.of("state", state.wireName(),
-                "expectedRecords", Long.toString(expected), "approvalRequired", Boolean.toString(approval),
-                "end", accepted.value().to().toString()));
-        apply(done);
-        return byId.get(id);
+        TrafficQuery query = accepted.value();
+        long expected = gate.run(accepted.entry(),
+                () -> QueryRules.countUpTo(store, query, settings.fourEyesThreshold()));
+        // Small enough on its own may still be over the threshold with what was disclosed of the subject before.
+        try (FourEyes.Hold held = gate.run(accepted.entry(), () -> fourEyes.hold(query))) {
+            boolean approval = !held.within();
+            TaskState state = approval ? TaskState.AWAITING_APPROVAL : TaskState.AWAITING_DISCLOSURE;
+            Map<String, String> result = new LinkedHashMap<>(Map.of("state", state.wireName(),
+                    "expectedRecords", Long.toString(expected), "approvalRequired", Boolean.toString(approval),
+                    "end", query.to().toString()));
+            if (!approval) {
+                // Disclosed on one officer's word: it counts towards the threshold of its subject.
+                result.putAll(FourEyes.sliceOf(query));
+            }
+            AuditEntry done = gate.complete(accepted.entry(), 0, result);
+            apply(done);
+            fourEyes.apply(done);
+            return byId.get(id);
+        }
     }
 
     /** One request. @throws ComplianceRefusal 404 if there is none (audited) */
@@ -180,7 +192,7 @@ public final class DisclosureRequests {
         int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
         DisclosureRequest.Authorisation auth = r.authorisation();
         Delivery delivery = gate.run(accepted.entry(), () -> {
-            QueryPage page = store.query(accepted.value());
+            QueryPage page = rules.sealed(accepted.value(), store.query(accepted.value()));
             return Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(), auth.reference(),
                     auth.legalType(), auth.timespan(), pageNumber, page.continuation().isEmpty(),
                     page.records().size(), page.continuation().orElse(null)), page.records(), signer);
@@ -218,7 +230,8 @@ public final class DisclosureRequests {
                     return queryOf(r, continuation);
                 });
         ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
-                accepted.value(), store.query(accepted.value()), clock.instant(), signer));
+                accepted.value(), rules.sealed(accepted.value(), store.query(accepted.value())), clock.instant(),
+                signer));
         gate.complete(accepted.entry(), pkg.records().size());
         return pkg;
     }
@@ -284,12 +297,14 @@ public final class DisclosureRequests {
 
     /** The request's selection within its timespan, from {@code continuation} on. */
     private TrafficQuery queryOf(DisclosureRequest r, String continuation) {
+        TrafficQuery first;
         try {
-            return rules.toQuery(selectorOf(r)).withContinuation(continuation);
+            first = rules.toQuery(selectorOf(r));
         } catch (Rejection e) {
             throw Rejection.conflict("the timespan of request " + r.id() + " is no longer inside the retention"
                     + " period: " + e.getMessage());
         }
+        return rules.resume(first, continuation);
     }
 
     private static QueryParameters selectorOf(DisclosureRequest r) {

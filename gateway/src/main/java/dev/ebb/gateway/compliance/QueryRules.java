@@ -15,21 +15,24 @@ import java.util.Locale;
 
 /**
  * How the parameters of a retention query become a {@link TrafficQuery}: one selector, a window inside the retention
- * period, a page no larger than the cap. Each check names the parameter it rejects.
+ * period, a page no larger than the cap, a continuation token handed out for the same query. Each check names the
+ * parameter it rejects.
  */
 final class QueryRules {
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private final int maxRecordsPerPage;
     private final Period retention;
+    private final ContinuationTokens tokens;
     private final Clock clock;
 
-    QueryRules(int maxRecordsPerPage, Period retention, Clock clock) {
+    QueryRules(int maxRecordsPerPage, Period retention, ContinuationTokens tokens, Clock clock) {
         if (maxRecordsPerPage < 1 || maxRecordsPerPage > TrafficQuery.MAX_LIMIT) {
             throw new IllegalArgumentException("maxRecordsPerPage must be 1.." + TrafficQuery.MAX_LIMIT);
         }
         this.maxRecordsPerPage = maxRecordsPerPage;
         this.retention = retention;
+        this.tokens = tokens;
         this.clock = clock;
     }
 
@@ -46,12 +49,21 @@ final class QueryRules {
         return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minus(retention);
     }
 
-    /** Parses and checks a query; the exception names the first bad field. */
+    /**
+     * Parses and checks a query; the exception names the first bad field. A query with a continuation token is a later
+     * page: its window is the first page's, which the token carries.
+     */
     TrafficQuery toQuery(QueryParameters p) {
         int selectors = (p.msisdn() != null ? 1 : 0) + (p.messageId() != null ? 1 : 0) + (p.customer() != null ? 1 : 0);
         if (selectors != 1) {
             throw Rejection.invalid(p.msisdn() != null ? "messageId" : "msisdn",
                     "exactly one of msisdn, messageId and customer is required, " + selectors + " given");
+        }
+        TrafficQuery.Criterion criterion = criterion(p);
+        int limit = (int) Math.min(parseLong("limit", p.limit(), maxRecordsPerPage, 1, Integer.MAX_VALUE),
+                maxRecordsPerPage);
+        if (p.continuation() != null) {
+            return continued(p, criterion, limit);
         }
         Instant now = clock.instant();
         Instant retentionStart = LocalDate.ofInstant(now, ZoneOffset.UTC).minus(retention)
@@ -67,29 +79,73 @@ final class QueryRules {
             throw Rejection.invalid("from", "from (" + from + ") is before the retention period, which starts at "
                     + retentionStart + "; older traffic data no longer exists");
         }
-        int limit = (int) Math.min(parseLong("limit", p.limit(), maxRecordsPerPage, 1, Integer.MAX_VALUE),
-                maxRecordsPerPage);
-        TrafficQuery.Criterion criterion;
+        try {
+            return new TrafficQuery(criterion, from, to, limit, null);
+        } catch (IllegalArgumentException e) {
+            throw Rejection.invalid("to", "the window from " + from + " to " + to
+                    + " is longer than the retention of traffic data");
+        }
+    }
+
+    /**
+     * A later page. The window is fixed at the first page (issue 9: a {@code to} that defaulted to "now" would have
+     * moved on), so a {@code from} or {@code to} given again must repeat it. It is not checked against the retention
+     * period again: it was inside it at the first page, and days that have expired since are simply gone.
+     */
+    private TrafficQuery continued(QueryParameters p, TrafficQuery.Criterion criterion, int limit) {
+        ContinuationTokens.Opened token = open(p.continuation(), criterion);
+        if (p.from() != null && !parseInstant("from", p.from()).equals(token.from())) {
+            throw Rejection.invalid("from", "from differs from the window of the continuation token, fixed at the"
+                    + " first page: " + token.from());
+        }
+        if (p.to() != null && !parseInstant("to", p.to()).equals(token.to())) {
+            throw Rejection.invalid("to", "to differs from the window of the continuation token, fixed at the first"
+                    + " page: " + token.to());
+        }
+        return new TrafficQuery(criterion, token.from(), token.to(), limit, token.cursor());
+    }
+
+    /**
+     * {@code first} continued at {@code token} (a disclosure request's pages, whose window is its timespan), or
+     * {@code first} itself without one.
+     */
+    TrafficQuery resume(TrafficQuery first, String token) {
+        if (token == null) {
+            return first;
+        }
+        ContinuationTokens.Opened opened = open(token, first.criterion());
+        if (!opened.from().equals(first.from()) || !opened.to().equals(first.to())) {
+            throw invalidToken();
+        }
+        return first.withContinuation(opened.cursor());
+    }
+
+    /** The page with its continuation sealed for {@code query}: what callers hand out. */
+    QueryPage sealed(TrafficQuery query, QueryPage page) {
+        return tokens.seal(query, page);
+    }
+
+    private ContinuationTokens.Opened open(String token, TrafficQuery.Criterion criterion) {
+        return tokens.open(token, criterion).orElseThrow(QueryRules::invalidToken);
+    }
+
+    private static Rejection invalidToken() {
+        return Rejection.invalid("continuation", "continuation token is malformed, altered or belongs to another"
+                + " query");
+    }
+
+    private static TrafficQuery.Criterion criterion(QueryParameters p) {
         try {
             if (p.msisdn() != null) {
-                String number = Msisdn.normalise(p.msisdn());
-                criterion = new TrafficQuery.ByMsisdn(number, parseRole(p.role()));
-            } else if (p.messageId() != null) {
-                criterion = new TrafficQuery.ByMessageId(p.messageId());
-            } else {
-                criterion = new TrafficQuery.ByCustomer(p.customer());
+                return new TrafficQuery.ByMsisdn(Msisdn.normalise(p.msisdn()), parseRole(p.role()));
             }
+            return p.messageId() != null ? new TrafficQuery.ByMessageId(p.messageId())
+                    : new TrafficQuery.ByCustomer(p.customer());
         } catch (IllegalArgumentException e) {
             String field = p.msisdn() != null ? "msisdn" : p.messageId() != null ? "messageId" : "customer";
             throw Rejection.invalid(field, field.equals("msisdn")
                     ? "not an E.164 MSISDN (expected '+' and 1..15 digits): " + Msisdn.mask(p.msisdn())
                     : field + " must be 1.." + TrafficRecord.MAX_ID_LENGTH + " printable ASCII");
-        }
-        try {
-            return new TrafficQuery(criterion, from, to, limit, p.continuation());
-        } catch (IllegalArgumentException e) {
-            throw Rejection.invalid("to", "the window from " + from + " to " + to
-                    + " is longer than the retention of traffic data");
         }
     }
 
@@ -158,18 +214,6 @@ final class QueryRules {
                 return count;
             }
             page = page.withContinuation(result.continuation().get());
-        }
-    }
-
-    /**
-     * Four eyes (issue 5): a query outside a disclosure request may select at most {@code threshold} records over its
-     * whole window on one officer's word; larger ones go through a request a second officer approves. Checked on
-     * every page, continuation or not: a continuation token carries no proof that its first page passed.
-     */
-    static void requireFourEyes(MetadataStore store, TrafficQuery query, int threshold) {
-        if (threshold == 0 || countUpTo(store, query, threshold) > threshold) {
-            throw Rejection.approvalRequired("this query selects more than " + threshold + " records, the four-eyes"
-                    + " threshold: create a disclosure request (POST /v1/requests) for a second officer to approve");
         }
     }
 

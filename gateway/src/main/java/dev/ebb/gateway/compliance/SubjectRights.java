@@ -33,13 +33,13 @@ public final class SubjectRights {
     private final AuditGate gate;
     private final QueryRules rules;
     private final List<Restriction> recorded = new ArrayList<>();
-    private final int fourEyesThreshold;
+    private final FourEyes fourEyes;
 
-    SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules, int fourEyesThreshold) {
+    SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes) {
         this.store = store;
         this.gate = gate;
         this.rules = rules;
-        this.fourEyesThreshold = fourEyesThreshold;
+        this.fourEyes = fourEyes;
     }
 
     /**
@@ -63,15 +63,15 @@ public final class SubjectRights {
         });
         // The store selects by number; other controllers' records of the same number are not this customer's to see.
         // Counted over every customer's records of the number: conservative, and the same rule as a direct query.
-        QueryPage page = gate.run(accepted.entry(), () -> {
-            QueryRules.requireFourEyes(store, accepted.value(), fourEyesThreshold);
-            return store.query(accepted.value());
-        });
-        List<StoredRecord> own = page.records().stream().filter(r -> r.record().customerId().equals(customer))
-                .toList();
-        AuditEntry done = gate.complete(accepted.entry(), own.size());
-        return new Disclosure(accepted.entry().event().requestId(), accepted.value(), own, page.continuation(),
-                accepted.entry(), done);
+        TrafficQuery query = accepted.value();
+        try (FourEyes.Hold held = gate.run(accepted.entry(), () -> fourEyes.admit(query))) {
+            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, store.query(query)));
+            List<StoredRecord> own = page.records().stream().filter(r -> r.record().customerId().equals(customer))
+                    .toList();
+            AuditEntry done = fourEyes.complete(gate, accepted.entry(), query, own.size());
+            return new Disclosure(accepted.entry().event().requestId(), query, own, page.continuation(),
+                    accepted.entry(), done);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.config;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,10 +20,13 @@ import java.util.Set;
  * @param tlsKeyFile         PEM PKCS#8 private key
  * @param maxBodyBytes       largest request body accepted; a larger one gets 413
  * @param providerId         who discloses, named in every delivery header; absent means {@value #DEFAULT_PROVIDER_ID}
+ * @param fourEyesWindow     how long a disclosure on one officer's word counts towards the threshold of its subject
+ *                           (so that slicing a window does not get past four eyes); absent means
+ *                           {@link #DEFAULT_FOUR_EYES_WINDOW}, at most {@link #MAX_FOUR_EYES_WINDOW}
  */
 public record ComplianceConfig(String host, int port, List<ApiTokenConfig> tokens, int maxRecordsPerPage,
                                Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes,
-                               String providerId) {
+                               String providerId, Duration fourEyesWindow) {
     /** Default hard cap of a page. */
     public static final int DEFAULT_MAX_RECORDS_PER_PAGE = 1_000;
     /** The largest cap allowed, the metadata store's own page limit. */
@@ -31,6 +35,10 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
     public static final int DEFAULT_FOUR_EYES_THRESHOLD = 1_000;
     /** Default body limit: requests carry criteria, not payloads. */
     public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+    /** Default four-eyes window. */
+    public static final Duration DEFAULT_FOUR_EYES_WINDOW = Duration.ofDays(30);
+    /** The longest four-eyes window: a year, beyond the longest retention of traffic data. */
+    public static final Duration MAX_FOUR_EYES_WINDOW = Duration.ofDays(366);
     /** Default provider id. */
     public static final String DEFAULT_PROVIDER_ID = "ebb";
 
@@ -57,11 +65,15 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
         ConfigException.require(maxBodyBytes >= 256 && maxBodyBytes <= 1024 * 1024, "compliance.maxBodyBytes",
                 "must be 256..1048576, was " + maxBodyBytes);
         providerId = providerId == null || providerId.isBlank() ? DEFAULT_PROVIDER_ID : providerId;
+        fourEyesWindow = fourEyesWindow == null ? DEFAULT_FOUR_EYES_WINDOW : fourEyesWindow;
+        ConfigException.require(fourEyesWindow.compareTo(Duration.ZERO) > 0
+                && fourEyesWindow.compareTo(MAX_FOUR_EYES_WINDOW) <= 0, "compliance.fourEyesWindow",
+                "must be more than PT0S and at most P366D, was " + fourEyesWindow);
     }
 
     /** Loopback on {@code port}, no tokens, default limits: a listener nobody can use until tokens are configured. */
     public static ComplianceConfig of(String host, int port, List<ApiTokenConfig> tokens) {
-        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null);
+        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null, null);
     }
 
     /** True when both TLS files are configured. */

@@ -46,7 +46,8 @@ final class ComplianceFixture implements AutoCloseable {
 
     ComplianceService service(int maxRecordsPerPage, int fourEyesThreshold) {
         return new ComplianceService(store, audit, tokens, new ComplianceSettings(maxRecordsPerPage,
-                Period.ofMonths(12), fourEyesThreshold, "ebb-test"), DeliverySigner.inDataDir(dir), clock);
+                Period.ofMonths(12), fourEyesThreshold, ComplianceConfig.DEFAULT_FOUR_EYES_WINDOW, "ebb-test"),
+                DeliverySigner.inDataDir(dir), clock);
     }
 
     /** Appends an ACCEPTED record of {@code messageId} from a numeric sender to {@code destination}, at the clock. */

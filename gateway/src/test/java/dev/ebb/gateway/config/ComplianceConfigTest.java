@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,7 @@ class ComplianceConfigTest {
         assertThat(c.maxRecordsPerPage()).isEqualTo(ComplianceConfig.DEFAULT_MAX_RECORDS_PER_PAGE);
         assertThat(c.fourEyesThreshold()).isEqualTo(ComplianceConfig.DEFAULT_FOUR_EYES_THRESHOLD);
         assertThat(c.maxBodyBytes()).isEqualTo(ComplianceConfig.DEFAULT_MAX_BODY_BYTES);
+        assertThat(c.fourEyesWindow()).isEqualTo(ComplianceConfig.DEFAULT_FOUR_EYES_WINDOW);
         assertThat(c.tls()).isFalse();
     }
 
@@ -44,13 +46,22 @@ class ComplianceConfigTest {
 
     @Test
     void aCapOverTheStoresPageLimitIsRefused() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("compliance.maxRecordsPerPage");
     }
 
     @Test
     void tlsNeedsBothFiles() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tlsKeyFile");
+    }
+
+    @Test
+    void aFourEyesWindowOfNothingOrOverAYearIsRefused() {
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
+                Duration.ZERO)).isInstanceOf(ConfigException.class).hasMessageContaining("compliance.fourEyesWindow");
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
+                Duration.ofDays(400))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("compliance.fourEyesWindow");
     }
 }

@@ -79,16 +79,26 @@ abstract class ComplianceApiTestBase {
     @BeforeEach
     void start() throws Exception {
         http = client();
+        open();
+    }
+
+    /** Stops the listener, the service, the audit log and the store, and opens them again on the same files. */
+    void restart() throws Exception {
+        stop();
+        open();
+    }
+
+    private void open() throws Exception {
         store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
         ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
                 new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
                 new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
                 new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
-                CAP, fourEyesThreshold(), null, null, MAX_BODY, null);
+                CAP, fourEyesThreshold(), null, null, MAX_BODY, null, null);
         ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
-                        "ebb-test"), DeliverySigner.inDataDir(dir), clock);
+                        config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock);
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Optional<SslContext> tls = tls();
         scheme = tls.isPresent() ? "https" : "http";

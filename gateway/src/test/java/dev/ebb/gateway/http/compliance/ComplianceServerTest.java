@@ -10,6 +10,7 @@ import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.TrafficRecord;
+import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -243,13 +244,11 @@ class ComplianceServerTest extends ComplianceApiTestBase {
 
     @Test
     void moreRecordsThanTheCapComeWithAContinuation() throws Exception {
-        for (int i = 0; i < CAP + 2; i++) {
-            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
-        }
+        twoPagesOfRecords();
         String path = "/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW;
 
         HttpResponse<String> first = officerGet(path);
-        String token = first.headers().firstValue("X-Continuation").orElseThrow();
+        String token = continuationOf(first);
         HttpResponse<String> second = officerGet(path + "&continuation=" + enc(token));
 
         assertThat(recordLines(first.body())).extracting(n -> n.get("messageId").asText())
@@ -257,6 +256,53 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         assertThat(recordLines(second.body())).extracting(n -> n.get("messageId").asText())
                 .containsExactly("m3", "m4");
         assertThat(second.headers().firstValue("X-Continuation")).isEmpty();
+    }
+
+    @Test
+    void pageTwoWithoutFromOrToContinuesTheWindowOfPageOne() throws Exception {
+        // Issue 9 item 8: "to" defaults to now, which moved on between the pages.
+        twoPagesOfRecords();
+        String path = "/v1/retention/records?msisdn=" + enc("+4790000001");
+        String token = continuationOf(officerGet(path));
+        // Past midnight: the default start of the window (the start of retention) has moved on too.
+        clock.advance(Duration.ofHours(16));
+        append("later", "+4791000001", "+4790000001", EventType.ACCEPTED);
+
+        HttpResponse<String> second = officerGet(path + "&continuation=" + enc(token));
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(recordLines(second.body())).extracting(n -> n.get("messageId").asText())
+                .containsExactly("m3", "m4");
+        assertThat(second.headers().firstValue("X-Continuation")).isEmpty();
+    }
+
+    @Test
+    void aContinuationTokenWithOneCharacterChangedIs400AndAudited() throws Exception {
+        twoPagesOfRecords();
+        String path = "/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW;
+        String token = continuationOf(officerGet(path));
+        int at = token.length() / 2;
+        String changed = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+
+        HttpResponse<String> r = officerGet(path + "&continuation=" + enc(changed));
+
+        assertProblem(r, 400, "continuation");
+        JsonNode last = auditEntries().get(auditEntries().size() - 1);
+        assertThat(last.at("/event/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(last.at("/event/requestId").asText()).isEqualTo(json.readTree(r.body()).get("requestId").asText());
+        assertThat(last.at("/event/criteria/continuation").asText()).isEqualTo(changed);
+    }
+
+    @Test
+    void aContinuationTokenOfAnotherNumbersQueryIs400() throws Exception {
+        for (int i = 0; i < CAP + 1; i++) {
+            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
+            append("n" + i, "+4791000001", "+4790000002", EventType.ACCEPTED);
+        }
+        String token = continuationOf(officerGet("/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW));
+
+        assertProblem(officerGet("/v1/retention/records?msisdn=" + enc("+4790000002") + WINDOW + "&continuation="
+                + enc(token)), 400, "continuation");
     }
 
     @Test
@@ -357,5 +403,16 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         assertThat(records.body()).doesNotContain(content).doesNotContain("918273");
         assertThat(export.body()).doesNotContain("918273");
         assertThat(Files.readString(dir.resolve("audit/audit.log"))).doesNotContain("918273");
+    }
+
+    /** {@code CAP + 2} records of +4790000001: two pages. */
+    private void twoPagesOfRecords() throws IOException {
+        for (int i = 0; i < CAP + 2; i++) {
+            append("m" + i, "+4791000001", "+4790000001", EventType.ACCEPTED);
+        }
+    }
+
+    private static String continuationOf(HttpResponse<String> page) {
+        return page.headers().firstValue("X-Continuation").orElseThrow();
     }
 }
