@@ -33,5 +33,10 @@ public enum Action {
     /** Read the recorded restrictions and objections. */
     SUBJECT_READ_RESTRICTIONS,
     /** Ask to erase a number's traffic data: always refused while it is under legal retention. */
-    SUBJECT_ERASE
+    SUBJECT_ERASE,
+    /**
+     * No compliance function: a request to no resource, with a method its resource does not take, or that could not
+     * be decoded at all. Always refused, and audited like every other request.
+     */
+    UNKNOWN
 }

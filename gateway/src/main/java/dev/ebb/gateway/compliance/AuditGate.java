@@ -65,6 +65,20 @@ final class AuditGate {
     }
 
     /**
+     * Audits as refused a request that names no compliance function: one to no resource, with a method its resource
+     * does not take, or that Netty could not decode. The caller is named if its token is valid; no role is needed to
+     * be told no.
+     *
+     * @return the audit request id
+     */
+    String refuseUnrouted(RequestContext ctx, Map<String, String> criteria, String detail) {
+        String requestId = UUID.randomUUID().toString();
+        Principal who = tokens.authenticate(ctx.bearerToken()).orElse(null);
+        return refuse(ctx, Action.UNKNOWN, criteria, requestId, who, ComplianceRefusal.Kind.INVALID, null, detail)
+                .requestId();
+    }
+
+    /**
      * Runs an accepted action; a failure is audited and thrown as a refusal. A {@link Rejection} thrown by the action
      * (a check that needs the store, which is read only once the request is audited) is audited as the failure.
      */

@@ -83,6 +83,31 @@ public final class ComplianceService {
     }
 
     /**
+     * Audits as refused a request to no resource or with a method its resource does not take, naming the caller if
+     * its token is valid.
+     *
+     * @return the audit request id, for the answer
+     * @throws ComplianceRefusal (503) if the audit log cannot be written
+     */
+    public String refuseUnrouted(RequestContext ctx, String method, String path, String detail) {
+        Map<String, String> criteria = new LinkedHashMap<>();
+        criteria.put("method", method);
+        criteria.put("path", path);
+        return gate.refuseUnrouted(ctx, criteria, detail);
+    }
+
+    /**
+     * Audits as refused a request the transport could not decode (RFC 9112 framing, header syntax, size): nothing in
+     * it is trusted, its token and case least of all, so it is recorded with the caller's address only.
+     *
+     * @return the audit request id, for the answer
+     * @throws ComplianceRefusal (503) if the audit log cannot be written
+     */
+    public String refuseUndecodable(String clientAddress, String detail) {
+        return gate.refuseUnrouted(new RequestContext(null, null, null, clientAddress), Map.of(), detail);
+    }
+
+    /**
      * Runs one page of a retention query for a case.
      *
      * @throws ComplianceRefusal if unauthenticated (401), forbidden (403), invalid (400, naming the field) or failed

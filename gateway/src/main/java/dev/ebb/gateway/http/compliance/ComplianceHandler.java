@@ -15,16 +15,23 @@ import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StreamedResponse;
 import dev.ebb.metadata.VerifyReport;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +75,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
-            Responses.refuseUndecodable(ctx, json);
+            refuseUndecodable(ctx, request);
             return;
         }
         HttpResponse response;
@@ -92,50 +99,51 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         RequestContext base = context(ctx, request);
         Supplier<Map<String, List<String>>> q = () -> queryOf(uri);
         if (seg.size() < 2 || !seg.get(0).equals("v1")) {
-            return notFound(uri.rawPath());
+            return notFound(request, base);
         }
         switch (seg.get(1)) {
             case "retention":
                 if (seg.equals(List.of("v1", "retention", "records"))) {
-                    return m.equals(HttpMethod.GET) ? audited(Action.QUERY, base, () -> records(request,
-                            service.query(base, parameters(q.get(), QUERY_PARAMETERS)))) : notAllowed(request);
+                    return m.equals(HttpMethod.GET) ? audited(Action.QUERY, request, base, () -> records(request,
+                            service.query(base, parameters(q.get(), QUERY_PARAMETERS)))) : notAllowed(request, base);
                 }
                 break;
             case "cases":
                 if (seg.size() == 4 && seg.get(3).equals("export")) {
                     if (!m.equals(HttpMethod.GET) && !m.equals(HttpMethod.POST)) {
-                        return notAllowed(request);
+                        return notAllowed(request, base);
                     }
-                    return audited(Action.EXPORT, base, () -> json(200, service.export(withCase(base, decode(seg.get(2))),
+                    return audited(Action.EXPORT, request, base, () -> json(200, service.export(
+                            withCase(base, decode(seg.get(2))),
                             parameters(m.equals(HttpMethod.POST) && request.content().isReadable()
                                     ? single(bodies.flat(request, QUERY_PARAMETERS)) : q.get(), QUERY_PARAMETERS))));
                 }
                 break;
             case "audit":
                 if (seg.size() == 2) {
-                    return m.equals(HttpMethod.GET) ? audited(Action.READ_AUDIT, base, () -> {
+                    return m.equals(HttpMethod.GET) ? audited(Action.READ_AUDIT, request, base, () -> {
                         Map<String, String> p = flat(q.get(), Set.of("from", "limit"));
                         List<AuditEntry> entries = service.readAudit(base, p.get("from"), p.get("limit"));
                         return ndjson(entries, Map.of("entries", entries.size()));
-                    }) : notAllowed(request);
+                    }) : notAllowed(request, base);
                 }
                 if (seg.size() == 3 && seg.get(2).equals("verify")) {
-                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_AUDIT, base, () -> {
+                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_AUDIT, request, base, () -> {
                         flat(q.get(), Set.of());
                         AuditVerifyReport report = service.verifyAudit(base);
                         return json(200, new AuditVerifyView(report.ok(), report.entriesChecked(), report.lastHash(),
                                 report.firstProblem().orElse(null)));
-                    }) : notAllowed(request);
+                    }) : notAllowed(request, base);
                 }
                 break;
             case "integrity":
                 if (seg.size() == 3 && seg.get(2).equals("verify")) {
-                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_INTEGRITY, base, () -> {
+                    return m.equals(HttpMethod.GET) ? audited(Action.VERIFY_INTEGRITY, request, base, () -> {
                         Map<String, String> p = flat(q.get(), Set.of("from", "to"));
                         VerifyReport report = service.verifyIntegrity(base, p.get("from"), p.get("to"));
                         return json(200, new IntegrityView(report.ok(), report.from(), report.to(),
                                 report.daysChecked(), report.recordsChecked(), report.firstProblem().orElse(null)));
-                    }) : notAllowed(request);
+                    }) : notAllowed(request, base);
                 }
                 break;
             case "requests":
@@ -145,26 +153,59 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             default:
                 break;
         }
-        return notFound(uri.rawPath());
+        return notFound(request, base);
     }
 
-    /** Runs a call; a request it cannot parse is audited as refused (issue 5: every refused query is audited). */
-    HttpResponse audited(Action action, RequestContext ctx, Supplier<HttpResponse> call) {
+    /**
+     * Runs a call; a request it cannot parse, starting with the headers every call reads, is audited as refused
+     * (issue 5: every refused query is audited).
+     */
+    HttpResponse audited(Action action, HttpRequest request, RequestContext ctx, Supplier<HttpResponse> call) {
         try {
+            checkHeaders(request);
             return call.get();
         } catch (BadRequest e) {
             return refusal(service.refuseMalformed(ctx, action, e.field(), e.getMessage()));
         }
     }
 
-    HttpResponse notFound(String path) {
-        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
+    /** 404 for a path that names no resource, audited (issue 9: with the caller's token id if it is valid). */
+    HttpResponse notFound(HttpRequest request, RequestContext ctx) {
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        return unrouted(request, ctx, 404, "not-found", "Not found", "no resource " + path);
     }
 
-    HttpResponse notAllowed(FullHttpRequest request) {
-        return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
-                request.method() + " is not supported on " + new QueryStringDecoder(request.uri()).path(), null,
-                null));
+    /** 405 for a method the resource does not take, audited like a 404. */
+    HttpResponse notAllowed(HttpRequest request, RequestContext ctx) {
+        return unrouted(request, ctx, 405, "method-not-allowed", "Method not allowed", request.method()
+                + " is not supported on " + new QueryStringDecoder(request.uri()).rawPath());
+    }
+
+    private HttpResponse unrouted(HttpRequest request, RequestContext ctx, int status, String type, String title,
+                                  String detail) {
+        String requestId = service.refuseUnrouted(ctx, request.method().name(),
+                new QueryStringDecoder(request.uri()).rawPath(), detail);
+        return Responses.problem(json, Problem.of(status, type, title, detail, null, requestId));
+    }
+
+    /**
+     * Answers a request Netty could not decode (a control character in a header, headers over the limit, a bare LF
+     * as line end, a broken chunk) with 400 and closes, as {@link Responses#refuseUndecodable} does, after auditing
+     * it as refused with the client's address only: nothing else in it can be trusted.
+     */
+    private void refuseUndecodable(ChannelHandlerContext ctx, FullHttpRequest request) {
+        // The cause's type, not its message: that may quote the offending header.
+        String detail = "the request is not well-formed HTTP/1.1 ("
+                + request.decoderResult().cause().getClass().getSimpleName() + ")";
+        FullHttpResponse response;
+        try {
+            response = Responses.problem(json, Problem.of(400, "malformed-request", "Malformed request", detail,
+                    null, service.refuseUndecodable(clientAddress(ctx), detail)));
+        } catch (ComplianceRefusal r) {
+            response = refusal(r);
+        }
+        HttpUtil.setKeepAlive(response, false);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     HttpResponse records(FullHttpRequest request, Disclosure d) {
@@ -219,7 +260,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    HttpResponse refusal(ComplianceRefusal r) {
+    FullHttpResponse refusal(ComplianceRefusal r) {
         String field = r.field() == null ? null : switch (r.field()) {
             case "caseReference" -> CASE_HEADER;
             case "legalBasis" -> BASIS_HEADER;
@@ -270,12 +311,57 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                 ? Action.SUBJECT_RESTRICT : null;
     }
 
+    /**
+     * Who asks and on what grounds. A case or basis header sent more than once or not in UTF-8 is left out here;
+     * {@link #checkHeaders} refuses it in every audited call.
+     */
     static RequestContext context(ChannelHandlerContext ctx, HttpRequest request) {
-        String token = Responses.bearerToken(request);
-        String client = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+        return new RequestContext(Responses.bearerToken(request), text(request, CASE_HEADER),
+                text(request, BASIS_HEADER), clientAddress(ctx));
+    }
+
+    private static String clientAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
-        return new RequestContext(token, request.headers().get(CASE_HEADER), request.headers().get(BASIS_HEADER),
-                client);
+    }
+
+    /**
+     * Refuses a header the API reads given more than once (issue 9: the second was silently dropped), and a case
+     * reference or legal basis that is not UTF-8.
+     */
+    private static void checkHeaders(HttpRequest request) {
+        for (String name : List.of(HttpHeaderNames.AUTHORIZATION.toString(), CASE_HEADER, BASIS_HEADER)) {
+            List<String> values = request.headers().getAll(name);
+            if (values.size() > 1) {
+                throw new BadRequest(name, name + " is given more than once");
+            }
+            if (!name.equals(HttpHeaderNames.AUTHORIZATION.toString()) && values.size() == 1
+                    && utf8(values.get(0)) == null) {
+                throw new BadRequest(name, name + " is not UTF-8");
+            }
+        }
+    }
+
+    /** A text header's one value, decoded as UTF-8; null if absent, repeated or not UTF-8. */
+    private static String text(HttpRequest request, String name) {
+        List<String> values = request.headers().getAll(name);
+        return values.size() == 1 ? utf8(values.get(0)) : null;
+    }
+
+    /**
+     * A header value as the client wrote it. Netty hands over field bytes as ISO-8859-1 characters (RFC 9110 §5.5
+     * leaves other encodings to each field); the case reference and legal basis are taken as UTF-8, the encoding of
+     * JSON bodies and of percent-encoded paths, so that "§" or "Ø" is stored as sent and a case named in a header
+     * and in a path compare equal. Null if the bytes are not UTF-8.
+     */
+    private static String utf8(String latin1) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The context with the case named in the path, which a case header, if sent, must repeat. */

@@ -42,7 +42,7 @@ final class RequestRoutes {
         HttpMethod m = request.method();
         if (seg.size() == 2) {
             if (m.equals(HttpMethod.POST)) {
-                return http.audited(Action.REQUEST_CREATE, base, () -> {
+                return http.audited(Action.REQUEST_CREATE, request, base, () -> {
                     ComplianceHandler.flat(q.get(), Set.of());
                     Bodies.NewRequest body = bodies.newRequest(request);
                     Map<String, String> task = body.task();
@@ -57,44 +57,44 @@ final class RequestRoutes {
                 });
             }
             if (m.equals(HttpMethod.GET)) {
-                return http.audited(Action.REQUEST_READ, base, () -> http.json(200,
+                return http.audited(Action.REQUEST_READ, request, base, () -> http.json(200,
                         requests.list(base, ComplianceHandler.flat(q.get(), Set.of("state")).get("state"))));
             }
-            return http.notAllowed(request);
+            return http.notAllowed(request, base);
         }
         String raw = seg.get(2);
         if (seg.size() == 3) {
-            return m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_READ, base, () -> {
+            return m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_READ, request, base, () -> {
                 ComplianceHandler.flat(q.get(), Set.of());
                 return http.json(200, requests.get(base, ComplianceHandler.decode(raw)));
-            }) : http.notAllowed(request);
+            }) : http.notAllowed(request, base);
         }
         if (seg.size() != 4) {
-            return http.notFound(String.join("/", seg));
+            return http.notFound(request, base);
         }
         return switch (seg.get(3)) {
             case "approve" -> decision(request, q, base, Action.REQUEST_APPROVE,
                     () -> requests.approve(base, ComplianceHandler.decode(raw)));
             case "reject" -> decision(request, q, base, Action.REQUEST_REJECT, () -> requests.reject(base, ComplianceHandler.decode(raw)));
             case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, ComplianceHandler.decode(raw)));
-            case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, base,
+            case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, request, base,
                     () -> http.json(200, requests.deliver(base, ComplianceHandler.decode(raw),
                             ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
-                    : http.notAllowed(request);
-            case "export" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_EXPORT, base,
+                    : http.notAllowed(request, base);
+            case "export" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_EXPORT, request, base,
                     () -> http.json(200, requests.export(base, ComplianceHandler.decode(raw),
                             ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
-                    : http.notAllowed(request);
-            default -> http.notFound("/" + String.join("/", seg));
+                    : http.notAllowed(request, base);
+            default -> http.notFound(request, base);
         };
     }
 
     private HttpResponse decision(FullHttpRequest request, Supplier<Map<String, List<String>>> q, RequestContext base,
                                       Action action, Supplier<DisclosureRequest> call) {
         if (!request.method().equals(HttpMethod.POST)) {
-            return http.notAllowed(request);
+            return http.notAllowed(request, base);
         }
-        return http.audited(action, base, () -> {
+        return http.audited(action, request, base, () -> {
             ComplianceHandler.flat(q.get(), Set.of());
             return http.json(200, call.get());
         });

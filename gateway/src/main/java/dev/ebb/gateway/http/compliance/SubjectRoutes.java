@@ -39,38 +39,38 @@ final class SubjectRoutes {
     HttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
                            RequestContext ctx) {
         if (seg.size() != 4) {
-            return http.notFound("/" + String.join("/", seg));
+            return http.notFound(request, ctx);
         }
         String raw = seg.get(2);
         HttpMethod m = request.method();
         if (seg.get(3).equals("records")) {
             if (m.equals(HttpMethod.GET)) {
-                return http.audited(Action.SUBJECT_ACCESS, ctx, () -> http.records(request,
+                return http.audited(Action.SUBJECT_ACCESS, request, ctx, () -> http.records(request,
                         subjects.access(ctx, ComplianceHandler.decode(raw), ComplianceHandler.parameters(q.get(), ACCESS_PARAMETERS))));
             }
             if (m.equals(HttpMethod.DELETE)) {
-                return http.audited(Action.SUBJECT_ERASE, ctx, () -> {
+                return http.audited(Action.SUBJECT_ERASE, request, ctx, () -> {
                     subjects.erase(ctx, ComplianceHandler.decode(raw), ComplianceHandler.flat(q.get(), Set.of("msisdn")).get("msisdn"));
                     throw new IllegalStateException("erasure of retained traffic data was not refused");
                 });
             }
-            return http.notAllowed(request);
+            return http.notAllowed(request, ctx);
         }
         if (seg.get(3).equals("restrictions")) {
             if (m.equals(HttpMethod.POST)) {
-                return http.audited(Action.SUBJECT_RESTRICT, ctx, () -> {
+                return http.audited(Action.SUBJECT_RESTRICT, request, ctx, () -> {
                     ComplianceHandler.flat(q.get(), Set.of());
                     Map<String, String> body = bodies.flat(request, Set.of("msisdn", "kind"));
                     return http.json(201, subjects.restrict(ctx, ComplianceHandler.decode(raw), body.get("msisdn"), body.get("kind")));
                 });
             }
             if (m.equals(HttpMethod.GET)) {
-                return http.audited(Action.SUBJECT_READ_RESTRICTIONS, ctx, () -> http.json(200,
+                return http.audited(Action.SUBJECT_READ_RESTRICTIONS, request, ctx, () -> http.json(200,
                         subjects.restrictions(ctx, ComplianceHandler.decode(raw),
                                 ComplianceHandler.flat(q.get(), Set.of("msisdn")).get("msisdn"))));
             }
-            return http.notAllowed(request);
+            return http.notAllowed(request, ctx);
         }
-        return http.notFound("/" + String.join("/", seg));
+        return http.notFound(request, ctx);
     }
 }
