@@ -19,10 +19,11 @@ import java.util.Set;
  * @param tlsKeyFile         PEM PKCS#8 private key
  * @param maxBodyBytes       largest request body accepted; a larger one gets 413
  * @param providerId         who discloses, named in every delivery header; absent means {@value #DEFAULT_PROVIDER_ID}
+ * @param limits             deadlines and connection caps of the listener; absent means the defaults
  */
 public record ComplianceConfig(String host, int port, List<ApiTokenConfig> tokens, int maxRecordsPerPage,
                                Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes,
-                               String providerId) {
+                               String providerId, HttpLimitsConfig limits) {
     /** Default hard cap of a page. */
     public static final int DEFAULT_MAX_RECORDS_PER_PAGE = 1_000;
     /** The largest cap allowed, the metadata store's own page limit. */
@@ -57,6 +58,15 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
         ConfigException.require(maxBodyBytes >= 256 && maxBodyBytes <= 1024 * 1024, "compliance.maxBodyBytes",
                 "must be 256..1048576, was " + maxBodyBytes);
         providerId = providerId == null || providerId.isBlank() ? DEFAULT_PROVIDER_ID : providerId;
+        limits = limits == null ? HttpLimitsConfig.defaults() : limits;
+    }
+
+    /** With the listener's default limits. */
+    public ComplianceConfig(String host, int port, List<ApiTokenConfig> tokens, int maxRecordsPerPage,
+                            Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes,
+                            String providerId) {
+        this(host, port, tokens, maxRecordsPerPage, fourEyesThreshold, tlsCertFile, tlsKeyFile, maxBodyBytes,
+                providerId, null);
     }
 
     /** Loopback on {@code port}, no tokens, default limits: a listener nobody can use until tokens are configured. */
