@@ -63,6 +63,7 @@ public final class MetricsServer implements AutoCloseable {
             FullHttpResponse response;
             if (!request.method().equals(HttpMethod.GET)) {
                 response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
+                response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name()); // RFC 9110 §15.5.6
             } else if (path.equals("/metrics")) {
                 response = text(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
             } else if (path.equals("/health")) {

@@ -162,9 +162,29 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     HttpResponse notAllowed(FullHttpRequest request) {
-        return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
+        HttpResponse r = Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
                 request.method() + " is not supported on " + new QueryStringDecoder(request.uri()).path(), null,
                 null));
+        // RFC 9110 §15.5.6: a 405 names the methods the resource supports.
+        r.headers().set(HttpHeaderNames.ALLOW, allowed(segments(new QueryStringDecoder(request.uri()).rawPath())));
+        return r;
+    }
+
+    /** The methods each resource answers (the routes' own, listed once for the Allow header of a 405). */
+    private static String allowed(List<String> seg) {
+        boolean sub = seg.size() == 4;
+        String last = seg.get(seg.size() - 1);
+        if (seg.equals(List.of("v1", "requests")) || sub && seg.get(1).equals("cases")
+                || sub && seg.get(1).equals("subjects") && last.equals("restrictions")) {
+            return "GET, POST";
+        }
+        if (sub && seg.get(1).equals("subjects")) {
+            return "GET, DELETE";
+        }
+        if (sub && seg.get(1).equals("requests") && Set.of("approve", "reject", "cancel").contains(last)) {
+            return "POST";
+        }
+        return "GET";
     }
 
     HttpResponse records(FullHttpRequest request, Disclosure d) {
