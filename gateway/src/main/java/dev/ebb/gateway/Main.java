@@ -261,7 +261,7 @@ public final class Main implements Callable<Integer> {
                         "compliance.tlsCertFile"));
         opened.add(complianceLoop::shutdownGracefully);
         opened.add(complianceServer);
-        MetricsServer metricsServer = MetricsServer.start(cfg.metrics().host(), cfg.metrics().port(), registry,
+        MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 boss);
 

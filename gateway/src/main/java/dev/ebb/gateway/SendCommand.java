@@ -1,8 +1,11 @@
 package dev.ebb.gateway;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jsmpp.bean.AlertNotification;
@@ -12,6 +15,7 @@ import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
@@ -21,12 +25,16 @@ import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.jsmpp.session.Session;
+import org.jsmpp.util.InvalidDeliveryReceiptException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ebb send}: an SMPP client for the tour and for smoke tests. Binds as a customer, submits one
- * message asking for a receipt, and prints the message id and the receipt Ebb forwards.
+ * message asking for a receipt, and prints the message id and the receipt Ebb forwards for that message (receipts
+ * of the customer's earlier messages, which Ebb delivers to any receiver that binds, are acknowledged and skipped).
  */
 @Command(name = "send", description = "Send one SMS through a running gateway over SMPP and wait for its receipt.",
         mixinStandardHelpOptions = true)
@@ -39,13 +47,18 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, description = "recipient in E.164, e.g. +4790000001") String to;
     @Option(names = "--text", required = true) String text;
     @Option(names = "--wait", defaultValue = "10", description = "seconds to wait for the receipt") int waitSeconds;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        CompletableFuture<String> receipt = new CompletableFuture<>();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // By receipted message id: a receipt may arrive before submit_sm_resp has been read, and earlier messages'
+        // receipts arrive too.
+        Map<String, CompletableFuture<String>> receipts = new ConcurrentHashMap<>();
         SMPPSession session = new SMPPSession();
         try {
-            session.setMessageReceiverListener(new ReceiptListener(receipt));
+            session.setMessageReceiverListener(new ReceiptListener(receipts));
             session.connectAndBind(host, port, new BindParameter(BindType.BIND_TRX, systemId, password, "",
                     TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
             boolean gsm = StandardCharsets.ISO_8859_1.newEncoder().canEncode(text);
@@ -57,25 +70,46 @@ final class SendCommand implements Callable<Integer> {
                     (byte) 0, (byte) 0, null, null, new RegisteredDelivery(1), (byte) 0,
                     DataCodings.newInstance(gsm ? (byte) 0x03 : (byte) 0x08), (byte) 0,
                     text.getBytes(gsm ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16BE)).getMessageId();
-            System.out.println("accepted: message id " + id);
-            System.out.println("receipt:  " + receipt.get(waitSeconds, TimeUnit.SECONDS));
+            out.println("accepted: message id " + id);
+            out.println("receipt:  " + ReceiptListener.awaited(receipts, id).get(waitSeconds, TimeUnit.SECONDS));
             return 0;
         } catch (NegativeResponseException e) {
-            System.err.println("refused: command_status 0x" + Integer.toHexString(e.getCommandStatus()));
+            err.println("refused: command_status 0x" + Integer.toHexString(e.getCommandStatus()));
             return 1;
         } catch (TimeoutException e) {
-            System.err.println("no receipt within " + waitSeconds + " s");
+            err.println("no receipt within " + waitSeconds + " s");
             return 1;
         } finally {
             session.unbindAndClose();
         }
     }
 
-    private record ReceiptListener(CompletableFuture<String> receipt) implements MessageReceiverListener {
+    /** Receipts by the message id they report; returning normally acknowledges each deliver_sm (ESME_ROK). */
+    private record ReceiptListener(Map<String, CompletableFuture<String>> receipts) implements MessageReceiverListener {
+        static CompletableFuture<String> awaited(Map<String, CompletableFuture<String>> receipts, String messageId) {
+            return receipts.computeIfAbsent(messageId, id -> new CompletableFuture<>());
+        }
+
         @Override
         public void onAcceptDeliverSm(DeliverSm deliverSm) {
             if (deliverSm.isSmscDeliveryReceipt()) {
-                receipt.complete(new String(deliverSm.getShortMessage(), StandardCharsets.ISO_8859_1));
+                String id = receiptedId(deliverSm);
+                if (id != null) {
+                    awaited(receipts, id).complete(new String(deliverSm.getShortMessage(), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+
+        /** The receipted_message_id TLV (SMPP 3.4 §5.3.2.12), else the {@code id:} of the receipt text (Appendix B). */
+        private static String receiptedId(DeliverSm deliverSm) {
+            if (deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID)
+                    instanceof OptionalParameter.OctetString tlv) {
+                return tlv.getValueAsString();
+            }
+            try {
+                return deliverSm.getShortMessageAsDeliveryReceipt().getId();
+            } catch (InvalidDeliveryReceiptException e) {
+                return null;
             }
         }
 

@@ -23,10 +23,12 @@ import java.util.Set;
  * @param fourEyesWindow     how long a disclosure on one officer's word counts towards the threshold of its subject
  *                           (so that slicing a window does not get past four eyes); absent means
  *                           {@link #DEFAULT_FOUR_EYES_WINDOW}, at most {@link #MAX_FOUR_EYES_WINDOW}
+ * @param limits             deadlines and connection caps of the listener; absent means the defaults
  */
 public record ComplianceConfig(String host, int port, List<ApiTokenConfig> tokens, int maxRecordsPerPage,
                                Integer fourEyesThreshold, String tlsCertFile, String tlsKeyFile, int maxBodyBytes,
-                               String providerId, Duration fourEyesWindow) {
+                               String providerId, Duration fourEyesWindow,
+                               HttpLimitsConfig limits) {
     /** Default hard cap of a page. */
     public static final int DEFAULT_MAX_RECORDS_PER_PAGE = 1_000;
     /** The largest cap allowed, the metadata store's own page limit. */
@@ -69,11 +71,12 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
         ConfigException.require(fourEyesWindow.compareTo(Duration.ZERO) > 0
                 && fourEyesWindow.compareTo(MAX_FOUR_EYES_WINDOW) <= 0, "compliance.fourEyesWindow",
                 "must be more than PT0S and at most P366D, was " + fourEyesWindow);
+        limits = limits == null ? HttpLimitsConfig.defaults() : limits;
     }
 
     /** Loopback on {@code port}, no tokens, default limits: a listener nobody can use until tokens are configured. */
     public static ComplianceConfig of(String host, int port, List<ApiTokenConfig> tokens) {
-        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null, null);
+        return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null, null, null);
     }
 
     /** True when both TLS files are configured. */

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.util.function.BiFunction;
@@ -41,25 +42,29 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
         boolean close = oversized instanceof FullHttpMessage
                 || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
         FullHttpResponse response = tooLarge(ctx, oversized);
-        HttpUtil.setKeepAlive(response, !close);
+        Responses.setKeepAlive(oversized, response, !close);
         var write = ctx.writeAndFlush(response);
         write.addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     /**
      * A request that announces an oversized body and waits for {@code 100 Continue} (curl does so for large bodies)
-     * gets the same answer, and the same notice, as one that sends it: Netty's own answer would be an empty 413.
+     * gets the same answer, and the same notice, as one that sends it; one that expects anything but
+     * {@code 100-continue} gets 417 (RFC 9110 §10.1.1). Netty's own answers to both are empty.
      */
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
-        if (answer instanceof HttpResponse r && r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
-            ReferenceCountUtil.release(answer);
-            FullHttpResponse response = tooLarge(pipeline.context(this), start);
-            HttpUtil.setKeepAlive(response, HttpUtil.isKeepAlive(start));
-            return response;
+        if (!(answer instanceof HttpResponse r) || r.status().codeClass() != HttpStatusClass.CLIENT_ERROR) {
+            return answer;
         }
-        return answer;
+        ReferenceCountUtil.release(answer);
+        FullHttpResponse response = r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()
+                ? tooLarge(pipeline.context(this), start)
+                : Responses.problem(json, Problem.of(417, "expectation-failed", "Expectation failed",
+                        "the only expectation supported is 100-continue", "Expect", null));
+        Responses.setKeepAlive(start, response, HttpUtil.isKeepAlive(start));
+        return response;
     }
 
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpMessage oversized) {

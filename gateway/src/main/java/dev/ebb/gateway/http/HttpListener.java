@@ -1,27 +1,47 @@
 package dev.ebb.gateway.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.config.HttpLimitsConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One of Ebb's HTTP listeners (customer API, compliance API, metrics): TLS when configured, a read timeout, the HTTP
- * codec, then the listener's own handlers.
+ * One of Ebb's HTTP listeners (customer API, compliance API, metrics): connection caps, TLS when configured, a read
+ * timeout, the HTTP codec with request deadlines and the Host check ({@link RequestGate}), then the listener's own
+ * handlers. A connection whose answers pile up unread (a client pipelining requests and never reading) is not read
+ * from until they drain, so such a client costs at most about the high-water mark of memory, not all of it: reading
+ * stops ({@code autoRead} off) and the requests already decoded from the last read wait in a
+ * {@link FlowControlHandler} instead of being answered into the buffer (one read of small pipelined requests can
+ * hold thousands). Over 128 of them unanswered, Netty's codec fails the connection ({@code maxPipelineDepth}), and
+ * the listener's handler closes it.
  */
 public final class HttpListener implements AutoCloseable {
     /** A connection that sends nothing for this long is closed: it would hold memory (and a slot) for nothing. */
     static final int IDLE_SECONDS = 60;
+    /** Over this many bytes of answers waiting to be written, the connection is not read (Netty's own default). */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final Channel channel;
 
@@ -32,16 +52,32 @@ public final class HttpListener implements AutoCloseable {
     /**
      * Binds a listener.
      *
+     * @param refusals told of each request the listener refuses before its handlers see it
      * @param handlers makes each connection's handlers after the codec (aggregator, then the listener's handler)
      */
-    public static HttpListener bind(String host, int port, EventLoopGroup group, Optional<SslContext> tls,
+    public static HttpListener bind(String host, int port, HttpLimitsConfig limits, EventLoopGroup group,
+                                    Optional<SslContext> tls, ListenerRefusals refusals,
                                     Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
+        ConnectionCaps caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        ObjectMapper json = Responses.mapper();
         Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        InetAddress client = ch.remoteAddress().getAddress();
+                        String over = caps.admit(client);
+                        if (over != null) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new OverCaps(over, tls.isEmpty(), refusals,
+                                    json));
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> caps.release(client));
+                        RequestGate gate = new RequestGate(limits.headerTimeout(), limits.requestTimeout(), refusals,
+                                json);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new HttpServerCodec());
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new ReadWhileWritable(),
+                                gate.bytes(), new HttpServerCodec(), gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));
                     }
                 }).bind(host, port).sync().channel();
@@ -57,5 +93,47 @@ public final class HttpListener implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+    }
+
+    /** Stops reading while the connection's outbound buffer is over the high-water mark, resumes below the low one. */
+    private static final class ReadWhileWritable extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
+        }
+    }
+
+    /**
+     * Answers a connection over the caps with 503 (RFC 9110 §15.6.4) before it sends anything, and closes it. Over
+     * TLS it is closed unanswered: an answer would need the handshake that the cap is there to save.
+     */
+    private static final class OverCaps extends ChannelInboundHandlerAdapter {
+        private final String reason;
+        private final boolean answer;
+        private final ListenerRefusals refusals;
+        private final ObjectMapper json;
+
+        OverCaps(String reason, boolean answer, ListenerRefusals refusals, ObjectMapper json) {
+            this.reason = reason;
+            this.answer = answer;
+            this.refusals = refusals;
+            this.json = json;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(false);
+            Problem p = Problem.of(503, "too-many-connections", "Too many connections", reason, null, null);
+            String requestId = refusals.refused(ctx, null, p);
+            if (!answer) {
+                ctx.close();
+                return;
+            }
+            FullHttpResponse response = Responses.problem(json, p.withRequestId(requestId));
+            HttpUtil.setKeepAlive(response, false);
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.ebb.gateway.http;
 
+import dev.ebb.gateway.config.ListenerConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -32,9 +31,10 @@ public final class MetricsServer implements AutoCloseable {
     /**
      * @param health "UP" or a short reason the gateway is not ready; anything but UP answers 503
      */
-    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, Supplier<String> health,
+    public static MetricsServer start(ListenerConfig config, PrometheusMeterRegistry registry, Supplier<String> health,
                                       EventLoopGroup group) throws InterruptedException {
-        HttpListener listener = HttpListener.bind(host, port, group, Optional.empty(),
+        HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
+                Optional.empty(), ListenerRefusals.NONE,
                 () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health)));
         return new MetricsServer(listener);
     }
@@ -63,6 +63,7 @@ public final class MetricsServer implements AutoCloseable {
             FullHttpResponse response;
             if (!request.method().equals(HttpMethod.GET)) {
                 response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n", "text/plain");
+                response.headers().set(HttpHeaderNames.ALLOW, HttpMethod.GET.name()); // RFC 9110 §15.5.6
             } else if (path.equals("/metrics")) {
                 response = text(HttpResponseStatus.OK, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
             } else if (path.equals("/health")) {
@@ -72,12 +73,7 @@ public final class MetricsServer implements AutoCloseable {
             } else {
                 response = text(HttpResponseStatus.NOT_FOUND, "try /metrics or /health\n", "text/plain");
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            HttpUtil.setKeepAlive(response, keepAlive);
-            var write = ctx.writeAndFlush(response);
-            if (!keepAlive) {
-                write.addListener(ChannelFutureListener.CLOSE);
-            }
+            Responses.send(ctx, request, response);
         }
 
         private static FullHttpResponse text(HttpResponseStatus status, String body, String type) {

@@ -19,4 +19,9 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static Problem of(int status, String slug, String title, String detail, String field, String requestId) {
         return new Problem("/problems/" + slug, title, status, detail, field, requestId);
     }
+
+    /** The same problem, recorded under {@code id}. */
+    public Problem withRequestId(String id) {
+        return new Problem(type, title, status, detail, field, id);
+    }
 }

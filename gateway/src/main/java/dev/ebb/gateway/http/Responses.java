@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -64,7 +66,7 @@ public final class Responses {
     /** Writes the answer to {@code request}, keeping the connection open only if the client asked to. */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        setKeepAlive(request, response, keepAlive);
         ChannelFuture done;
         if (response instanceof StreamedResponse streamed) {
             // Needs a ChunkedWriteHandler in the pipeline: it pulls the body as the connection drains.
@@ -74,6 +76,22 @@ public final class Responses {
             done = ctx.writeAndFlush(response);
         }
         done.addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Says in {@code response} whether the connection stays open. Ebb answers in HTTP/1.1 (RFC 9110 §6.2), which is
+     * persistent unless it says {@code close}; an HTTP/1.0 client reads it by its own rules, though, and takes an
+     * answer without {@code Connection: keep-alive} as the last on the connection (RFC 9112 §9.3 and Appendix C.2.2),
+     * so it is named explicitly for one.
+     */
+    public static void setKeepAlive(HttpMessage request, HttpResponse response, boolean keepAlive) {
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().isKeepAliveDefault()) {
+            response.headers().remove(HttpHeaderNames.CONNECTION);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
     }
 
     /**

@@ -46,22 +46,22 @@ class ComplianceConfigTest {
 
     @Test
     void aCapOverTheStoresPageLimitIsRefused() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null, null))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("compliance.maxRecordsPerPage");
     }
 
     @Test
     void tlsNeedsBothFiles() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null, null))
+        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null, null, null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tlsKeyFile");
     }
 
     @Test
     void aFourEyesWindowOfNothingOrOverAYearIsRefused() {
         assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
-                Duration.ZERO)).isInstanceOf(ConfigException.class).hasMessageContaining("compliance.fourEyesWindow");
+                Duration.ZERO, null)).isInstanceOf(ConfigException.class).hasMessageContaining("compliance.fourEyesWindow");
         assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
-                Duration.ofDays(400))).isInstanceOf(ConfigException.class)
+                Duration.ofDays(400), null)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("compliance.fourEyesWindow");
     }
 }

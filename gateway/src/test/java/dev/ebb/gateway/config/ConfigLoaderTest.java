@@ -44,6 +44,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void eachHttpListenerTakesItsOwnLimitsAndDefaultsTheRest() throws Exception {
+        EbbConfig config = read("http:\n  port: 8080\n  limits: {headerTimeout: PT2S, maxConnectionsPerAddress: 8}\n"
+                + "compliance:\n  port: 8081\n  limits: {maxConnections: 50}\n");
+
+        assertThat(config.http().limits()).isEqualTo(new HttpLimitsConfig(Duration.ofSeconds(2),
+                HttpLimitsConfig.DEFAULT_REQUEST_TIMEOUT, HttpLimitsConfig.DEFAULT_MAX_CONNECTIONS, 8));
+        assertThat(config.compliance().limits().maxConnections()).isEqualTo(50);
+        assertThat(config.compliance().limits().maxConnectionsPerAddress()).isEqualTo(50);
+        assertThat(config.metrics().limits()).isEqualTo(HttpLimitsConfig.defaults());
+    }
+
+    @Test
+    void aHeaderDeadlineLongerThanTheRequestDeadlineIsRefused() {
+        assertThatThrownBy(() -> read("http:\n  limits: {headerTimeout: PT40S}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("limits.requestTimeout");
+    }
+
+    @Test
     void aTypoInAKeyIsAnErrorNotASilentDefault() {
         assertThatThrownBy(() -> read("smpp:\n  prot: 2775\n")).isInstanceOf(ConfigException.class).hasMessageContaining("prot");
     }

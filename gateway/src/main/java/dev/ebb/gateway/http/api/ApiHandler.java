@@ -80,7 +80,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         if (path.equals(MESSAGES)) {
             if (!request.method().equals(HttpMethod.POST)) {
-                return notAllowed(request, path);
+                return notAllowed(request, path, HttpMethod.POST);
             }
             CustomerConfig customer = authenticate(request);
             MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
@@ -91,7 +91,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
             if (!request.method().equals(HttpMethod.GET)) {
-                return notAllowed(request, path);
+                return notAllowed(request, path, HttpMethod.GET);
             }
             CustomerConfig customer = authenticate(request);
             String id;
@@ -145,9 +145,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private FullHttpResponse notAllowed(FullHttpRequest request, String path) {
-        return Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
+    /** RFC 9110 §15.5.6: a 405 names the methods the resource supports. */
+    private FullHttpResponse notAllowed(FullHttpRequest request, String path, HttpMethod allowed) {
+        FullHttpResponse r = Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
                 request.method() + " is not supported on " + path, null, null));
+        r.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+        return r;
     }
 
     private static String clientIp(ChannelHandlerContext ctx) {

@@ -6,6 +6,8 @@ import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.http.BodyLimitAggregator;
 import dev.ebb.gateway.http.HashedTokens;
 import dev.ebb.gateway.http.HttpListener;
+import dev.ebb.gateway.http.ListenerRefusals;
+import dev.ebb.gateway.http.WipeBodies;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.MetadataStore;
 import io.netty.channel.EventLoopGroup;
@@ -48,8 +50,9 @@ public final class ApiServer implements AutoCloseable {
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
         MessageApi api = new MessageApi(admission, rate, receipts::wantsReceipts, store, content, clock);
-        HttpListener listener = HttpListener.bind(config.host(), config.port(), group, Optional.empty(),
-                () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, (ctx, request) -> null),
+        HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
+                Optional.empty(), ListenerRefusals.NONE,
+                () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, (ctx, request) -> null), new WipeBodies(),
                         new ApiHandler(api, keys, statuses)));
         return new ApiServer(listener);
     }

@@ -177,8 +177,12 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** 405 for a method the resource does not take, audited like a 404. */
     HttpResponse notAllowed(HttpRequest request, RequestContext ctx) {
-        return unrouted(request, ctx, 405, "method-not-allowed", "Method not allowed", request.method()
-                + " is not supported on " + new QueryStringDecoder(request.uri()).rawPath());
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        HttpResponse r = unrouted(request, ctx, 405, "method-not-allowed", "Method not allowed", request.method()
+                + " is not supported on " + path);
+        // RFC 9110 §15.5.6: a 405 names the methods the resource supports.
+        r.headers().set(HttpHeaderNames.ALLOW, allowed(segments(path)));
+        return r;
     }
 
     private HttpResponse unrouted(HttpRequest request, RequestContext ctx, int status, String type, String title,
@@ -206,6 +210,23 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The methods each resource answers (the routes' own, listed once for the Allow header of a 405). */
+    private static String allowed(List<String> seg) {
+        boolean sub = seg.size() == 4;
+        String last = seg.get(seg.size() - 1);
+        if (seg.equals(List.of("v1", "requests")) || sub && seg.get(1).equals("cases")
+                || sub && seg.get(1).equals("subjects") && last.equals("restrictions")) {
+            return "GET, POST";
+        }
+        if (sub && seg.get(1).equals("subjects")) {
+            return "GET, DELETE";
+        }
+        if (sub && seg.get(1).equals("requests") && Set.of("approve", "reject", "cancel").contains(last)) {
+            return "POST";
+        }
+        return "GET";
     }
 
     HttpResponse records(FullHttpRequest request, Disclosure d) {

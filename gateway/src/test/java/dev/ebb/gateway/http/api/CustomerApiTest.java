@@ -146,6 +146,28 @@ class CustomerApiTest {
         assertThat(compliance.statusCode()).isEqualTo(401);
     }
 
+    /** Issue 9 item 15: a 405 without Allow; a byte-order mark or a lone surrogate accepted. */
+    @Test
+    void aWrongMethodNamesTheAllowedOneAndOddJsonIsRefused() throws Exception {
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.apiPort() + "/v1/messages")).header("Authorization", "Bearer " + TestGateway.API_KEY)
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(put, 405, null);
+        assertThat(put.headers().firstValue("Allow")).hasValue("POST");
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + gateway.apiPort() + "/v1/messages/some-id"))
+                .header("Authorization", "Bearer " + TestGateway.API_KEY)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(post, 405, null);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+
+        // U+FEFF is the byte-order mark, EF BB BF in UTF-8.
+        assertProblem(send("\uFEFF{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "body");
+        assertProblem(send("{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"x\\ud800\"}"), 400, "body");
+        assertThat(gateway.metadata().query(TrafficQuery.byMsisdn("+4790000085", TrafficQuery.Role.EITHER,
+                Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(1))).records()).isEmpty();
+    }
+
     @Test
     void neitherMetricsNorAnyDataFileCarryTheText() throws Exception {
         String id = json.readTree(send("{\"to\":\"+4790000084\",\"from\":\"Ebb\",\"text\":\"" + MARKER + "\"}")

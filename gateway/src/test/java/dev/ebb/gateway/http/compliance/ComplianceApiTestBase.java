@@ -95,7 +95,7 @@ abstract class ComplianceApiTestBase {
                 new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
                 new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
                 new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
-                CAP, fourEyesThreshold(), null, null, MAX_BODY, null, null);
+                CAP, fourEyesThreshold(), null, null, MAX_BODY, null, null, null);
         ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
                         config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock);

@@ -390,6 +390,21 @@ class ComplianceServerTest extends ComplianceApiTestBase {
         assertThat(InclusionProof.verify(proof, store.publicKey())).isFalse();
     }
 
+    /** Issue 9 item 15: RFC 9110 §15.5.6, a 405 names the methods the resource supports. */
+    @Test
+    void aMethodNotAllowedIs405NamingTheAllowedMethods() throws Exception {
+        for (String[] resource : new String[][] {{"/v1/retention/records", "GET"}, {"/v1/audit", "GET"},
+                {"/v1/requests", "GET, POST"}, {"/v1/requests/r1", "GET"}, {"/v1/requests/r1/approve", "POST"},
+                {"/v1/requests/r1/delivery", "GET"}, {"/v1/cases/" + CASE + "/export", "GET, POST"},
+                {"/v1/subjects/acme/records", "GET, DELETE"}, {"/v1/subjects/acme/restrictions", "GET, POST"}}) {
+            HttpResponse<String> r = send(request(resource[0], OFFICER).header("X-Case-Reference", CASE)
+                    .header("X-Legal-Basis", BASIS).method("PUT", HttpRequest.BodyPublishers.noBody()).build());
+
+            assertProblem(r, 405, null);
+            assertThat(r.headers().firstValue("Allow")).as(resource[0]).hasValue(resource[1]);
+        }
+    }
+
     @Test
     void noResponseOrAuditEntryHoldsMessageContent() throws Exception {
         // The message text never reaches the metadata store; this guards against a disclosure path that adds it.
