@@ -11,6 +11,7 @@ import dev.ebb.gateway.compliance.DisclosedRecord;
 import dev.ebb.gateway.compliance.Disclosure;
 import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
+import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StreamedResponse;
@@ -210,6 +211,24 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * Audits what the listener refuses before this handler sees it (a deadline missed, no single Host), like a
+     * request Netty could not decode: with the caller's address only. A connection over the caps is not audited: it
+     * carries no request, and an audit write per refused connection would let a connection flood fill the disk.
+     */
+    static ListenerRefusals auditedRefusals(ComplianceService service) {
+        return (ctx, request, problem) -> {
+            if (problem.status() == 503) {
+                return null;
+            }
+            try {
+                return service.refuseUndecodable(clientAddress(ctx), problem.detail());
+            } catch (ComplianceRefusal r) {
+                return null;
+            }
+        };
     }
 
     /** The methods each resource answers (the routes' own, listed once for the Allow header of a 405). */

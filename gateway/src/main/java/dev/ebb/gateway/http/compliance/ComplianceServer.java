@@ -4,7 +4,6 @@ import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.http.BodyLimitAggregator;
 import dev.ebb.gateway.http.HttpListener;
-import dev.ebb.gateway.http.ListenerRefusals;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -44,9 +43,8 @@ public final class ComplianceServer implements AutoCloseable {
      */
     public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                          Optional<SslContext> tls) throws InterruptedException {
-        // Refusals of the listener itself are not audited yet (issue 9 item 14): ListenerRefusals is the hook for it.
         HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group, tls,
-                ListenerRefusals.NONE,
+                ComplianceHandler.auditedRefusals(service),
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(),
                         (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
                         new ChunkedWriteHandler(), new ComplianceHandler(service)));

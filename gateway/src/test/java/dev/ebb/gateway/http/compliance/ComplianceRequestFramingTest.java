@@ -49,6 +49,20 @@ class ComplianceRequestFramingTest extends ComplianceApiTestBase {
     }
 
     @Test
+    void aSecondHostThatTheListenerRefusesIsAuditedToo() throws Exception {
+        String[] r = raw(head("GET " + QUERY + " HTTP/1.1", "Host: evil.example", OFFICER_HEADER,
+                "X-Case-Reference: " + CASE, BASIS_HEADER).getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(r[0]).isEqualTo("400");
+        JsonNode problem = json.readTree(r[1]);
+        assertThat(problem.get("field").asText()).isEqualTo("Host");
+        JsonNode entry = onlyAuditEntry();
+        assertThat(entry.at("/event/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(entry.at("/event/tokenId").isNull()).isTrue();
+        assertThat(entry.at("/event/requestId").asText()).isEqualTo(problem.get("requestId").asText());
+    }
+
+    @Test
     void aMethodTheResourceDoesNotTakeIs405AndAuditedWithTheToken() throws Exception {
         HttpResponse<String> r = send(request(QUERY, OFFICER).DELETE().build());
 
