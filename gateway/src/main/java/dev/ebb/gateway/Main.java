@@ -213,6 +213,9 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
 
         Gauge.builder("ebb.smpp.sessions", server.sessions(), s -> s.boundSessions()).register(registry);
+        Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
+                .description("responses queued for customers that read slowly; each connection stops being read over 64 KiB")
+                .register(registry);
         Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
         Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting).register(registry);
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)

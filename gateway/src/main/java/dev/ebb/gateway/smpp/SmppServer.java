@@ -5,6 +5,7 @@ import dev.ebb.gateway.config.SmppServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -54,10 +55,13 @@ public final class SmppServer implements AutoCloseable {
         AtomicLong ids = new AtomicLong();
         Channel listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, WriteBackpressure.RECEIVE_BUFFERS)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        ch.pipeline().addLast(WriteBackpressure.INSTANCE);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(
                                 new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
@@ -74,6 +78,16 @@ public final class SmppServer implements AutoCloseable {
 
     public CustomerSessions sessions() {
         return sessions;
+    }
+
+    /** Response bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
+    public long pendingOutboundBytes() {
+        long pending = 0;
+        for (Channel ch : connections) {
+            ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+            pending += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return pending;
     }
 
     /** Stops accepting, asks every bound customer to unbind, and closes what is left after a grace period. */

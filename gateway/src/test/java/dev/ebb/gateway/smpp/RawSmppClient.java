@@ -22,12 +22,17 @@ final class RawSmppClient implements AutoCloseable {
     }
 
     void send(Pdu pdu) throws IOException {
+        sendBytes(encode(pdu));
+    }
+
+    /** The PDU's frame as bytes. */
+    static byte[] encode(Pdu pdu) {
         ByteBuf buf = Unpooled.buffer();
-        codec.encode(pdu, buf);
+        new PduCodec(1 << 20).encode(pdu, buf);
         byte[] bytes = new byte[buf.readableBytes()];
         buf.readBytes(bytes);
         buf.release();
-        sendBytes(bytes);
+        return bytes;
     }
 
     void sendBytes(byte[] bytes) throws IOException {

@@ -16,6 +16,7 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.testing.NotReadingPeer;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -276,6 +277,18 @@ class SmppServerTest {
             raw.read();
         }
         assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void aPeerThatFloodsEnquireLinksWithoutReadingIsNoLongerRead() throws Exception {
+        // Issue 9 item 4: the responses used to pile up in Ebb without limit (600 MB, then OutOfMemoryError).
+        long limit = 64L << 20;
+        try (NotReadingPeer flood = new NotReadingPeer(server.port())) {
+            long written = flood.writeUntilBlocked(RawSmppClient.encode(new Pdu.EnquireLink(1)), limit);
+
+            assertThat(written).as("bytes the server took before it stopped reading").isLessThan(limit);
+            assertThat(server.pendingOutboundBytes()).as("responses queued in Ebb").isLessThan(1L << 20);
+        }
     }
 
     private static Pdu.SubmitSm submit(int sequence, String text) {

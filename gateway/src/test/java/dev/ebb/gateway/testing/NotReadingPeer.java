@@ -1,0 +1,54 @@
+package dev.ebb.gateway.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A peer that writes and never reads, on small socket buffers so that a server which stops reading is felt
+ * soon: the writes then block (TCP flow control), which {@link #writeUntilBlocked} observes.
+ */
+public final class NotReadingPeer implements AutoCloseable {
+    private final SocketChannel channel;
+
+    public NotReadingPeer(int port) throws IOException {
+        channel = SocketChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+        channel.connect(new InetSocketAddress("127.0.0.1", port));
+        channel.configureBlocking(false);
+    }
+
+    /**
+     * Writes {@code frame} again and again until {@code limit} bytes are written or the socket has stayed
+     * unwritable for two seconds (the server no longer reads). Returns the bytes written.
+     */
+    public long writeUntilBlocked(byte[] frame, long limit) throws IOException {
+        ByteBuffer batch = ByteBuffer.allocate(frame.length * 1024);
+        while (batch.hasRemaining()) {
+            batch.put(frame);
+        }
+        batch.flip();
+        long written = 0;
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_WRITE);
+            while (written < limit && selector.select(2_000) > 0) {
+                selector.selectedKeys().clear();
+                if (!batch.hasRemaining()) {
+                    batch.rewind();
+                }
+                written += channel.write(batch);
+            }
+        }
+        return written;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
