@@ -160,15 +160,23 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
             Pdu.SubmitSmResp resp = new Pdu.SubmitSmResp(submit.sequenceNumber(), answer.commandStatus(), answer.messageId());
             if (ctx.executor().inEventLoop()) {
-                outstandingSubmits--;
-                ctx.write(resp);
+                answer(resp);
             } else {
                 ctx.executor().execute(() -> {
-                    outstandingSubmits--;
-                    ctx.writeAndFlush(resp);
+                    answer(resp);
+                    ctx.flush();
                 });
             }
         });
+    }
+
+    /**
+     * A submit leaves the window when its response has been handed to the kernel, not when it is queued: a
+     * customer that does not read its responses fills the window just like one whose submits are slow, and is
+     * then told ESME_RMSGQFUL (issue 9, item 5).
+     */
+    private void answer(Pdu.SubmitSmResp resp) {
+        ctx.write(resp).addListener(written -> outstandingSubmits--);
     }
 
     /** Why a submit_sm cannot be taken now, or ESME_ROK. */
@@ -177,6 +185,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             return CommandStatus.ESME_RINVBNDSTS; // §5.1.3: not bound, or bound as a receiver
         }
         if (outstandingSubmits >= config.windowSize()) {
+            // §5.1.3 0x14 ESME_RMSGQFUL, the answer SMSCs give a window overflow: clients (jSMPP, Cloudhopper,
+            // Kannel) take it as "retry later". Not reading instead (Kannel's way as a server) would also hold back
+            // the customer's enquire_links, and its link timer would drop a session that is only busy.
             return CommandStatus.ESME_RMSGQFUL;
         }
         if (!sessions.tryAcquireSubmit(customer)) {

@@ -16,7 +16,6 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.testing.NotReadingPeer;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -24,6 +23,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +72,8 @@ class SmppServerTest {
         Map<String, CustomerConfig> customers = Map.of(
                 "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
                 "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-                "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)));
+                "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)),
+                "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)));
         SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null);
         server = SmppServer.start(config, customers, this::handle, group, group, Optional.empty());
     }
@@ -203,11 +204,10 @@ class SmppServerTest {
     @Test
     void submitsAboveTheCustomersRateAreThrottled() throws Exception {
         try (RawSmppClient raw = boundRaw("slow")) {
+            int throttled = 0;
+            // One at a time: twelve at once would overflow the window of 4.
             for (int i = 1; i <= 12; i++) {
                 raw.send(submit(i, "m" + i));
-            }
-            int throttled = 0;
-            for (int i = 1; i <= 12; i++) {
                 if (((Pdu.SubmitSmResp) raw.read()).commandStatus() == CommandStatus.ESME_RTHROTTLED) {
                     throttled++;
                 }
@@ -228,6 +228,22 @@ class SmppServerTest {
             for (int i = 1; i <= 4; i++) {
                 assertThat(((Pdu.SubmitSmResp) raw.read()).commandStatus()).isZero();
             }
+        }
+    }
+
+    @Test
+    void submitsWhoseResponsesAreNotReadFillTheWindow() throws Exception {
+        // Issue 9 item 5: 30,000 submit_sm sent without reading a response all got ESME_ROK. A response Ebb has
+        // not yet handed to the kernel keeps its submit in the window.
+        try (RawSmppClient raw = bound(RawSmppClient.withSmallBuffers(server.port()), "bulk")) {
+            Pdu.SubmitSm submit = submit(1, "not read");
+            long sent = raw.floodUntilBlocked(submit, 64L << 20) / RawSmppClient.encode(submit).length;
+
+            Map<Integer, Integer> statuses = new HashMap<>();
+            for (long i = 0; i < sent; i++) {
+                statuses.merge(((Pdu.SubmitSmResp) raw.read()).commandStatus(), 1, Integer::sum);
+            }
+            assertThat(statuses.keySet()).containsExactlyInAnyOrder(CommandStatus.ESME_ROK, CommandStatus.ESME_RMSGQFUL);
         }
     }
 
@@ -283,8 +299,8 @@ class SmppServerTest {
     void aPeerThatFloodsEnquireLinksWithoutReadingIsNoLongerRead() throws Exception {
         // Issue 9 item 4: the responses used to pile up in Ebb without limit (600 MB, then OutOfMemoryError).
         long limit = 64L << 20;
-        try (NotReadingPeer flood = new NotReadingPeer(server.port())) {
-            long written = flood.writeUntilBlocked(RawSmppClient.encode(new Pdu.EnquireLink(1)), limit);
+        try (RawSmppClient flood = RawSmppClient.withSmallBuffers(server.port())) {
+            long written = flood.floodUntilBlocked(new Pdu.EnquireLink(1), limit);
 
             assertThat(written).as("bytes the server took before it stopped reading").isLessThan(limit);
             assertThat(server.pendingOutboundBytes()).as("responses queued in Ebb").isLessThan(1L << 20);
@@ -304,7 +320,10 @@ class SmppServerTest {
     }
 
     private RawSmppClient boundRaw(String systemId) throws Exception {
-        RawSmppClient raw = raw();
+        return bound(raw(), systemId);
+    }
+
+    private RawSmppClient bound(RawSmppClient raw, String systemId) throws Exception {
         raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, systemId, PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
         assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
         return raw;

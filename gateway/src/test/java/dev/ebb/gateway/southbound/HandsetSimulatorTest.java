@@ -17,7 +17,7 @@ import dev.ebb.gateway.smpp.Pdu;
 import dev.ebb.gateway.smpp.PduCodec;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.MutableClock;
-import dev.ebb.gateway.testing.NotReadingPeer;
+import dev.ebb.gateway.testing.Flood;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -25,6 +25,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,8 +255,8 @@ class HandsetSimulatorTest {
         ByteBuf frame = Unpooled.buffer();
         new PduCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH).encode(new Pdu.EnquireLink(1), frame);
         long limit = 64L << 20;
-        try (NotReadingPeer flood = new NotReadingPeer(simulator.port())) {
-            assertThat(flood.writeUntilBlocked(ByteBufUtil.getBytes(frame), limit)).isLessThan(limit);
+        try (SocketChannel flood = Flood.connect(simulator.port())) {
+            assertThat(Flood.writeUntilBlocked(flood, ByteBufUtil.getBytes(frame), limit)).isLessThan(limit);
         } finally {
             frame.release();
         }
