@@ -213,6 +213,11 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
 
         Gauge.builder("ebb.smpp.sessions", server.sessions(), s -> s.boundSessions()).register(registry);
+        Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
+                .description("SMPP connections open, bound or not").register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
+                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached")
+                .register(registry);
         Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
                 .description("responses queued for customers that read slowly; each connection stops being read over 64 KiB")
                 .register(registry);

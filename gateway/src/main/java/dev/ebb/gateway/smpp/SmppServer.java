@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -22,19 +23,26 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The northbound SMPP 3.4 listener customers bind to. */
 public final class SmppServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SmppServer.class);
     private final Channel listener;
     private final ChannelGroup connections;
     private final CustomerSessions sessions;
     private final ExecutorService authExecutor;
+    private final Refusals refusals;
 
-    private SmppServer(Channel listener, ChannelGroup connections, CustomerSessions sessions, ExecutorService authExecutor) {
+    private SmppServer(Channel listener, ChannelGroup connections, CustomerSessions sessions, ExecutorService authExecutor,
+                       Refusals refusals) {
         this.listener = listener;
         this.connections = connections;
         this.sessions = sessions;
         this.authExecutor = authExecutor;
+        this.refusals = refusals;
     }
 
     /**
@@ -53,6 +61,8 @@ public final class SmppServer implements AutoCloseable {
         CustomerSessions sessions = new CustomerSessions(System::nanoTime);
         ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
+        ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        Refusals refusals = new Refusals();
         Channel listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
@@ -60,6 +70,14 @@ public final class SmppServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        InetAddress address = ch.remoteAddress().getAddress();
+                        ConnectionLimits.Verdict verdict = limits.tryOpen(address);
+                        if (verdict != ConnectionLimits.Verdict.OPEN) {
+                            refusals.refused(verdict, address);
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(closed -> limits.closed(address));
                         connections.add(ch);
                         ch.pipeline().addLast(WriteBackpressure.INSTANCE);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
@@ -69,7 +87,7 @@ public final class SmppServer implements AutoCloseable {
                                 new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet()));
                     }
                 }).bind(config.host(), config.port()).sync().channel();
-        return new SmppServer(listener, connections, sessions, authExecutor);
+        return new SmppServer(listener, connections, sessions, authExecutor, refusals);
     }
 
     public int port() {
@@ -80,6 +98,16 @@ public final class SmppServer implements AutoCloseable {
         return sessions;
     }
 
+    /** Connections closed on arrival because the listener or their client address was at its cap (a counter). */
+    public long refusedConnections() {
+        return refusals.count.sum();
+    }
+
+    /** Connections open now, bound or not (a gauge). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     /** Response bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
     public long pendingOutboundBytes() {
         long pending = 0;
@@ -88,6 +116,26 @@ public final class SmppServer implements AutoCloseable {
             pending += buffer == null ? 0 : buffer.totalPendingWriteBytes();
         }
         return pending;
+    }
+
+    /**
+     * Counts refused connections and logs them, at most once per 10 s: a flood of connections must not become
+     * a flood of log lines.
+     */
+    private static final class Refusals {
+        private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+        private final LongAdder count = new LongAdder();
+        private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
+
+        void refused(ConnectionLimits.Verdict verdict, InetAddress address) {
+            count.increment();
+            long now = System.nanoTime();
+            long next = nextLog.get();
+            if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
+                LOG.warn("closing new SMPP connection from {}: {}; {} refused since start, logged at most every 10 s",
+                        address.getHostAddress(), verdict.why, count.sum());
+            }
+        }
     }
 
     /** Stops accepting, asks every bound customer to unbind, and closes what is left after a grace period. */

@@ -42,6 +42,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private SessionInfo info;
     private int outstandingSubmits;
     private int nextSequence = 1;
+    private ScheduledFuture<?> bindDeadline;
 
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
                        SubmitSmHandler submits, long sessionId) {
@@ -55,6 +56,18 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // In the OPEN state only a bind is taken, and only for so long (issue 9, item 11).
+        bindDeadline = ctx.executor().schedule(() -> {
+            if (state == State.OPEN || state == State.BINDING) {
+                LOG.info("session {} from {} not bound within {}; closing", sessionId, remote(), config.bindTimeout());
+                ctx.close();
+            }
+        }, config.bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -72,7 +85,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 pending.result.complete(resp.commandStatus());
             }
         } else if (msg instanceof Pdu.EnquireLink link) {
-            ctx.write(new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK));
+            // §2.3 table 2-1: enquire_link belongs to the bound states; unanswered, it cannot hold open a connection
+            // that never binds (the bind timeout closes it anyway).
+            ctx.write(state == State.BOUND ? new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK)
+                    : link.errorResponse(CommandStatus.ESME_RINVBNDSTS));
         } else if (msg instanceof Pdu.Unbind unbind) {
             ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -136,6 +152,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             customer = result.customer();
             info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
             state = State.BOUND;
+            bindDeadline.cancel(false);
             sessions.bound(customer, this, bind.type());
             LOG.info("bound: system_id {} from {} as {} (session {})", bind.systemId(), remote(), bind.type(), sessionId);
             ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
@@ -262,6 +279,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             LOG.info("unbound: system_id {} from {} (session {})", info.systemId(), remote(), sessionId);
         }
         state = State.CLOSED;
+        if (bindDeadline != null) {
+            bindDeadline.cancel(false);
+        }
         // Every deliver_sm still waiting for its response is failed now, never left hanging.
         pendingDeliveries.values().forEach(p -> {
             p.timeout.cancel(false);

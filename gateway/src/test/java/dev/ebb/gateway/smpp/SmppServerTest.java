@@ -51,6 +51,11 @@ class SmppServerTest {
     private static final String PASSWORD = "s3cret";
     private static final String HASH = PasswordHash.hash(PASSWORD);
     private static EventLoopGroup group;
+    private static final Map<String, CustomerConfig> CUSTOMERS = Map.of(
+            "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+            "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+            "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)),
+            "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)));
 
     private SmppServer server;
     private final List<CompletableFuture<SubmitOutcome>> held = new CopyOnWriteArrayList<>();
@@ -69,13 +74,20 @@ class SmppServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        Map<String, CustomerConfig> customers = Map.of(
-                "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-                "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-                "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)),
-                "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)));
-        SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null);
-        server = SmppServer.start(config, customers, this::handle, group, group, Optional.empty());
+        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, group, group, Optional.empty());
+    }
+
+    /** A window of 4; other limits as given, 0 or null for the defaults. */
+    private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, Duration bindTimeout) {
+        return new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null, maxConnections,
+                maxConnectionsPerAddress, bindTimeout, null);
+    }
+
+    /** Another server, for limits the shared one does not have; closed after the test. */
+    private SmppServer serverWith(SmppServerConfig config) throws Exception {
+        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, group, group, Optional.empty());
+        clients.add(other);
+        return other;
     }
 
     @AfterEach
@@ -163,6 +175,58 @@ class SmppServerTest {
             assertThat(resp.commandStatus()).isEqualTo(CommandStatus.ESME_RINVBNDSTS);
             assertThat(resp.sequenceNumber()).isEqualTo(7);
         }
+    }
+
+    @Test
+    void anEnquireLinkBeforeBindIsAnsweredWithInvalidBindStatus() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(new Pdu.EnquireLink(8));
+            assertThat(raw.read()).isEqualTo(new Pdu.EnquireLinkResp(8, CommandStatus.ESME_RINVBNDSTS));
+        }
+    }
+
+    @Test
+    void aConnectionNotBoundWithinTheBindTimeoutIsClosed() throws Exception {
+        // Issue 9 item 11: unbound connections lived 90 s, and for ever with an enquire_link every 20 s.
+        SmppServer strict = serverWith(config(0, 0, Duration.ofMillis(200)));
+        try (RawSmppClient bound = bound(new RawSmppClient(strict.port()), "alpha");
+             RawSmppClient idle = new RawSmppClient(strict.port())) {
+            idle.send(new Pdu.EnquireLink(1));
+            assertThat(idle.read()).isEqualTo(new Pdu.EnquireLinkResp(1, CommandStatus.ESME_RINVBNDSTS));
+
+            assertThat(idle.closedByPeer()).isTrue();
+            // The bind timeout has passed for the bound connection too: it stays.
+            bound.send(new Pdu.EnquireLink(2));
+            assertThat(bound.read()).isEqualTo(new Pdu.EnquireLinkResp(2, CommandStatus.ESME_ROK));
+        }
+    }
+
+    @Test
+    void connectionsOverTheAddressOrListenerCapAreClosedAtOnce() throws Exception {
+        // Issue 9 item 11: 21,000 idle connections exhausted the file descriptors.
+        SmppServer capped = serverWith(config(3, 2, null));
+        RawSmppClient first = bound(new RawSmppClient(capped.port()), "alpha");
+        RawSmppClient second = open(new RawSmppClient(capped.port()));
+        try (RawSmppClient third = new RawSmppClient(capped.port())) {
+            assertThat(third.closedByPeer()).as("a third from 127.0.0.1").isTrue();
+        }
+        RawSmppClient elsewhere = bound(RawSmppClient.from("127.0.0.2", capped.port()), "alpha");
+        try (RawSmppClient fourth = RawSmppClient.from("127.0.0.3", capped.port())) {
+            assertThat(fourth.closedByPeer()).as("a fourth on the listener").isTrue();
+        }
+
+        assertThat(capped.refusedConnections()).isEqualTo(2);
+        for (RawSmppClient kept : List.of(first, second, elsewhere)) {
+            assertThat(open(kept)).isSameAs(kept);
+            kept.close();
+        }
+    }
+
+    /** {@code raw} after the server has answered it: it is open, whatever its bind state. */
+    private static RawSmppClient open(RawSmppClient raw) throws Exception {
+        raw.send(new Pdu.EnquireLink(99));
+        assertThat(raw.read()).isInstanceOf(Pdu.EnquireLinkResp.class);
+        return raw;
     }
 
     @Test
