@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -35,29 +36,32 @@ public final class SmppServer implements AutoCloseable {
     private final CustomerSessions sessions;
     private final ExecutorService authExecutor;
     private final Refusals refusals;
+    private final Authenticator authenticator;
 
     private SmppServer(Channel listener, ChannelGroup connections, CustomerSessions sessions, ExecutorService authExecutor,
-                       Refusals refusals) {
+                       Refusals refusals, Authenticator authenticator) {
         this.listener = listener;
         this.connections = connections;
         this.sessions = sessions;
         this.authExecutor = authExecutor;
         this.refusals = refusals;
+        this.authenticator = authenticator;
     }
 
     /**
      * @param customersBySystemId accounts allowed to bind, by SMPP system_id
      * @param workers             the event loops sessions run on (the wiring decides threads)
+     * @param clock               times the locks of repeatedly failing binds
      */
     public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
                                    SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers,
-                                   Optional<SslContext> tls) throws InterruptedException {
+                                   Optional<SslContext> tls, Clock clock) throws InterruptedException {
         ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "smpp-bind-auth");
             t.setDaemon(true);
             return t;
         });
-        Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor);
+        Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor, new BindThrottle(clock));
         CustomerSessions sessions = new CustomerSessions(System::nanoTime);
         ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
@@ -87,7 +91,7 @@ public final class SmppServer implements AutoCloseable {
                                 new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet()));
                     }
                 }).bind(config.host(), config.port()).sync().channel();
-        return new SmppServer(listener, connections, sessions, authExecutor, refusals);
+        return new SmppServer(listener, connections, sessions, authExecutor, refusals, authenticator);
     }
 
     public int port() {
@@ -101,6 +105,11 @@ public final class SmppServer implements AutoCloseable {
     /** Connections closed on arrival because the listener or their client address was at its cap (a counter). */
     public long refusedConnections() {
         return refusals.count.sum();
+    }
+
+    /** Binds refused unchecked because their (system_id, address) or address was locked after failures (a counter). */
+    public long lockedBinds() {
+        return authenticator.lockedCount();
     }
 
     /** Connections open now, bound or not (a gauge). */

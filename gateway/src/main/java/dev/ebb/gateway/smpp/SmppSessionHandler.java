@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
@@ -134,19 +135,19 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.BINDING;
-        authenticator.authenticate(bind).whenComplete((result, error) -> ctx.executor().execute(() -> {
+        authenticator.authenticate(bind, remoteAddress()).whenComplete((result, error) -> ctx.executor().execute(() -> {
             if (state != State.BINDING) {
                 return;
             }
             int status = error != null ? CommandStatus.ESME_RSYSERR : result.status();
-            if (status == CommandStatus.ESME_ROK && !sessions.tryBind(result.customer())) {
-                status = CommandStatus.ESME_RALYBND;
-            }
             if (status != CommandStatus.ESME_ROK) {
-                state = State.OPEN;
-                LOG.info("bind refused: system_id {} from {} as {}: {}", bind.systemId(), remote(), bind.type(),
-                        CommandStatus.name(status));
-                ctx.writeAndFlush(bind.errorResponse(status));
+                // Answered late, on a timer: one connection guesses no faster than this.
+                ctx.executor().schedule(() -> refuseBind(bind, status, result != null && result.locked()),
+                        config.failedBindDelay().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (!sessions.tryBind(result.customer())) {
+                refuseBind(bind, CommandStatus.ESME_RALYBND, false);
                 return;
             }
             customer = result.customer();
@@ -157,6 +158,16 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             LOG.info("bound: system_id {} from {} as {} (session {})", bind.systemId(), remote(), bind.type(), sessionId);
             ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
         }));
+    }
+
+    private void refuseBind(Pdu.Bind bind, int status, boolean locked) {
+        if (state != State.BINDING) {
+            return;
+        }
+        state = State.OPEN;
+        LOG.info("bind refused: system_id {} from {} as {}: {}{}", bind.systemId(), remote(), bind.type(),
+                CommandStatus.name(status), locked ? " (locked after repeated failures)" : "");
+        ctx.writeAndFlush(bind.errorResponse(status));
     }
 
     private void onSubmit(Pdu.SubmitSm submit) {
@@ -299,6 +310,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 + (cause.getCause() == null ? "" : " (" + cause.getCause().getClass().getSimpleName() + ")");
         LOG.warn("session {} from {}: {}; closing", sessionId, remote(), what);
         ctx.close();
+    }
+
+    private InetAddress remoteAddress() {
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
     private String remote() {

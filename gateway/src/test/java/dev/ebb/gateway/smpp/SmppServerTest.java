@@ -16,12 +16,15 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +64,7 @@ class SmppServerTest {
     private final List<CompletableFuture<SubmitOutcome>> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
     @BeforeAll
     static void loops() {
@@ -74,18 +78,18 @@ class SmppServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, group, group, Optional.empty());
+        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
     }
 
-    /** A window of 4; other limits as given, 0 or null for the defaults. */
+    /** A window of 4, refused binds answered after 20 ms; other limits as given, 0 or null for the defaults. */
     private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, Duration bindTimeout) {
         return new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null, maxConnections,
-                maxConnectionsPerAddress, bindTimeout, null);
+                maxConnectionsPerAddress, bindTimeout, Duration.ofMillis(20));
     }
 
     /** Another server, for limits the shared one does not have; closed after the test. */
     private SmppServer serverWith(SmppServerConfig config) throws Exception {
-        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, group, group, Optional.empty());
+        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
         clients.add(other);
         return other;
     }
@@ -136,15 +140,59 @@ class SmppServerTest {
     @Test
     void aWrongPasswordIsRefusedWithInvalidPassword() throws Exception {
         try (RawSmppClient raw = raw()) {
-            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "alpha", "wrong", "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            raw.send(bind(1, "alpha", "wrong"));
             assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVPASWD);
         }
     }
 
     @Test
+    void wrongPasswordsFromOneAddressAreLockedOutWhileTheRightOneFromAnotherBinds() throws Exception {
+        // Issue 9 item 12: 2,000 wrong passwords were all checked (~360 guesses/s), and a legitimate bind queued
+        // behind them. The clock stands still: no lock expires during the test.
+        try (RawSmppClient guesser = raw()) {
+            Map<Integer, Integer> statuses = new HashMap<>();
+            for (int i = 1; i <= 30; i++) {
+                guesser.send(bind(i, "alpha", "guess" + i));
+                statuses.merge(((Pdu.BindResp) guesser.read()).commandStatus(), 1, Integer::sum);
+            }
+            assertThat(statuses).isEqualTo(Map.of(CommandStatus.ESME_RINVPASWD, BindThrottle.FREE_PER_ACCOUNT,
+                    CommandStatus.ESME_RBINDFAIL, 30 - BindThrottle.FREE_PER_ACCOUNT));
+
+            guesser.send(bind(31, "alpha", PASSWORD));
+            assertThat(((Pdu.BindResp) guesser.read()).commandStatus()).as("the right password, from the guesser")
+                    .isEqualTo(CommandStatus.ESME_RBINDFAIL);
+        }
+        bound(RawSmppClient.from("127.0.0.2", server.port()), "alpha").close();
+        assertThat(server.lockedBinds()).isEqualTo(26);
+
+        clock.advance(BindThrottle.FIRST_LOCK);
+        bound(raw(), "alpha").close();
+    }
+
+    @Test
+    void aBurstOfConcurrentGuessesIsCheckedNoMoreThanASequence() throws Exception {
+        // Concurrent attempts count as failed until they succeed, so 40 connections guessing at once get no more
+        // password checks than one connection guessing 40 times, and the hashing queue stays short.
+        List<RawSmppClient> guessers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RawSmppClient guesser = raw();
+            guesser.send(bind(1, "alpha", "guess" + i));
+            guessers.add(guesser);
+        }
+        bound(RawSmppClient.from("127.0.0.2", server.port()), "alpha").close();
+
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (RawSmppClient guesser : guessers) {
+            statuses.merge(((Pdu.BindResp) guesser.read()).commandStatus(), 1, Integer::sum);
+        }
+        assertThat(statuses).isEqualTo(Map.of(CommandStatus.ESME_RINVPASWD, BindThrottle.FREE_PER_ACCOUNT,
+                CommandStatus.ESME_RBINDFAIL, 40 - BindThrottle.FREE_PER_ACCOUNT));
+    }
+
+    @Test
     void anUnknownSystemIdIsRefusedWithInvalidSystemId() throws Exception {
         try (RawSmppClient raw = raw()) {
-            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "nobody", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            raw.send(bind(1, "nobody", PASSWORD));
             assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVSYSID);
         }
     }
@@ -371,6 +419,11 @@ class SmppServerTest {
         }
     }
 
+    private static Pdu.Bind bind(int sequence, String systemId, String password) {
+        return new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, sequence, systemId, password, "", (byte) 0x34,
+                (byte) 0, (byte) 0, "");
+    }
+
     private static Pdu.SubmitSm submit(int sequence, String text) {
         return new Pdu.SubmitSm(sequence, "", SmppAddress.international("4790000001"), SmppAddress.international("4790000002"),
                 (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0,
@@ -388,7 +441,7 @@ class SmppServerTest {
     }
 
     private RawSmppClient bound(RawSmppClient raw, String systemId) throws Exception {
-        raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, systemId, PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        raw.send(bind(1, systemId, PASSWORD));
         assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
         return raw;
     }
