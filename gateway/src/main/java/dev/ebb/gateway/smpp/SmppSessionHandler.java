@@ -155,7 +155,8 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             state = State.BOUND;
             bindDeadline.cancel(false);
             sessions.bound(customer, this, bind.type());
-            LOG.info("bound: system_id {} from {} as {} (session {})", bind.systemId(), remote(), bind.type(), sessionId);
+            LOG.info("bound: system_id {} from {} as {} (session {})", PeerText.forLog(bind.systemId()), remote(),
+                    bind.type(), sessionId);
             ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
         }));
     }
@@ -165,7 +166,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.OPEN;
-        LOG.info("bind refused: system_id {} from {} as {}: {}{}", bind.systemId(), remote(), bind.type(),
+        LOG.info("bind refused: system_id {} from {} as {}: {}{}", PeerText.forLog(bind.systemId()), remote(), bind.type(),
                 CommandStatus.name(status), locked ? " (locked after repeated failures)" : "");
         ctx.writeAndFlush(bind.errorResponse(status));
     }
@@ -287,7 +288,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (state == State.BOUND) {
             sessions.unbound(customer, this);
-            LOG.info("unbound: system_id {} from {} (session {})", info.systemId(), remote(), sessionId);
+            LOG.info("unbound: system_id {} from {} (session {})", PeerText.forLog(info.systemId()), remote(), sessionId);
         }
         state = State.CLOSED;
         if (bindDeadline != null) {

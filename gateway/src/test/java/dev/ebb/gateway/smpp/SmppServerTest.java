@@ -16,6 +16,7 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.testing.LogCapture;
 import dev.ebb.gateway.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
@@ -187,6 +188,41 @@ class SmppServerTest {
         }
         assertThat(statuses).isEqualTo(Map.of(CommandStatus.ESME_RINVPASWD, BindThrottle.FREE_PER_ACCOUNT,
                 CommandStatus.ESME_RBINDFAIL, 40 - BindThrottle.FREE_PER_ACCOUNT));
+    }
+
+    @Test
+    void aSystemIdIsLoggedWithItsControlCharactersEscaped() throws Exception {
+        // Issue 9 item 13: CR/LF in a system_id reached the log raw and could forge a line.
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = raw()) {
+            raw.send(bind(1, "x\r\nINFO forged", PASSWORD));
+            raw.read();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("x\\r\\nINFO forged"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
+        }
+    }
+
+    @Test
+    void aSystemIdThatLooksLikeANumberIsLoggedMasked() throws Exception {
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = raw()) {
+            raw.send(bind(1, "4790000001", PASSWORD));
+            raw.read();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("4790***001"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("4790000001"));
+        }
+    }
+
+    @Test
+    void lostFramingIsLoggedWithoutTheBytesThatLostIt() throws Exception {
+        // The four bytes read as a command_length were text: "hell" = 0x68656c6c = 1751477356.
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = boundRaw("alpha")) {
+            raw.sendBytes("hello, this is message content".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.closedByPeer()).isTrue();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("framing lost"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("1751477356", "hell"));
+        }
     }
 
     @Test
