@@ -184,7 +184,7 @@ public final class Main implements Callable<Integer> {
         Admission admission = new Admission(ids, router, privacy);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers,
-                TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"));
+                TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
         moRouter.set(new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(server.sessions()), metadata, ids, clock));
         SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
@@ -213,6 +213,17 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
 
         Gauge.builder("ebb.smpp.sessions", server.sessions(), s -> s.boundSessions()).register(registry);
+        Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
+                .description("SMPP connections open, bound or not").register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
+                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached")
+                .register(registry);
+        FunctionCounter.builder("ebb.smpp.binds.locked", server, SmppServer::lockedBinds)
+                .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
+                .register(registry);
+        Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
+                .description("responses queued for customers that read slowly; each connection stops being read over 64 KiB")
+                .register(registry);
         Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
         Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting).register(registry);
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)

@@ -6,19 +6,30 @@ import java.time.Duration;
  * The northbound SMPP listener.
  *
  * @param maxCommandLength frames announcing more than this are a framing error: the connection is closed
- * @param windowSize       requests a customer may have outstanding before ESME_RMSGQFUL
+ * @param windowSize       submit_sm a bind may have outstanding (no submit_sm_resp handed to the network yet, because
+ *                         it is still being accepted or the customer does not read) before further ones are answered
+ *                         ESME_RMSGQFUL (SMPP 3.4 §2.7 windowing, §5.1.3); default 512
  * @param responseTimeout  how long Ebb waits for a customer's deliver_sm_resp
  * @param idleTimeout      a bind silent for this long (not even enquire_link) is closed
  * @param tlsCertFile      PEM certificate chain; when this and {@code tlsKeyFile} are set, the listener speaks SMPP
  *                         over TLS only
  * @param tlsKeyFile       PEM PKCS#8 private key
+ * @param maxConnections   connections the listener keeps open at once, bound or not; more are closed at once
+ * @param maxConnectionsPerAddress connections one client IP address may keep open at once; more are closed at once
+ * @param bindTimeout      a connection not bound this long after it opened is closed
+ * @param failedBindDelay  how long a refused bind waits for its bind_resp (on a timer, no thread held), so that one
+ *                         connection cannot guess passwords faster than this
  */
 public record SmppServerConfig(String host, int port, int maxCommandLength, int windowSize,
-                               Duration responseTimeout, Duration idleTimeout, String tlsCertFile, String tlsKeyFile) {
+                               Duration responseTimeout, Duration idleTimeout, String tlsCertFile, String tlsKeyFile,
+                               int maxConnections, int maxConnectionsPerAddress, Duration bindTimeout,
+                               Duration failedBindDelay) {
     public static final int DEFAULT_PORT = 2775;
     /** SMPP 3.4 allows 254 octets of short_message; message_payload may carry up to 64 KiB. */
     public static final int DEFAULT_MAX_COMMAND_LENGTH = 70_000;
     public static final int DEFAULT_WINDOW = 512;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
     public SmppServerConfig {
         host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -30,6 +41,20 @@ public record SmppServerConfig(String host, int port, int maxCommandLength, int 
         ConfigException.require(windowSize >= 1 && windowSize <= 65_536, "smpp.windowSize", "must be 1..65536, was " + windowSize);
         responseTimeout = responseTimeout == null ? Duration.ofSeconds(10) : responseTimeout;
         idleTimeout = idleTimeout == null ? Duration.ofSeconds(90) : idleTimeout;
+        maxConnections = maxConnections == 0 ? DEFAULT_MAX_CONNECTIONS : maxConnections;
+        ConfigException.require(maxConnections >= 1 && maxConnections <= 1_000_000, "smpp.maxConnections",
+                "must be 1..1000000, was " + maxConnections);
+        maxConnectionsPerAddress = maxConnectionsPerAddress == 0
+                ? Math.min(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, maxConnections) : maxConnectionsPerAddress;
+        ConfigException.require(maxConnectionsPerAddress >= 1 && maxConnectionsPerAddress <= maxConnections,
+                "smpp.maxConnectionsPerAddress", "must be 1..maxConnections (" + maxConnections + "), was "
+                        + maxConnectionsPerAddress);
+        bindTimeout = bindTimeout == null ? Duration.ofSeconds(10) : bindTimeout;
+        ConfigException.require(bindTimeout.toMillis() >= 1 && bindTimeout.compareTo(Duration.ofMinutes(5)) <= 0,
+                "smpp.bindTimeout", "must be PT0.001S..PT5M, was " + bindTimeout);
+        failedBindDelay = failedBindDelay == null ? Duration.ofSeconds(1) : failedBindDelay;
+        ConfigException.require(!failedBindDelay.isNegative() && failedBindDelay.compareTo(Duration.ofMinutes(1)) <= 0,
+                "smpp.failedBindDelay", "must be PT0S..PT1M, was " + failedBindDelay);
         ConfigException.require((tlsCertFile == null) == (tlsKeyFile == null), "smpp.tlsCertFile",
                 "tlsCertFile and tlsKeyFile go together: set both for TLS or neither");
     }
@@ -40,6 +65,6 @@ public record SmppServerConfig(String host, int port, int maxCommandLength, int 
     }
 
     public static SmppServerConfig defaults() {
-        return new SmppServerConfig(null, DEFAULT_PORT, 0, 0, null, null, null, null);
+        return new SmppServerConfig(null, DEFAULT_PORT, 0, 0, null, null, null, null, 0, 0, null, null);
     }
 }

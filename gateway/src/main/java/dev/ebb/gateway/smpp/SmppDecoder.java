@@ -34,7 +34,10 @@ public final class SmppDecoder extends ByteToMessageDecoder {
         } catch (PduDecodingException e) {
             out.add(e);
         } catch (FramingException e) {
-            LOG.warn("closing SMPP connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            // Not the exception's message: once framing is lost the "command_length" it names is four bytes of
+            // whatever the peer sent, possibly message content.
+            LOG.warn("closing SMPP connection from {}: framing lost (command_length out of range)",
+                    ctx.channel().remoteAddress());
             in.skipBytes(in.readableBytes());
             ctx.close();
         }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
@@ -42,6 +43,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private SessionInfo info;
     private int outstandingSubmits;
     private int nextSequence = 1;
+    private ScheduledFuture<?> bindDeadline;
 
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
                        SubmitSmHandler submits, long sessionId) {
@@ -55,6 +57,18 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        // In the OPEN state only a bind is taken, and only for so long (issue 9, item 11).
+        bindDeadline = ctx.executor().schedule(() -> {
+            if (state == State.OPEN || state == State.BINDING) {
+                LOG.info("session {} from {} not bound within {}; closing", sessionId, remote(), config.bindTimeout());
+                ctx.close();
+            }
+        }, config.bindTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -72,7 +86,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 pending.result.complete(resp.commandStatus());
             }
         } else if (msg instanceof Pdu.EnquireLink link) {
-            ctx.write(new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK));
+            // §2.3 table 2-1: enquire_link belongs to the bound states; unanswered, it cannot hold open a connection
+            // that never binds (the bind timeout closes it anyway).
+            ctx.write(state == State.BOUND ? new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK)
+                    : link.errorResponse(CommandStatus.ESME_RINVBNDSTS));
         } else if (msg instanceof Pdu.Unbind unbind) {
             ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -118,28 +135,40 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.BINDING;
-        authenticator.authenticate(bind).whenComplete((result, error) -> ctx.executor().execute(() -> {
+        authenticator.authenticate(bind, remoteAddress()).whenComplete((result, error) -> ctx.executor().execute(() -> {
             if (state != State.BINDING) {
                 return;
             }
             int status = error != null ? CommandStatus.ESME_RSYSERR : result.status();
-            if (status == CommandStatus.ESME_ROK && !sessions.tryBind(result.customer())) {
-                status = CommandStatus.ESME_RALYBND;
-            }
             if (status != CommandStatus.ESME_ROK) {
-                state = State.OPEN;
-                LOG.info("bind refused: system_id {} from {} as {}: {}", bind.systemId(), remote(), bind.type(),
-                        CommandStatus.name(status));
-                ctx.writeAndFlush(bind.errorResponse(status));
+                // Answered late, on a timer: one connection guesses no faster than this.
+                ctx.executor().schedule(() -> refuseBind(bind, status, result != null && result.locked()),
+                        config.failedBindDelay().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (!sessions.tryBind(result.customer())) {
+                refuseBind(bind, CommandStatus.ESME_RALYBND, false);
                 return;
             }
             customer = result.customer();
             info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
             state = State.BOUND;
+            bindDeadline.cancel(false);
             sessions.bound(customer, this, bind.type());
-            LOG.info("bound: system_id {} from {} as {} (session {})", bind.systemId(), remote(), bind.type(), sessionId);
+            LOG.info("bound: system_id {} from {} as {} (session {})", PeerText.forLog(bind.systemId()), remote(),
+                    bind.type(), sessionId);
             ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
         }));
+    }
+
+    private void refuseBind(Pdu.Bind bind, int status, boolean locked) {
+        if (state != State.BINDING) {
+            return;
+        }
+        state = State.OPEN;
+        LOG.info("bind refused: system_id {} from {} as {}: {}{}", PeerText.forLog(bind.systemId()), remote(), bind.type(),
+                CommandStatus.name(status), locked ? " (locked after repeated failures)" : "");
+        ctx.writeAndFlush(bind.errorResponse(status));
     }
 
     private void onSubmit(Pdu.SubmitSm submit) {
@@ -160,15 +189,23 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
             Pdu.SubmitSmResp resp = new Pdu.SubmitSmResp(submit.sequenceNumber(), answer.commandStatus(), answer.messageId());
             if (ctx.executor().inEventLoop()) {
-                outstandingSubmits--;
-                ctx.write(resp);
+                answer(resp);
             } else {
                 ctx.executor().execute(() -> {
-                    outstandingSubmits--;
-                    ctx.writeAndFlush(resp);
+                    answer(resp);
+                    ctx.flush();
                 });
             }
         });
+    }
+
+    /**
+     * A submit leaves the window when its response has been handed to the kernel, not when it is queued: a
+     * customer that does not read its responses fills the window just like one whose submits are slow, and is
+     * then told ESME_RMSGQFUL (issue 9, item 5).
+     */
+    private void answer(Pdu.SubmitSmResp resp) {
+        ctx.write(resp).addListener(written -> outstandingSubmits--);
     }
 
     /** Why a submit_sm cannot be taken now, or ESME_ROK. */
@@ -177,6 +214,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             return CommandStatus.ESME_RINVBNDSTS; // §5.1.3: not bound, or bound as a receiver
         }
         if (outstandingSubmits >= config.windowSize()) {
+            // §5.1.3 0x14 ESME_RMSGQFUL, the answer SMSCs give a window overflow: clients (jSMPP, Cloudhopper,
+            // Kannel) take it as "retry later". Not reading instead (Kannel's way as a server) would also hold back
+            // the customer's enquire_links, and its link timer would drop a session that is only busy.
             return CommandStatus.ESME_RMSGQFUL;
         }
         if (!sessions.tryAcquireSubmit(customer)) {
@@ -248,9 +288,12 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (state == State.BOUND) {
             sessions.unbound(customer, this);
-            LOG.info("unbound: system_id {} from {} (session {})", info.systemId(), remote(), sessionId);
+            LOG.info("unbound: system_id {} from {} (session {})", PeerText.forLog(info.systemId()), remote(), sessionId);
         }
         state = State.CLOSED;
+        if (bindDeadline != null) {
+            bindDeadline.cancel(false);
+        }
         // Every deliver_sm still waiting for its response is failed now, never left hanging.
         pendingDeliveries.values().forEach(p -> {
             p.timeout.cancel(false);
@@ -268,6 +311,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 + (cause.getCause() == null ? "" : " (" + cause.getCause().getClass().getSimpleName() + ")");
         LOG.warn("session {} from {}: {}; closing", sessionId, remote(), what);
         ctx.close();
+    }
+
+    private InetAddress remoteAddress() {
+        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
     private String remote() {

@@ -6,6 +6,7 @@ import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.Pdu;
 import dev.ebb.gateway.smpp.SmppCodec;
+import dev.ebb.gateway.smpp.WriteBackpressure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -92,11 +93,13 @@ public final class HandsetSimulator implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, WriteBackpressure.RECEIVE_BUFFERS)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         // The codec keeps per-connection framing state: one per channel.
-                        channel.pipeline().addLast(new SmppCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH),
+                        channel.pipeline().addLast(WriteBackpressure.INSTANCE, new SmppCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH),
                                 new SimulatorSession(simulator));
                     }
                 })

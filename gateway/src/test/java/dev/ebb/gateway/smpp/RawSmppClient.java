@@ -1,38 +1,70 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.testing.Flood;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 /** A plain socket speaking bytes, for the malformed input no SMPP library will produce. */
 final class RawSmppClient implements AutoCloseable {
+    private final SocketChannel channel;
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private final PduCodec codec = new PduCodec(1 << 20);
 
     RawSmppClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+    }
+
+    private RawSmppClient(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        socket = channel.socket();
         socket.setSoTimeout(5_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
+    /** A client connecting from {@code localAddress}, another loopback address such as 127.0.0.2. */
+    static RawSmppClient from(String localAddress, int port) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        channel.bind(new InetSocketAddress(localAddress, 0));
+        channel.connect(new InetSocketAddress("127.0.0.1", port));
+        return new RawSmppClient(channel);
+    }
+
+    /** A client on small socket buffers, for {@link #floodUntilBlocked}. */
+    static RawSmppClient withSmallBuffers(int port) throws IOException {
+        return new RawSmppClient(Flood.connect(port));
+    }
+
     void send(Pdu pdu) throws IOException {
+        sendBytes(encode(pdu));
+    }
+
+    /** The PDU's frame as bytes. */
+    static byte[] encode(Pdu pdu) {
         ByteBuf buf = Unpooled.buffer();
-        codec.encode(pdu, buf);
+        new PduCodec(1 << 20).encode(pdu, buf);
         byte[] bytes = new byte[buf.readableBytes()];
         buf.readBytes(bytes);
         buf.release();
-        sendBytes(bytes);
+        return bytes;
     }
 
     void sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** Sends {@code pdu} over and over without reading, see {@link Flood#writeUntilBlocked}; returns the bytes sent. */
+    long floodUntilBlocked(Pdu pdu, long limit) throws IOException {
+        return Flood.writeUntilBlocked(channel, encode(pdu), limit);
     }
 
     Pdu read() throws IOException {
@@ -62,6 +94,6 @@ final class RawSmppClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        channel.close();
     }
 }

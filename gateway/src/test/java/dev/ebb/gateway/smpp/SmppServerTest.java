@@ -16,13 +16,18 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,11 +55,17 @@ class SmppServerTest {
     private static final String PASSWORD = "s3cret";
     private static final String HASH = PasswordHash.hash(PASSWORD);
     private static EventLoopGroup group;
+    private static final Map<String, CustomerConfig> CUSTOMERS = Map.of(
+            "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+            "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
+            "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)),
+            "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)));
 
     private SmppServer server;
     private final List<CompletableFuture<SubmitOutcome>> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final List<AutoCloseable> clients = new CopyOnWriteArrayList<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
     @BeforeAll
     static void loops() {
@@ -68,12 +79,20 @@ class SmppServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        Map<String, CustomerConfig> customers = Map.of(
-                "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-                "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-                "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)));
-        SmppServerConfig config = new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null);
-        server = SmppServer.start(config, customers, this::handle, group, group, Optional.empty());
+        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
+    }
+
+    /** A window of 4, refused binds answered after 20 ms; other limits as given, 0 or null for the defaults. */
+    private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, Duration bindTimeout) {
+        return new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null, maxConnections,
+                maxConnectionsPerAddress, bindTimeout, Duration.ofMillis(20));
+    }
+
+    /** Another server, for limits the shared one does not have; closed after the test. */
+    private SmppServer serverWith(SmppServerConfig config) throws Exception {
+        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
+        clients.add(other);
+        return other;
     }
 
     @AfterEach
@@ -122,15 +141,94 @@ class SmppServerTest {
     @Test
     void aWrongPasswordIsRefusedWithInvalidPassword() throws Exception {
         try (RawSmppClient raw = raw()) {
-            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "alpha", "wrong", "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            raw.send(bind(1, "alpha", "wrong"));
             assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVPASWD);
+        }
+    }
+
+    @Test
+    void wrongPasswordsFromOneAddressAreLockedOutWhileTheRightOneFromAnotherBinds() throws Exception {
+        // Issue 9 item 12: 2,000 wrong passwords were all checked (~360 guesses/s), and a legitimate bind queued
+        // behind them. The clock stands still: no lock expires during the test.
+        try (RawSmppClient guesser = raw()) {
+            Map<Integer, Integer> statuses = new HashMap<>();
+            for (int i = 1; i <= 30; i++) {
+                guesser.send(bind(i, "alpha", "guess" + i));
+                statuses.merge(((Pdu.BindResp) guesser.read()).commandStatus(), 1, Integer::sum);
+            }
+            assertThat(statuses).isEqualTo(Map.of(CommandStatus.ESME_RINVPASWD, BindThrottle.FREE_PER_ACCOUNT,
+                    CommandStatus.ESME_RBINDFAIL, 30 - BindThrottle.FREE_PER_ACCOUNT));
+
+            guesser.send(bind(31, "alpha", PASSWORD));
+            assertThat(((Pdu.BindResp) guesser.read()).commandStatus()).as("the right password, from the guesser")
+                    .isEqualTo(CommandStatus.ESME_RBINDFAIL);
+        }
+        bound(RawSmppClient.from("127.0.0.2", server.port()), "alpha").close();
+        assertThat(server.lockedBinds()).isEqualTo(26);
+
+        clock.advance(BindThrottle.FIRST_LOCK);
+        bound(raw(), "alpha").close();
+    }
+
+    @Test
+    void aBurstOfConcurrentGuessesIsCheckedNoMoreThanASequence() throws Exception {
+        // Concurrent attempts count as failed until they succeed, so 40 connections guessing at once get no more
+        // password checks than one connection guessing 40 times, and the hashing queue stays short.
+        List<RawSmppClient> guessers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RawSmppClient guesser = raw();
+            guesser.send(bind(1, "alpha", "guess" + i));
+            guessers.add(guesser);
+        }
+        bound(RawSmppClient.from("127.0.0.2", server.port()), "alpha").close();
+
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (RawSmppClient guesser : guessers) {
+            statuses.merge(((Pdu.BindResp) guesser.read()).commandStatus(), 1, Integer::sum);
+        }
+        assertThat(statuses).isEqualTo(Map.of(CommandStatus.ESME_RINVPASWD, BindThrottle.FREE_PER_ACCOUNT,
+                CommandStatus.ESME_RBINDFAIL, 40 - BindThrottle.FREE_PER_ACCOUNT));
+    }
+
+    @Test
+    void aSystemIdIsLoggedWithItsControlCharactersEscaped() throws Exception {
+        // Issue 9 item 13: CR/LF in a system_id reached the log raw and could forge a line.
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = raw()) {
+            raw.send(bind(1, "x\r\nINFO forged", PASSWORD));
+            raw.read();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("x\\r\\nINFO forged"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("\r", "\n"));
+        }
+    }
+
+    @Test
+    void aSystemIdThatLooksLikeANumberIsLoggedMasked() throws Exception {
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = raw()) {
+            raw.send(bind(1, "4790000001", PASSWORD));
+            raw.read();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("4790***001"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("4790000001"));
+        }
+    }
+
+    @Test
+    void lostFramingIsLoggedWithoutTheBytesThatLostIt() throws Exception {
+        // The four bytes read as a command_length were text: "hell" = 0x68656c6c = 1751477356.
+        try (LogCapture logs = new LogCapture("dev.ebb.gateway.smpp"); RawSmppClient raw = boundRaw("alpha")) {
+            raw.sendBytes("hello, this is message content".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.closedByPeer()).isTrue();
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("framing lost"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("1751477356", "hell"));
         }
     }
 
     @Test
     void anUnknownSystemIdIsRefusedWithInvalidSystemId() throws Exception {
         try (RawSmppClient raw = raw()) {
-            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, "nobody", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            raw.send(bind(1, "nobody", PASSWORD));
             assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RINVSYSID);
         }
     }
@@ -161,6 +259,58 @@ class SmppServerTest {
             assertThat(resp.commandStatus()).isEqualTo(CommandStatus.ESME_RINVBNDSTS);
             assertThat(resp.sequenceNumber()).isEqualTo(7);
         }
+    }
+
+    @Test
+    void anEnquireLinkBeforeBindIsAnsweredWithInvalidBindStatus() throws Exception {
+        try (RawSmppClient raw = raw()) {
+            raw.send(new Pdu.EnquireLink(8));
+            assertThat(raw.read()).isEqualTo(new Pdu.EnquireLinkResp(8, CommandStatus.ESME_RINVBNDSTS));
+        }
+    }
+
+    @Test
+    void aConnectionNotBoundWithinTheBindTimeoutIsClosed() throws Exception {
+        // Issue 9 item 11: unbound connections lived 90 s, and for ever with an enquire_link every 20 s.
+        SmppServer strict = serverWith(config(0, 0, Duration.ofMillis(200)));
+        try (RawSmppClient bound = bound(new RawSmppClient(strict.port()), "alpha");
+             RawSmppClient idle = new RawSmppClient(strict.port())) {
+            idle.send(new Pdu.EnquireLink(1));
+            assertThat(idle.read()).isEqualTo(new Pdu.EnquireLinkResp(1, CommandStatus.ESME_RINVBNDSTS));
+
+            assertThat(idle.closedByPeer()).isTrue();
+            // The bind timeout has passed for the bound connection too: it stays.
+            bound.send(new Pdu.EnquireLink(2));
+            assertThat(bound.read()).isEqualTo(new Pdu.EnquireLinkResp(2, CommandStatus.ESME_ROK));
+        }
+    }
+
+    @Test
+    void connectionsOverTheAddressOrListenerCapAreClosedAtOnce() throws Exception {
+        // Issue 9 item 11: 21,000 idle connections exhausted the file descriptors.
+        SmppServer capped = serverWith(config(3, 2, null));
+        RawSmppClient first = bound(new RawSmppClient(capped.port()), "alpha");
+        RawSmppClient second = open(new RawSmppClient(capped.port()));
+        try (RawSmppClient third = new RawSmppClient(capped.port())) {
+            assertThat(third.closedByPeer()).as("a third from 127.0.0.1").isTrue();
+        }
+        RawSmppClient elsewhere = bound(RawSmppClient.from("127.0.0.2", capped.port()), "alpha");
+        try (RawSmppClient fourth = RawSmppClient.from("127.0.0.3", capped.port())) {
+            assertThat(fourth.closedByPeer()).as("a fourth on the listener").isTrue();
+        }
+
+        assertThat(capped.refusedConnections()).isEqualTo(2);
+        for (RawSmppClient kept : List.of(first, second, elsewhere)) {
+            assertThat(open(kept)).isSameAs(kept);
+            kept.close();
+        }
+    }
+
+    /** {@code raw} after the server has answered it: it is open, whatever its bind state. */
+    private static RawSmppClient open(RawSmppClient raw) throws Exception {
+        raw.send(new Pdu.EnquireLink(99));
+        assertThat(raw.read()).isInstanceOf(Pdu.EnquireLinkResp.class);
+        return raw;
     }
 
     @Test
@@ -202,11 +352,10 @@ class SmppServerTest {
     @Test
     void submitsAboveTheCustomersRateAreThrottled() throws Exception {
         try (RawSmppClient raw = boundRaw("slow")) {
+            int throttled = 0;
+            // One at a time: twelve at once would overflow the window of 4.
             for (int i = 1; i <= 12; i++) {
                 raw.send(submit(i, "m" + i));
-            }
-            int throttled = 0;
-            for (int i = 1; i <= 12; i++) {
                 if (((Pdu.SubmitSmResp) raw.read()).commandStatus() == CommandStatus.ESME_RTHROTTLED) {
                     throttled++;
                 }
@@ -227,6 +376,22 @@ class SmppServerTest {
             for (int i = 1; i <= 4; i++) {
                 assertThat(((Pdu.SubmitSmResp) raw.read()).commandStatus()).isZero();
             }
+        }
+    }
+
+    @Test
+    void submitsWhoseResponsesAreNotReadFillTheWindow() throws Exception {
+        // Issue 9 item 5: 30,000 submit_sm sent without reading a response all got ESME_ROK. A response Ebb has
+        // not yet handed to the kernel keeps its submit in the window.
+        try (RawSmppClient raw = bound(RawSmppClient.withSmallBuffers(server.port()), "bulk")) {
+            Pdu.SubmitSm submit = submit(1, "not read");
+            long sent = raw.floodUntilBlocked(submit, 64L << 20) / RawSmppClient.encode(submit).length;
+
+            Map<Integer, Integer> statuses = new HashMap<>();
+            for (long i = 0; i < sent; i++) {
+                statuses.merge(((Pdu.SubmitSmResp) raw.read()).commandStatus(), 1, Integer::sum);
+            }
+            assertThat(statuses.keySet()).containsExactlyInAnyOrder(CommandStatus.ESME_ROK, CommandStatus.ESME_RMSGQFUL);
         }
     }
 
@@ -278,6 +443,23 @@ class SmppServerTest {
         assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
     }
 
+    @Test
+    void aPeerThatFloodsEnquireLinksWithoutReadingIsNoLongerRead() throws Exception {
+        // Issue 9 item 4: the responses used to pile up in Ebb without limit (600 MB, then OutOfMemoryError).
+        long limit = 64L << 20;
+        try (RawSmppClient flood = RawSmppClient.withSmallBuffers(server.port())) {
+            long written = flood.floodUntilBlocked(new Pdu.EnquireLink(1), limit);
+
+            assertThat(written).as("bytes the server took before it stopped reading").isLessThan(limit);
+            assertThat(server.pendingOutboundBytes()).as("responses queued in Ebb").isLessThan(1L << 20);
+        }
+    }
+
+    private static Pdu.Bind bind(int sequence, String systemId, String password) {
+        return new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, sequence, systemId, password, "", (byte) 0x34,
+                (byte) 0, (byte) 0, "");
+    }
+
     private static Pdu.SubmitSm submit(int sequence, String text) {
         return new Pdu.SubmitSm(sequence, "", SmppAddress.international("4790000001"), SmppAddress.international("4790000002"),
                 (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0,
@@ -291,8 +473,11 @@ class SmppServerTest {
     }
 
     private RawSmppClient boundRaw(String systemId) throws Exception {
-        RawSmppClient raw = raw();
-        raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, 1, systemId, PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        return bound(raw(), systemId);
+    }
+
+    private RawSmppClient bound(RawSmppClient raw, String systemId) throws Exception {
+        raw.send(bind(1, systemId, PASSWORD));
         assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
         return raw;
     }

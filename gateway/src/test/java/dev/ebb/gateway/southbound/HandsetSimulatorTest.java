@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SimulatorConfig.FailureRule;
+import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -13,13 +14,18 @@ import dev.ebb.gateway.receipt.DeliveryReceipt;
 import dev.ebb.gateway.smpp.BindType;
 import dev.ebb.gateway.smpp.CommandStatus;
 import dev.ebb.gateway.smpp.Pdu;
+import dev.ebb.gateway.smpp.PduCodec;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.gateway.testing.Flood;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,6 +246,20 @@ class HandsetSimulatorTest {
         client.send(new Pdu.EnquireLink(41));
 
         assertThat(client.next(Pdu.EnquireLinkResp.class)).isEqualTo(new Pdu.EnquireLinkResp(41, CommandStatus.ESME_ROK));
+    }
+
+    @Test
+    void aPeerThatFloodsEnquireLinksWithoutReadingIsNoLongerRead() throws Exception {
+        // Issue 9 item 4, as for Ebb's own listener: unread responses must not pile up in memory.
+        HandsetSimulator simulator = simulator(Duration.ZERO);
+        ByteBuf frame = Unpooled.buffer();
+        new PduCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH).encode(new Pdu.EnquireLink(1), frame);
+        long limit = 64L << 20;
+        try (SocketChannel flood = Flood.connect(simulator.port())) {
+            assertThat(Flood.writeUntilBlocked(flood, ByteBufUtil.getBytes(frame), limit)).isLessThan(limit);
+        } finally {
+            frame.release();
+        }
     }
 
     @Test

@@ -1,0 +1,46 @@
+package dev.ebb.gateway.smpp;
+
+import dev.ebb.gateway.core.Msisdn;
+import java.util.regex.Pattern;
+
+/**
+ * Text a peer chose (a system_id), made safe for a log line: a value that may be a phone number is masked like
+ * one (DESIGN.md invariant 1), anything else has its control and non-ASCII characters escaped, so no peer can
+ * forge a log line with CR/LF or hide in terminal escapes (issue 9, item 13).
+ */
+final class PeerText {
+    /** Six digits in a row may be (part of) a phone number. */
+    private static final Pattern NUMBER_LIKE = Pattern.compile("[0-9]{6,}");
+    /** SMPP 3.4 §5.2.1 system_id is at most 15 octets; what a decoder lets through longer is cut. */
+    private static final int MAX_LENGTH = 32;
+
+    private PeerText() {
+    }
+
+    static String forLog(String text) {
+        if (text == null) {
+            return "null";
+        }
+        if (NUMBER_LIKE.matcher(text).find()) {
+            return Msisdn.mask(text);
+        }
+        StringBuilder safe = new StringBuilder(Math.min(text.length(), MAX_LENGTH) + 8);
+        for (int i = 0; i < text.length() && i < MAX_LENGTH; i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\r' -> safe.append("\\r");
+                case '\n' -> safe.append("\\n");
+                case '\t' -> safe.append("\\t");
+                case '\\' -> safe.append("\\\\");
+                default -> {
+                    if (c >= 0x20 && c < 0x7F) {
+                        safe.append(c);
+                    } else {
+                        safe.append(String.format("\\u%04x", (int) c));
+                    }
+                }
+            }
+        }
+        return text.length() > MAX_LENGTH ? safe.append("...").toString() : safe.toString();
+    }
+}
