@@ -379,15 +379,24 @@ public final class MetadataStore implements AutoCloseable {
             throw new IllegalArgumentException("verify range is inverted: " + from + " .. " + to);
         }
         signTreeHead();
+        LocalDate live = null;
         lock.lock();
         try {
-            if (current != null) {
-                current.leaves.flush();
+            if (current != null && failure == null) {
+                try {
+                    current.leaves.flush();
+                } catch (RuntimeException e) {
+                    stop("flushing the leaf log for verify", e);
+                }
+            }
+            if (failure != null) {
+                // A stopped writer's leaves may not be on disk: check its day as far as leaves and heads cover it.
+                live = current != null ? current.day : dayOf(clock.millis());
             }
         } finally {
             lock.unlock();
         }
-        return verifier().verify(from, to, dayOf(clock.millis()), null);
+        return verifier().verify(from, to, dayOf(clock.millis()), live);
     }
 
     /**

@@ -73,6 +73,8 @@ class FullDiskTest {
             assertThat(store.writable()).isFalse();
             assertThatThrownBy(() -> store.append(record("while-stopped"))).isInstanceOf(MetadataStoreException.class);
             assertThat(store.repair()).as("repair while the disk is still full").isFalse();
+            LocalDate today = LocalDate.of(2025, 1, 10);
+            assertThat(store.verify(today, today).firstProblem()).as("verify while the writer is stopped").isEmpty();
 
             Files.delete(filler);
             assertThat(store.repair()).isTrue();

@@ -88,7 +88,9 @@ public final class Admission {
                 OutboundMessage message = segment.apply(id);
                 durable.add(new InFlight(privacy.accept(new Submission(message, ingress, now), route.get()),
                         route.get(), message.source(), message.destination(), message.wantsReceipt()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: a fault on a memory-mapped store file (a full disk) the JVM delivered late, after
+                // an earlier write of this thread returned; this segment is not acknowledged either way.
                 LOG.error("message {} not accepted: {}", id, e.getClass().getName());
                 withdraw(durable);
                 return new Outcome(Status.FAILED, List.of());
