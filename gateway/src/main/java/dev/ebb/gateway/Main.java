@@ -17,8 +17,10 @@ import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.privacy.StorageGuard;
 import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.route.Admission;
@@ -111,9 +113,14 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the stores, starts every listener and connector, and re-queues what was pending at the last stop. */
     public static Running start(EbbConfig cfg, Clock clock) throws InterruptedException {
+        return start(cfg, clock, FreeSpace.fileStores());
+    }
+
+    /** {@link #start(EbbConfig, Clock)} with the free-space figures the storage guard acts on. */
+    public static Running start(EbbConfig cfg, Clock clock, FreeSpace freeSpace) throws InterruptedException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            return wire(cfg, clock, opened);
+            return wire(cfg, clock, freeSpace, opened);
         } catch (Throwable e) {
             // A port in use (Netty rethrows the checked BindException unchecked) or a bad key store half-way
             // through: release what was already opened, then fail as before.
@@ -127,7 +134,8 @@ public final class Main implements Callable<Integer> {
      * to {@code opened} as it comes up; closing in reverse stops the listeners first, so nothing new arrives
      * while connectors unbind and the stores flush.
      */
-    private static Running wire(EbbConfig cfg, Clock clock, List<AutoCloseable> opened) throws InterruptedException {
+    private static Running wire(EbbConfig cfg, Clock clock, FreeSpace freeSpace, List<AutoCloseable> opened)
+            throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -140,6 +148,12 @@ public final class Main implements Callable<Integer> {
         MetadataStore metadata = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
+        // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
+        StorageGuard storage = new StorageGuard(cfg.storage(), freeSpace)
+                .watch(StorageGuard.Store.CONTENT, vault.directory())
+                .watch(StorageGuard.Store.METADATA, data.resolve("metadata"),
+                        new StorageGuard.Writer(metadata::writable, metadata::repair));
+        storage.check();
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         opened.add(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
@@ -181,7 +195,7 @@ public final class Main implements Callable<Integer> {
         Router router = new Router(routes, connectors, privacy, receipts);
         GatewayMetrics metrics = new GatewayMetrics(registry);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
-        Admission admission = new Admission(ids, router, privacy);
+        Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
@@ -251,6 +265,30 @@ public final class Main implements Callable<Integer> {
         // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
         AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
         opened.add(1, audit);
+        storage.watch(StorageGuard.Store.AUDIT, data.resolve("audit"));
+        storage.check();
+        ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-storage-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(storageChecks::shutdownNow);
+        // A thread of its own: a slow expiry or prune on the housekeeping thread must not delay the next sample.
+        storageChecks.scheduleWithFixedDelay(() -> {
+            try {
+                storage.check();
+            } catch (RuntimeException e) {
+                LOG.error("storage check failed: {}", e.toString());
+            }
+        }, cfg.storage().checkInterval().toMillis(), cfg.storage().checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        for (StorageGuard.Store store : storage.stores()) {
+            Gauge.builder("ebb.store.free.bytes", storage, g -> g.freeBytes(store)).tag("store", store.label())
+                    .description("bytes free on the store's file system at the last sample").register(registry);
+            Gauge.builder("ebb.store.floor.bytes", storage, g -> g.floorBytes(store)).tag("store", store.label())
+                    .description("free space the store keeps; below it new submits are refused").register(registry);
+            Gauge.builder("ebb.store.writable", storage, g -> g.writable(store) ? 1 : 0).tag("store", store.label())
+                    .description("1 while the store has room above its floor and writes, else 0").register(registry);
+        }
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
         // start would otherwise go unseen.
         for (Action action : Action.values()) {
@@ -274,7 +312,7 @@ public final class Main implements Callable<Integer> {
         opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
-                boss);
+                storage::refusal, boss);
 
         opened.add(metricsServer);
         // Customers' HTTP requests get their own loop too: a status lookup reads the store, which SMPP sessions

@@ -163,12 +163,21 @@ final class DayFiles {
         return out;
     }
 
+    /** Appends a head durably; a write that fails half-way (a full disk) is cut back off, so the file stays whole. */
     void appendHead(SignedTreeHead head) {
         Path f = headsFile(head.day());
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(head.encode()));
-            ch.force(true);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long end = ch.size();
+            try {
+                ByteBuffer b = ByteBuffer.wrap(head.encode());
+                while (b.hasRemaining()) {
+                    ch.write(b, end + b.position());
+                }
+                ch.force(true);
+            } catch (IOException e) {
+                ch.truncate(end);
+                throw e;
+            }
         } catch (IOException e) {
             throw new MetadataStoreException("cannot write signed tree head to " + f, e);
         }

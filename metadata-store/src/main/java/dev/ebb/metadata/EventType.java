@@ -42,6 +42,14 @@ public enum EventType {
         this.code = code;
     }
 
+    /** True for the events after which nothing more happens to a message (a receipt may still be forwarded). */
+    public boolean isFinal() {
+        return switch (this) {
+            case DELIVERED, UNDELIVERABLE, EXPIRED, SUBMIT_FAILED, REJECTED, CONTENT_ERASED -> true;
+            default -> false;
+        };
+    }
+
     /** The stable on-disk code of this event type; never reused. */
     public int code() {
         return code;

@@ -31,6 +31,8 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.Pauser;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,8 @@ public final class MetadataStore implements AutoCloseable {
     private final Clock clock;
     private final KeyPair signingKey;
     private final SingleChronicleQueue queue;
-    private final ExcerptAppender appender;
+    /** Replaced by {@link #repair()}: an appender that failed inside a write is not trusted again. */
+    private ExcerptAppender appender;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<LocalDate, DayIndex> indexes = new ConcurrentHashMap<>();
     private final int indexBufferEntries;
@@ -84,6 +87,8 @@ public final class MetadataStore implements AutoCloseable {
     private final long[] keys = new long[RecordCodec.KEY_COUNT];
     private final byte[] leaf = new byte[MerkleTree.HASH_LENGTH];
     private volatile long pinnedTime = NOT_PINNED;
+    /** Why the writer stopped (a write that failed, typically a full disk), or null while it works. */
+    private volatile Throwable failure;
     private DayState current;
     private boolean closed;
 
@@ -147,43 +152,110 @@ public final class MetadataStore implements AutoCloseable {
      * then seals its identifiers, writes it to the current day's cycle and adds it to the day's Merkle tree and
      * index. Durable against process death when it returns.
      *
+     * <p>A write that fails (a full disk: Chronicle maps its files, so a page the file system cannot back surfaces as
+     * an {@link InternalError}, OpenHFT/Chronicle-Queue#1282) leaves nothing of the record in the queue and stops the
+     * writer: every later append is refused with a {@link MetadataStoreException} until {@link #repair()} succeeds,
+     * as the writer's in-memory tree and index may then disagree with the files. A failure while updating the derived
+     * files (leaf log, index, tree heads) after the record is in the queue stops the writer the same way, but the
+     * append returns normally: the record is durable, and repair or the next open recomputes what it derives.
+     *
      * @throws IllegalArgumentException if the record is null or its event time is more than 24 h from the clock;
      *                                  nothing is written then
+     * @throws MetadataStoreException   if the record could not be written, or the writer is stopped ({@link
+     *                                  #writable()} false); nothing is written then
      * @throws IllegalStateException    if the store is closed
      */
     public void append(TrafficRecord record) {
         Fields.requireNonNull("record", record);
         lock.lock();
         try {
-            ensureOpen();
+            ensureWritable();
             long now = writerTime();
             long skew = record.eventTime().toEpochMilli() - now;
             if (skew > MAX_EVENT_SKEW_MILLIS || skew < -MAX_EVENT_SKEW_MILLIS) {
                 throw new IllegalArgumentException("eventTime " + record.eventTime() + " is more than 24 h from the "
                         + "store clock " + Instant.ofEpochMilli(now));
             }
-            DayState day = dayFor(now);
+            DayState day;
+            try {
+                day = dayFor(now);
+            } catch (RuntimeException | InternalError e) {
+                throw stop("starting the day of " + Instant.ofEpochMilli(now), e);
+            }
             RecordCodec.encode(record, day.crypto, encoded, keys);
             int length = encoded.remaining();
             byte[] bytes = encoded.array();
-            pinnedTime = now;
-            try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(bytes, 0, length);
-            } finally {
-                pinnedTime = NOT_PINNED;
-            }
+            write(bytes, length, now);
             long index = appender.lastIndexAppended();
             if (ROLL_CYCLE.toCycle(index) != day.day.toEpochDay() || ROLL_CYCLE.toSequenceNumber(index) != day.count) {
-                throw new MetadataStoreException("queue out of step with the store: wrote index "
-                        + Long.toHexString(index) + " while expecting " + day.day + "#" + day.count
-                        + " (another process writing to " + files.queue + "?)");
+                throw stop("checking the queue", new MetadataStoreException("queue out of step with the store: wrote "
+                        + "index " + Long.toHexString(index) + " while expecting " + day.day + "#" + day.count
+                        + " (another process writing to " + files.queue + "?)"));
             }
-            day.frontier.appendData(bytes, 0, length, leaf);
-            day.leaves.add(leaf);
-            day.index.add(keys, day.count);
-            day.count++;
-            if (now - day.lastHeadMillis >= config.treeHeadInterval().toMillis()) {
-                signHeadLocked(day, now);
+            // The record is durable from here on; what follows is derived from it.
+            try {
+                day.frontier.appendData(bytes, 0, length, leaf);
+                day.leaves.add(leaf);
+                day.index.add(keys, day.count);
+                day.count++;
+                if (now - day.lastHeadMillis >= config.treeHeadInterval().toMillis()) {
+                    signHeadLocked(day, now);
+                }
+            } catch (RuntimeException | InternalError e) {
+                stop("updating the leaf log, index or tree head after record " + day.day + "#" + day.count, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while appends are taken: the store is open and no write has failed since it was opened or repaired. */
+    public boolean writable() {
+        return !closed && failure == null;
+    }
+
+    /**
+     * Rebuilds the writer from the files, as {@link #open} does after a crash, without a restart: drops the writer's
+     * in-memory state of the day it was writing, releases the queue's write lock if a failed write of this process
+     * left it held, takes a new appender, and recomputes that day's tree, leaf log and index from the records in the
+     * queue (records a failed write left cut short are kept as unindexed leaves, see {@link #open}). Call it once the
+     * cause of a failure is gone (disk space is back). It also helps when the store still says it is writable: a
+     * full disk may surface as an {@link InternalError} only after the write that caused it returned (the JVM
+     * delivers it asynchronously), leaving a record the writer believes whole. It costs a read of the day's records
+     * not yet in the leaf log or index.
+     *
+     * @return true if the store is writable now; false if rebuilding failed too (the cause is logged; call again later)
+     * @throws IllegalStateException if the store is closed
+     */
+    public boolean repair() {
+        lock.lock();
+        try {
+            ensureOpen();
+            Throwable cause = failure;
+            try {
+                LocalDate day = current != null ? current.day : dayOf(clock.millis());
+                discardWriter();
+                releaseAbandonedWriteLock();
+                appender = queue.createAppender();
+                appender.singleThreadedCheckDisabled(true);
+                long count;
+                try (ExcerptTailer tailer = queue.createTailer()) {
+                    count = Files.exists(files.cycleFile(day)) ? tailer.excerptsInCycle((int) day.toEpochDay()) : 0;
+                }
+                DayState state = loadDay(day, count);
+                if (day.isBefore(dayOf(clock.millis()))) {
+                    finishDay(state, clock.millis(), true);
+                } else {
+                    current = state;
+                }
+                failure = null;
+                LOG.info("metadata store writer rebuilt: day {} from its {} records{}", day, count,
+                        cause == null ? "" : " after a failed write (" + cause + ")");
+                return true;
+            } catch (RuntimeException | InternalError e) {
+                failure = e;
+                LOG.warn("metadata store not writable, rebuilding the writer failed: {}", e.toString());
+                return false;
             }
         } finally {
             lock.unlock();
@@ -191,7 +263,9 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     /**
-     * Signs and stores a tree head for the current day now, if records were added since the last one.
+     * Signs and stores a tree head for the current day now, if records were added since the last one. While the
+     * writer is stopped ({@link #writable()} false) nothing is signed; a failure to sign stops it (see {@link
+     * #append}) rather than throwing, so a schedule calling this keeps running.
      *
      * @return the current day's latest head, empty if no record was appended today
      */
@@ -199,17 +273,21 @@ public final class MetadataStore implements AutoCloseable {
         lock.lock();
         try {
             ensureOpen();
-            long now = writerTime();
-            if (current != null && current.day.isBefore(dayOf(now))) {
-                roll(dayOf(now));
+            if (failure == null) {
+                try {
+                    long now = writerTime();
+                    if (current != null && current.day.isBefore(dayOf(now))) {
+                        roll(dayOf(now));
+                    }
+                    if (current != null && current.count > 0
+                            && (current.lastHead == null || current.lastHead.treeSize() < current.count)) {
+                        signHeadLocked(current, now);
+                    }
+                } catch (RuntimeException | InternalError e) {
+                    stop("signing a tree head", e);
+                }
             }
-            if (current == null || current.count == 0) {
-                return Optional.empty();
-            }
-            if (current.lastHead == null || current.lastHead.treeSize() < current.count) {
-                signHeadLocked(current, now);
-            }
-            return Optional.of(current.lastHead);
+            return current == null || current.count == 0 ? Optional.empty() : Optional.ofNullable(current.lastHead);
         } finally {
             lock.unlock();
         }
@@ -301,15 +379,24 @@ public final class MetadataStore implements AutoCloseable {
             throw new IllegalArgumentException("verify range is inverted: " + from + " .. " + to);
         }
         signTreeHead();
+        LocalDate live = null;
         lock.lock();
         try {
-            if (current != null) {
-                current.leaves.flush();
+            if (current != null && failure == null) {
+                try {
+                    current.leaves.flush();
+                } catch (RuntimeException e) {
+                    stop("flushing the leaf log for verify", e);
+                }
+            }
+            if (failure != null) {
+                // A stopped writer's leaves may not be on disk: check its day as far as leaves and heads cover it.
+                live = current != null ? current.day : dayOf(clock.millis());
             }
         } finally {
             lock.unlock();
         }
-        return verifier().verify(from, to, dayOf(clock.millis()), null);
+        return verifier().verify(from, to, dayOf(clock.millis()), live);
     }
 
     /**
@@ -384,14 +471,23 @@ public final class MetadataStore implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (current != null) {
+            if (failure != null) {
+                // The writer's state is not trusted: leave the day to the next open, which rebuilds it.
+                discardWriter();
+            } else if (current != null) {
                 finishDay(current, writerTime(), false);
                 current = null;
             }
             closed = true;
             try {
                 for (DayIndex index : indexes.values()) {
-                    index.awaitWritten();
+                    try {
+                        index.awaitWritten();
+                    } catch (MetadataStoreException e) {
+                        if (failure == null) {
+                            throw e;
+                        }
+                    }
                 }
             } finally {
                 indexThread.shutdown();
@@ -403,6 +499,72 @@ public final class MetadataStore implements AutoCloseable {
     }
 
     // ---- writer internals (lock held) ----
+
+    private void write(byte[] bytes, int length, long now) {
+        pinnedTime = now;
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                dc.wire().bytes().write(bytes, 0, length);
+            } catch (RuntimeException | InternalError e) {
+                // Closing the document would commit it half-written (a torn record): withdraw it.
+                dc.rollbackOnClose();
+                throw e;
+            }
+        } catch (RuntimeException | InternalError e) {
+            throw stop("writing a record to " + files.queue, e);
+        } finally {
+            pinnedTime = NOT_PINNED;
+        }
+    }
+
+    /** Stops the writer (the first cause is kept) and returns the exception to throw to the caller. */
+    private MetadataStoreException stop(String doing, Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+            LOG.error("metadata store stopped writing, failed while {}: {}; appends are refused until it is repaired",
+                    doing, cause.toString());
+        }
+        return new MetadataStoreException("metadata store failed while " + doing + ": " + cause, cause);
+    }
+
+    /**
+     * A fault inside Chronicle's own code (an {@link InternalError} from an unbacked page) can leave the queue's write
+     * lock held by this process with no appender inside: no other thread of this process can be there, as every
+     * append holds {@link #lock}, so the lock is abandoned and released. A lock of another process is left alone.
+     */
+    private void releaseAbandonedWriteLock() {
+        try (TableStoreWriteLock writeLock = new TableStoreWriteLock(queue.metaStore(), Pauser::balanced, 0L)) {
+            if (writeLock.locked() && writeLock.isLockedByCurrentProcess(otherPid -> { })) {
+                LOG.warn("releasing the queue write lock a failed write of this process left held in {}", files.queue);
+                writeLock.forceUnlock();
+            }
+        }
+    }
+
+    /** Forgets the writer's state of its day; whatever it fails to flush is recomputed from the queue. */
+    private void discardWriter() {
+        DayState day = current;
+        current = null;
+        try {
+            appender.close();
+        } catch (RuntimeException | InternalError e) {
+            LOG.debug("closing the failed appender", e);
+        }
+        if (day == null) {
+            return;
+        }
+        try {
+            // A segment still being written must land before a new index of the day numbers its own segments.
+            day.index.awaitWritten();
+        } catch (MetadataStoreException e) {
+            LOG.debug("the failed writer's last index segment", e);
+        }
+        try {
+            day.leaves.close();
+        } catch (RuntimeException | InternalError e) {
+            LOG.debug("closing the failed writer's leaf log", e);
+        }
+    }
 
     private long writerTime() {
         long now = clock.millis();
@@ -484,6 +646,7 @@ public final class MetadataStore implements AutoCloseable {
         indexes.put(day, index);
         long indexedUpTo = index.indexedUpTo();
         DayState state = new DayState(day, crypto, frontier, leaves, index);
+        long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
         int headIndex = 0;
         byte[] one = new byte[MerkleTree.HASH_LENGTH];
         try (ExcerptTailer tailer = queue.createTailer()) {
@@ -506,7 +669,14 @@ public final class MetadataStore implements AutoCloseable {
                     frontier.appendData(bytes, 0, bytes.length, one);
                     leaves.add(one);
                 }
-                if (seq >= indexedUpTo) {
+                // A record no leaf or head covers that is cut short was being written when the process died or the
+                // disk filled (kill -9 leaves one, as the last; a full disk may leave one the writer took as written).
+                // It stays in the tree as the bytes it is, so the day verifies and later records keep their
+                // positions, but it is not indexed: no query finds it, and nothing reads it as a record.
+                if (seq >= storedLeaves && seq >= signed && RecordCodec.isTorn(bytes)) {
+                    LOG.warn("metadata day {}: record {} was cut short by a crash or a failed write; kept as an "
+                            + "unindexed leaf", day, seq);
+                } else if (seq >= indexedUpTo) {
                     TrafficRecord r = RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
                     RecordCodec.encode(r, crypto, encoded, keys);
                     index.add(keys, seq);
@@ -690,6 +860,15 @@ public final class MetadataStore implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("metadata store is closed");
+        }
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        Throwable cause = failure;
+        if (cause != null) {
+            throw new MetadataStoreException("metadata store is not writable since a write failed (" + cause
+                    + "); repair() reopens it", cause);
         }
     }
 

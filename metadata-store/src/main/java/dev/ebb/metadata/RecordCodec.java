@@ -126,6 +126,16 @@ final class RecordCodec {
         }
     }
 
+    /** True if the bytes are not framed as a record: a write cut short, or not a record of this layout. */
+    static boolean isTorn(byte[] bytes) {
+        try {
+            checkFraming(ByteBuffer.wrap(bytes));
+            return false;
+        } catch (CorruptRecordException e) {
+            return true;
+        }
+    }
+
     private static void putAscii(ByteBuffer out, String s) {
         if (s == null) {
             out.put((byte) 0);

@@ -62,6 +62,12 @@ final class SegmentWriter {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            try {
+                // A full disk is the likely cause: give back what the partial file holds.
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new MetadataStoreException("cannot write index segment " + file, e);
         }
         return IndexSegment.open(file);

@@ -140,7 +140,7 @@ final class Verifier {
             if (known && MessageDigest.isEqual(leaf, Arrays.copyOfRange(stored, (int) seq * 32, (int) seq * 32 + 32))) {
                 continue;
             }
-            if (seq == count - 1 && isTorn(bytes)) {
+            if (seq == count - 1 && RecordCodec.isTorn(bytes)) {
                 return problem(VerifyReport.Kind.TORN_LAST_RECORD, day, seq, "last record is cut short (a crash "
                         + "during its write); it was never acknowledged");
             }
@@ -190,15 +190,6 @@ final class Verifier {
             m.put(ByteBuffer.wrap(stored, i * MerkleTree.HASH_LENGTH, MerkleTree.HASH_LENGTH).slice(), i);
         }
         return m;
-    }
-
-    private static boolean isTorn(byte[] bytes) {
-        try {
-            RecordCodec.checkFraming(ByteBuffer.wrap(bytes));
-            return false;
-        } catch (CorruptRecordException e) {
-            return true;
-        }
     }
 
     private static Optional<VerifyReport.Problem> problem(VerifyReport.Kind kind, LocalDate day, String detail) {

@@ -222,6 +222,47 @@ class MetadataStoreTest {
     }
 
     @Test
+    void aRecordCutShortByACrashIsRecoveredAtOpenAndQueriesAndVerifyKeepWorking() throws IOException {
+        // Issue 9 item 6: after a crash during a write (a full disk), every query of the customer failed and verify
+        // said TORN_LAST_RECORD for good. The copy below is the directory as kill -9 leaves it: records in the
+        // queue, the leaf log still buffered, no head signed yet.
+        Path live = dir.resolve("live");
+        Path crashed = dir.resolve("crashed");
+        LocalDate day = LocalDate.of(2025, 1, 10);
+        try (MetadataStore store = MetadataStore.open(live, CONFIG, clock)) {
+            for (int i = 0; i < 10; i++) {
+                store.append(Records.accepted(clock.instant(), "m-0-" + i + "x", "+4790000001").build());
+            }
+            copyTree(live, crashed);
+        }
+        Path cycle = new DayFiles(crashed).cycleFile(day);
+        long start = find(cycle, "m-0-9x".getBytes(StandardCharsets.US_ASCII));
+        long trailer = find(cycle, new byte[] {(byte) 0xEB, (byte) 0xB1}, start);
+        try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (trailer + 2 - start)), start);
+        }
+
+        try (MetadataStore store = MetadataStore.open(crashed, CONFIG, clock)) {
+            assertThat(store.query(TrafficQuery.byCustomer("acme", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).extracting(r -> r.record().messageId())
+                    .containsExactly("m-0-0x", "m-0-1x", "m-0-2x", "m-0-3x", "m-0-4x", "m-0-5x", "m-0-6x", "m-0-7x",
+                            "m-0-8x");
+            assertThat(store.query(TrafficQuery.byMessageId("m-0-9x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).isEmpty();
+            assertThat(store.verify(day, day).ok()).isTrue();
+            store.append(Records.accepted(clock.instant(), "m-0-10x", "+4790000001").build());
+            assertThat(store.verify(day, day).ok()).isTrue();
+        }
+        try (MetadataStore store = MetadataStore.open(crashed, CONFIG, clock)) {
+            VerifyReport report = store.verify(day, day);
+            assertThat(report.ok()).isTrue();
+            assertThat(report.recordsChecked()).isEqualTo(11);
+            assertThat(store.query(TrafficQuery.byMessageId("m-0-10x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).hasSize(1);
+        }
+    }
+
+    @Test
     void aReopenedStoreContinuesTheTree() {
         try (MetadataStore store = open()) {
             appendDays(store, 1, 10);
@@ -335,6 +376,14 @@ class MetadataStoreTest {
             clock.advance(Duration.ofDays(1));
         }
         clock.advance(Duration.ofDays(-1));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     private static long find(Path file, byte[] needle) throws IOException {

@@ -116,11 +116,23 @@ public final class AuditLog implements AutoCloseable {
         long start;
         try {
             start = channel.position();
+        } catch (IOException e) {
+            throw new AuditLogException("audit log " + file + " cannot be written: " + e.getMessage(), e);
+        }
+        try {
             while (line.hasRemaining()) {
                 channel.write(line);
             }
             channel.force(false);
         } catch (IOException e) {
+            // A full disk can take half a line: cut it off, or the next entry would follow it and break the chain
+            // for good (open accepts only a torn last line).
+            try {
+                channel.truncate(start);
+                channel.position(start);
+            } catch (IOException truncateFailed) {
+                e.addSuppressed(truncateFailed);
+            }
             throw new AuditLogException("audit log " + file + " cannot be written: " + e.getMessage(), e);
         }
         AuditEntry entry = new AuditEntry(nextSequence, time, lastHash, event, hash);

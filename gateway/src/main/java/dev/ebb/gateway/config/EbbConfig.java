@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
-                        MetadataConfig metadata) {
+                        MetadataConfig metadata, StorageConfig storage) {
     public EbbConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
@@ -28,6 +28,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         simulator = simulator == null ? new SimulatorConfig(false, null, 2776, null, null, null, null) : simulator;
         content = content == null ? new ContentConfig(null, null) : content;
         metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
+        storage = storage == null ? StorageConfig.defaults() : storage;
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
@@ -53,6 +54,21 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
             ConfigException.require(names.contains(route.connector()), "routes[" + route.prefix() + "].connector",
                     "names no connector: '" + route.connector() + "' (known: " + names + ")");
         }
+    }
+
+    /** Without a {@code storage} section: the free-space guard's defaults. */
+    public EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
+                     ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
+                     List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
+                     MetadataConfig metadata) {
+        this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
+                null);
+    }
+
+    /** The same config with another {@code storage} section. */
+    public EbbConfig withStorage(StorageConfig guard) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
+                content, metadata, guard);
     }
 
     public Optional<CustomerConfig> customer(String id) {

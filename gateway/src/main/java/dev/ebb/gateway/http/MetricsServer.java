@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The operations listener: {@code GET /metrics} (Prometheus text format) and {@code GET /health}. */
+/**
+ * The operations listener: {@code GET /metrics} (Prometheus text format), {@code GET /health} and {@code GET /ready}
+ * (200 while new messages are accepted, 503 with the reason while they are refused, e.g. a store short of disk space).
+ */
 public final class MetricsServer implements AutoCloseable {
     private static final int MAX_REQUEST = 8 * 1024;
     private final HttpListener listener;
@@ -29,13 +32,15 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * @param health "UP" or a short reason the gateway is not ready; anything but UP answers 503
+     * @param health    "UP" or a short reason the gateway is not ready; anything but UP answers 503
+     * @param readiness why new messages are refused, empty while they are accepted
      */
     public static MetricsServer start(ListenerConfig config, PrometheusMeterRegistry registry, Supplier<String> health,
-                                      EventLoopGroup group) throws InterruptedException {
+                                      Supplier<Optional<String>> readiness, EventLoopGroup group)
+            throws InterruptedException {
         HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
                 Optional.empty(), ListenerRefusals.NONE,
-                () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health)));
+                () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health, readiness)));
         return new MetricsServer(listener);
     }
 
@@ -51,10 +56,12 @@ public final class MetricsServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final PrometheusMeterRegistry registry;
         private final Supplier<String> health;
+        private final Supplier<Optional<String>> readiness;
 
-        Handler(PrometheusMeterRegistry registry, Supplier<String> health) {
+        Handler(PrometheusMeterRegistry registry, Supplier<String> health, Supplier<Optional<String>> readiness) {
             this.registry = registry;
             this.health = health;
+            this.readiness = readiness;
         }
 
         @Override
@@ -70,8 +77,13 @@ public final class MetricsServer implements AutoCloseable {
                 String state = health.get();
                 response = text("UP".equals(state) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "{\"status\":\"" + state + "\"}\n", "application/json");
+            } else if (path.equals("/ready")) {
+                Optional<String> refusal = readiness.get();
+                response = text(refusal.isEmpty() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "{\"status\":\"" + refusal.map(r -> "NOT READY: " + r).orElse("READY") + "\"}\n",
+                        "application/json");
             } else {
-                response = text(HttpResponseStatus.NOT_FOUND, "try /metrics or /health\n", "text/plain");
+                response = text(HttpResponseStatus.NOT_FOUND, "try /metrics, /health or /ready\n", "text/plain");
             }
             Responses.send(ctx, request, response);
         }

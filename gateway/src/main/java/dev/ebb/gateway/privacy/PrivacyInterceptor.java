@@ -4,13 +4,19 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.SubmissionCodec;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreException;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where content and metadata part ways (DESIGN.md, "How a message flows"): content goes
@@ -19,6 +25,7 @@ import java.util.function.BiConsumer;
  * durable in both (invariant 4). Everything downstream holds a {@link VaultHandle}, never a copy of the content.
  */
 public final class PrivacyInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
     private final ContentVault vault;
     private final MetadataStore metadata;
     private final Clock clock;
@@ -42,9 +49,18 @@ public final class PrivacyInterceptor {
                 SubmissionCodec.encode(submission));
         try {
             metadata.append(accepted);
-        } catch (RuntimeException e) {
-            vault.strip(handle);
-            throw e;
+        } catch (RuntimeException | InternalError e) {
+            // An InternalError is a full disk under a memory-mapped store file; the JVM may deliver it just after
+            // the write that caused it returned. Either way this message is not acknowledged.
+            RuntimeException failure = e instanceof RuntimeException r ? r
+                    : new MetadataStoreException("the ACCEPTED record of " + accepted.messageId() + " failed", e);
+            try {
+                vault.strip(handle);
+            } catch (RuntimeException stripFailed) {
+                // Left live in the vault: the restart check (forEachPending) finds no ACCEPTED record and strips it.
+                failure.addSuppressed(stripFailed);
+            }
+            throw failure;
         }
         return new Accepted(handle, accepted);
     }
@@ -75,14 +91,32 @@ public final class PrivacyInterceptor {
     }
 
     /**
-     * Every message still waiting for delivery, from the vault, for re-queueing after a restart.
-     * Their ACCEPTED records are rebuilt from the sealed submission (they were written at acceptance).
+     * Every message still waiting for delivery, from the vault, for re-queueing after a restart. Their ACCEPTED
+     * records are rebuilt from the sealed submission (they were written at acceptance). A message counts only if the
+     * metadata store holds its ACCEPTED record and no final one: content whose ACCEPTED record is missing was never
+     * acknowledged (the process died, or a write failed, between the vault and the metadata store) and is stripped
+     * here, never sent; a message already final (content kept until expiry) is not sent twice.
      */
     public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action) {
+        Instant now = clock.instant();
+        int[] neverAccepted = {0};
         vault.forEachPending((handle, bytes) -> {
             Submission submission = SubmissionCodec.decode(bytes);
-            action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission, routes.routeOf(submission))));
+            List<StoredRecord> records = metadata.query(TrafficQuery.byMessageId(submission.message().messageId(),
+                    submission.acceptedAt(), (now.isAfter(submission.acceptedAt()) ? now : submission.acceptedAt())
+                            .plusMillis(1))).records();
+            if (records.stream().noneMatch(r -> r.record().eventType() == EventType.ACCEPTED)) {
+                vault.strip(handle);
+                neverAccepted[0]++;
+            } else if (records.stream().noneMatch(r -> r.record().eventType().isFinal())) {
+                action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission,
+                        routes.routeOf(submission))));
+            }
         });
+        if (neverAccepted[0] > 0) {
+            LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
+                    + "were never acknowledged, so they are not sent", neverAccepted[0]);
+        }
     }
 
     /**

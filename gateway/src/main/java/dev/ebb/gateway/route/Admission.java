@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,14 @@ public final class Admission {
     private final MessageIdGenerator ids;
     private final Router router;
     private final PrivacyInterceptor privacy;
+    private final BooleanSupplier storesAdmit;
 
-    public Admission(MessageIdGenerator ids, Router router, PrivacyInterceptor privacy) {
+    /** @param storesAdmit false while a store is below its free-space floor or stopped (the storage guard) */
+    public Admission(MessageIdGenerator ids, Router router, PrivacyInterceptor privacy, BooleanSupplier storesAdmit) {
         this.ids = ids;
         this.router = router;
         this.privacy = privacy;
+        this.storesAdmit = storesAdmit;
     }
 
     /** What became of a message. */
@@ -43,6 +47,8 @@ public final class Admission {
         NO_ROUTE,
         /** The route's queue is full: the SMSC is slower than the customers, or down. */
         CONGESTED,
+        /** A store is short of disk space or stopped after a failed write: nothing was written; try again later. */
+        STORES_FULL,
         /** A segment could not be made durable; none was sent (the ones before it are recorded as rejected). */
         FAILED
     }
@@ -64,6 +70,9 @@ public final class Admission {
      */
     public Outcome admit(Msisdn destination, Submission.Ingress ingress, Instant now,
                          List<Function<String, OutboundMessage>> segments) {
+        if (!storesAdmit.getAsBoolean()) {
+            return new Outcome(Status.STORES_FULL, List.of());
+        }
         Optional<String> route = router.routeFor(destination);
         if (route.isEmpty()) {
             return new Outcome(Status.NO_ROUTE, List.of());
@@ -79,7 +88,9 @@ public final class Admission {
                 OutboundMessage message = segment.apply(id);
                 durable.add(new InFlight(privacy.accept(new Submission(message, ingress, now), route.get()),
                         route.get(), message.source(), message.destination(), message.wantsReceipt()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: a fault on a memory-mapped store file (a full disk) the JVM delivered late, after
+                // an earlier write of this thread returned; this segment is not acknowledged either way.
                 LOG.error("message {} not accepted: {}", id, e.getClass().getName());
                 withdraw(durable);
                 return new Outcome(Status.FAILED, List.of());
@@ -93,11 +104,20 @@ public final class Admission {
         return new Outcome(Status.ACCEPTED, accepted);
     }
 
-    /** Ends the segments made durable before one failed: rejected, content stripped, never dispatched. */
+    /**
+     * Ends the segments made durable before one failed: rejected, content stripped, never dispatched. The failure is
+     * likely a full disk, so each step may fail too; the others are still tried (a segment left with its ACCEPTED
+     * record and its content is re-queued after a restart, like any message acknowledged and not yet delivered).
+     */
     private void withdraw(List<InFlight> durable) {
         for (InFlight message : durable) {
-            privacy.record(message.record(), EventType.REJECTED, null, ESME_RSYSERR, 0);
-            privacy.finished(message.handle(), false);
+            try {
+                privacy.record(message.record(), EventType.REJECTED, null, ESME_RSYSERR, 0);
+                privacy.finished(message.handle(), false);
+            } catch (RuntimeException e) {
+                LOG.error("segment {} of a failed message could not be withdrawn: {}", message.messageId(),
+                        e.getClass().getName());
+            }
         }
     }
 }

@@ -94,6 +94,10 @@ public final class SmppIngress implements SubmitSmHandler {
             case NO_ROUTE -> SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
             // The SMSC is slower than the customer, or down: push back before memory does.
             case CONGESTED -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
+            // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the one
+            // clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6 reads it as a
+            // resource limit of the MC; Kannel and Jasmin retry it), while ESME_RSYSERR stays for a write that failed.
+            case STORES_FULL -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
             case FAILED -> SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
         };
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.core.SubmissionCodec;
 import dev.ebb.gateway.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.metadata.Channel;
@@ -114,6 +115,35 @@ class PrivacyInterceptorTest {
             assertThat(a.record().eventTime()).isEqualTo(T0);
             assertThat(a.record().channel()).isEqualTo(Channel.SMPP);
         });
+    }
+
+    @Test
+    void contentWhoseAcceptedRecordNeverReachedTheStoreIsStrippedAtRestartNotSent() {
+        // Issue 9 item 6: a crash or a failed metadata write between the vault put and the ACCEPTED record leaves
+        // content of a message nobody acknowledged; after the restart it was sent to the handset.
+        Submission unacknowledged = submission("never-acked", "acme", "hello");
+        VaultHandle orphan = vault.put("acme", "never-acked", SubmissionCodec.encode(unacknowledged));
+        Submission acknowledged = submission("acked", "acme", "hello too");
+        privacy.accept(acknowledged, "sim");
+
+        List<Submission> pending = new ArrayList<>();
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+
+        assertThat(pending).containsExactly(acknowledged);
+        assertThat(vault.get(orphan)).isEmpty();
+    }
+
+    @Test
+    void aMessageAlreadyFinalIsNotRequeuedAtRestartEvenWithItsContentKept() {
+        PrivacyInterceptor.Accepted delivered = privacy.accept(submission("delivered", "acme", "hello"), "sim");
+        privacy.record(delivered.record(), EventType.DELIVERED, "smsc-1", 0, 0);
+        privacy.finished(delivered.handle(), true);
+
+        List<Submission> pending = new ArrayList<>();
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+
+        assertThat(pending).isEmpty();
+        assertThat(vault.get(delivered.handle())).isPresent();
     }
 
     private Submission submission(String id, String customer, String text) {

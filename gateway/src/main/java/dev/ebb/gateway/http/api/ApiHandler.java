@@ -63,8 +63,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = Responses.problem(json, Problem.of(r.status(), r.type(), title(r.status()), r.getMessage(),
                     r.field(), null));
             if (r.status() == 429 || r.status() == 503) {
-                // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast.
-                response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast,
+                // disk space takes longer.
+                response.headers().setInt(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
             }
         } catch (RuntimeException e) {
             // Only the type: a message could carry content or a number (DESIGN invariant 1).

@@ -8,12 +8,19 @@ final class ApiRefusal extends RuntimeException {
     private final int status;
     private final String type;
     private final String field;
+    private final int retryAfterSeconds;
 
     ApiRefusal(int status, String type, String field, String detail) {
+        this(status, type, field, detail, 1);
+    }
+
+    /** @param retryAfterSeconds the Retry-After of a 429 or 503 */
+    ApiRefusal(int status, String type, String field, String detail, int retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.type = type;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     static ApiRefusal invalid(String field, String detail) {
@@ -30,5 +37,9 @@ final class ApiRefusal extends RuntimeException {
 
     String field() {
         return field;
+    }
+
+    int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -24,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -39,9 +37,11 @@ import java.util.function.Predicate;
 final class MessageApi {
     /** How far back a status lookup reaches. */
     static final Duration STATUS_WINDOW = Duration.ofDays(30);
-    /** Events after which nothing more happens to a segment. */
-    private static final Set<EventType> FINAL = EnumSet.of(EventType.DELIVERED, EventType.UNDELIVERABLE,
-            EventType.EXPIRED, EventType.SUBMIT_FAILED, EventType.REJECTED, EventType.CONTENT_ERASED);
+    /**
+     * Retry-After of a refusal for lack of disk space: space comes back when people free it or content expires (hourly
+     * buckets), not within a second, and a retry costs the client a round trip for nothing.
+     */
+    static final int STORES_RETRY_AFTER_SECONDS = 30;
     /** 3GPP TS 23.040 §9.2.3.1: TP-UDHI, the short message starts with a user data header. */
     private static final byte ESM_UDHI = 0x40;
 
@@ -76,7 +76,8 @@ final class MessageApi {
     /**
      * Validates and admits a message.
      *
-     * @throws ApiRefusal 400 naming the field, 429 over the customer's rate, 503 when the route is congested, 500
+     * @throws ApiRefusal 400 naming the field, 429 over the customer's rate, 503 when the route is congested or
+     *                    Ebb's storage short of space, 500
      *                    when it could not be made durable
      */
     Sent send(CustomerConfig customer, String clientIp, SendRequest request) {
@@ -115,6 +116,8 @@ final class MessageApi {
             case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
             case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
                     + " is congested; retry later");
+            case STORES_FULL -> throw new ApiRefusal(503, "storage-full", null, "Ebb's storage is short of space;"
+                    + " nothing was sent; retry later", STORES_RETRY_AFTER_SECONDS);
             case FAILED -> throw new ApiRefusal(500, "not-accepted", null, "the message could not be accepted;"
                     + " nothing was sent");
         };
@@ -142,7 +145,7 @@ final class MessageApi {
         List<MessageStatus.Event> events = records.stream().filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED)
                 .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
         String state = events.get(events.size() - 1).event();
-        return new MessageStatus(messageId, state, FINAL.contains(EventType.valueOf(state)), events);
+        return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events);
     }
 
     private static Msisdn destination(String to) {
