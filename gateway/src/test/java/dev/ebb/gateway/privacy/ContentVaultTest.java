@@ -336,6 +336,33 @@ class ContentVaultTest {
         assertThat(f.vault.get(handle)).isPresent();
     }
 
+    /**
+     * Issue 9 item 1: a record larger than a thread's first buffer (a message_payload of ~850 bytes and more) read on
+     * a thread that never wrote one, as the southbound sending threads do, failed AES-GCM authentication.
+     */
+    @Test
+    void recordsOfEverySizeAroundTheFirstBufferAndUpTo64KiBReadBackOnAFreshThread() throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (int size = 900; size <= 1_100; size++) {
+            sizes.add(size);
+        }
+        sizes.addAll(List.of(2_000, 4_096, 65_535, 65_535 + 300, RecordHeader.MAX_SEALED_LENGTH));
+        for (int size : sizes) {
+            byte[] content = new byte[size];
+            new java.util.Random(size).nextBytes(content);
+            VaultHandle handle = f.vault.put("acme", "m" + size, content);
+            ExecutorService fresh = Executors.newSingleThreadExecutor();
+            try {
+                assertThat(fresh.submit(() -> f.vault.get(handle)).get()).as("sealed length %d", size)
+                        .hasValueSatisfying(read -> assertThat(read).isEqualTo(content));
+            } finally {
+                fresh.shutdown();
+            }
+        }
+        assertThat(pending(f.restart())).hasSize(sizes.size())
+                .allSatisfy(e -> assertThat(e.content()).hasSize(Integer.parseInt(e.handle().messageId().substring(1))));
+    }
+
     @Test
     void concurrentPutsFromSeveralThreadsAreAllStoredIntact() throws Exception {
         int threads = 4;
