@@ -150,6 +150,38 @@ class NoMessageStopsTheLineTest {
     }
 
     /**
+     * Item 3 across a restart: records damaged while the gateway was down were skipped at every start, their messages
+     * never ended. They now end UNDELIV err:008 at the next start, once, and the rest of the backlog is delivered.
+     */
+    @Test
+    void messagesWhoseRecordWasCorruptedWhileTheGatewayWasDownEndAtTheNextStartOnce() throws Exception {
+        int smscPort = TestGateway.freePort();
+        Main.Running first = Main.start(TestGateway.config(data, smscPort, false), Clock.systemUTC());
+        List<String> doomed = new ArrayList<>();
+        List<String> fine = new ArrayList<>();
+        try (EsmeClient esme = new EsmeClient(first.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            for (int i = 0; i < 3; i++) {
+                doomed.add(esme.submit("+4790000501", "doomed " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
+                fine.add(esme.submit("+4790000502", "fine " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
+            }
+        } finally {
+            first.close();
+        }
+        assertThat(corruptCiphertextOf(Set.copyOf(doomed))).isEqualTo(doomed.size());
+
+        try (Main.Running second = Main.start(TestGateway.config(data, smscPort, true), Clock.systemUTC());
+             EsmeClient esme = new EsmeClient(second.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            Await.until("receipts for the whole backlog", WAIT,
+                    () -> Stream.concat(doomed.stream(), fine.stream()).allMatch(id -> esme.receiptFor(id) != null));
+            assertThat(doomed).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:UNDELIV err:008"));
+            assertThat(fine).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:DELIVRD"));
+        }
+        Main.Running third = start(TestGateway.config(data, smscPort, true));
+        assertThat(doomed).allSatisfy(id -> assertThat(records(third, id)).extracting(r -> r.record().eventType())
+                .containsOnlyOnce(EventType.UNDELIVERABLE).doesNotContain(EventType.SUBMITTED));
+    }
+
+    /**
      * Item 3 across a restart: a backlog written before ingress checked sources (TON 5 with a reserved NPI, which
      * jSMPP cannot encode) is re-queued at start; those messages fail with err:010 (ESME_RINVSRCADR) and the rest of
      * the backlog and new traffic are delivered.

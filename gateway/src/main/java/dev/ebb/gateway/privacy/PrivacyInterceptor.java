@@ -4,13 +4,19 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.SubmissionCodec;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.StoredRecord;
+import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place where content and metadata part ways (DESIGN.md, "How a message flows"): content goes
@@ -19,6 +25,7 @@ import java.util.function.BiConsumer;
  * durable in both (invariant 4). Everything downstream holds a {@link VaultHandle}, never a copy of the content.
  */
 public final class PrivacyInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
     private final ContentVault vault;
     private final MetadataStore metadata;
     private final Clock clock;
@@ -76,13 +83,37 @@ public final class PrivacyInterceptor {
 
     /**
      * Every message still waiting for delivery, from the vault, for re-queueing after a restart.
-     * Their ACCEPTED records are rebuilt from the sealed submission (they were written at acceptance).
+     * Their ACCEPTED records are rebuilt from the sealed submission (they were written at acceptance). A message whose
+     * content can no longer be read or decoded goes to {@code unreadable} with the ACCEPTED record the metadata store
+     * holds for it, so it can be ended; without such a record it is left alone with a warning.
      */
-    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action) {
+    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable) {
+        Consumer<VaultHandle> recover = handle -> acceptedRecord(handle).ifPresentOrElse(
+                record -> unreadable.accept(new Accepted(handle, record)),
+                () -> LOG.warn("unreadable message {} has no ACCEPTED record in the metadata store; left in the vault",
+                        handle.messageId()));
         vault.forEachPending((handle, bytes) -> {
-            Submission submission = SubmissionCodec.decode(bytes);
+            Submission submission;
+            try {
+                submission = SubmissionCodec.decode(bytes);
+            } catch (RuntimeException undecodable) {
+                LOG.warn("sealed message {} cannot be decoded: {}", handle.messageId(), undecodable.getClass().getName());
+                recover.accept(handle);
+                return;
+            }
             action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission, routes.routeOf(submission))));
-        });
+        }, recover);
+    }
+
+    /** The message's ACCEPTED record: written at most a moment before its vault record, so in or just before its bucket. */
+    private Optional<TrafficRecord> acceptedRecord(VaultHandle handle) {
+        try {
+            return metadata.query(TrafficQuery.byMessageId(handle.messageId(), handle.bucket().minus(Duration.ofDays(1)),
+                            clock.instant().plus(Duration.ofMinutes(1)))).records().stream().map(StoredRecord::record)
+                    .filter(r -> r.eventType() == EventType.ACCEPTED).findFirst();
+        } catch (IllegalArgumentException notAnId) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -96,6 +127,10 @@ public final class PrivacyInterceptor {
         List<TrafficRecord> erased = new ArrayList<>();
         forEachPending(routes, (submission, accepted) -> {
             if (submission.message().customerId().equals(customerId)) {
+                erased.add(accepted.record());
+            }
+        }, accepted -> {
+            if (accepted.record().customerId().equals(customerId)) {
                 erased.add(accepted.record());
             }
         });

@@ -46,6 +46,14 @@ public final class Router {
         return connector != null && connector.isFull();
     }
 
+    /**
+     * Ends a message whose content cannot be read (its vault record is damaged): it cannot be sent, so it is
+     * UNDELIVERABLE with ESME_RSYSERR, as a message that fails so in a sending thread.
+     */
+    public void unreadable(InFlight message) {
+        receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
+    }
+
     /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
     public void dispatch(InFlight message) {
         SmscConnector connector = connectors.get(message.route());

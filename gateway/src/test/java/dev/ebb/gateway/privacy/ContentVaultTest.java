@@ -420,6 +420,22 @@ class ContentVaultTest {
         assertThat(pending(reopened)).extracting(Entry::handle).containsExactly(whole);
     }
 
+    @Test
+    void aRecordDamagedOnDiskIsHandedOverAsUnreadableAtRestartNotSkipped() throws IOException {
+        VaultHandle damaged = f.vault.put("acme", "m1", marker("m1"));
+        VaultHandle intact = f.vault.put("acme", "m2", marker("m2"));
+        int idLength = damaged.messageId().getBytes(StandardCharsets.UTF_8).length;
+        flipByte(f.vault.contentPath(damaged.bucketId()), damaged.position() + RecordHeader.ciphertextOffset(idLength) + 1);
+        ContentVault reopened = f.restart();
+        List<VaultHandle> read = new ArrayList<>();
+        List<VaultHandle> unreadable = new ArrayList<>();
+
+        reopened.forEachPending((handle, content) -> read.add(handle), unreadable::add);
+
+        assertThat(read).containsExactly(intact);
+        assertThat(unreadable).containsExactly(damaged);
+    }
+
     private byte[] liveKeyBytes(VaultHandle handle) {
         Path keyFile = f.keys.keyPath(handle.bucketId());
         return KeyFile.decode(keyFile, VaultFixture.read(keyFile)).key();
@@ -427,7 +443,9 @@ class ContentVaultTest {
 
     private static List<Entry> pending(ContentVault vault) {
         List<Entry> entries = new ArrayList<>();
-        vault.forEachPending((handle, content) -> entries.add(new Entry(handle, content)));
+        vault.forEachPending((handle, content) -> entries.add(new Entry(handle, content)), unreadable -> {
+            throw new AssertionError("unreadable " + unreadable.messageId());
+        });
         return entries;
     }
 

@@ -70,7 +70,9 @@ class PrivacyInterceptorTest {
         assertThatThrownBy(() -> privacy.accept(submission("m1", "acme", "hello"), "sim")).isInstanceOf(RuntimeException.class);
 
         List<Submission> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s), a -> {
+            throw new AssertionError("unreadable " + a.record().messageId());
+        });
         assertThat(pending).isEmpty();
     }
 
@@ -107,7 +109,9 @@ class PrivacyInterceptorTest {
         privacy.accept(submission, "sim");
 
         List<PrivacyInterceptor.Accepted> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(a));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(a), a -> {
+            throw new AssertionError("unreadable " + a.record().messageId());
+        });
 
         assertThat(pending).singleElement().satisfies(a -> {
             assertThat(a.record().messageId()).isEqualTo("m1");
