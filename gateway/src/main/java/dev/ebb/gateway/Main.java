@@ -212,7 +212,7 @@ public final class Main implements Callable<Integer> {
             router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
                     submission.message().destination(), submission.message().wantsReceipt()));
             requeued[0]++;
-        });
+        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
         if (requeued[0] > 0) {
             LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
         }

@@ -44,9 +44,10 @@ final class DayFiles {
 
     void create() {
         try {
-            for (Path p : List.of(queue, heads, index, keys)) {
+            for (Path p : List.of(queue, heads, index)) {
                 Files.createDirectories(p);
             }
+            OwnerOnlyFiles.createDirectories(keys);
         } catch (IOException e) {
             throw new MetadataStoreException("cannot create data directory " + root, e);
         }

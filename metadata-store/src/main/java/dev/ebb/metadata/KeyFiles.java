@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * Key material on disk: one 32-byte secret per day ({@code keys/<day>.key}), destroyed with its day, and the Ed25519
  * signing key pair. New files are written to a temporary name, forced to disk, then moved into place, so a crash
- * never leaves a half-written key that records were sealed under.
+ * never leaves a half-written key that records were sealed under. Key files are created 0600 in a 0700 directory
+ * ({@link OwnerOnlyFiles}), and a store whose key files others can read does not open.
  */
 final class KeyFiles {
     /** Default file name of the signing key, in the keys directory. */
@@ -32,6 +34,21 @@ final class KeyFiles {
 
     KeyFiles(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * Refuses to go on if any secret in the keys directory can be read by another account.
+     *
+     * @throws UnprotectedKeyFileException naming the file and the chmod that fixes it
+     */
+    void requireOwnerOnly() {
+        try (DirectoryStream<Path> secrets = Files.newDirectoryStream(dir, "*.key")) {
+            for (Path secret : secrets) {
+                OwnerOnlyFiles.requireOwnerOnly(secret);
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot check the key files in " + dir, e);
+        }
     }
 
     Path dir() {
@@ -94,6 +111,7 @@ final class KeyFiles {
         try {
             KeyFactory kf = KeyFactory.getInstance("Ed25519");
             if (Files.exists(privateFile)) {
+                OwnerOnlyFiles.requireOwnerOnly(privateFile);
                 if (!Files.exists(publicFile)) {
                     throw new MetadataStoreException("signing key " + privateFile + " has no public key " + publicFile);
                 }
@@ -101,7 +119,7 @@ final class KeyFiles {
                         kf.generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile))));
             }
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Files.createDirectories(privateFile.toAbsolutePath().getParent());
+            OwnerOnlyFiles.createDirectories(privateFile.toAbsolutePath().getParent());
             writeDurably(publicFile, pair.getPublic().getEncoded());
             writeDurably(privateFile, pair.getPrivate().getEncoded());
             return pair;
@@ -113,8 +131,9 @@ final class KeyFiles {
     static void writeDurably(Path target, byte[] content) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // A temporary file left by a crash may have other permissions: the file written is always a new one.
+            Files.deleteIfExists(tmp);
+            try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(content));
                 ch.force(true);
             }

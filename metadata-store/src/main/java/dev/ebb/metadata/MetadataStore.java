@@ -100,6 +100,7 @@ public final class MetadataStore implements AutoCloseable {
         files.create();
         files.checkFormat();
         this.keyFiles = new KeyFiles(files.keys);
+        keyFiles.requireOwnerOnly();
         this.signingKey = keyFiles.signingKey(config.signingKeyFile() != null ? config.signingKeyFile()
                 : files.keys.resolve(KeyFiles.SIGNING_KEY));
         // Rolls are UTC and driven by the injected clock; while a record is written the time is pinned to the value

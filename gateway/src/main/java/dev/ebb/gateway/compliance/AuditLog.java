@@ -2,6 +2,7 @@ package dev.ebb.gateway.compliance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -65,9 +66,10 @@ public final class AuditLog implements AutoCloseable {
     public static AuditLog open(Path file, Clock clock) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            // Entries name officers, cases and selectors: the log is the owner's only (0600 in a 0700 directory).
+            OwnerOnlyFiles.createDirectories(dir);
             boolean created = !Files.exists(file);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            FileChannel channel = OwnerOnlyFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             if (created) {
                 syncDirectory(dir);

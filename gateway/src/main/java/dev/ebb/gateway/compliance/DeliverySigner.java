@@ -1,13 +1,14 @@
 package dev.ebb.gateway.compliance;
 
+import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -45,6 +46,7 @@ public final class DeliverySigner {
     public static DeliverySigner openOrCreate(Path file) {
         try {
             if (Files.exists(file)) {
+                OwnerOnlyFiles.requireOwnerOnly(file);
                 List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
                 if (lines.size() != 2) {
                     throw new IllegalStateException("delivery key " + file + " must hold two lines");
@@ -55,14 +57,17 @@ public final class DeliverySigner {
                         kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(1)))));
             }
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n"
-                    + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n", StandardCharsets.US_ASCII);
-            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            Files.deleteIfExists(tmp);
+            // Created 0600 by the call that creates it: the private key is never readable by others, not even briefly.
+            try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap((Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())
+                        + "\n" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

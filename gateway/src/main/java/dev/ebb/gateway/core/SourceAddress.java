@@ -1,6 +1,7 @@
 package dev.ebb.gateway.core;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The originator of a message: a handset number, an alphanumeric sender id or a short code.
@@ -15,6 +16,8 @@ public record SourceAddress(Type type, String value) {
     /** 3GPP TS 23.040 §9.1.2.5: an alphanumeric TP-OA holds at most 11 septets. */
     static final int MAX_ALPHANUMERIC_SEPTETS = 11;
     static final int MAX_SHORT_CODE_DIGITS = 8;
+    /** SMPP 3.4 §5.2.6: the numbering_plan_indicator values defined; every other value is reserved. */
+    private static final Set<Integer> DEFINED_NPIS = Set.of(0, 1, 3, 4, 6, 8, 9, 10, 14, 18);
 
     /** Kind of originator, with the TON/NPI Ebb uses when it submits it southbound. */
     public enum Type {
@@ -61,15 +64,19 @@ public record SourceAddress(Type type, String value) {
     }
 
     /**
-     * Reads an SMPP source address: TON 5 is an alphanumeric sender id of at most 11 GSM 7-bit septets, TON 3 a
-     * short code of 1..8 digits, anything else goes through {@link Msisdn#fromSmpp}.
+     * Reads an SMPP source address: TON 5 is an alphanumeric sender id of at most 11 GSM 7-bit septets in printable
+     * ASCII, TON 3 a short code of 1..8 digits, each with an NPI SMPP 3.4 §5.2.6 defines; anything else goes through
+     * {@link Msisdn#fromSmpp}. What passes can be submitted southbound as given (issue 9: a reserved NPI was accepted,
+     * then broke the southbound encoding).
      *
+     * @param ton the type_of_number octet, 0..255
+     * @param npi the numbering_plan_indicator octet, 0..255
      * @throws InvalidAddressException (the caller answers ESME_RINVSRCADR)
      */
     public static SourceAddress fromSmpp(int ton, int npi, String address, Optional<String> defaultCountryCode) {
         return switch (ton) {
-            case TON_ALPHANUMERIC -> new SourceAddress(Type.ALPHANUMERIC, address == null ? "" : address);
-            case TON_NETWORK_SPECIFIC -> new SourceAddress(Type.SHORT_CODE, address == null ? "" : address);
+            case TON_ALPHANUMERIC -> new SourceAddress(Type.ALPHANUMERIC, requireDefinedNpi(npi, address));
+            case TON_NETWORK_SPECIFIC -> new SourceAddress(Type.SHORT_CODE, requireDefinedNpi(npi, address));
             default -> of(Msisdn.fromSmpp(ton, npi, address, defaultCountryCode));
         };
     }
@@ -89,9 +96,21 @@ public record SourceAddress(Type type, String value) {
         return type + ":" + masked();
     }
 
+    private static String requireDefinedNpi(int npi, String address) {
+        if (!DEFINED_NPIS.contains(npi)) {
+            throw new InvalidAddressException("numbering plan " + npi + " is reserved (SMPP 3.4 §5.2.6)");
+        }
+        return address == null ? "" : address;
+    }
+
     private static void requireAlphanumeric(String value) {
         if (value.isBlank()) {
             throw new InvalidAddressException("alphanumeric sender id is empty");
+        }
+        // source_addr is a C-Octet String, ASCII (SMPP 3.4 §3.1): a letter outside it has no agreed encoding on the
+        // wire, and the traffic record keeps the sender id as ASCII.
+        if (value.chars().anyMatch(c -> c > 0x7E)) {
+            throw new InvalidAddressException("alphanumeric sender id must be printable ASCII (SMPP 3.4 §3.1)");
         }
         if (Gsm7.firstUnencodable(value) >= 0 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
             throw new InvalidAddressException("alphanumeric sender id must be printable GSM 03.38 characters");

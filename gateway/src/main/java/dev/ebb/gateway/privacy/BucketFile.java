@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -44,7 +45,7 @@ final class BucketFile {
 
     /** Opens (creating if needed) the file; appends continue after the last byte ever written. */
     static BucketFile open(BucketId id, Path path, SecretKey key, byte[] noncePrefix) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        FileChannel channel = OwnerOnlyFiles.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         return new BucketFile(id, path, channel, key, noncePrefix.clone(), RecordHeader.align(channel.size()));
     }

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -319,9 +320,11 @@ public final class ContentVault implements AutoCloseable {
      * Visits every live, unstripped message of every live bucket with its decrypted content, oldest bucket first and
      * in write order within a bucket (across customers, by the sequence number written with each record): the
      * store-and-forward backlog after a restart. Call it before taking traffic; messages put meanwhile may or may not
-     * be visited. A record a crash left half-written (its put never returned) is skipped with a warning.
+     * be visited. A record a crash left half-written (its put never returned) is not visited. A whole record whose
+     * content fails authentication (damaged on disk) goes to {@code unreadable}: its plaintext header still names the
+     * message, so the message can be ended instead of being skipped at every start.
      */
-    public void forEachPending(BiConsumer<VaultHandle, byte[]> action) {
+    public void forEachPending(BiConsumer<VaultHandle, byte[]> action, Consumer<VaultHandle> unreadable) {
         ensureOpen();
         Map<Long, List<BucketFile>> byBucket = new TreeMap<>();
         files.values().forEach(file -> byBucket.computeIfAbsent(file.id().startMillis(), b -> new ArrayList<>()).add(file));
@@ -344,12 +347,16 @@ public final class ContentVault implements AutoCloseable {
             for (Pending p : pending) {
                 VaultHandle handle = new VaultHandle(p.bucket().customerId(), p.bucket().start(),
                         p.header().position(), p.header().messageId());
+                Optional<byte[]> content;
                 try {
-                    get(handle).ifPresent(content -> action.accept(handle, content));
-                } catch (VaultCorruptedException unreadable) {
-                    LOG.warn("skipping unreadable record of message {} in content bucket {} at position {}: {}",
-                            handle.messageId(), p.bucket(), handle.position(), unreadable.getMessage());
+                    content = get(handle);
+                } catch (VaultCorruptedException corrupted) {
+                    LOG.warn("unreadable record of message {} in content bucket {} at position {}: {}",
+                            handle.messageId(), p.bucket(), handle.position(), corrupted.getMessage());
+                    unreadable.accept(handle);
+                    continue;
                 }
+                content.ifPresent(bytes -> action.accept(handle, bytes));
             }
         }
     }

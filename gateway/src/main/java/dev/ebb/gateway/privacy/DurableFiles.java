@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,11 +15,15 @@ final class DurableFiles {
     private DurableFiles() {
     }
 
-    /** Write-to-temp, fsync, rename, fsync directory: readers see the old or the new file, never a torn one. */
+    /**
+     * Write-to-temp, fsync, rename, fsync directory: readers see the old or the new file, never a torn one. The file
+     * is created 0600 (it is a key or a store marker); a temporary file a crash left behind is replaced, not reused
+     * with whatever mode it had.
+     */
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        Files.deleteIfExists(temp);
+        try (FileChannel channel = OwnerOnlyFiles.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(channel, ByteBuffer.wrap(bytes), 0);
             channel.force(true);
         }
@@ -53,6 +58,7 @@ final class DurableFiles {
         }
     }
 
+    /** Creates the directory and its missing parents, 0700 (keys and content live under them), durably. */
     static void createDirectoriesDurably(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
@@ -61,7 +67,7 @@ final class DurableFiles {
         if (parent != null) {
             createDirectoriesDurably(parent);
         }
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir);
         if (parent != null) {
             fsyncDirectory(parent);
         }

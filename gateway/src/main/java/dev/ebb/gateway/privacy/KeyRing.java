@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -26,7 +27,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   KEYSTORE                         identity: random 16-byte store id, checksummed
  *   &lt;hex(customerId)&gt;/&lt;bucketStartEpochMillis&gt;.key   one key, checksummed (see {@link KeyFile})
  * </pre>
- * It holds the <em>only</em> copy of the keys and must be kept out of backups: a backed-up key would make backed-up
+ * Directories are 0700 and files 0600, and a key file others can read stops {@link #open} with
+ * {@link dev.ebb.metadata.UnprotectedKeyFileException}. It holds the <em>only</em> copy of the keys and must be kept
+ * out of backups: a backed-up key would make backed-up
  * content readable after its 72 h. Losing it loses all live content, which is why a missing or corrupted key store is a
  * start-up error ({@link KeyStoreMissingException}, {@link KeyStoreCorruptedException}), never a silent reset.
  *
@@ -212,6 +215,7 @@ public final class KeyRing {
                 if (!name.matches("-?[0-9]+\\" + KEY_SUFFIX)) {
                     throw new KeyStoreCorruptedException(file, "unexpected entry in the key store");
                 }
+                OwnerOnlyFiles.requireOwnerOnly(file);
                 KeyFile keyFile = KeyFile.decode(file, Files.readAllBytes(file));
                 BucketId expected = new BucketId(customerId,
                         Long.parseLong(name.substring(0, name.length() - KEY_SUFFIX.length())));

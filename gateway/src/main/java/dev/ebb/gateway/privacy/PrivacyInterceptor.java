@@ -9,12 +9,14 @@ import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,27 +97,50 @@ public final class PrivacyInterceptor {
      * records are rebuilt from the sealed submission (they were written at acceptance). A message counts only if the
      * metadata store holds its ACCEPTED record and no final one: content whose ACCEPTED record is missing was never
      * acknowledged (the process died, or a write failed, between the vault and the metadata store) and is stripped
-     * here, never sent; a message already final (content kept until expiry) is not sent twice.
+     * here, never sent; a message already final (content kept until expiry) is not sent twice. A message whose
+     * content can no longer be read or decoded goes to {@code unreadable} with the ACCEPTED record the metadata store
+     * holds for it, so it can be ended; without such a record it is left alone with a warning.
      */
-    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action) {
-        Instant now = clock.instant();
+    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable) {
+        Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(Duration.ofDays(1)))
+                .stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst().ifPresentOrElse(
+                        record -> unreadable.accept(new Accepted(handle, record)),
+                        () -> LOG.warn("unreadable message {} has no ACCEPTED record in the metadata store; left in "
+                                + "the vault", handle.messageId()));
         int[] neverAccepted = {0};
         vault.forEachPending((handle, bytes) -> {
-            Submission submission = SubmissionCodec.decode(bytes);
-            List<StoredRecord> records = metadata.query(TrafficQuery.byMessageId(submission.message().messageId(),
-                    submission.acceptedAt(), (now.isAfter(submission.acceptedAt()) ? now : submission.acceptedAt())
-                            .plusMillis(1))).records();
-            if (records.stream().noneMatch(r -> r.record().eventType() == EventType.ACCEPTED)) {
+            Submission submission;
+            try {
+                submission = SubmissionCodec.decode(bytes);
+            } catch (RuntimeException undecodable) {
+                LOG.warn("sealed message {} cannot be decoded: {}", handle.messageId(), undecodable.getClass().getName());
+                recover.accept(handle);
+                return;
+            }
+            List<TrafficRecord> records = records(submission.message().messageId(), submission.acceptedAt());
+            if (records.stream().noneMatch(r -> r.eventType() == EventType.ACCEPTED)) {
                 vault.strip(handle);
                 neverAccepted[0]++;
-            } else if (records.stream().noneMatch(r -> r.record().eventType().isFinal())) {
+            } else if (records.stream().noneMatch(r -> r.eventType().isFinal())) {
                 action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission,
                         routes.routeOf(submission))));
             }
-        });
+        }, recover);
         if (neverAccepted[0] > 0) {
             LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
                     + "were never acknowledged, so they are not sent", neverAccepted[0]);
+        }
+    }
+
+    /** The records of one message from {@code from} on, up to a minute past now. */
+    private List<TrafficRecord> records(String messageId, Instant from) {
+        Instant now = clock.instant();
+        try {
+            return metadata.query(TrafficQuery.byMessageId(messageId, from,
+                    (now.isAfter(from) ? now : from).plus(Duration.ofMinutes(1)))).records().stream()
+                    .map(StoredRecord::record).toList();
+        } catch (IllegalArgumentException notAnId) {
+            return List.of();
         }
     }
 
@@ -130,6 +155,10 @@ public final class PrivacyInterceptor {
         List<TrafficRecord> erased = new ArrayList<>();
         forEachPending(routes, (submission, accepted) -> {
             if (submission.message().customerId().equals(customerId)) {
+                erased.add(accepted.record());
+            }
+        }, accepted -> {
+            if (accepted.record().customerId().equals(customerId)) {
                 erased.add(accepted.record());
             }
         });

@@ -3,6 +3,7 @@ package dev.ebb.gateway.privacy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.Cipher;
 
 /**
@@ -24,10 +25,14 @@ final class ThreadScratch {
         }
     }
 
-    /** The record buffer, grown to at least {@code length} bytes. */
+    /**
+     * The record buffer, grown to at least {@code length} bytes keeping what it held: a read that has the header
+     * already in the buffer and grows it for the rest of a long record must not lose that header (issue 9: a
+     * message_payload of ~850 bytes failed authentication on every thread that had not held so long a record).
+     */
     byte[] record(int length) {
         if (record.length < length) {
-            record = new byte[Math.max(length, record.length * 2)];
+            record = Arrays.copyOf(record, Math.max(length, record.length * 2));
         }
         return record;
     }

@@ -14,6 +14,17 @@ import dev.ebb.metadata.TrafficRecord;
 public record InFlight(PrivacyInterceptor.Accepted accepted, String route, SmppAddress source, SmppAddress destination,
                        boolean receiptWanted) {
 
+    /**
+     * What a receipt needs, rebuilt from the ACCEPTED record when the content (which holds the rest) cannot be read.
+     * A receipt is sent: the customer's registered_delivery is in that content, and an accepted message that ends
+     * unsent must not end in silence.
+     */
+    public static InFlight fromRecord(PrivacyInterceptor.Accepted accepted) {
+        TrafficRecord r = accepted.record();
+        return new InFlight(accepted, r.route(), new SmppAddress((byte) r.source().ton(), (byte) r.source().npi(),
+                r.source().value()), SmppAddress.international(r.destination()), true);
+    }
+
     public VaultHandle handle() {
         return accepted.handle();
     }

@@ -20,6 +20,9 @@ import java.util.concurrent.CompletionException;
  * passes the vault handle on, and the content is opened only to give it to the connector that submits it.
  */
 public final class Router {
+    /** SMPP 3.4 §5.1.3 system error: a message that failed for a reason of Ebb's own. */
+    private static final int ESME_RSYSERR = 0x08;
+
     private final RouteTable table;
     private final Map<String, SmscConnector> connectors;
     private final PrivacyInterceptor privacy;
@@ -43,11 +46,19 @@ public final class Router {
         return connector != null && connector.isFull();
     }
 
+    /**
+     * Ends a message whose content cannot be read (its vault record is damaged): it cannot be sent, so it is
+     * UNDELIVERABLE with ESME_RSYSERR, as a message that fails so in a sending thread.
+     */
+    public void unreadable(InFlight message) {
+        receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
+    }
+
     /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
     public void dispatch(InFlight message) {
         SmscConnector connector = connectors.get(message.route());
         if (connector == null) {
-            receipts.finish(message, MessageState.UNDELIVERABLE, null, 0x08, 0);
+            receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
             return;
         }
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
@@ -60,13 +71,15 @@ public final class Router {
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof SubmitFailedException refused) {
-                privacy.record(message.record(), EventType.SUBMIT_FAILED, null, refused.commandStatus(), 0);
-                receipts.finish(message, MessageState.UNDELIVERABLE, null, refused.commandStatus(), 0);
+            // A message that fails before any SMSC receipt tells the customer why in its receipt's err: the SMPP
+            // command_status that ended it (Appendix B leaves err: to the issuer; no network code exists here).
+            if (cause instanceof SubmitFailedException failed) {
+                privacy.record(message.record(), EventType.SUBMIT_FAILED, null, failed.commandStatus(), 0);
+                receipts.finish(message, MessageState.UNDELIVERABLE, null, failed.commandStatus(), failed.commandStatus());
             } else if (cause instanceof ValidityExpiredException || cause instanceof ContentGoneException) {
                 receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
             } else {
-                receipts.finish(message, MessageState.UNDELIVERABLE, null, 0x08, 0);
+                receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
             }
         });
     }

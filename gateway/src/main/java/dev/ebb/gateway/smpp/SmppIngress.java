@@ -56,7 +56,8 @@ public final class SmppIngress implements SubmitSmHandler {
         Instant expiry;
         try {
             DataCoding.of(submit.dataCoding() & 0xFF);
-            destination = Msisdn.fromSmpp(submit.destination().ton(), submit.destination().npi(),
+            destination = Msisdn.fromSmpp(Byte.toUnsignedInt(submit.destination().ton()),
+                    Byte.toUnsignedInt(submit.destination().npi()),
                     submit.destination().value(), Optional.empty());
         } catch (UnsupportedDataCodingException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDCS);
@@ -64,7 +65,8 @@ public final class SmppIngress implements SubmitSmHandler {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
         try {
-            SourceAddress.fromSmpp(submit.source().ton(), submit.source().npi(), submit.source().value(), Optional.empty());
+            SourceAddress.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
+                    submit.source().value(), Optional.empty());
         } catch (InvalidAddressException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSRCADR);
         }

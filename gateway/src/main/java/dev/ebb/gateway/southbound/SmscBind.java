@@ -49,6 +49,10 @@ final class SmscBind {
     // SMPP 3.4 §5.1.3: refusals that say "not now" rather than "never".
     private static final int ESME_RMSGQFUL = 0x14;
     private static final int ESME_RTHROTTLED = 0x58;
+    // SMPP 3.4 §5.1.3: what Ebb records and reports for a message it cannot submit itself.
+    private static final int ESME_RSYSERR = 0x08;
+    private static final int ESME_RINVSRCADR = 0x0A;
+    private static final int ESME_RINVDSTADR = 0x0B;
 
     private final ConnectorConfig config;
     private final String label;
@@ -187,26 +191,59 @@ final class SmscBind {
         }
     }
 
+    /**
+     * Submits one message. Whatever the message itself does (content that cannot be read, an address or field jSMPP
+     * cannot encode, any exception of the library) fails that message alone with {@link SubmitFailedException}: a
+     * sending thread never dies of a message (issue 9: one unreadable record per thread stopped all delivery).
+     */
     private void submit(SmscConnector.Pending pending) {
         SMPPSession current = session;
         if (current == null || !current.getSessionState().isBound()) {
             connector.requeue(pending);
             return;
         }
-        Optional<OutboundMessage> content = pending.message().content().get();
+        String messageId = pending.message().messageId();
+        Optional<OutboundMessage> content;
+        try {
+            content = pending.message().content().get();
+        } catch (RuntimeException unreadable) {
+            fail(pending, ESME_RSYSERR, "its content cannot be read", unreadable);
+            return;
+        }
         if (content.isEmpty()) {
-            pending.result().completeExceptionally(new ContentGoneException(pending.message().messageId()));
+            if (!running) {
+                // close() interrupts this thread, and an interrupted vault read looks like content gone: the message
+                // stays in the vault and is queued again at the next start.
+                connector.requeue(pending);
+                return;
+            }
+            pending.result().completeExceptionally(new ContentGoneException(messageId));
             return;
         }
         OutboundMessage m = content.get();
+        Address source;
+        Address destination;
+        try {
+            source = Address.of(m.source());
+        } catch (IllegalArgumentException unknown) {
+            fail(pending, ESME_RINVSRCADR, "jSMPP has no TON/NPI " + m.source().ton() + "/" + m.source().npi()
+                    + " for its source", null);
+            return;
+        }
+        try {
+            destination = Address.of(m.destination());
+        } catch (IllegalArgumentException unknown) {
+            fail(pending, ESME_RINVDSTADR, "jSMPP has no TON/NPI " + m.destination().ton() + "/"
+                    + m.destination().npi() + " for its destination", null);
+            return;
+        }
         rateLimiter.acquire();
         try {
-            SubmitSmResult result = current.submitShortMessage(m.serviceType(),
-                    TypeOfNumber.valueOf(m.source().ton()), NumberingPlanIndicator.valueOf(m.source().npi()), m.source().value(),
-                    TypeOfNumber.valueOf(m.destination().ton()), NumberingPlanIndicator.valueOf(m.destination().npi()),
-                    m.destination().value(), new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null,
-                    null, new RegisteredDelivery(m.registeredDelivery()), (byte) 0,
-                    DataCodings.newInstance(m.dataCoding()), (byte) 0, m.shortMessage(), optionalParameters(m));
+            SubmitSmResult result = current.submitShortMessage(m.serviceType(), source.ton(), source.npi(),
+                    m.source().value(), destination.ton(), destination.npi(), m.destination().value(),
+                    new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null, null,
+                    new RegisteredDelivery(m.registeredDelivery()), (byte) 0, DataCodings.newInstance(m.dataCoding()),
+                    (byte) 0, m.shortMessage(), optionalParameters(m));
             connector.countSubmitted();
             pending.result().complete(result.getMessageId());
         } catch (NegativeResponseException e) {
@@ -217,10 +254,31 @@ final class SmscBind {
                 pending.result().completeExceptionally(new SubmitFailedException(config.name(), e.getCommandStatus()));
             }
         } catch (PDUException | InvalidResponseException e) {
-            pending.result().completeExceptionally(new SubmitFailedException(config.name(), 0x08));
+            fail(pending, ESME_RSYSERR, "jSMPP cannot encode it or the SMSC's answer", e);
         } catch (ResponseTimeoutException | IOException e) {
             // The bind is broken or stalled: the supervisor rebinds; the message goes first in line again.
             connector.requeue(pending);
+        } catch (RuntimeException e) {
+            fail(pending, ESME_RSYSERR, "jSMPP failed on it", e);
+        }
+    }
+
+    /**
+     * Ends a message that cannot be sent. The log names the exception's class only: a library's message may quote
+     * an address or content.
+     */
+    private void fail(SmscConnector.Pending pending, int commandStatus, String reason, Throwable cause) {
+        LOG.warn("connector {} gives up message {}: {}{}", label, pending.message().messageId(), reason,
+                cause == null ? "" : " (" + cause.getClass().getName() + ")");
+        pending.result().completeExceptionally(new SubmitFailedException(config.name(), commandStatus,
+                "message " + pending.message().messageId() + " not submitted: " + reason));
+    }
+
+    /** jSMPP's constants for an address; they exist only for the TON and NPI values SMPP 3.4 §5.2.5/§5.2.6 define. */
+    private record Address(TypeOfNumber ton, NumberingPlanIndicator npi) {
+        /** @throws IllegalArgumentException for a value jSMPP has no constant for */
+        static Address of(SmppAddress address) {
+            return new Address(TypeOfNumber.valueOf(address.ton()), NumberingPlanIndicator.valueOf(address.npi()));
         }
     }
 

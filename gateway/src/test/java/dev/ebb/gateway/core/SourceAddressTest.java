@@ -21,7 +21,7 @@ class SourceAddressTest {
 
     @Test
     void alphanumericSenderIdMayHaveElevenGsmCharacters() {
-        assertThat(SourceAddress.fromSmpp(5, 0, "Ebb Æøå 123", NO_COUNTRY).value()).hasSize(11);
+        assertThat(SourceAddress.fromSmpp(5, 0, "Ebb Bank 12", NO_COUNTRY).value()).hasSize(11);
     }
 
     @Test
@@ -41,6 +41,30 @@ class SourceAddressTest {
     @ValueSource(strings = {"", "   ", "Ebb\nBank", "Ebb中文"})
     void nonPrintableOrNonGsmSenderIdsAreRefused(String id) {
         assertThatThrownBy(() -> SourceAddress.fromSmpp(5, 0, id, NO_COUNTRY)).isInstanceOf(InvalidAddressException.class);
+    }
+
+    /** Issue 9 item 2: source_addr is ASCII; these were accepted here and failed later with ESME_RSYSERR. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Ebb Æøå", "Grüße", "Ebb\u00A0Bank"})
+    void nonAsciiSenderIdsAreRefused(String id) {
+        assertThatThrownBy(() -> SourceAddress.fromSmpp(5, 0, id, NO_COUNTRY))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("ASCII");
+    }
+
+    /** Issue 9 item 2: a reserved NPI with TON 5 or 3 was accepted, then broke the southbound jSMPP encoding. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 5, 7, 11, 0x7F, 0x80, 0xFF})
+    void senderIdsAndShortCodesWithAReservedNumberingPlanAreRefused(int npi) {
+        assertThatThrownBy(() -> SourceAddress.fromSmpp(5, npi, "EbbBank", NO_COUNTRY))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("numbering plan " + npi);
+        assertThatThrownBy(() -> SourceAddress.fromSmpp(3, npi, "2222", NO_COUNTRY))
+                .isInstanceOf(InvalidAddressException.class).hasMessageContaining("numbering plan " + npi);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3, 4, 6, 8, 9, 10, 14, 18})
+    void everyNumberingPlanSmppDefinesIsTakenWithASenderId(int npi) {
+        assertThat(SourceAddress.fromSmpp(5, npi, "EbbBank", NO_COUNTRY).type()).isEqualTo(SourceAddress.Type.ALPHANUMERIC);
     }
 
     @Test

@@ -336,6 +336,33 @@ class ContentVaultTest {
         assertThat(f.vault.get(handle)).isPresent();
     }
 
+    /**
+     * Issue 9 item 1: a record larger than a thread's first buffer (a message_payload of ~850 bytes and more) read on
+     * a thread that never wrote one, as the southbound sending threads do, failed AES-GCM authentication.
+     */
+    @Test
+    void recordsOfEverySizeAroundTheFirstBufferAndUpTo64KiBReadBackOnAFreshThread() throws Exception {
+        List<Integer> sizes = new ArrayList<>();
+        for (int size = 900; size <= 1_100; size++) {
+            sizes.add(size);
+        }
+        sizes.addAll(List.of(2_000, 4_096, 65_535, 65_535 + 300, RecordHeader.MAX_SEALED_LENGTH));
+        for (int size : sizes) {
+            byte[] content = new byte[size];
+            new java.util.Random(size).nextBytes(content);
+            VaultHandle handle = f.vault.put("acme", "m" + size, content);
+            ExecutorService fresh = Executors.newSingleThreadExecutor();
+            try {
+                assertThat(fresh.submit(() -> f.vault.get(handle)).get()).as("sealed length %d", size)
+                        .hasValueSatisfying(read -> assertThat(read).isEqualTo(content));
+            } finally {
+                fresh.shutdown();
+            }
+        }
+        assertThat(pending(f.restart())).hasSize(sizes.size())
+                .allSatisfy(e -> assertThat(e.content()).hasSize(Integer.parseInt(e.handle().messageId().substring(1))));
+    }
+
     @Test
     void concurrentPutsFromSeveralThreadsAreAllStoredIntact() throws Exception {
         int threads = 4;
@@ -393,6 +420,22 @@ class ContentVaultTest {
         assertThat(pending(reopened)).extracting(Entry::handle).containsExactly(whole);
     }
 
+    @Test
+    void aRecordDamagedOnDiskIsHandedOverAsUnreadableAtRestartNotSkipped() throws IOException {
+        VaultHandle damaged = f.vault.put("acme", "m1", marker("m1"));
+        VaultHandle intact = f.vault.put("acme", "m2", marker("m2"));
+        int idLength = damaged.messageId().getBytes(StandardCharsets.UTF_8).length;
+        flipByte(f.vault.contentPath(damaged.bucketId()), damaged.position() + RecordHeader.ciphertextOffset(idLength) + 1);
+        ContentVault reopened = f.restart();
+        List<VaultHandle> read = new ArrayList<>();
+        List<VaultHandle> unreadable = new ArrayList<>();
+
+        reopened.forEachPending((handle, content) -> read.add(handle), unreadable::add);
+
+        assertThat(read).containsExactly(intact);
+        assertThat(unreadable).containsExactly(damaged);
+    }
+
     private byte[] liveKeyBytes(VaultHandle handle) {
         Path keyFile = f.keys.keyPath(handle.bucketId());
         return KeyFile.decode(keyFile, VaultFixture.read(keyFile)).key();
@@ -400,7 +443,9 @@ class ContentVaultTest {
 
     private static List<Entry> pending(ContentVault vault) {
         List<Entry> entries = new ArrayList<>();
-        vault.forEachPending((handle, content) -> entries.add(new Entry(handle, content)));
+        vault.forEachPending((handle, content) -> entries.add(new Entry(handle, content)), unreadable -> {
+            throw new AssertionError("unreadable " + unreadable.messageId());
+        });
         return entries;
     }
 

@@ -2,6 +2,7 @@ package dev.ebb.gateway.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -71,7 +72,9 @@ class PrivacyInterceptorTest {
         assertThatThrownBy(() -> privacy.accept(submission("m1", "acme", "hello"), "sim")).isInstanceOf(RuntimeException.class);
 
         List<Submission> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s), a -> {
+            throw new AssertionError("unreadable " + a.record().messageId());
+        });
         assertThat(pending).isEmpty();
     }
 
@@ -108,7 +111,9 @@ class PrivacyInterceptorTest {
         privacy.accept(submission, "sim");
 
         List<PrivacyInterceptor.Accepted> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(a));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(a), a -> {
+            throw new AssertionError("unreadable " + a.record().messageId());
+        });
 
         assertThat(pending).singleElement().satisfies(a -> {
             assertThat(a.record().messageId()).isEqualTo("m1");
@@ -127,7 +132,7 @@ class PrivacyInterceptorTest {
         privacy.accept(acknowledged, "sim");
 
         List<Submission> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s), a -> fail("no record is unreadable"));
 
         assertThat(pending).containsExactly(acknowledged);
         assertThat(vault.get(orphan)).isEmpty();
@@ -140,7 +145,7 @@ class PrivacyInterceptorTest {
         privacy.finished(delivered.handle(), true);
 
         List<Submission> pending = new ArrayList<>();
-        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s));
+        privacy.forEachPending(s -> "sim", (s, a) -> pending.add(s), a -> fail("no record is unreadable"));
 
         assertThat(pending).isEmpty();
         assertThat(vault.get(delivered.handle())).isPresent();

@@ -94,7 +94,7 @@ class AdmissionTest {
         assertThat(events(ids.get(0))).containsExactly(EventType.ACCEPTED, EventType.REJECTED);
         assertThat(events(ids.get(1))).containsExactly(EventType.ACCEPTED, EventType.REJECTED);
         int[] pending = {0};
-        privacy.forEachPending(d -> "sim", (submission, accepted) -> pending[0]++);
+        privacy.forEachPending(d -> "sim", (submission, accepted) -> pending[0]++, unreadable -> pending[0]++);
         assertThat(pending[0]).as("withdrawn segments are not re-queued at the next start").isZero();
     }
 

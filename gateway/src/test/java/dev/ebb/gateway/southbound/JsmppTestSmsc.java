@@ -45,6 +45,7 @@ final class JsmppTestSmsc implements AutoCloseable {
     private final SMPPServerSessionListener listener;
     private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
     private final Set<String> received = ConcurrentHashMap.newKeySet();
+    private final List<String> payloads = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
@@ -65,6 +66,11 @@ final class JsmppTestSmsc implements AutoCloseable {
     /** Destination addresses of every submit_sm received, as "dest|short_message". */
     Set<String> received() {
         return received;
+    }
+
+    /** The message_payload TLV of every submit_sm that had one, in hex. */
+    List<String> payloads() {
+        return payloads;
     }
 
     private void acceptLoop() {
@@ -140,6 +146,9 @@ final class JsmppTestSmsc implements AutoCloseable {
         @Override
         public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
             received.add(submitSm.getDestAddress() + "|" + new String(submitSm.getShortMessage(), java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (submitSm.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString p) {
+                payloads.add(java.util.HexFormat.of().formatHex(p.getValue()));
+            }
             try {
                 return new SubmitSmResult(new MessageId(Long.toHexString(port * 1_000_000L + ids.incrementAndGet())), new OptionalParameter[0]);
             } catch (org.jsmpp.PDUStringException e) {

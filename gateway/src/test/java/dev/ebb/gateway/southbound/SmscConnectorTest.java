@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.privacy.VaultCorruptedException;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.MutableClock;
 import java.io.IOException;
@@ -104,6 +105,61 @@ class SmscConnectorTest {
         assertThat(receipt.receiptedMessageId()).isEqualTo(smscId);
         assertThat(receipt.messageState()).isEqualTo(2);
         assertThat(receipt.connector()).isEqualTo("smsc-a");
+    }
+
+    /**
+     * Issue 9 item 3: a message whose content cannot be read, or whose source jSMPP cannot encode, killed the sending
+     * thread that took it. More such messages than the connector has threads (2 binds x 4), then ordinary ones.
+     */
+    @Test
+    void messagesThatCannotBeSentFailAloneAndTheSendingThreadsGoOn() throws Exception {
+        JsmppTestSmsc smsc = smsc(freePort());
+        SmscConnector connector = connector(smsc.port());
+        List<CompletableFuture<String>> unreadable = new ArrayList<>();
+        List<CompletableFuture<String>> unencodable = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = "corrupt" + i;
+            unreadable.add(connector.submit(new Outbound(id, null, () -> {
+                throw new VaultCorruptedException("record of message " + id + " fails AES-GCM authentication");
+            })));
+            // TON 5 with a reserved NPI: jSMPP's NumberingPlanIndicator.valueOf throws on it.
+            unencodable.add(connector.submit(Outbound.of(new OutboundMessage("npi" + i, "demo", "",
+                    new SmppAddress((byte) 5, (byte) 42, "EbbBank"), SmppAddress.international("4790000001"), (byte) 0,
+                    (byte) 0, (byte) 0, (byte) 1, (byte) 0, "x".getBytes(StandardCharsets.US_ASCII), null, null, null))));
+        }
+        List<CompletableFuture<String>> ordinary = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ordinary.add(connector.submit(Outbound.of(message("ok" + i, "47900000" + (10 + i), "after " + i))));
+        }
+
+        CompletableFuture.allOf(ordinary.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        assertThat(smsc.received()).hasSize(10).allMatch(r -> r.contains("|after "));
+        assertThat(unreadable).allSatisfy(r -> assertThat(statusOfFailure(r)).isEqualTo(0x08)); // ESME_RSYSERR
+        assertThat(unencodable).allSatisfy(r -> assertThat(statusOfFailure(r)).isEqualTo(0x0A)); // ESME_RINVSRCADR
+    }
+
+    /**
+     * The longest message_payload jSMPP's own decoder takes (it reads a TLV length as a signed short, so 32 KiB and
+     * more fail inside the test SMSC); Ebb's embedded simulator takes 64 KiB (GatewayEndToEndTest).
+     */
+    @Test
+    void aLongMessagePayloadArrivesWhole() throws Exception {
+        JsmppTestSmsc smsc = smsc(freePort());
+        SmscConnector connector = connector(smsc.port());
+        byte[] payload = new byte[Short.MAX_VALUE];
+        new java.util.Random(7).nextBytes(payload);
+
+        connector.submit(Outbound.of(new OutboundMessage("long", "demo", "", SmppAddress.international("4790000001"),
+                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 4, null, payload,
+                null, null))).get(20, TimeUnit.SECONDS);
+
+        assertThat(smsc.payloads()).containsExactly(java.util.HexFormat.of().formatHex(payload));
+    }
+
+    private static int statusOfFailure(CompletableFuture<String> result) {
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> result.get(10, TimeUnit.SECONDS));
+        assertThat(failure).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SubmitFailedException.class);
+        return ((SubmitFailedException) failure.getCause()).commandStatus();
     }
 
     private SmscConnector connector(int port) {

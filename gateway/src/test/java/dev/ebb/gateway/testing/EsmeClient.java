@@ -66,6 +66,15 @@ public final class EsmeClient implements AutoCloseable {
                 shortMessage).getMessageId();
     }
 
+    /** Submits with an empty short_message and the content in message_payload (SMPP 3.4 §5.3.2.32, up to 64 KiB). */
+    public String submitPayload(String to, byte[] payload, byte dataCoding) throws Exception {
+        return session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to.replace("+", ""), new ESMClass(), (byte) 0,
+                (byte) 0, null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.newInstance(dataCoding), (byte) 0,
+                new byte[0], new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), payload))
+                .getMessageId();
+    }
+
     public List<DeliverSm> received() {
         return received;
     }
