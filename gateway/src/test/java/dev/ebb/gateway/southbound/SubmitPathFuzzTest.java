@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.PDUStringException;
 import org.jsmpp.bean.DataCodings;
@@ -41,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A customer's submit_sm body through everything that happens to it before it leaves Ebb, with no network: decoded,
- * validated by {@link SmppIngress}, sealed into the real vault and metadata store, read back from the vault as the
- * sending thread does, and encoded by jSMPP into the submit_sm the SMSC receives. A submit is refused with the status
+ * validated by {@link SmppIngress}, sealed into the real vault and metadata store, read back from the vault on another
+ * thread as a sending thread does, and encoded by jSMPP into the submit_sm the SMSC receives. A submit is refused with the status
  * naming its fault, never ESME_RSYSERR; one accepted reaches the SMSC as it was sent, or the gateway has accepted a
  * message it cannot deliver.
  *
@@ -85,8 +86,7 @@ class SubmitPathFuzzTest {
             return;
         }
 
-        SmscConnector.Pending pending = route.connector.take(0);
-        OutboundMessage sealed = pending.message().content().get().orElseThrow();
+        OutboundMessage sealed = openOnASendingThread(route.connector.take(0));
         assertThat(sealed.shortMessage()).isEqualTo(submit.shortMessage());
         assertThat(sealed.messagePayload()).isEqualTo(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null));
 
@@ -101,6 +101,15 @@ class SubmitPathFuzzTest {
                 submit.priorityFlag(), submit.dataCoding()));
         assertThat(southbound.shortMessage()).isEqualTo(submit.shortMessage());
         assertThat(southbound.tlvs()).containsExactlyInAnyOrderElementsOf(deliveredTlvs(submit));
+    }
+
+    /**
+     * The content as a sending thread opens it: on a thread of its own, whose per-thread vault buffers have not been
+     * grown by the put of the ingress thread.
+     */
+    private static OutboundMessage openOnASendingThread(SmscConnector.Pending pending) throws Exception {
+        return CompletableFuture.supplyAsync(pending.message().content(), task -> new Thread(task, "fuzz-send").start())
+                .get().orElseThrow();
     }
 
     /** The TLVs Ebb passes on: message_payload and the sar_ triple (SMPP 3.4 §5.3.2.22–24, §5.3.2.32). */
