@@ -83,6 +83,10 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         String fields = textKey.find() ? text.substring(0, textKey.start()) : text;
         Map<String, String> values = fields(fields);
         String id = required(values, "id").split("\\s+")[0];
+        if (id.chars().anyMatch(c -> c <= ' ')) {
+            // What is left after the first space: control characters inside the id, which could not be matched.
+            throw new InvalidReceiptException("receipt field 'id' holds control characters");
+        }
         return new DeliveryReceipt(id,
                 count(values, "sub"),
                 count(values, "dlvrd"),

@@ -282,7 +282,7 @@ final class SmscBind {
         }
     }
 
-    private static OptionalParameter[] optionalParameters(OutboundMessage m) {
+    static OptionalParameter[] optionalParameters(OutboundMessage m) {
         List<OptionalParameter> tlvs = new ArrayList<>(4);
         if (m.messagePayload() != null) {
             tlvs.add(new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), m.messagePayload()));

@@ -53,6 +53,14 @@ class DeliveryReceiptTest {
     }
 
     @Test
+    void anIdWithControlCharactersIsRefusedAsAnInvalidReceipt() {
+        // Found by DeliveryReceiptFuzzTest: NULs inside the id reached the record's own check, an IllegalArgumentException.
+        assertThatThrownBy(() -> DeliveryReceipt.parse(
+                "id:12\0\0\0\0345 sub:001 dlvrd:000 submit date:2603101405 done date:2603131405 stat:EXPIRED err:000 text:"))
+                .isInstanceOf(InvalidReceiptException.class).hasMessageContaining("'id'");
+    }
+
+    @Test
     void parseAcceptsMissingText() {
         assertThat(DeliveryReceipt.parse(
                 "id:7 sub:001 dlvrd:001 submit date:2603101405 done date:2603101406 stat:DELIVRD err:000").id())
