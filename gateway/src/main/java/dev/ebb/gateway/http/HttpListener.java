@@ -2,6 +2,8 @@ package dev.ebb.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.net.ConnectionLimits;
+import dev.ebb.gateway.net.WriteBackpressure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -11,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -40,8 +41,6 @@ import java.util.function.Supplier;
 public final class HttpListener implements AutoCloseable {
     /** A connection that sends nothing for this long is closed: it would hold memory (and a slot) for nothing. */
     static final int IDLE_SECONDS = 60;
-    /** Over this many bytes of answers waiting to be written, the connection is not read (Netty's own default). */
-    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final Channel channel;
 
@@ -58,25 +57,28 @@ public final class HttpListener implements AutoCloseable {
     public static HttpListener bind(String host, int port, HttpLimitsConfig limits, EventLoopGroup group,
                                     Optional<SslContext> tls, ListenerRefusals refusals,
                                     Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
-        ConnectionCaps caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        ConnectionLimits caps = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         ObjectMapper json = Responses.mapper();
         Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         InetAddress client = ch.remoteAddress().getAddress();
-                        String over = caps.admit(client);
-                        if (over != null) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new OverCaps(over, tls.isEmpty(), refusals,
+                        ConnectionLimits.Verdict verdict = caps.tryOpen(client);
+                        if (verdict != ConnectionLimits.Verdict.OPEN) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new OverCaps(verdict == ConnectionLimits
+                                    .Verdict.LISTENER_FULL ? "the listener has its maximum of " + limits.maxConnections()
+                                    + " connections open" : "this address has its maximum of "
+                                    + limits.maxConnectionsPerAddress() + " connections open", tls.isEmpty(), refusals,
                                     json));
                             return;
                         }
-                        ch.closeFuture().addListener(f -> caps.release(client));
+                        ch.closeFuture().addListener(f -> caps.closed(client));
                         RequestGate gate = new RequestGate(limits.headerTimeout(), limits.requestTimeout(), refusals,
                                 json);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
-                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), new ReadWhileWritable(),
+                        ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), WriteBackpressure.INSTANCE,
                                 gate.bytes(), new HttpServerCodec(), gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));
                     }
@@ -93,15 +95,6 @@ public final class HttpListener implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-    }
-
-    /** Stops reading while the connection's outbound buffer is over the high-water mark, resumes below the low one. */
-    private static final class ReadWhileWritable extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-            ctx.fireChannelWritabilityChanged();
-        }
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.net.ConnectionLimits;
+import dev.ebb.gateway.net.WriteBackpressure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -142,7 +144,9 @@ public final class SmppServer implements AutoCloseable {
             long next = nextLog.get();
             if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
                 LOG.warn("closing new SMPP connection from {}: {}; {} refused since start, logged at most every 10 s",
-                        address.getHostAddress(), verdict.why, count.sum());
+                        address.getHostAddress(), verdict == ConnectionLimits.Verdict.LISTENER_FULL
+                                ? "listener full (smpp.maxConnections)"
+                                : "too many from that address (smpp.maxConnectionsPerAddress)", count.sum());
             }
         }
     }

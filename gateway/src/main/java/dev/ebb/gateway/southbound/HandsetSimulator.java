@@ -6,7 +6,7 @@ import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.Pdu;
 import dev.ebb.gateway.smpp.SmppCodec;
-import dev.ebb.gateway.smpp.WriteBackpressure;
+import dev.ebb.gateway.net.WriteBackpressure;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -3,6 +3,7 @@ package dev.ebb.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.testing.Await;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
@@ -66,7 +67,7 @@ class HttpListenerTest {
 
             // Without the limit every request is answered into the outbound buffer: 10,000 × 2 KiB. With it, what
             // the kernel's socket buffers take (4 MiB send buffer at most here) plus the high-water mark.
-            long bound = (4L * 1024 * 1024 + HttpListener.WATER_MARK.high()) / answerBytes + 64;
+            long bound = (4L * 1024 * 1024 + WriteBackpressure.WATER_MARK.high()) / answerBytes + 64;
             assertThat(settled).as("requests answered while the client reads nothing").isLessThan((int) bound)
                     .isLessThan(requests);
             socket.close();

@@ -1,4 +1,4 @@
-package dev.ebb.gateway.smpp;
+package dev.ebb.gateway.net;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandler;

@@ -1,4 +1,4 @@
-package dev.ebb.gateway.smpp;
+package dev.ebb.gateway.net;
 
 import java.net.InetAddress;
 import java.util.Map;
@@ -7,19 +7,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Open connections of one listener, in all and per client address, against their caps: without them idle
- * connections alone exhaust the file descriptors (issue 9, item 11). Safe for the event loops to share.
+ * connections alone exhaust the file descriptors (issue 9, item 11). Connections over a cap are accepted by the
+ * kernel anyway; counting them here lets the listener close them at once instead of holding them. Safe for the
+ * event loops to share.
  */
-final class ConnectionLimits {
-    enum Verdict {
-        OPEN(""),
-        LISTENER_FULL("listener full (smpp.maxConnections)"),
-        ADDRESS_FULL("too many from that address (smpp.maxConnectionsPerAddress)");
-
-        final String why;
-
-        Verdict(String why) {
-            this.why = why;
-        }
+public final class ConnectionLimits {
+    /** Whether a new connection may stay open. */
+    public enum Verdict {
+        OPEN,
+        LISTENER_FULL,
+        ADDRESS_FULL
     }
 
     private final int max;
@@ -27,13 +24,13 @@ final class ConnectionLimits {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimits(int max, int maxPerAddress) {
+    public ConnectionLimits(int max, int maxPerAddress) {
         this.max = max;
         this.maxPerAddress = maxPerAddress;
     }
 
     /** Counts a new connection from {@code address} in if both caps allow it; {@link #closed} must follow an OPEN. */
-    Verdict tryOpen(InetAddress address) {
+    public Verdict tryOpen(InetAddress address) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
             return Verdict.LISTENER_FULL;
@@ -51,7 +48,7 @@ final class ConnectionLimits {
         return Verdict.OPEN;
     }
 
-    void closed(InetAddress address) {
+    public void closed(InetAddress address) {
         perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
         open.decrementAndGet();
     }
