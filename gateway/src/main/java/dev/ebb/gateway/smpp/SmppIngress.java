@@ -52,6 +52,12 @@ public final class SmppIngress implements SubmitSmHandler {
 
     private SubmitOutcome accept(SessionInfo session, Pdu.SubmitSm submit) {
         Instant now = clock.instant();
+        if (!isAscii(submit.serviceType())) {
+            // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
+            // encoding, and jSMPP re-encodes it as UTF-8 ('Ç' leaves as "Ã‡", maybe over the field's 5 octets).
+            // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
+            return SubmitOutcome.refused(CommandStatus.ESME_RINVSERTYP);
+        }
         Msisdn destination;
         Instant expiry;
         try {
@@ -102,6 +108,10 @@ public final class SmppIngress implements SubmitSmHandler {
             case STORES_FULL -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
             case FAILED -> SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
         };
+    }
+
+    private static boolean isAscii(String cOctetString) {
+        return cOctetString.chars().allMatch(c -> c <= 0x7F);
     }
 
     /** The body's own rules: registered_delivery, length, concatenation. */
