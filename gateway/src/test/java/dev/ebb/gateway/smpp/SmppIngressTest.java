@@ -8,6 +8,7 @@ import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,10 +71,38 @@ class SmppIngressTest {
                 .isEqualTo(CommandStatus.ESME_RINVDSTADR);
     }
 
+    /**
+     * Found by SubmitPathFuzzTest: with the sar_* triple given twice, the ingress checked the last of each and the
+     * fuzz test's check read the first (an 8-octet sar_segment_seqnum). A parameter Ebb acts on, given twice, says
+     * two things: the optional part is in error (SMPP 3.4 §5.1.3 0xC0 ESME_RINVOPTPARSTREAM).
+     */
+    @Test
+    void aParameterEbbReadsGivenTwiceIsRefusedAsAnErrorInTheOptionalPart() throws Exception {
+        List<Tlv> sar = List.of(new Tlv(Tlv.SAR_MSG_REF_NUM, new byte[] {1, 0x12}),
+                new Tlv(Tlv.SAR_TOTAL_SEGMENTS, new byte[] {2}), new Tlv(Tlv.SAR_SEGMENT_SEQNUM, new byte[] {1}));
+        List<Tlv> twice = new ArrayList<>(sar);
+        twice.add(new Tlv(Tlv.SAR_SEGMENT_SEQNUM, new byte[] {2}));
+        Tlv payload = new Tlv(Tlv.MESSAGE_PAYLOAD, "long".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(status("x", twice)).isEqualTo(CommandStatus.ESME_RINVOPTPARSTREAM);
+        assertThat(status("", List.of(payload, payload))).isEqualTo(CommandStatus.ESME_RINVOPTPARSTREAM);
+        assertThat(status("x", sar)).isEqualTo(CommandStatus.ESME_ROK);
+        assertThat(status("", List.of(payload))).isEqualTo(CommandStatus.ESME_ROK);
+    }
+
     private int status(String serviceType, SmppAddress source, SmppAddress destination) throws Exception {
+        return status(serviceType, source, destination, "x", List.of());
+    }
+
+    private int status(String shortMessage, List<Tlv> tlvs) throws Exception {
+        return status("", SENDER, HANDSET, shortMessage, tlvs);
+    }
+
+    private int status(String serviceType, SmppAddress source, SmppAddress destination, String shortMessage,
+                       List<Tlv> tlvs) throws Exception {
         int seq = sequence++;
         raw.send(new Pdu.SubmitSm(seq, serviceType, source, destination, (byte) 0, (byte) 0, (byte) 0, "", "",
-                (byte) 0, (byte) 0, (byte) 0, (byte) 0, "x".getBytes(StandardCharsets.US_ASCII), List.of()));
+                (byte) 0, (byte) 0, (byte) 0, (byte) 0, shortMessage.getBytes(StandardCharsets.US_ASCII), tlvs));
         Pdu.SubmitSmResp resp = (Pdu.SubmitSmResp) raw.read();
         assertThat(resp.sequenceNumber()).isEqualTo(seq);
         return resp.commandStatus();
