@@ -18,7 +18,11 @@ public final class Msisdn {
                 "not an E.164 MSISDN (expected '+' and 1..15 digits): " + mask(number)));
     }
 
-    static Optional<String> tryNormalise(String number) {
+    /**
+     * {@link #normalise} without the exception: empty if {@code number} is not a number (an alphanumeric sender id).
+     * The store indexes a source address under this form, so it tells which sources are numbers.
+     */
+    public static Optional<String> tryNormalise(String number) {
         if (number == null) {
             return Optional.empty();
         }

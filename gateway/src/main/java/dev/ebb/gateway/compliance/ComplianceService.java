@@ -115,11 +115,12 @@ public final class ComplianceService {
      */
     public Disclosure query(RequestContext ctx, QueryParameters params) {
         AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.QUERY, params.asCriteria(), true,
-                who -> rules.toQuery(params));
+                who -> rules.toQuery(params, who.tokenId()));
         TrafficQuery query = accepted.value();
+        String holder = accepted.who().tokenId();
         try (FourEyes.Hold held = gate.run(accepted.entry(), () -> fourEyes.admit(query))) {
-            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, store.query(query)));
-            AuditEntry done = fourEyes.complete(gate, accepted.entry(), query, page.records().size());
+            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, holder, store.query(query)));
+            AuditEntry done = fourEyes.complete(gate, accepted.entry(), held, page.records().size());
             return new Disclosure(accepted.entry().event().requestId(), query, page.records(), page.continuation(),
                     accepted.entry(), done);
         }
@@ -133,13 +134,14 @@ public final class ComplianceService {
      */
     public ExportPackage export(RequestContext ctx, QueryParameters params) {
         AuditGate.Accepted<TrafficQuery> accepted = gate.accept(ctx, Action.EXPORT, params.asCriteria(), true,
-                who -> rules.toQuery(params));
+                who -> rules.toQuery(params, who.tokenId()));
         TrafficQuery query = accepted.value();
+        String holder = accepted.who().tokenId();
         AuditEntry entry = accepted.entry();
         try (FourEyes.Hold held = gate.run(entry, () -> fourEyes.admit(query))) {
             ExportPackage pkg = gate.run(entry, () -> ExportPackage.of(store, entry, query,
-                    rules.sealed(query, store.query(query)), clock.instant(), signer));
-            fourEyes.complete(gate, entry, query, pkg.records().size());
+                    rules.sealed(query, holder, store.query(query)), clock.instant(), signer));
+            fourEyes.complete(gate, entry, held, pkg.records().size());
             return pkg;
         }
     }

@@ -69,7 +69,7 @@ public final class DisclosureRequests {
                 throw Rejection.invalid(selector.limit() != null ? "limit" : "continuation",
                         "a request discloses everything it selects; pages are a matter of its delivery");
             }
-            TrafficQuery query = rules.toQuery(selector);
+            TrafficQuery query = rules.toQuery(selector, holderOf(id));
             Instant now = clock.instant();
             if (!query.from().isBefore(now)) {
                 throw Rejection.invalid("timespan.start", "the timespan starts in the future: a request discloses"
@@ -96,7 +96,7 @@ public final class DisclosureRequests {
             }
             AuditEntry done = gate.complete(accepted.entry(), 0, result);
             apply(done);
-            fourEyes.apply(done);
+            fourEyes.completed(done, held);
             return byId.get(id);
         }
     }
@@ -192,7 +192,7 @@ public final class DisclosureRequests {
         int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
         DisclosureRequest.Authorisation auth = r.authorisation();
         Delivery delivery = gate.run(accepted.entry(), () -> {
-            QueryPage page = rules.sealed(accepted.value(), store.query(accepted.value()));
+            QueryPage page = rules.sealed(accepted.value(), holderOf(id), store.query(accepted.value()));
             return Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(), auth.reference(),
                     auth.legalType(), auth.timespan(), pageNumber, page.continuation().isEmpty(),
                     page.records().size(), page.continuation().orElse(null)), page.records(), signer);
@@ -230,8 +230,8 @@ public final class DisclosureRequests {
                     return queryOf(r, continuation);
                 });
         ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
-                accepted.value(), rules.sealed(accepted.value(), store.query(accepted.value())), clock.instant(),
-                signer));
+                accepted.value(), rules.sealed(accepted.value(), holderOf(id), store.query(accepted.value())),
+                clock.instant(), signer));
         gate.complete(accepted.entry(), pkg.records().size());
         return pkg;
     }
@@ -299,12 +299,17 @@ public final class DisclosureRequests {
     private TrafficQuery queryOf(DisclosureRequest r, String continuation) {
         TrafficQuery first;
         try {
-            first = rules.toQuery(selectorOf(r));
+            first = rules.toQuery(selectorOf(r), holderOf(r.id()));
         } catch (Rejection e) {
             throw Rejection.conflict("the timespan of request " + r.id() + " is no longer inside the retention"
                     + " period: " + e.getMessage());
         }
-        return rules.resume(first, continuation);
+        return rules.resume(first, continuation, holderOf(r.id()));
+    }
+
+    /** A request's pages are continued by whoever its workflow lets fetch them, so its tokens are bound to it. */
+    private static String holderOf(String requestId) {
+        return REQUEST + " " + requestId;
     }
 
     private static QueryParameters selectorOf(DisclosureRequest r) {

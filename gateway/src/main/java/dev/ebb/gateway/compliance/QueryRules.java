@@ -51,9 +51,10 @@ final class QueryRules {
 
     /**
      * Parses and checks a query; the exception names the first bad field. A query with a continuation token is a later
-     * page: its window is the first page's, which the token carries.
+     * page: its window is the first page's, which the token carries, and the token must have been handed out to
+     * {@code holder} (see {@link #sealed}) for pages of the same limit.
      */
-    TrafficQuery toQuery(QueryParameters p) {
+    TrafficQuery toQuery(QueryParameters p, String holder) {
         int selectors = (p.msisdn() != null ? 1 : 0) + (p.messageId() != null ? 1 : 0) + (p.customer() != null ? 1 : 0);
         if (selectors != 1) {
             throw Rejection.invalid(p.msisdn() != null ? "messageId" : "msisdn",
@@ -63,7 +64,7 @@ final class QueryRules {
         int limit = (int) Math.min(parseLong("limit", p.limit(), maxRecordsPerPage, 1, Integer.MAX_VALUE),
                 maxRecordsPerPage);
         if (p.continuation() != null) {
-            return continued(p, criterion, limit);
+            return continued(p, criterion, limit, holder);
         }
         Instant now = clock.instant();
         Instant retentionStart = LocalDate.ofInstant(now, ZoneOffset.UTC).minus(retention)
@@ -92,8 +93,8 @@ final class QueryRules {
      * moved on), so a {@code from} or {@code to} given again must repeat it. It is not checked against the retention
      * period again: it was inside it at the first page, and days that have expired since are simply gone.
      */
-    private TrafficQuery continued(QueryParameters p, TrafficQuery.Criterion criterion, int limit) {
-        ContinuationTokens.Opened token = open(p.continuation(), criterion);
+    private TrafficQuery continued(QueryParameters p, TrafficQuery.Criterion criterion, int limit, String holder) {
+        ContinuationTokens.Opened token = open(p.continuation(), criterion, limit, holder);
         if (p.from() != null && !parseInstant("from", p.from()).equals(token.from())) {
             throw Rejection.invalid("from", "from differs from the window of the continuation token, fixed at the"
                     + " first page: " + token.from());
@@ -106,32 +107,36 @@ final class QueryRules {
     }
 
     /**
-     * {@code first} continued at {@code token} (a disclosure request's pages, whose window is its timespan), or
-     * {@code first} itself without one.
+     * {@code first} continued at {@code token} handed out to {@code holder} (a disclosure request's pages, whose window
+     * is its timespan), or {@code first} itself without one.
      */
-    TrafficQuery resume(TrafficQuery first, String token) {
+    TrafficQuery resume(TrafficQuery first, String token, String holder) {
         if (token == null) {
             return first;
         }
-        ContinuationTokens.Opened opened = open(token, first.criterion());
+        ContinuationTokens.Opened opened = open(token, first.criterion(), first.limit(), holder);
         if (!opened.from().equals(first.from()) || !opened.to().equals(first.to())) {
             throw invalidToken();
         }
         return first.withContinuation(opened.cursor());
     }
 
-    /** The page with its continuation sealed for {@code query}: what callers hand out. */
-    QueryPage sealed(TrafficQuery query, QueryPage page) {
-        return tokens.seal(query, page);
+    /**
+     * The page with its continuation sealed for {@code query} and {@code holder}: what callers hand out. The holder is
+     * the officer's token id for a direct query (another officer cannot continue it), the request for a disclosure
+     * request's pages (whose workflow says who may fetch them).
+     */
+    QueryPage sealed(TrafficQuery query, String holder, QueryPage page) {
+        return tokens.seal(query, holder, page);
     }
 
-    private ContinuationTokens.Opened open(String token, TrafficQuery.Criterion criterion) {
-        return tokens.open(token, criterion).orElseThrow(QueryRules::invalidToken);
+    private ContinuationTokens.Opened open(String token, TrafficQuery.Criterion criterion, int limit, String holder) {
+        return tokens.open(token, criterion, limit, holder).orElseThrow(QueryRules::invalidToken);
     }
 
     private static Rejection invalidToken() {
-        return Rejection.invalid("continuation", "continuation token is malformed, altered or belongs to another"
-                + " query");
+        return Rejection.invalid("continuation", "continuation token is malformed, altered, belongs to another query"
+                + " or limit, or was handed out to another officer");
     }
 
     private static TrafficQuery.Criterion criterion(QueryParameters p) {

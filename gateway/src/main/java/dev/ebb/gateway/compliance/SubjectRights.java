@@ -59,16 +59,17 @@ public final class SubjectRights {
                 throw Rejection.invalid(params.messageId() != null ? "messageId" : "customer",
                         "a data-subject export selects by the customer in the path and an msisdn only");
             }
-            return rules.toQuery(params);
+            return rules.toQuery(params, who.tokenId());
         });
         // The store selects by number; other controllers' records of the same number are not this customer's to see.
         // Counted over every customer's records of the number: conservative, and the same rule as a direct query.
         TrafficQuery query = accepted.value();
+        String holder = accepted.who().tokenId();
         try (FourEyes.Hold held = gate.run(accepted.entry(), () -> fourEyes.admit(query))) {
-            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, store.query(query)));
+            QueryPage page = gate.run(accepted.entry(), () -> rules.sealed(query, holder, store.query(query)));
             List<StoredRecord> own = page.records().stream().filter(r -> r.record().customerId().equals(customer))
                     .toList();
-            AuditEntry done = fourEyes.complete(gate, accepted.entry(), query, own.size());
+            AuditEntry done = fourEyes.complete(gate, accepted.entry(), held, own.size());
             return new Disclosure(accepted.entry().event().requestId(), query, own, page.continuation(),
                     accepted.entry(), done);
         }

@@ -306,6 +306,35 @@ class ComplianceServerTest extends ComplianceApiTestBase {
     }
 
     @Test
+    void anotherOfficersContinuationTokenIs400AndAudited() throws Exception {
+        twoPagesOfRecords();
+        String path = "/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW;
+        String token = continuationOf(officerGet(path));
+
+        HttpResponse<String> r = send(request(path + "&continuation=" + enc(token), SECOND_OFFICER)
+                .header("X-Case-Reference", CASE).header("X-Legal-Basis", BASIS).GET().build());
+
+        assertProblem(r, 400, "continuation");
+        JsonNode last = auditEntries().get(auditEntries().size() - 1);
+        assertThat(last.at("/event/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(last.at("/event/tokenId").asText()).isEqualTo("officer-2");
+        assertThat(last.at("/event/criteria/continuation").asText()).isEqualTo(token);
+        // The officer it was handed to continues with it.
+        assertThat(officerGet(path + "&continuation=" + enc(token)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aContinuationTokenPresentedWithAnotherLimitIs400() throws Exception {
+        twoPagesOfRecords();
+        String path = "/v1/retention/records?msisdn=" + enc("+4790000001") + WINDOW;
+        String token = continuationOf(officerGet(path + "&limit=2"));
+
+        assertProblem(officerGet(path + "&limit=1&continuation=" + enc(token)), 400, "continuation");
+        assertProblem(officerGet(path + "&continuation=" + enc(token)), 400, "continuation");
+        assertThat(officerGet(path + "&limit=2&continuation=" + enc(token)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aChangedAuditByteIsDetectedByAuditVerify() throws Exception {
         officerGet("/v1/retention/records?messageId=m1" + WINDOW);
         Path file = dir.resolve("audit/audit.log");
