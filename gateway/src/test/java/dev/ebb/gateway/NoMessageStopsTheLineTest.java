@@ -10,7 +10,7 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.southbound.HandsetSimulator;
+import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;

@@ -2,8 +2,11 @@ package dev.ebb.gateway.receipt;
 
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.southbound.DeliverSmListener;
-import dev.ebb.gateway.southbound.InboundDeliverSm;
+import dev.ebb.gateway.route.InFlight;
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
+import dev.ebb.gateway.smpp.pdu.InvalidReceiptException;
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

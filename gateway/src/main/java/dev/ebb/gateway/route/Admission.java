@@ -5,7 +5,6 @@ import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.metadata.EventType;
 import java.time.Instant;
 import java.util.ArrayList;

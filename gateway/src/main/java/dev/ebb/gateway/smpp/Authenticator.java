@@ -2,6 +2,8 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.security.MessageDigest;

@@ -1,6 +1,8 @@
 package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -4,6 +4,7 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.net.ConnectionLimits;
 import dev.ebb.gateway.net.WriteBackpressure;
+import dev.ebb.gateway.smpp.pdu.SmppCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,6 +1,11 @@
 package dev.ebb.gateway.southbound;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.route.ContentGoneException;
+import dev.ebb.gateway.route.Outbound;
+import dev.ebb.gateway.route.SubmitFailedException;
+import dev.ebb.gateway.route.ValidityExpiredException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

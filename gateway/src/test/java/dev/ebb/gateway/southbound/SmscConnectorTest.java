@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.privacy.VaultCorruptedException;
+import dev.ebb.gateway.route.Outbound;
+import dev.ebb.gateway.route.SubmitFailedException;
+import dev.ebb.gateway.route.ValidityExpiredException;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.MutableClock;
 import java.io.IOException;

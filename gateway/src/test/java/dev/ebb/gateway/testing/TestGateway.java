@@ -13,7 +13,7 @@ import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

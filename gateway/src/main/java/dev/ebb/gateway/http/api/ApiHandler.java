@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StrictJson;

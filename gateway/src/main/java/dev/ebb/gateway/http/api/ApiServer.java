@@ -4,7 +4,7 @@ import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.http.BodyLimitAggregator;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.WipeBodies;
