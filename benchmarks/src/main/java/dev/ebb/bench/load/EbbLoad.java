@@ -1,7 +1,7 @@
 package dev.ebb.bench.load;
 
-import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.SmppCodec;

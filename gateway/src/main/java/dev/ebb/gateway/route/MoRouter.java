@@ -1,10 +1,10 @@
 package dev.ebb.gateway.route;
 
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.InvalidAddressException;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.core.Msisdn;
-import dev.ebb.gateway.core.DeliverSmListener;
-import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;

@@ -1,9 +1,9 @@
 package dev.ebb.gateway.route;
 
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
-import dev.ebb.gateway.core.InboundDeliverSm;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

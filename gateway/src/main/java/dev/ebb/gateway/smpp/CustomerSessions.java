@@ -22,6 +22,10 @@ public final class CustomerSessions {
     private final List<Consumer<String>> receiverListeners = new CopyOnWriteArrayList<>();
     private final LongSupplier nanoTime;
 
+    public CustomerSessions() {
+        this(System::nanoTime);
+    }
+
     CustomerSessions(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
     }

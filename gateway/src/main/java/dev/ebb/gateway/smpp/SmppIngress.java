@@ -3,6 +3,7 @@ package dev.ebb.gateway.smpp;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.Concatenation;
 import dev.ebb.gateway.core.DataCoding;
+import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.InvalidAddressException;
 import dev.ebb.gateway.core.InvalidConcatenationException;
 import dev.ebb.gateway.core.InvalidValidityException;
@@ -13,7 +14,6 @@ import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.UnsupportedDataCodingException;
 import dev.ebb.gateway.core.ValidityPeriod;
-import dev.ebb.gateway.route.Admission;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
@@ -28,18 +28,18 @@ import java.util.function.IntConsumer;
 
 /**
  * Turns a customer's submit_sm into an accepted message: validates it field by field (each failure with
- * the status SMPP names for it), then has the {@link Admission} route it and make it durable, and only then
+ * the status SMPP names for it), then has the {@link Intake} route it and make it durable, and only then
  * answers ESME_ROK.
  */
 public final class SmppIngress implements SubmitSmHandler {
 
-    private final Admission admission;
+    private final Intake admission;
     private final ContentConfig content;
     private final Clock clock;
     private final IntConsumer outcomes;
 
     /** @param outcomes told the command_status of every submit (metrics) */
-    public SmppIngress(Admission admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
+    public SmppIngress(Intake admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
         this.admission = admission;
         this.content = content;
         this.clock = clock;
@@ -87,7 +87,7 @@ public final class SmppIngress implements SubmitSmHandler {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
         }
         Msisdn to = destination;
-        Admission.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
+        Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
                 session.systemId(), session.clientAddress()), now, List.of(id -> new OutboundMessage(id,
                 session.customerId(), submit.serviceType(), submit.source(), SmppAddress.international(to.e164()),
                 submit.esmClass(), submit.protocolId(), submit.priorityFlag(), submit.registeredDelivery(),

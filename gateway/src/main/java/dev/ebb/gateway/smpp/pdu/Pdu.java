@@ -1,7 +1,7 @@
 package dev.ebb.gateway.smpp.pdu;
 
-import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.SmppAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

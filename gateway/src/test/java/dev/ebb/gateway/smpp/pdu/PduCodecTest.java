@@ -3,8 +3,8 @@ package dev.ebb.gateway.smpp.pdu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.SmppAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
