@@ -1,5 +1,7 @@
 package dev.ebb.metadata;
 
+import dev.ebb.model.Msisdn;
+
 /**
  * A source address as given in SMPP 3.4 §4.4.1 submit_sm: the address with its type of number (TON, §5.2.5) and
  * numbering plan indicator (NPI, §5.2.6). It may be a number or an alphanumeric sender id.
@@ -38,7 +40,7 @@ public record SourceAddress(String value, int ton, int npi) {
      * (so a query for the MSISDN finds it as a source), otherwise the value itself.
      */
     String indexForm() {
-        return Msisdn.tryNormalise(value).orElse(value);
+        return Msisdn.storedForm(value).orElse(value);
     }
 
     @Override

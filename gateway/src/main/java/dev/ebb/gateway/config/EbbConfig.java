@@ -1,6 +1,6 @@
 package dev.ebb.gateway.config;
 
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.model.Msisdn;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;

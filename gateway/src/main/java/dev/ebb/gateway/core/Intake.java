@@ -1,5 +1,6 @@
 package dev.ebb.gateway.core;
 
+import dev.ebb.model.Msisdn;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;

@@ -1,5 +1,7 @@
 package dev.ebb.gateway.core;
 
+import dev.ebb.model.InvalidAddressException;
+import dev.ebb.model.Msisdn;
 import java.util.Optional;
 import java.util.Set;
 

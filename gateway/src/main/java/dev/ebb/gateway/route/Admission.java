@@ -2,11 +2,11 @@ package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.MessageIdGenerator;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.metadata.EventType;
+import dev.ebb.model.Msisdn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.MessageState;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.metadata.EventType;
+import dev.ebb.model.Msisdn;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;

@@ -1,4 +1,4 @@
-package dev.ebb.gateway.core;
+package dev.ebb.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.ebb.gateway.core;
+package dev.ebb.model;
 
 import java.util.Optional;
 
@@ -59,6 +59,50 @@ public record Msisdn(String e164) {
     /** Parses a number written with {@code +} or {@code 00} in front (the HTTP API), ignoring spaces and dashes. */
     public static Msisdn parse(String number) {
         return international(strip(number), false);
+    }
+
+    /**
+     * The E.164 form of a number written with {@code +} or {@code 00} in front, the one rule of ingress, records
+     * and compliance queries alike.
+     *
+     * @throws InvalidAddressException if it is not one (the message masks the input)
+     */
+    public static String normalise(String number) {
+        return parse(number).e164();
+    }
+
+    /**
+     * Reads a number as the store holds it: {@code +} or {@code 00} optional (a TON 1 address carries bare digits),
+     * spaces, dashes and dots ignored, 1..15 digits. Only for values already accepted once (a record's
+     * destination, an indexed source): the index keys of existing data are derived from this reading, so it stays as
+     * the store has always read them; what people type goes through {@link #parse}, {@link #normalise} and
+     * {@link #fromSmpp}.
+     */
+    public static Optional<String> storedForm(String number) {
+        if (number == null) {
+            return Optional.empty();
+        }
+        StringBuilder digits = new StringBuilder(16).append('+');
+        int start = 0;
+        String s = number.strip();
+        if (s.startsWith("+")) {
+            start = 1;
+        } else if (s.startsWith("00")) {
+            start = 2;
+        }
+        for (int i = start; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c != ' ' && c != '-' && c != '.') {
+                return Optional.empty();
+            }
+        }
+        int n = digits.length() - 1;
+        if (n < 1 || n > MAX_DIGITS || digits.charAt(1) == '0') {
+            return Optional.empty();
+        }
+        return Optional.of(digits.toString());
     }
 
     /** The digits without {@code +}, as routing prefixes are written. */
