@@ -194,7 +194,8 @@ public record Msisdn(String e164) {
         return kept.toString();
     }
 
-    private static boolean isE164(String s) {
+    /** {@code +} and 8..15 digits, the first not 0: what the record's constructor takes. */
+    public static boolean isE164(String s) {
         int digits = s.length() - 1;
         if (digits < MIN_DIGITS || digits > MAX_DIGITS || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return false;

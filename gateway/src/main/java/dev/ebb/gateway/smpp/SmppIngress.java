@@ -6,9 +6,9 @@ import dev.ebb.gateway.core.DataCoding;
 import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.InvalidConcatenationException;
 import dev.ebb.gateway.core.InvalidValidityException;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.UnsupportedDataCodingException;
 import dev.ebb.gateway.core.ValidityPeriod;
@@ -68,7 +68,7 @@ public final class SmppIngress implements SubmitSmHandler {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
         try {
-            SourceAddress.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
+            Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
                     submit.source().value(), Optional.empty());
         } catch (InvalidAddressException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSRCADR);

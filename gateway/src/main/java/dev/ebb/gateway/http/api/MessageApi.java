@@ -4,15 +4,16 @@ import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.core.DataCoding;
 import dev.ebb.gateway.core.InvalidContentException;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Segmenter;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
@@ -99,8 +100,7 @@ final class MessageApi {
             throw new ApiRefusal(429, "rate-limited", null, "over the customer's rate of " + customer.tps()
                     + " messages per second");
         }
-        SmppAddress source = new SmppAddress((byte) from.type().ton(), (byte) from.type().npi(),
-                from.type() == SourceAddress.Type.MSISDN ? from.value().substring(1) : from.value());
+        SmppAddress source = new SmppAddress((byte) from.ton(), (byte) from.npi(), from.value());
         // SMPP 3.4 §5.2.17 value 1: a receipt for the final state, posted to the customer's receiptUrl.
         byte registeredDelivery = (byte) (wantsReceipts.test(customer.id()) ? 1 : 0);
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
@@ -171,8 +171,7 @@ final class MessageApi {
                 // The traffic record keeps the sender as printable ASCII.
                 throw ApiRefusal.invalid("from", "a sender name must be printable ASCII");
             }
-            return new SourceAddress(from.chars().allMatch(Character::isDigit) ? SourceAddress.Type.SHORT_CODE
-                    : SourceAddress.Type.ALPHANUMERIC, from);
+            return from.chars().allMatch(Character::isDigit) ? Originators.shortCode(from) : Originators.alphanumeric(from);
         } catch (InvalidAddressException e) {
             throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 1..8 digits or"
                     + " a name of 1..11 GSM characters");

@@ -1,17 +1,16 @@
 package dev.ebb.gateway.core;
 
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * The originator of a message: a handset number, an alphanumeric sender id or a short code.
- *
- * @param type  which of the three
- * @param value E.164 ({@code +4790000000}) for {@link Type#MSISDN}, else the sender id or short code as given
+ * Checks the originator a customer gives (a handset number, an alphanumeric sender id or a short code) before it is
+ * accepted, and gives it as the one source-address model ({@link SourceAddress}, shared with the store).
  */
-public record SourceAddress(Type type, String value) {
+public final class Originators {
     /** SMPP 3.4 §5.2.5 type_of_number values for the non-E.164 originators. */
     private static final int TON_NETWORK_SPECIFIC = 3;
     private static final int TON_ALPHANUMERIC = 5;
@@ -21,48 +20,7 @@ public record SourceAddress(Type type, String value) {
     /** SMPP 3.4 §5.2.6: the numbering_plan_indicator values defined; every other value is reserved. */
     private static final Set<Integer> DEFINED_NPIS = Set.of(0, 1, 3, 4, 6, 8, 9, 10, 14, 18);
 
-    /** Kind of originator, with the TON/NPI Ebb uses when it submits it southbound. */
-    public enum Type {
-        /** A handset number, TON 1 international / NPI 1 E.164. */
-        MSISDN(1, 1),
-        /** An alphanumeric sender id, TON 5 / NPI 0 (SMPP 3.4 §5.2.5). */
-        ALPHANUMERIC(5, 0),
-        /** A network-specific short code, TON 3 / NPI 0. */
-        SHORT_CODE(3, 0);
-
-        private final int ton;
-        private final int npi;
-
-        Type(int ton, int npi) {
-            this.ton = ton;
-            this.npi = npi;
-        }
-
-        /** SMPP 3.4 §5.2.5 type_of_number. */
-        public int ton() {
-            return ton;
-        }
-
-        /** SMPP 3.4 §5.2.6 numbering_plan_indicator. */
-        public int npi() {
-            return npi;
-        }
-    }
-
-    public SourceAddress {
-        if (type == null || value == null) {
-            throw new InvalidAddressException("source address needs a type and a value");
-        }
-        switch (type) {
-            case MSISDN -> new Msisdn(value);
-            case ALPHANUMERIC -> requireAlphanumeric(value);
-            case SHORT_CODE -> requireShortCode(value);
-        }
-    }
-
-    /** A handset number as originator. */
-    public static SourceAddress of(Msisdn msisdn) {
-        return new SourceAddress(Type.MSISDN, msisdn.e164());
+    private Originators() {
     }
 
     /**
@@ -77,25 +35,22 @@ public record SourceAddress(Type type, String value) {
      */
     public static SourceAddress fromSmpp(int ton, int npi, String address, Optional<String> defaultCountryCode) {
         return switch (ton) {
-            case TON_ALPHANUMERIC -> new SourceAddress(Type.ALPHANUMERIC, requireDefinedNpi(npi, address));
-            case TON_NETWORK_SPECIFIC -> new SourceAddress(Type.SHORT_CODE, requireDefinedNpi(npi, address));
-            default -> of(Msisdn.fromSmpp(ton, npi, address, defaultCountryCode));
+            case TON_ALPHANUMERIC -> alphanumeric(requireDefinedNpi(npi, address));
+            case TON_NETWORK_SPECIFIC -> shortCode(requireDefinedNpi(npi, address));
+            default -> SourceAddress.of(Msisdn.fromSmpp(ton, npi, address, defaultCountryCode));
         };
     }
 
-    /** The handset number, when the originator is one. */
-    public Optional<Msisdn> msisdn() {
-        return type == Type.MSISDN ? Optional.of(new Msisdn(value)) : Optional.empty();
+    /** An alphanumeric sender id (TON 5, NPI 0): 1..11 printable GSM 03.38 characters, ASCII. */
+    public static SourceAddress alphanumeric(String value) {
+        requireAlphanumeric(value);
+        return SourceAddress.alphanumeric(value);
     }
 
-    /** For logs: a handset number masked ({@code +4790***000}); sender ids and short codes name a service and stay. */
-    public String masked() {
-        return type == Type.MSISDN ? Msisdn.mask(value) : value;
-    }
-
-    @Override
-    public String toString() {
-        return type + ":" + masked();
+    /** A network-specific short code (TON 3, NPI 0): 1..8 digits. */
+    public static SourceAddress shortCode(String value) {
+        requireShortCode(value);
+        return new SourceAddress(value, TON_NETWORK_SPECIFIC, 0);
     }
 
     private static String requireDefinedNpi(int npi, String address) {
@@ -106,7 +61,7 @@ public record SourceAddress(Type type, String value) {
     }
 
     private static void requireAlphanumeric(String value) {
-        if (value.isBlank()) {
+        if (value == null || value.isBlank()) {
             throw new InvalidAddressException("alphanumeric sender id is empty");
         }
         // source_addr is a C-Octet String, ASCII (SMPP 3.4 §3.1): a letter outside it has no agreed encoding on the
@@ -123,7 +78,7 @@ public record SourceAddress(Type type, String value) {
     }
 
     private static void requireShortCode(String value) {
-        if (!value.matches("[0-9]{1," + MAX_SHORT_CODE_DIGITS + "}")) {
+        if (value == null || !value.matches("[0-9]{1," + MAX_SHORT_CODE_DIGITS + "}")) {
             throw new InvalidAddressException("short code must be 1..8 digits: " + Msisdn.mask(value));
         }
     }
