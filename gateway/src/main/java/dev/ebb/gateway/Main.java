@@ -14,6 +14,7 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
@@ -147,17 +148,17 @@ public final class Main implements Callable<Integer> {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
 
-        Path data = cfg.dataDir();
-        KeyRing keys = KeyRing.open(data.resolve("content-keys"));
-        ContentVault vault = ContentVault.open(data.resolve("content"), keys, cfg.content(), clock);
+        DataDirectory data = cfg.data();
+        KeyRing keys = KeyRing.open(data.contentKeys());
+        ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);
-        MetadataStore metadata = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
+        MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
         StorageGuard storage = new StorageGuard(cfg.storage(), freeSpace)
                 .watch(StorageGuard.Store.CONTENT, vault.directory())
-                .watch(StorageGuard.Store.METADATA, data.resolve("metadata"),
+                .watch(StorageGuard.Store.METADATA, data.metadata(),
                         new StorageGuard.Writer(metadata::writable, metadata::repair));
         storage.check();
 
@@ -264,9 +265,9 @@ public final class Main implements Callable<Integer> {
         }
         // Compliance gets an event loop of its own: its handler blocks on store reads and audit fsyncs, and a
         // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
-        AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
+        AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
-        storage.watch(StorageGuard.Store.AUDIT, data.resolve("audit"));
+        storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
         ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebb-storage-guard");
@@ -305,7 +306,7 @@ public final class Main implements Callable<Integer> {
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
+                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
         ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));

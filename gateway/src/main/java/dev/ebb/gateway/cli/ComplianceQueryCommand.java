@@ -13,6 +13,7 @@ import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigLoader;
+import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.metadata.MetadataStore;
 import java.nio.file.Path;
@@ -46,11 +47,11 @@ public final class ComplianceQueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EbbConfig cfg = new ConfigLoader().load(config);
         Clock clock = Clock.systemUTC();
-        Path data = cfg.dataDir();
-        try (MetadataStore store = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
-             AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock)) {
+        DataDirectory data = cfg.data();
+        try (MetadataStore store = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
+             AuditLog audit = AuditLog.open(data.auditLog(), clock)) {
             ComplianceService service = new ComplianceService(store, audit, new TokenTable(cfg.compliance().tokens()),
-                    ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
+                    ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
             Disclosure disclosure;
             try {
                 disclosure = service.query(new RequestContext(token, caseReference, legalBasis, "cli"),

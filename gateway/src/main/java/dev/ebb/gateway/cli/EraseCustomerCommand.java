@@ -1,6 +1,7 @@
 package dev.ebb.gateway.cli;
 
 import dev.ebb.gateway.config.ConfigLoader;
+import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
@@ -31,10 +32,10 @@ public final class EraseCustomerCommand implements Callable<Integer> {
     public Integer call() {
         EbbConfig cfg = new ConfigLoader().load(config);
         Clock clock = Clock.systemUTC();
-        Path data = cfg.dataDir();
-        try (ContentVault vault = ContentVault.open(data.resolve("content"), KeyRing.open(data.resolve("content-keys")),
+        DataDirectory data = cfg.data();
+        try (ContentVault vault = ContentVault.open(data.content(), KeyRing.open(data.contentKeys()),
                 cfg.content(), clock);
-             MetadataStore metadata = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock)) {
+             MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock)) {
             PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
             List<TrafficRecord> erased = privacy.eraseCustomer(customer, new RouteTable(cfg.routes())::routeOf);
             System.out.printf("customer %s: content keys destroyed; %d pending messages recorded as CONTENT_ERASED.%n",

@@ -33,7 +33,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         EbbConfig cfg = new ConfigLoader().load(config);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        VerifyReport report = MetadataVerifier.verify(cfg.dataDir().resolve("metadata"), cfg.metadata().storeConfig(),
+        VerifyReport report = MetadataVerifier.verify(cfg.data().metadata(), cfg.metadata().storeConfig(),
                 Clock.systemUTC(), from == null ? today.minusMonths(12) : from, to == null ? today : to);
         System.out.printf("checked %d records over %d days (%s .. %s)%n", report.recordsChecked(), report.daysChecked(),
                 report.from(), report.to());

@@ -65,6 +65,11 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                 null);
     }
 
+    /** The folders of {@link #dataDir}. */
+    public DataDirectory data() {
+        return new DataDirectory(dataDir);
+    }
+
     /** The same config with another {@code storage} section. */
     public EbbConfig withStorage(StorageConfig guard) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
