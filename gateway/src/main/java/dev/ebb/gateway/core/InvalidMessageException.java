@@ -1,7 +1,5 @@
 package dev.ebb.gateway.core;
 
-import dev.ebb.model.InvalidAddressException;
-
 /**
  * A field of a submitted message that Ebb refuses; each subtype corresponds to one SMPP command_status the ingress
  * answers with (SMPP 3.4 §5.1.3) and to an HTTP 400 problem type.

@@ -2,7 +2,6 @@ package dev.ebb.gateway.smpp.pdu;
 
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +110,8 @@ public sealed interface Pdu {
                     byte registeredDelivery, byte replaceIfPresent, byte dataCoding, byte smDefaultMsgId,
                     byte[] shortMessage, List<Tlv> tlvs) implements Request<SubmitSmResp>, MessagePdu {
         public SubmitSm {
-            shortMessage = shortMessage.clone();
+            shortMessage = MessageFields.checked(serviceType, source, destination, scheduleDeliveryTime, validityPeriod,
+                    shortMessage);
             tlvs = List.copyOf(tlvs);
         }
 
@@ -132,13 +132,12 @@ public sealed interface Pdu {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof SubmitSm s && s.toString().equals(toString()) && Arrays.equals(s.shortMessage, shortMessage)
-                    && s.tlvs.equals(tlvs) && s.source.equals(source) && s.destination.equals(destination);
+            return o instanceof SubmitSm s && MessageFields.sameFields(this, s);
         }
 
         @Override
         public int hashCode() {
-            return sequenceNumber;
+            return MessageFields.hashOf(this);
         }
 
         @Override
@@ -164,7 +163,8 @@ public sealed interface Pdu {
                      byte registeredDelivery, byte replaceIfPresent, byte dataCoding, byte smDefaultMsgId,
                      byte[] shortMessage, List<Tlv> tlvs) implements Request<DeliverSmResp>, MessagePdu {
         public DeliverSm {
-            shortMessage = shortMessage.clone();
+            shortMessage = MessageFields.checked(serviceType, source, destination, scheduleDeliveryTime, validityPeriod,
+                    shortMessage);
             tlvs = List.copyOf(tlvs);
         }
 
@@ -199,13 +199,12 @@ public sealed interface Pdu {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof DeliverSm d && d.toString().equals(toString()) && Arrays.equals(d.shortMessage, shortMessage)
-                    && d.tlvs.equals(tlvs) && d.source.equals(source) && d.destination.equals(destination);
+            return o instanceof DeliverSm d && MessageFields.sameFields(this, d);
         }
 
         @Override
         public int hashCode() {
-            return sequenceNumber;
+            return MessageFields.hashOf(this);
         }
 
         @Override

@@ -243,12 +243,8 @@ public final class PduCodec {
         cString(out, m.validityPeriod());
         out.writeByte(m.registeredDelivery()).writeByte(m.replaceIfPresent()).writeByte(m.dataCoding())
                 .writeByte(m.smDefaultMsgId());
+        // The record holds at most 254 octets (Pdu.MessagePdu.checked): sm_length is one octet (§5.2.21).
         byte[] sm = m.shortMessage();
-        if (sm.length > MAX_SHORT_MESSAGE) {
-            // sm_length is one octet (§5.2.21): a longer body would be misread by the peer, not rejected.
-            throw new IllegalArgumentException("short_message of " + sm.length + " octets over " + MAX_SHORT_MESSAGE
-                    + " (use message_payload)");
-        }
         out.writeByte(sm.length).writeBytes(sm);
         for (Tlv tlv : m.tlvs()) {
             out.writeShort(tlv.tag()).writeShort(tlv.length()).writeBytes(tlv.value());

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Frames bytes into {@link Pdu} records with {@link PduCodec}. A frame with an invalid body is passed on as
- * its {@link PduDecodingException} for the session to answer; lost framing closes the connection, since no
- * later byte can be trusted to start a PDU.
+ * Frames bytes into {@link Pdu} records with {@link PduCodec}. A frame with an invalid body is passed on as an
+ * {@link InvalidPdu} value for the session to answer; lost framing closes the connection, since no later byte can
+ * be trusted to start a PDU. Handlers after it see a {@link Pdu} or an {@link InvalidPdu}, nothing else.
  */
 public final class SmppDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(SmppDecoder.class);
@@ -32,7 +32,7 @@ public final class SmppDecoder extends ByteToMessageDecoder {
                 out.add(pdu);
             }
         } catch (PduDecodingException e) {
-            out.add(e);
+            out.add(InvalidPdu.of(e));
         } catch (FramingException e) {
             // Not the exception's message: once framing is lost the "command_length" it names is four bytes of
             // whatever the peer sent, possibly message content.

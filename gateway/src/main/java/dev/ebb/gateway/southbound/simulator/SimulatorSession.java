@@ -2,9 +2,8 @@ package dev.ebb.gateway.southbound.simulator;
 
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
-import dev.ebb.gateway.smpp.pdu.DecodingErrors;
+import dev.ebb.gateway.smpp.pdu.InvalidPdu;
 import dev.ebb.gateway.smpp.pdu.Pdu;
-import dev.ebb.gateway.smpp.pdu.PduDecodingException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -70,9 +69,9 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Pdu pdu) {
             onPdu(pdu);
-        } else if (msg instanceof PduDecodingException e) {
-            LOG.debug("answering an undecodable PDU from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
-            write(DecodingErrors.responseTo(e));
+        } else if (msg instanceof InvalidPdu invalid) {
+            LOG.debug("answering an undecodable PDU from {}: {}", ctx.channel().remoteAddress(), invalid);
+            write(invalid.response());
         }
     }
 

@@ -54,6 +54,8 @@ import org.jsmpp.session.MessageReceiverListener;
 import org.jsmpp.session.SMPPSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class HandsetSimulatorTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
@@ -227,18 +229,26 @@ class HandsetSimulatorTest {
         assertThat(client.isOpen()).isTrue();
     }
 
-    @Test
-    void unsupportedCommandIsAnsweredWithGenericNack() throws Exception {
+    /**
+     * Frames the simulator cannot take get generic_nack (SMPP 3.4 §4.3.1), as from Ebb's own listener, and the
+     * session goes on: query_sm (0x00000003), which it does not implement, and an enquire_link with a body, whose
+     * command_length does not fit it.
+     */
+    @ParameterizedTest
+    @CsvSource({
+            // query_sm seq 6 -> ESME_RINVCMDID (0x03)
+            "0000001400000003000000000000000600000000, 6, 3",
+            // enquire_link seq 7 with one byte of body -> ESME_RINVCMDLEN (0x02)
+            "0000001100000015000000000000000700, 7, 2"})
+    void aFrameItCannotTakeGetsGenericNackAndTheSessionGoesOn(String hex, int seq, int status) throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
         SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
-        // query_sm (0x00000003), seq 6, which the simulator does not implement.
-        String hex = "00000014" + "00000003" + "00000000" + "00000006" + "00000000";
 
         client.send(Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(hex)));
 
-        Pdu.GenericNack nack = client.next(Pdu.GenericNack.class);
-        assertThat(nack.sequenceNumber()).isEqualTo(6);
-        assertThat(nack.commandStatus()).isEqualTo(CommandStatus.ESME_RINVCMDID);
+        assertThat(client.next(Pdu.GenericNack.class)).isEqualTo(new Pdu.GenericNack(seq, status));
+        client.send(new Pdu.EnquireLink(44));
+        assertThat(client.next(Pdu.EnquireLinkResp.class)).isEqualTo(new Pdu.EnquireLinkResp(44, CommandStatus.ESME_ROK));
     }
 
     @Test
@@ -249,6 +259,17 @@ class HandsetSimulatorTest {
         client.send(new Pdu.EnquireLink(41));
 
         assertThat(client.next(Pdu.EnquireLinkResp.class)).isEqualTo(new Pdu.EnquireLinkResp(41, CommandStatus.ESME_ROK));
+    }
+
+    /** As Ebb's own listener answers it (SmppServerTest): enquire_link belongs to the bound states, SMPP 3.4 §2.3. */
+    @Test
+    void anEnquireLinkBeforeBindIsAnsweredWithInvalidBindStatus() throws Exception {
+        HandsetSimulator simulator = simulator(Duration.ZERO);
+        SmppTestClient client = rawClient(simulator.port());
+
+        client.send(new Pdu.EnquireLink(42));
+
+        assertThat(client.next(Pdu.EnquireLinkResp.class)).isEqualTo(new Pdu.EnquireLinkResp(42, CommandStatus.ESME_RINVBNDSTS));
     }
 
     @Test
