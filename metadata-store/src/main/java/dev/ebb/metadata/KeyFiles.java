@@ -1,14 +1,9 @@
 package dev.ebb.metadata;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -21,8 +16,8 @@ import java.util.Optional;
 
 /**
  * Key material on disk: one 32-byte secret per day ({@code keys/<day>.key}), destroyed with its day, and the Ed25519
- * signing key pair. New files are written to a temporary name, forced to disk, then moved into place, so a crash
- * never leaves a half-written key that records were sealed under. Key files are created 0600 in a 0700 directory
+ * signing key pair. New files are written whole and durably ({@link DurableFiles}), so a crash never leaves a
+ * half-written key that records were sealed under. Key files are created 0600 in a 0700 directory
  * ({@link OwnerOnlyFiles}), and a store whose key files others can read does not open.
  */
 final class KeyFiles {
@@ -86,20 +81,13 @@ final class KeyFiles {
     }
 
     /**
-     * Overwrites the day's secret with zeros, forces that to disk and deletes the file (crypto-shredding: the sealed
-     * numbers of that day become unrecoverable). On copy-on-write or wear-levelled storage the overwrite is best
-     * effort; deleting the only copy is what counts.
+     * Overwrites the day's secret with zeros and deletes the file, both durably (crypto-shredding: the sealed numbers
+     * of that day become unrecoverable).
      */
     void destroyDaySecret(LocalDate day) {
         Path f = dayKeyFile(day);
         try {
-            if (Files.exists(f)) {
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.write(ByteBuffer.wrap(new byte[(int) ch.size()]), 0);
-                    ch.force(true);
-                }
-                Files.delete(f);
-            }
+            DurableFiles.shredAndDelete(f);
         } catch (IOException e) {
             throw new MetadataStoreException("cannot destroy day key " + f, e);
         }
@@ -128,20 +116,10 @@ final class KeyFiles {
         }
     }
 
+    /** Writes a key or marker file whole and durably, 0600 (see {@link DurableFiles#replace}). */
     static void writeDurably(Path target, byte[] content) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            // A temporary file left by a crash may have other permissions: the file written is always a new one.
-            Files.deleteIfExists(tmp);
-            try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(content));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            DurableFiles.replaceOwnerOnly(target, content);
         } catch (IOException e) {
             throw new MetadataStoreException("cannot write " + target, e);
         }

@@ -9,7 +9,6 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.LocalDate;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
@@ -83,9 +82,9 @@ public final class MetadataVerifier {
         }
         DayFiles files = new DayFiles(dir);
         files.requireExisting();
-        LocalDate today = MetadataStore.dayOf(clock.millis());
+        LocalDate today = Cycles.dayOf(clock.millis());
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(files.queue).readOnly(true)
-                .rollCycle(RollCycles.FAST_DAILY).build()) {
+                .rollCycle(Cycles.ROLL_CYCLE).build()) {
             return new Verifier(files, queue, key, config.retention()).verify(from, to, today, today);
         }
     }

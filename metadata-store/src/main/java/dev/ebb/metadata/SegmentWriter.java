@@ -3,11 +3,7 @@ package dev.ebb.metadata;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -31,8 +27,8 @@ final class SegmentWriter {
     private final ByteBuffer out = ByteBuffer.allocateDirect(CHUNK);
 
     /**
-     * Writes {@code buffer} to {@code file} (via a temporary file, forced, then renamed, so a crash leaves either no
-     * segment or a whole one) as covering sequences up to {@code endSeq} (exclusive), and opens it.
+     * Writes {@code buffer} to {@code file} durably ({@link DurableFiles#replace}: a crash leaves either no segment or
+     * a whole one) as covering sequences up to {@code endSeq} (exclusive), and opens it.
      */
     IndexSegment write(IndexBuffer buffer, Path file, long endSeq) {
         int size = buffer.size();
@@ -41,10 +37,8 @@ final class SegmentWriter {
             seqs = new long[buffer.capacity()];
         }
         bucketSort(buffer, size);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            DurableFiles.replace(file, ch -> {
                 out.clear();
                 out.putInt(IndexSegment.MAGIC).putLong(buffer.firstSeq()).putLong(endSeq).putInt(size);
                 for (int i = 0; i < size; i++) {
@@ -54,20 +48,8 @@ final class SegmentWriter {
                     out.putLong(keys[i]).putLong(seqs[i]);
                 }
                 drain(ch);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            });
         } catch (IOException e) {
-            try {
-                // A full disk is the likely cause: give back what the partial file holds.
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
             throw new MetadataStoreException("cannot write index segment " + file, e);
         }
         return IndexSegment.open(file);

@@ -101,16 +101,19 @@ public record SignedTreeHead(LocalDate day, long treeSize, byte[] rootHash, Inst
         return other != null && Arrays.equals(encode(), other.encode());
     }
 
+    /** Equal when the encodings are equal (the arrays inside are compared by content, not identity). */
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedTreeHead h && sameAs(h);
     }
 
+    /** Consistent with {@link #equals}: over the encoding. */
     @Override
     public int hashCode() {
         return Arrays.hashCode(encode());
     }
 
+    /** Day, size, root (hex), time and previous day; no signature bytes. */
     @Override
     public String toString() {
         return "SignedTreeHead[" + day + " size=" + treeSize + " root=" + HexFormat.of().formatHex(rootHash)

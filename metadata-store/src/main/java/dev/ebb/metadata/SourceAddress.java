@@ -101,6 +101,7 @@ public record SourceAddress(String value, int ton, int npi) {
         return Msisdn.storedForm(value).orElse(value);
     }
 
+    /** The address masked (it may be a number), so the value can be logged (DESIGN invariant 1). */
     @Override
     public String toString() {
         return "SourceAddress[" + Msisdn.mask(value) + ", ton=" + ton + ", npi=" + npi + "]";

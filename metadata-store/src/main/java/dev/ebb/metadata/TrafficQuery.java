@@ -123,6 +123,7 @@ public record TrafficQuery(Criterion criterion, Instant from, Instant to, int li
             return "msisdn:" + role + ":" + msisdn;
         }
 
+        /** The number masked, so a criterion can go into a log line or an exception message (DESIGN invariant 1). */
         @Override
         public String toString() {
             return "ByMsisdn[" + Msisdn.mask(msisdn) + ", " + role + "]";

@@ -94,9 +94,9 @@ public record TrafficRecord(
                 .validUntil(validUntil);
     }
 
+    /** Numbers and addresses masked: records end up in logs and exception messages (DESIGN invariant 1). */
     @Override
     public String toString() {
-        // Numbers and addresses masked: records end up in logs and exception messages (DESIGN invariant 1).
         return "TrafficRecord[" + eventType + " " + eventTime + " msg=" + messageId + " customer=" + customerId
                 + " " + channel + " dst=" + Msisdn.mask(destination) + " src=" + source
                 + " seg=" + segmentIndex + "/" + segmentCount + " status=" + commandStatus + "/" + errorCode + "]";

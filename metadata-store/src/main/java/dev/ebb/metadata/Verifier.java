@@ -1,7 +1,6 @@
 package dev.ebb.metadata;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.LocalDate;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
@@ -55,7 +53,7 @@ final class Verifier {
                 // here is consistent even while it appends.
                 List<SignedTreeHead> heads = files.readHeads(day);
                 long leaves = files.leafCount(day);
-                long count = Files.exists(files.cycleFile(day)) ? tailer.excerptsInCycle((int) day.toEpochDay()) : 0;
+                long count = Cycles.recordsIn(files, tailer, day);
                 if (day.equals(liveDay)) {
                     long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
                     count = Math.min(count, Math.max(leaves, signed));
@@ -127,11 +125,11 @@ final class Verifier {
                     + "records cannot be checked individually");
         }
         Map<ByteBuffer, Integer> position = null;
-        if (count > 0 && !tailer.moveToIndex(RollCycles.FAST_DAILY.toIndex((int) day.toEpochDay(), 0))) {
+        if (count > 0 && !tailer.moveToIndex(Cycles.index(day, 0))) {
             return problem(VerifyReport.Kind.MISSING, day, 0, "the day's records cannot be read");
         }
         for (long seq = 0; seq < count; seq++) {
-            byte[] bytes = MetadataStore.readCurrent(tailer);
+            byte[] bytes = Cycles.readCurrent(tailer);
             if (bytes == null) {
                 return problem(VerifyReport.Kind.MISSING, day, seq, "record cannot be read");
             }

@@ -285,6 +285,31 @@ class MetadataStoreTest {
     }
 
     @Test
+    void repairAfterMidnightSignsAndClosesTheDayItWasWritingAndAppendsGoOnInTheNewDay() {
+        LocalDate day1 = LocalDate.of(2025, 1, 10);
+        LocalDate day2 = day1.plusDays(1);
+        DayFiles files = new DayFiles(dir);
+        try (MetadataStore store = open()) {
+            for (int i = 0; i < 3; i++) {
+                store.append(Records.accepted(clock.instant(), "m-" + i, "+4790000001").build());
+            }
+            assertThat(files.readHeads(day1)).as("no head is due yet").isEmpty();
+            clock.advance(Duration.ofDays(1));
+
+            assertThat(store.repair()).isTrue();
+            SignedTreeHead closed = files.readHeads(day1).get(files.readHeads(day1).size() - 1);
+            assertThat(closed.treeSize()).isEqualTo(3);
+            assertThat(files.leafCount(day1)).isEqualTo(3);
+
+            store.append(Records.accepted(clock.instant(), "m-next", "+4790000001").build());
+            SignedTreeHead next = store.signTreeHead().orElseThrow();
+            assertThat(next.day()).isEqualTo(day2);
+            assertThat(next.previousHeadHash()).isEqualTo(closed.hash());
+            assertThat(store.verify(day1, day2).ok()).isTrue();
+        }
+    }
+
+    @Test
     void openReportsABrokenChainBetweenDays() throws IOException {
         try (MetadataStore store = open()) {
             appendDays(store, 3, 2);

@@ -37,7 +37,7 @@ class QueryTest {
                 // Event times a little before the append, as gateway threads race to the store.
                 TrafficRecord r = Records.random(rnd, clock.instant().minusMillis(rnd.nextInt(120_000)), i);
                 store.append(r);
-                LocalDate day = MetadataStore.dayOf(clock.millis());
+                LocalDate day = Cycles.dayOf(clock.millis());
                 long seq = perDay.merge(day, 1L, Long::sum) - 1;
                 all.add(new StoredRecord(new RecordRef(day, seq), r));
             }
@@ -48,7 +48,7 @@ class QueryTest {
                 clock.advance(Duration.ofSeconds(40 + rnd.nextInt(40)));
                 TrafficRecord r = Records.random(rnd, clock.instant().minusMillis(rnd.nextInt(120_000)), i);
                 store.append(r);
-                LocalDate day = MetadataStore.dayOf(clock.millis());
+                LocalDate day = Cycles.dayOf(clock.millis());
                 long seq = perDay.merge(day, 1L, Long::sum) - 1;
                 all.add(new StoredRecord(new RecordRef(day, seq), r));
             }

@@ -16,8 +16,8 @@ import java.util.Map;
 /**
  * Reads request bodies as JSON strictly: UTF-8 that is well-formed (no silent replacement characters, no byte-order
  * mark, no UTF-16 or UTF-32, which Jackson would otherwise detect and accept; RFC 8259 §8.1), strings that are
- * well-formed Unicode (no lone surrogate, escaped or not; RFC 8259 §8.2), no member given twice, nothing after the
- * value. A body that is not all of that is refused, not guessed at.
+ * well-formed Unicode (no lone surrogate, escaped or not; RFC 8259 §8.2), numbers within a double's range (RFC 8259
+ * §6: no Infinity, which JSON cannot write back), no member given twice, nothing after the value. A body that is not all of that is refused, not guessed at.
  *
  * <p>Bodies carry message content and numbers, so the parser keeps no buffer between bodies: Jackson's default pool
  * keeps each thread's last input and text buffers for the next parse, and with them the last body, readable in a
@@ -25,6 +25,9 @@ import java.util.Map;
  * to the collector.
  */
 public final class StrictJson {
+    /** The detail of the 400 answering a body {@link #read} refuses. */
+    public static final String REFUSED =
+            "the body is not valid JSON in UTF-8 (each member once, numbers within a double's range, nothing after)";
     private static final ObjectMapper READER = JsonMapper.builder(JsonFactory.builder()
                     .recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -45,7 +48,7 @@ public final class StrictJson {
             root = READER.readTree(in);
         }
         if (root != null) {
-            requireWellFormedStrings(root);
+            requireSoundValues(root);
         }
         return root;
     }
@@ -65,17 +68,20 @@ public final class StrictJson {
         }
     }
 
-    private static void requireWellFormedStrings(JsonNode node) throws IOException {
+    private static void requireSoundValues(JsonNode node) throws IOException {
         if (node.isTextual()) {
             requireWellFormed(node.textValue());
+        } else if (node.isDouble() && !Double.isFinite(node.doubleValue())) {
+            // Jackson reads 1e999 as Infinity: the body said a number, the tree holds none.
+            throw new IOException("a number is beyond the range of a double");
         } else if (node.isObject()) {
             for (Map.Entry<String, JsonNode> member : node.properties()) {
                 requireWellFormed(member.getKey());
-                requireWellFormedStrings(member.getValue());
+                requireSoundValues(member.getValue());
             }
         } else if (node.isArray()) {
             for (JsonNode element : node) {
-                requireWellFormedStrings(element);
+                requireSoundValues(element);
             }
         }
     }

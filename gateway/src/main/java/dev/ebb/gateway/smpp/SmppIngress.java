@@ -55,6 +55,12 @@ public final class SmppIngress implements SubmitSmHandler {
 
     private SubmitOutcome accept(SessionInfo session, Pdu.SubmitSm submit) {
         Instant now = clock.instant();
+        if (!isAscii(submit.serviceType())) {
+            // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
+            // encoding, and jSMPP re-encodes it as UTF-8 ('Ç' leaves as "Ã‡", maybe over the field's 5 octets).
+            // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
+            return SubmitOutcome.refused(CommandStatus.ESME_RINVSERTYP);
+        }
         Msisdn destination;
         Instant expiry;
         try {
@@ -107,10 +113,25 @@ public final class SmppIngress implements SubmitSmHandler {
         };
     }
 
-    /** The body's own rules: registered_delivery, length, concatenation. */
+    private static boolean isAscii(String cOctetString) {
+        return cOctetString.chars().allMatch(c -> c <= 0x7F);
+    }
+
+    /** The optional parameters Ebb acts on (and passes to the SMSC): message_payload, the sar_ triple. */
+    private static final List<Short> READ_TLVS = List.of(Tlv.MESSAGE_PAYLOAD, Tlv.SAR_MSG_REF_NUM,
+            Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM);
+
+    /** The body's own rules: registered_delivery, optional parameters, length, concatenation. */
     private static int checkBody(Pdu.SubmitSm submit) {
         if ((submit.registeredDelivery() & 0x03) == 0x03) {
             return CommandStatus.ESME_RINVREGDLVFLG; // §5.2.17: value 3 of bits 0-1 is reserved
+        }
+        for (short tag : READ_TLVS) {
+            if (submit.tlvs().stream().filter(t -> t.tag() == tag).count() > 1) {
+                // Given twice it says two things, and which one would be checked, stored or sent is a guess:
+                // §5.1.3 0xC0 ESME_RINVOPTPARSTREAM, an error in the optional part of the PDU body.
+                return CommandStatus.ESME_RINVOPTPARSTREAM;
+            }
         }
         Optional<Tlv> payload = submit.tlv(Tlv.MESSAGE_PAYLOAD);
         if (payload.isPresent() && submit.shortMessage().length > 0) {

@@ -18,13 +18,14 @@ import org.jsmpp.InvalidResponseException;
 import org.jsmpp.PDUException;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.DataCoding;
 import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.OptionalParameters;
+import org.jsmpp.bean.RawDataCoding;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
@@ -246,7 +247,7 @@ final class SmscBind {
             SubmitSmResult result = current.submitShortMessage(m.serviceType(), source.ton(), source.npi(),
                     m.source().value(), destination.ton(), destination.npi(), m.destination().value(),
                     new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null, null,
-                    new RegisteredDelivery(m.registeredDelivery()), (byte) 0, DataCodings.newInstance(m.dataCoding()),
+                    new RegisteredDelivery(m.registeredDelivery()), (byte) 0, dataCoding(m),
                     (byte) 0, m.shortMessage(), optionalParameters(m));
             connector.countSubmitted();
             pending.result().complete(result.getMessageId());
@@ -286,13 +287,24 @@ final class SmscBind {
         }
     }
 
+    /**
+     * The data_coding octet as the customer sent it. jSMPP's {@code DataCodings.newInstance} rebuilds the octet from
+     * what it recognises and drops the bits it does not: 0xF9 (bit 3 of the 3GPP TS 23.038 §4 message-class group,
+     * reserved) leaves as 0xF1, 0xFF as 0xF7. A gateway conveys the coding; the SMSC decides what it accepts.
+     */
+    static DataCoding dataCoding(OutboundMessage m) {
+        return new RawDataCoding(m.dataCoding());
+    }
+
     static OptionalParameter[] optionalParameters(OutboundMessage m) {
         List<OptionalParameter> tlvs = new ArrayList<>(4);
         if (m.messagePayload() != null) {
             tlvs.add(new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), m.messagePayload()));
         }
         if (m.sar() != null) {
-            tlvs.add(OptionalParameters.newSarMsgRefNum(m.sar().reference()));
+            // sar_msg_ref_num is 16 bits (SMPP 3.4 §5.3.2.22); jSMPP's newSarMsgRefNum(int) narrows it to a byte
+            // first, so that 0x0112 would leave as 0x0012 and the handset join parts of different messages.
+            tlvs.add(new OptionalParameter.Short(OptionalParameter.Tag.SAR_MSG_REF_NUM, (short) m.sar().reference()));
             tlvs.add(OptionalParameters.newSarTotalSegments(m.sar().total()));
             tlvs.add(OptionalParameters.newSarSegmentSeqnum(m.sar().sequence()));
         }

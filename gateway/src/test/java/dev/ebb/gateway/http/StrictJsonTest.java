@@ -56,6 +56,23 @@ class StrictJsonTest {
         assertThat(StrictJson.read(bytes("{\"text\":\"😀\"}")).get("text").asText()).isEqualTo("😀");
     }
 
+    /**
+     * Found by StrictJsonFuzzTest: a number beyond a double's range read as Infinity, a value JSON has no way to write
+     * (RFC 8259 §6), so that the tree accepted was not the body sent.
+     */
+    @Test
+    void aNumberBeyondTheRangeOfADoubleIsRefused() throws Exception {
+        assertRefused("1e999".getBytes(StandardCharsets.US_ASCII));
+        assertRefused("-1e999".getBytes(StandardCharsets.US_ASCII));
+        assertRefused("33305e3333".getBytes(StandardCharsets.US_ASCII));
+        assertRefused("{\"a\":[1,{\"b\":6E666}]}".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(StrictJson.read(bytes("{\"a\":1.7976931348623157e308}")).get("a").doubleValue())
+                .isEqualTo(Double.MAX_VALUE);
+        assertThat(StrictJson.read(bytes("123456789012345678901234567890")).bigIntegerValue())
+                .isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+    }
+
     /** What the calling thread's pooled Jackson buffers hold (its input buffer and its text buffer). */
     private static String pooledText() {
         BufferRecycler pooled = JsonRecyclerPools.threadLocalPool().acquirePooled();

@@ -46,6 +46,7 @@ final class JsmppTestSmsc implements AutoCloseable {
     private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
     private final Set<String> received = ConcurrentHashMap.newKeySet();
     private final List<String> payloads = new CopyOnWriteArrayList<>();
+    private final List<SubmitSm> submits = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
@@ -71,6 +72,11 @@ final class JsmppTestSmsc implements AutoCloseable {
     /** The message_payload TLV of every submit_sm that had one, in hex. */
     List<String> payloads() {
         return payloads;
+    }
+
+    /** Every submit_sm received, as jSMPP decoded it. */
+    List<SubmitSm> submits() {
+        return submits;
     }
 
     private void acceptLoop() {
@@ -145,6 +151,7 @@ final class JsmppTestSmsc implements AutoCloseable {
     private final class Receiver implements ServerMessageReceiverListener {
         @Override
         public SubmitSmResult onAcceptSubmitSm(SubmitSm submitSm, SMPPServerSession source) throws ProcessRequestException {
+            submits.add(submitSm);
             received.add(submitSm.getDestAddress() + "|" + new String(submitSm.getShortMessage(), java.nio.charset.StandardCharsets.ISO_8859_1));
             if (submitSm.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString p) {
                 payloads.add(java.util.HexFormat.of().formatHex(p.getValue()));

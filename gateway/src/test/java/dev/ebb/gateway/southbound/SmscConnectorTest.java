@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.SubmitSm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -158,6 +160,45 @@ class SmscConnectorTest {
                 null, null))).get(20, TimeUnit.SECONDS);
 
         assertThat(smsc.payloads()).containsExactly(java.util.HexFormat.of().formatHex(payload));
+    }
+
+    /** Found by SubmitPathFuzzTest: jSMPP's newSarMsgRefNum(int) narrowed the 16-bit reference to a byte. */
+    @Test
+    void aSarReferenceOver255ArrivesAsSent() throws Exception {
+        JsmppTestSmsc smsc = smsc(freePort());
+        SmscConnector connector = connector(smsc.port());
+
+        connector.submit(Outbound.of(new OutboundMessage("part1", "demo", "", SmppAddress.international("4790000001"),
+                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
+                "part one".getBytes(StandardCharsets.US_ASCII), null, new OutboundMessage.Sar(0x0112, 2, 1), null)))
+                .get(10, TimeUnit.SECONDS);
+
+        SubmitSm received = smsc.submits().get(0);
+        assertThat(received.getOptionalParameter(OptionalParameter.Tag.SAR_MSG_REF_NUM))
+                .isInstanceOfSatisfying(OptionalParameter.Short.class, ref -> assertThat(ref.getValue()).isEqualTo((short) 0x0112));
+        assertThat(received.getOptionalParameter(OptionalParameter.Tag.SAR_TOTAL_SEGMENTS))
+                .isInstanceOfSatisfying(OptionalParameter.Byte.class, total -> assertThat(total.getValue()).isEqualTo((byte) 2));
+        assertThat(received.getOptionalParameter(OptionalParameter.Tag.SAR_SEGMENT_SEQNUM))
+                .isInstanceOfSatisfying(OptionalParameter.Byte.class, seq -> assertThat(seq.getValue()).isEqualTo((byte) 1));
+    }
+
+    /**
+     * Found by SubmitPathFuzzTest: jSMPP's DataCodings.newInstance cleared the reserved bit 3 of the message-class
+     * group (3GPP TS 23.038 §4), so 0xF9 left as 0xF1 and 0xFF as 0xF7.
+     */
+    @Test
+    void aDataCodingOctetArrivesAsSent() throws Exception {
+        JsmppTestSmsc smsc = smsc(freePort());
+        SmscConnector connector = connector(smsc.port());
+        List<Byte> codings = List.of((byte) 0xF9, (byte) 0xFF, (byte) 0xF1, (byte) 0x08, (byte) 0x00);
+
+        for (byte coding : codings) {
+            connector.submit(Outbound.of(new OutboundMessage("dcs" + coding, "demo", "",
+                    SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), (byte) 0, (byte) 0,
+                    (byte) 0, (byte) 1, coding, new byte[] {0x00, 0x41}, null, null, null))).get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(smsc.submits()).extracting(SubmitSm::getDataCoding).containsExactlyInAnyOrderElementsOf(codings);
     }
 
     private static int statusOfFailure(CompletableFuture<String> result) {

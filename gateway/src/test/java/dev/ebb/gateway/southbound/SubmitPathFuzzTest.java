@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.PDUStringException;
-import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.RegisteredDelivery;
@@ -132,7 +131,7 @@ class SubmitPathFuzzTest {
                 TypeOfNumber.valueOf(m.source().ton()), NumberingPlanIndicator.valueOf(m.source().npi()), m.source().value(),
                 TypeOfNumber.valueOf(m.destination().ton()), NumberingPlanIndicator.valueOf(m.destination().npi()),
                 m.destination().value(), new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null, null,
-                new RegisteredDelivery(m.registeredDelivery()), (byte) 0, DataCodings.newInstance(m.dataCoding()),
+                new RegisteredDelivery(m.registeredDelivery()), (byte) 0, SmscBind.dataCoding(m),
                 (byte) 0, m.shortMessage(), SmscBind.optionalParameters(m));
         return wire.toByteArray();
     }

@@ -118,7 +118,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             root = StrictJson.read(request.content());
         } catch (IOException e) {
-            throw ApiRefusal.invalid("body", "the body is not valid JSON in UTF-8 (each member once, nothing after)");
+            throw ApiRefusal.invalid("body", StrictJson.REFUSED);
         }
         if (root == null || !root.isObject()) {
             throw ApiRefusal.invalid("body", "the body must be a JSON object");

@@ -42,7 +42,7 @@ final class Bodies {
         try {
             root = StrictJson.read(request.content());
         } catch (IOException e) {
-            throw new BadRequest(name, "the body is not valid JSON in UTF-8 (each member once, nothing after)");
+            throw new BadRequest(name, StrictJson.REFUSED);
         }
         if (root == null || !root.isObject()) {
             throw new BadRequest(name, "the body must be a JSON object");

@@ -164,6 +164,8 @@ class CustomerApiTest {
         // U+FEFF is the byte-order mark, EF BB BF in UTF-8.
         assertProblem(send("\uFEFF{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "body");
         assertProblem(send("{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"x\\ud800\"}"), 400, "body");
+        // A number beyond a double's range (found by StrictJsonFuzzTest) is no JSON Ebb reads, whatever the member.
+        assertProblem(send("{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":1e999}"), 400, "body");
         assertThat(gateway.metadata().query(TrafficQuery.byMsisdn("+4790000085", TrafficQuery.Role.EITHER,
                 Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(1))).records()).isEmpty();
     }

@@ -1,0 +1,57 @@
+package dev.ebb.metadata;
+
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Signs tree heads with the store's Ed25519 key and links the days into one chain: the first head of a day commits
+ * to the latest head of the kept day before it, and every later head of that day commits to the same previous-day
+ * head, so the chain link is fixed by the day's first head. Called with the writer lock held.
+ */
+final class HeadSigner {
+    private final DayFiles files;
+    private final KeyPair key;
+
+    HeadSigner(DayFiles files, KeyPair key) {
+        this.files = files;
+        this.key = key;
+    }
+
+    PublicKey publicKey() {
+        return key.getPublic();
+    }
+
+    /**
+     * Signs the head of {@code day} at {@code treeSize} records and appends it durably to the day's heads file.
+     *
+     * @param lastOfDay the day's latest head so far, null for its first
+     */
+    SignedTreeHead sign(LocalDate day, long treeSize, byte[] root, long now, SignedTreeHead lastOfDay) {
+        SignedTreeHead previous = lastOfDay == null ? latestHeadBefore(day) : previousOf(lastOfDay);
+        SignedTreeHead head = SignedTreeHead.sign(day, treeSize, root, Instant.ofEpochMilli(now), previous,
+                key.getPrivate());
+        files.appendHead(head);
+        return head;
+    }
+
+    private SignedTreeHead previousOf(SignedTreeHead head) {
+        if (head.previousDay() == null) {
+            return null;
+        }
+        List<SignedTreeHead> heads = files.readHeads(head.previousDay());
+        return heads.isEmpty() ? null : heads.get(heads.size() - 1);
+    }
+
+    private SignedTreeHead latestHeadBefore(LocalDate day) {
+        for (LocalDate d : files.days().headSet(day, false).descendingSet()) {
+            List<SignedTreeHead> heads = files.readHeads(d);
+            if (!heads.isEmpty()) {
+                return heads.get(heads.size() - 1);
+            }
+        }
+        return null;
+    }
+}

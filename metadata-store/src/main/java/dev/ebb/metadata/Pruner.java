@@ -1,0 +1,63 @@
+package dev.ebb.metadata;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retention (DESIGN invariant 3): drops whole days older than the retention period with their index, leaf log,
+ * signed heads and day key, so the sealed numbers of those days are unrecoverable, backups included. Runs with the
+ * writer lock held, so that no roll or recovery reads a day's heads while they are deleted.
+ */
+final class Pruner {
+    private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
+    private final DayFiles files;
+    private final KeyFiles keyFiles;
+    private final DayIndexes indexes;
+    private final SingleChronicleQueue queue;
+    private final Period retention;
+    private final Clock clock;
+
+    Pruner(DayFiles files, KeyFiles keyFiles, DayIndexes indexes, SingleChronicleQueue queue, Period retention,
+           Clock clock) {
+        this.files = files;
+        this.keyFiles = keyFiles;
+        this.indexes = indexes;
+        this.queue = queue;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Drops each day D with {@code D + retention} before today (UTC, store clock); returns them, ascending. */
+    List<LocalDate> pruneExpired() {
+        LocalDate today = Cycles.dayOf(clock.millis());
+        List<LocalDate> dropped = new ArrayList<>();
+        for (LocalDate day : files.days()) {
+            if (!day.plus(retention).isBefore(today)) {
+                break;
+            }
+            indexes.drop(day);
+            files.deleteSideFiles(day, keyFiles);
+            try {
+                Files.deleteIfExists(files.cycleFile(day));
+            } catch (IOException e) {
+                throw new MetadataStoreException("cannot delete expired cycle " + files.cycleFile(day), e);
+            }
+            dropped.add(day);
+        }
+        if (!dropped.isEmpty()) {
+            // Chronicle caches the first and last cycle: without this a tailer would look for the deleted files.
+            queue.refreshDirectoryListing();
+            LOG.info("metadata retention {}: dropped {} day(s) {}..{} with their keys", retention,
+                    dropped.size(), dropped.get(0), dropped.get(dropped.size() - 1));
+        }
+        return dropped;
+    }
+}
