@@ -94,11 +94,14 @@ public final class SmppIngress implements SubmitSmHandler {
         }
         Msisdn to = destination;
         Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
-                session.systemId(), session.clientAddress()), now, List.of(id -> new OutboundMessage(id,
-                session.customerId(), submit.serviceType(), submit.source(), SmppAddress.international(to.e164()),
-                submit.esmClass(), submit.protocolId(), submit.priorityFlag(), submit.registeredDelivery(),
-                submit.dataCoding(), submit.shortMessage(), submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value)
-                .orElse(null), sar(submit), expiry)));
+                session.systemId(), session.clientAddress()), now, List.of(id -> OutboundMessage.builder(id,
+                session.customerId()).serviceType(submit.serviceType()).source(submit.source())
+                .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
+                .protocolId(submit.protocolId()).priority(submit.priorityFlag())
+                .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
+                .shortMessage(submit.shortMessage())
+                .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
+                .sar(sar(submit)).expiry(expiry).build()));
         return switch (outcome.status()) {
             case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.

@@ -116,9 +116,9 @@ class AdmissionTest {
     }
 
     private static Function<String, OutboundMessage> segment(String text) {
-        return id -> new OutboundMessage(id, "acme", "", new SmppAddress((byte) 5, (byte) 0, "Ebb"),
-                SmppAddress.international("+4790000001"), (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
-                text.getBytes(StandardCharsets.US_ASCII), null, null, T0.plus(Duration.ofHours(1)));
+        return id -> OutboundMessage.builder(id, "acme").source(new SmppAddress((byte) 5, (byte) 0, "Ebb"))
+                .destination(SmppAddress.international("+4790000001"))
+                .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).expiry(T0.plus(Duration.ofHours(1))).build();
     }
 
     private static Submission.Ingress ingress() {

@@ -105,9 +105,10 @@ final class MessageApi {
         byte registeredDelivery = (byte) (wantsReceipts.test(customer.id()) ? 1 : 0);
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
         for (Segmenter.Segment s : segments) {
-            builders.add(id -> new OutboundMessage(id, customer.id(), "", source, SmppAddress.international(to.e164()),
-                    s.concatenation().isPresent() ? ESM_UDHI : 0, (byte) 0, (byte) 0, registeredDelivery,
-                    (byte) coding.value(), s.shortMessage(), null, null, expiry));
+            builders.add(id -> OutboundMessage.builder(id, customer.id()).source(source)
+                    .destination(SmppAddress.international(to.e164()))
+                    .esmClass(s.concatenation().isPresent() ? ESM_UDHI : 0).registeredDelivery(registeredDelivery)
+                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(expiry).build());
         }
         Admission.Outcome outcome = admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now,
                 builders);

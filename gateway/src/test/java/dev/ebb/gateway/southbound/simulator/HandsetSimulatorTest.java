@@ -373,9 +373,10 @@ class HandsetSimulatorTest {
                 "secret", null, 1, 2, 0, Duration.ofMillis(400), 0), d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);
 
-        String smscId = connector.submit(Outbound.of(new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                "hi".getBytes(StandardCharsets.US_ASCII), null, null, null))).get(10, TimeUnit.SECONDS);
+        String smscId = connector.submit(Outbound.of(OutboundMessage.builder("m1", "demo")
+                .source(SmppAddress.international("4790000001")).destination(SmppAddress.international("4790000002"))
+                .registeredDelivery((byte) 1).shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build()))
+                .get(10, TimeUnit.SECONDS);
 
         Await.until("the receipt reaches the listener", WAIT, () -> !inbound.isEmpty());
         InboundDeliverSm receipt = inbound.get(0);
