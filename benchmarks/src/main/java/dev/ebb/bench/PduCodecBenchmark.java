@@ -1,8 +1,8 @@
 package dev.ebb.bench;
 
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.smpp.Pdu;
-import dev.ebb.gateway.smpp.PduCodec;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.smpp.pdu.PduCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;

@@ -68,9 +68,10 @@ public class PrivacyInterceptorBenchmark {
     public PrivacyInterceptor.Accepted accept() {
         long n = sequence++;
         String id = Long.toString(n, 36);
-        OutboundMessage message = new OutboundMessage(id, "bench", "", new SmppAddress((byte) 5, (byte) 0, "Ebb"),
-                SmppAddress.international("47" + (900_000_00L + n % 10_000_000L)), (byte) 0, (byte) 0, (byte) 0, (byte) 1,
-                (byte) 3, text, null, null, null);
+        OutboundMessage message = OutboundMessage.builder(id, "bench")
+                .source(new SmppAddress((byte) 5, (byte) 0, "Ebb"))
+                .destination(SmppAddress.international("47" + (900_000_00L + n % 10_000_000L)))
+                .registeredDelivery((byte) 1).dataCoding((byte) 3).shortMessage(text).build();
         return privacy.accept(new Submission(message, new Submission.Ingress(Channel.SMPP, "bench", "127.0.0.1"),
                 java.time.Instant.now()), "sim");
     }

@@ -1,8 +1,8 @@
 package dev.ebb.bench;
 
 import dev.ebb.gateway.config.RouteConfig;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.route.RouteTable;
+import dev.ebb.model.Msisdn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,12 @@
 package dev.ebb.gateway;
 
+import dev.ebb.gateway.cli.ComplianceQueryCommand;
+import dev.ebb.gateway.cli.EraseCustomerCommand;
+import dev.ebb.gateway.cli.HashPasswordCommand;
+import dev.ebb.gateway.cli.SendCommand;
+import dev.ebb.gateway.cli.VerifyCommand;
 import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditLog;
-import dev.ebb.gateway.compliance.ComplianceQueryCommand;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.ComplianceSettings;
 import dev.ebb.gateway.compliance.DeliverySigner;
@@ -10,30 +14,34 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
+import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.privacy.StorageGuard;
-import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.route.RouteTable;
 import dev.ebb.gateway.route.Router;
+import dev.ebb.gateway.route.SmppMoSender;
+import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.SmppIngress;
-import dev.ebb.gateway.smpp.SmppMoSender;
-import dev.ebb.gateway.smpp.SmppReceiptSender;
 import dev.ebb.gateway.smpp.SmppServer;
-import dev.ebb.gateway.southbound.DeliverSmListener;
-import dev.ebb.gateway.southbound.HandsetSimulator;
+import dev.ebb.gateway.smpp.SubmitMetrics;
 import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -60,13 +68,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code ebb}: starts the gateway; all wiring of Ebb's components happens here and nowhere else. */
 @Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
@@ -141,17 +148,17 @@ public final class Main implements Callable<Integer> {
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
 
-        Path data = cfg.dataDir();
-        KeyRing keys = KeyRing.open(data.resolve("content-keys"));
-        ContentVault vault = ContentVault.open(data.resolve("content"), keys, cfg.content(), clock);
+        DataDirectory data = cfg.data();
+        KeyRing keys = KeyRing.open(data.contentKeys());
+        ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);
-        MetadataStore metadata = MetadataStore.open(data.resolve("metadata"), cfg.metadata().storeConfig(), clock);
+        MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
         StorageGuard storage = new StorageGuard(cfg.storage(), freeSpace)
                 .watch(StorageGuard.Store.CONTENT, vault.directory())
-                .watch(StorageGuard.Store.METADATA, data.resolve("metadata"),
+                .watch(StorageGuard.Store.METADATA, data.metadata(),
                         new StorageGuard.Writer(metadata::writable, metadata::repair));
         storage.check();
 
@@ -174,17 +181,20 @@ public final class Main implements Callable<Integer> {
 
         Set<String> keepers = cfg.customers().stream().filter(CustomerConfig::keepContentUntilExpiry)
                 .map(CustomerConfig::id).collect(Collectors.toUnmodifiableSet());
-        // The receipt sink needs the SMPP server's sessions, which need ingress, which needs the router:
-        // the sink is bound once the server exists.
-        DeferredReceiptSink sink = new DeferredReceiptSink();
-        ReceiptHandler receipts = new ReceiptHandler(privacy, sink, keepers::contains, clock);
-        // Mobile-originated messages go to the customers' SMPP sessions, which exist once the server does; the
-        // connectors start after that, so nothing arrives before the router is set.
-        AtomicReference<MoRouter> moRouter = new AtomicReference<>();
+        // Made before the SMPP server, so that what sends to customers exists before anything can arrive for them.
+        CustomerSessions sessions = new CustomerSessions();
+        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping);
+        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
+        // A receipt goes back the way its message came in.
+        ReceiptHandler receipts = new ReceiptHandler(privacy,
+                receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender).forward(receipt),
+                keepers::contains, clock);
+        MessageIdGenerator ids = new MessageIdGenerator(clock);
+        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
         DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d)
-                : d.isMobileOriginated() ? moRouter.get().onDeliverSm(d) : 0;
+                : d.isMobileOriginated() ? moRouter.onDeliverSm(d) : 0;
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
             SmscConnector connector = new SmscConnector(c, fromSmsc, clock);
@@ -193,19 +203,11 @@ public final class Main implements Callable<Integer> {
         }
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
-        GatewayMetrics metrics = new GatewayMetrics(registry);
-        MessageIdGenerator ids = new MessageIdGenerator(clock);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
-        SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, metrics);
-        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), ingress, boss, workers,
+        SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, new SubmitMetrics(registry));
+        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
-        moRouter.set(new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(server.sessions()), metadata, ids, clock));
-        SmppReceiptSender receiptSender = new SmppReceiptSender(server.sessions(), privacy, housekeeping);
-        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
-        // A receipt goes back the way its message came in.
-        sink.bind(receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender)
-                .forward(receipt));
 
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
@@ -226,7 +228,7 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
         housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
 
-        Gauge.builder("ebb.smpp.sessions", server.sessions(), s -> s.boundSessions()).register(registry);
+        Gauge.builder("ebb.smpp.sessions", sessions, s -> s.boundSessions()).register(registry);
         Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
                 .description("SMPP connections open, bound or not").register(registry);
         FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
@@ -243,11 +245,11 @@ public final class Main implements Callable<Integer> {
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
-        FunctionCounter.builder("ebb.mo.forwarded", moRouter.get(), MoRouter::forwardedCount)
+        FunctionCounter.builder("ebb.mo.forwarded", moRouter, MoRouter::forwardedCount)
                 .description("mobile-originated messages taken by their customer").register(registry);
-        FunctionCounter.builder("ebb.mo.deferred", moRouter.get(), MoRouter::deferredCount)
+        FunctionCounter.builder("ebb.mo.deferred", moRouter, MoRouter::deferredCount)
                 .description("mobile-originated messages the SMSC was asked to retry").register(registry);
-        FunctionCounter.builder("ebb.mo.refused", moRouter.get(), MoRouter::refusedCount)
+        FunctionCounter.builder("ebb.mo.refused", moRouter, MoRouter::refusedCount)
                 .description("mobile-originated messages to numbers no customer has").register(registry);
         FunctionCounter.builder("ebb.receipts.posted", webhooks, WebhookReceiptSender::forwardedCount)
                 .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
@@ -263,9 +265,9 @@ public final class Main implements Callable<Integer> {
         }
         // Compliance gets an event loop of its own: its handler blocks on store reads and audit fsyncs, and a
         // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
-        AuditLog audit = AuditLog.open(data.resolve("audit").resolve("audit.log"), clock);
+        AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
-        storage.watch(StorageGuard.Store.AUDIT, data.resolve("audit"));
+        storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
         ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebb-storage-guard");
@@ -304,7 +306,7 @@ public final class Main implements Callable<Integer> {
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.inDataDir(data), clock);
+                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
         ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));
@@ -319,7 +321,7 @@ public final class Main implements Callable<Integer> {
         // should not wait behind.
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, server.sessions()::tryAcquireSubmits,
+        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, sessions::tryAcquireSubmits,
                 webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);

@@ -3,8 +3,8 @@ package dev.ebb.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.PasswordHash;
-import dev.ebb.gateway.http.HashedTokens;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;

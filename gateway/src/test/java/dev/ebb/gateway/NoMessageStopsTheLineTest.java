@@ -10,7 +10,7 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.southbound.HandsetSimulator;
+import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;
@@ -221,9 +221,9 @@ class NoMessageStopsTheLineTest {
     }
 
     private static String backlog(PrivacyInterceptor privacy, String id, SmppAddress source) {
-        OutboundMessage message = new OutboundMessage(id, TestGateway.SYSTEM_ID, "", source,
-                SmppAddress.international("+4790000301"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                "queued".getBytes(StandardCharsets.US_ASCII), null, null, null);
+        OutboundMessage message = OutboundMessage.builder(id, TestGateway.SYSTEM_ID).source(source)
+                .destination(SmppAddress.international("+4790000301")).registeredDelivery((byte) 1)
+                .shortMessage("queued".getBytes(StandardCharsets.US_ASCII)).build();
         privacy.accept(new Submission(message, new Submission.Ingress(Channel.SMPP, TestGateway.SYSTEM_ID, "127.0.0.1"),
                 Instant.now()), "sim");
         return id;

@@ -1,5 +1,6 @@
 package dev.ebb.metadata;
 
+import dev.ebb.model.Msisdn;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

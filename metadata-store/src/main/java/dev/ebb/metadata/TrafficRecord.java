@@ -1,5 +1,6 @@
 package dev.ebb.metadata;
 
+import dev.ebb.model.Msisdn;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,7 +65,7 @@ public record TrafficRecord(
         Fields.requireNonNull("source", source);
         Fields.requireNonNull("destination", destination);
         String given = destination;
-        destination = Msisdn.tryNormalise(given).orElseThrow(() -> new IllegalArgumentException(
+        destination = Msisdn.storedForm(given).orElseThrow(() -> new IllegalArgumentException(
                 "destination must be an E.164 MSISDN ('+' and 1..15 digits), was " + Msisdn.mask(given)));
         Fields.requireRange("segmentCount", segmentCount, 1, 255);
         Fields.requireRange("segmentIndex", segmentIndex, 1, segmentCount);

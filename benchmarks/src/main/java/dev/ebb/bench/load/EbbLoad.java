@@ -1,10 +1,10 @@
 package dev.ebb.bench.load;
 
+import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.smpp.BindType;
-import dev.ebb.gateway.smpp.CommandStatus;
-import dev.ebb.gateway.smpp.Pdu;
-import dev.ebb.gateway.smpp.SmppCodec;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.smpp.pdu.SmppCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -42,7 +42,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final Path file;
     private final Clock clock;
-    private final ObjectMapper json = ComplianceJson.mapper();
+    private final ObjectMapper json = Json.mapper();
     private final FileChannel channel;
     private long nextSequence;
     private String lastHash;
@@ -228,7 +228,7 @@ public final class AuditLog implements AutoCloseable {
 
     private static Scan scan(Path file) {
         byte[] all = Files.exists(file) ? readAll(file) : new byte[0];
-        ObjectMapper json = ComplianceJson.mapper();
+        ObjectMapper json = Json.mapper();
         Scan scan = new Scan();
         int start = 0;
         long lineNo = 1;

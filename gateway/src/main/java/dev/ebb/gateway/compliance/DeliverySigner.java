@@ -1,5 +1,6 @@
 package dev.ebb.gateway.compliance;
 
+import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -79,7 +80,7 @@ public final class DeliverySigner {
 
     /** The key in its place in a gateway data directory. */
     public static DeliverySigner inDataDir(Path dataDir) {
-        return openOrCreate(dataDir.resolve("compliance").resolve("delivery.key"));
+        return openOrCreate(new DataDirectory(dataDir).deliveryKey());
     }
 
     /** The Ed25519 signature of {@code message}. */

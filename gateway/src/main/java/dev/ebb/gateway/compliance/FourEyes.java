@@ -1,11 +1,11 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.Msisdn;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.RecordRef;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -257,10 +257,10 @@ final class FourEyes {
             for (StoredRecord r : result.records()) {
                 selected++;
                 bySubject.computeIfAbsent(slice.subject(), s -> new HashSet<>()).add(r.ref());
-                Msisdn.tryNormalise(r.record().destination()).ifPresent(n ->
+                Msisdn.storedForm(r.record().destination()).ifPresent(n ->
                         bySubject.computeIfAbsent(MSISDN + n, s -> new HashSet<>()).add(r.ref()));
-                Msisdn.tryNormalise(r.record().source().value()).ifPresent(n ->
-                        bySubject.computeIfAbsent(MSISDN + n, s -> new HashSet<>()).add(r.ref()));
+                r.record().source().msisdn().ifPresent(n ->
+                        bySubject.computeIfAbsent(MSISDN + n.e164(), s -> new HashSet<>()).add(r.ref()));
             }
             if (selected > threshold || result.continuation().isEmpty()) {
                 return new Revealed(bySubject, selected);

@@ -1,10 +1,10 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.Msisdn;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
+import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -149,7 +149,7 @@ final class QueryRules {
         } catch (IllegalArgumentException e) {
             String field = p.msisdn() != null ? "msisdn" : p.messageId() != null ? "messageId" : "customer";
             throw Rejection.invalid(field, field.equals("msisdn")
-                    ? "not an E.164 MSISDN (expected '+' and 1..15 digits): " + Msisdn.mask(p.msisdn())
+                    ? "not an E.164 MSISDN (expected '+' or 00 and 8..15 digits): " + Msisdn.mask(p.msisdn())
                     : field + " must be 1.." + TrafficRecord.MAX_ID_LENGTH + " printable ASCII");
         }
     }

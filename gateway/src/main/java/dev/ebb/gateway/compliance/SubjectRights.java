@@ -1,10 +1,10 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.Msisdn;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.model.Msisdn;
 import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
@@ -165,7 +165,7 @@ public final class SubjectRights {
         try {
             return Msisdn.normalise(msisdn);
         } catch (IllegalArgumentException e) {
-            throw Rejection.invalid("msisdn", "not an E.164 MSISDN (expected '+' and 1..15 digits): "
+            throw Rejection.invalid("msisdn", "not an E.164 MSISDN (expected '+' or 00 and 8..15 digits): "
                     + Msisdn.mask(msisdn));
         }
     }

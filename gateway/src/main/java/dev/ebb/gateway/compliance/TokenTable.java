@@ -1,7 +1,7 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.gateway.config.ApiTokenConfig;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.ebb.gateway.config;
 
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.model.Msisdn;
 import java.net.URI;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.ebb.gateway.config;
 
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.model.Msisdn;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +63,11 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                      MetadataConfig metadata) {
         this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
                 null);
+    }
+
+    /** The folders of {@link #dataDir}. */
+    public DataDirectory data() {
+        return new DataDirectory(dataDir);
     }
 
     /** The same config with another {@code storage} section. */

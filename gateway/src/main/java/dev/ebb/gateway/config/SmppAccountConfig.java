@@ -1,6 +1,6 @@
 package dev.ebb.gateway.config;
 
-import dev.ebb.gateway.smpp.BindType;
+import dev.ebb.gateway.core.BindType;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -8,7 +8,7 @@ package dev.ebb.gateway.core;
  * return to the customer.
  */
 public abstract sealed class InvalidMessageException extends RuntimeException
-        permits InvalidAddressException, UnsupportedDataCodingException, InvalidContentException,
+        permits UnsupportedDataCodingException, InvalidContentException,
         InvalidConcatenationException, InvalidValidityException {
 
     InvalidMessageException(String message) {

@@ -21,6 +21,101 @@ public record OutboundMessage(String messageId, String customerId, String servic
         messagePayload = messagePayload == null ? null : messagePayload.clone();
     }
 
+    /** A message of {@code customerId}; what is not set stays at its SMPP default (0, empty, none). */
+    public static Builder builder(String messageId, String customerId) {
+        return new Builder(messageId, customerId);
+    }
+
+    /** Names each of the fourteen fields where a call would otherwise list them in order. */
+    public static final class Builder {
+        private final String messageId;
+        private final String customerId;
+        private String serviceType = "";
+        private SmppAddress source;
+        private SmppAddress destination;
+        private byte esmClass;
+        private byte protocolId;
+        private byte priority;
+        private byte registeredDelivery;
+        private byte dataCoding;
+        private byte[] shortMessage;
+        private byte[] messagePayload;
+        private Sar sar;
+        private Instant expiry;
+
+        private Builder(String messageId, String customerId) {
+            this.messageId = messageId;
+            this.customerId = customerId;
+        }
+
+        public Builder serviceType(String value) {
+            serviceType = value;
+            return this;
+        }
+
+        public Builder source(SmppAddress value) {
+            source = value;
+            return this;
+        }
+
+        public Builder destination(SmppAddress value) {
+            destination = value;
+            return this;
+        }
+
+        public Builder esmClass(byte value) {
+            esmClass = value;
+            return this;
+        }
+
+        public Builder protocolId(byte value) {
+            protocolId = value;
+            return this;
+        }
+
+        public Builder priority(byte value) {
+            priority = value;
+            return this;
+        }
+
+        public Builder registeredDelivery(byte value) {
+            registeredDelivery = value;
+            return this;
+        }
+
+        public Builder dataCoding(byte value) {
+            dataCoding = value;
+            return this;
+        }
+
+        public Builder shortMessage(byte[] value) {
+            shortMessage = value;
+            return this;
+        }
+
+        /** The message_payload TLV (0x0424), instead of a short_message. */
+        public Builder messagePayload(byte[] value) {
+            messagePayload = value;
+            return this;
+        }
+
+        public Builder sar(Sar value) {
+            sar = value;
+            return this;
+        }
+
+        /** After this instant the message is not submitted (null: no limit beyond the vault's). */
+        public Builder expiry(Instant value) {
+            expiry = value;
+            return this;
+        }
+
+        public OutboundMessage build() {
+            return new OutboundMessage(messageId, customerId, serviceType, source, destination, esmClass, protocolId,
+                    priority, registeredDelivery, dataCoding, shortMessage, messagePayload, sar, expiry);
+        }
+    }
+
     /** Segment of a concatenated message signalled with sar_ TLVs (SMPP 3.4 §5.3.2.22–24). */
     public record Sar(int reference, int total, int sequence) {
     }

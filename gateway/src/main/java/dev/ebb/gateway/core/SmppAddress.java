@@ -1,5 +1,7 @@
 package dev.ebb.gateway.core;
 
+import dev.ebb.model.Msisdn;
+
 /** An SMPP address as carried on the wire: TON, NPI and the digits or alphanumeric text (SMPP 3.4 §5.2.5–5.2.8). */
 public record SmppAddress(byte ton, byte npi, String value) {
     public SmppAddress {

@@ -93,8 +93,10 @@ public final class SubmissionCodec {
             }
             OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
-            OutboundMessage message = new OutboundMessage(id, customer, serviceType, source, destination, esm, pid,
-                    priority, registered, dcs, sm, payload, sar, expiry);
+            OutboundMessage message = OutboundMessage.builder(id, customer).serviceType(serviceType).source(source)
+                    .destination(destination).esmClass(esm).protocolId(pid).priority(priority)
+                    .registeredDelivery(registered).dataCoding(dcs).shortMessage(sm).messagePayload(payload).sar(sar)
+                    .expiry(expiry).build();
             return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
                     clientIp.isEmpty() ? null : clientIp), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {

@@ -62,7 +62,7 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
         FullHttpResponse response = r.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()
                 ? tooLarge(pipeline.context(this), start)
                 : Responses.problem(json, Problem.of(417, "expectation-failed", "Expectation failed",
-                        "the only expectation supported is 100-continue", "Expect", null));
+                        "the only expectation supported is 100-continue").onField("Expect"));
         Responses.setKeepAlive(start, response, HttpUtil.isKeepAlive(start));
         return response;
     }
@@ -70,6 +70,7 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
     private FullHttpResponse tooLarge(ChannelHandlerContext ctx, HttpMessage oversized) {
         String requestId = oversized instanceof HttpRequest request ? onOversized.apply(ctx, request) : null;
         return Responses.problem(json, Problem.of(413, "body-too-large", "Request body too large",
-                "the request body is over the limit of " + maxBodyBytes + " bytes", "body", requestId));
+                "the request body is over the limit of " + maxBodyBytes + " bytes")
+                .onField("body").withRequestId(requestId));
     }
 }

@@ -117,7 +117,7 @@ public final class HttpListener implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.channel().config().setAutoRead(false);
-            Problem p = Problem.of(503, "too-many-connections", "Too many connections", reason, null, null);
+            Problem p = Problem.of(503, "too-many-connections", "Too many connections", reason);
             String requestId = refusals.refused(ctx, null, p);
             if (!answer) {
                 ctx.close();

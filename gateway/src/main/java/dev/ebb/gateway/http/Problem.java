@@ -15,9 +15,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String field, String requestId) {
-    /** Problem type URIs are relative references to Ebb's documentation (RFC 9457 §3.1.1). */
-    public static Problem of(int status, String slug, String title, String detail, String field, String requestId) {
-        return new Problem("/problems/" + slug, title, status, detail, field, requestId);
+    /**
+     * A problem about no parameter in particular and not (yet) audited; {@link #onField} and {@link #withRequestId}
+     * add those. Problem type URIs are relative references to Ebb's documentation (RFC 9457 §3.1.1).
+     */
+    public static Problem of(int status, String slug, String title, String detail) {
+        return new Problem("/problems/" + slug, title, status, detail, null, null);
+    }
+
+    /** The same problem, about the parameter or header {@code name} (null: none). */
+    public Problem onField(String name) {
+        return new Problem(type, title, status, detail, name, requestId);
     }
 
     /** The same problem, recorded under {@code id}. */

@@ -95,8 +95,8 @@ final class RequestGate {
                     if (request.decoderResult().isSuccess() && !oneHost(request)) {
                         ReferenceCountUtil.release(msg);
                         refuse(Problem.of(400, "invalid-host", "Invalid Host header", "an HTTP/1.1 request carries"
-                                + " exactly one Host header, an HTTP/1.0 request at most one (RFC 9112 §3.2)",
-                                "Host", null));
+                                + " exactly one Host header, an HTTP/1.0 request at most one (RFC 9112 §3.2)")
+                                .onField("Host"));
                         return;
                     }
                 }
@@ -133,8 +133,8 @@ final class RequestGate {
 
     private ScheduledFuture<?> schedule(Duration timeout, String part) {
         return messagesCtx.executor().schedule(() -> refuse(Problem.of(408, "request-timeout", "Request timeout",
-                "the " + part + " did not arrive within " + timeout.toMillis() + " ms of the request's first byte",
-                null, null)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                "the " + part + " did not arrive within " + timeout.toMillis() + " ms of the request's first byte")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void refuse(Problem problem) {

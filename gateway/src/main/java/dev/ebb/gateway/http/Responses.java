@@ -100,7 +100,7 @@ public final class Responses {
      */
     public static void refuseUndecodable(ChannelHandlerContext ctx, ObjectMapper json) {
         FullHttpResponse response = problem(json, Problem.of(400, "malformed-request", "Malformed request",
-                "the request is not well-formed HTTP/1.1", null, null));
+                "the request is not well-formed HTTP/1.1"));
         HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

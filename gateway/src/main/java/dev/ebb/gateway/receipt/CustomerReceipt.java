@@ -1,6 +1,8 @@
 package dev.ebb.gateway.receipt;
 
 import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.route.InFlight;
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import java.time.Instant;
 
 /** A final state to report to the customer who sent the message (as deliver_sm, or later a webhook). */

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.receipt;
 
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

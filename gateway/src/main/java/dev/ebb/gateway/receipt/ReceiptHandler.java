@@ -1,9 +1,13 @@
 package dev.ebb.gateway.receipt;
 
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.southbound.DeliverSmListener;
-import dev.ebb.gateway.southbound.InboundDeliverSm;
+import dev.ebb.gateway.route.DispatchResults;
+import dev.ebb.gateway.route.InFlight;
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
+import dev.ebb.gateway.smpp.pdu.InvalidReceiptException;
 import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * strips the content early (unless the customer keeps it to the 72 h limit) and hands the customer's
  * receipt to the {@link ReceiptSink}.
  */
-public final class ReceiptHandler implements DeliverSmListener {
+public final class ReceiptHandler implements DeliverSmListener, DispatchResults {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptHandler.class);
     /** An SMSC that sends a receipt before its submit_sm_resp is processed is answered within this. */
     private static final Duration EARLY_RECEIPT_HOLD = Duration.ofMinutes(10);
@@ -42,12 +46,14 @@ public final class ReceiptHandler implements DeliverSmListener {
     }
 
     /** The SMSC took the message as {@code smscId}; its receipt will end it. */
+    @Override
     public void submitted(InFlight message, String connector, String smscId) {
         privacy.record(message.record(), EventType.SUBMITTED, smscId, 0, 0);
         matcher.submitted(connector, smscId, message);
     }
 
     /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone). */
+    @Override
     public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
         privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
         privacy.finished(message.handle(), keepsContent.test(message.customerId()));

@@ -1,12 +1,12 @@
 package dev.ebb.gateway.route;
 
+import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.MessageIdGenerator;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.receipt.InFlight;
 import dev.ebb.metadata.EventType;
+import dev.ebb.model.Msisdn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * destination, room on that route, then each segment through the {@link PrivacyInterceptor} (durable before anyone
  * is told "accepted") and on to the router.
  */
-public final class Admission {
+public final class Admission implements Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
     /** SMPP 3.4 §5.1.3 system error: the status recorded for segments withdrawn after a failure. */
     private static final int ESME_RSYSERR = 0x08;
@@ -39,35 +39,7 @@ public final class Admission {
         this.storesAdmit = storesAdmit;
     }
 
-    /** What became of a message. */
-    public enum Status {
-        /** Every segment accepted and on its way. */
-        ACCEPTED,
-        /** No route covers the destination: it cannot be delivered. */
-        NO_ROUTE,
-        /** The route's queue is full: the SMSC is slower than the customers, or down. */
-        CONGESTED,
-        /** A store is short of disk space or stopped after a failed write: nothing was written; try again later. */
-        STORES_FULL,
-        /** A segment could not be made durable; none was sent (the ones before it are recorded as rejected). */
-        FAILED
-    }
-
-    /**
-     * @param status     what happened
-     * @param messageIds the ids of the segments accepted, in order
-     */
-    public record Outcome(Status status, List<String> messageIds) {
-        public Outcome {
-            messageIds = List.copyOf(messageIds);
-        }
-    }
-
-    /**
-     * Admits the segments of one message to {@code destination}.
-     *
-     * @param segments each builds its segment given the message id Ebb assigns it
-     */
+    @Override
     public Outcome admit(Msisdn destination, Submission.Ingress ingress, Instant now,
                          List<Function<String, OutboundMessage>> segments) {
         if (!storesAdmit.getAsBoolean()) {

@@ -1,15 +1,15 @@
 package dev.ebb.gateway.route;
 
-import dev.ebb.gateway.core.InvalidAddressException;
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.MessageIdGenerator;
-import dev.ebb.gateway.core.Msisdn;
-import dev.ebb.gateway.southbound.DeliverSmListener;
-import dev.ebb.gateway.southbound.InboundDeliverSm;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
+import dev.ebb.model.InvalidAddressException;
+import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;

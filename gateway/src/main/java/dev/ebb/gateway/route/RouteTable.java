@@ -1,9 +1,9 @@
 package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.config.RouteConfig;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
+import dev.ebb.model.Msisdn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;

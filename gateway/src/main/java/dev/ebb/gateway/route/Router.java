@@ -1,16 +1,9 @@
 package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.MessageState;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
-import dev.ebb.gateway.receipt.InFlight;
-import dev.ebb.gateway.receipt.ReceiptHandler;
-import dev.ebb.gateway.southbound.ContentGoneException;
-import dev.ebb.gateway.southbound.Outbound;
-import dev.ebb.gateway.southbound.SmscConnector;
-import dev.ebb.gateway.southbound.SubmitFailedException;
-import dev.ebb.gateway.southbound.ValidityExpiredException;
 import dev.ebb.metadata.EventType;
+import dev.ebb.model.Msisdn;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -24,11 +17,12 @@ public final class Router {
     private static final int ESME_RSYSERR = 0x08;
 
     private final RouteTable table;
-    private final Map<String, SmscConnector> connectors;
+    private final Map<String, Connector> connectors;
     private final PrivacyInterceptor privacy;
-    private final ReceiptHandler receipts;
+    private final DispatchResults receipts;
 
-    public Router(RouteTable table, Map<String, SmscConnector> connectors, PrivacyInterceptor privacy, ReceiptHandler receipts) {
+    public Router(RouteTable table, Map<String, ? extends Connector> connectors, PrivacyInterceptor privacy,
+                  DispatchResults receipts) {
         this.table = table;
         this.connectors = Map.copyOf(connectors);
         this.privacy = privacy;
@@ -42,7 +36,7 @@ public final class Router {
 
     /** The route's connector cannot take more messages now (SMPP 3.4 §5.1.3 ESME_RMSGQFUL for the customer). */
     public boolean isCongested(String route) {
-        SmscConnector connector = connectors.get(route);
+        Connector connector = connectors.get(route);
         return connector != null && connector.isFull();
     }
 
@@ -54,9 +48,9 @@ public final class Router {
         receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
     }
 
-    /** Submits the message southbound; its end arrives later through the {@link ReceiptHandler}. */
+    /** Submits the message southbound; its end arrives later through the {@link DispatchResults}. */
     public void dispatch(InFlight message) {
-        SmscConnector connector = connectors.get(message.route());
+        Connector connector = connectors.get(message.route());
         if (connector == null) {
             receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
             return;

@@ -2,8 +2,10 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
-import java.nio.charset.StandardCharsets;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;

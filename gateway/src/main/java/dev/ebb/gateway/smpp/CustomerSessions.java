@@ -1,6 +1,8 @@
 package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +21,10 @@ public final class CustomerSessions {
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final List<Consumer<String>> receiverListeners = new CopyOnWriteArrayList<>();
     private final LongSupplier nanoTime;
+
+    public CustomerSessions() {
+        this(System::nanoTime);
+    }
 
     CustomerSessions(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;

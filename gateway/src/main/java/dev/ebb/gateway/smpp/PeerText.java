@@ -1,6 +1,6 @@
 package dev.ebb.gateway.smpp;
 
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.model.Msisdn;
 import java.util.regex.Pattern;
 
 /**

@@ -3,18 +3,21 @@ package dev.ebb.gateway.smpp;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.Concatenation;
 import dev.ebb.gateway.core.DataCoding;
-import dev.ebb.gateway.core.InvalidAddressException;
+import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.InvalidConcatenationException;
 import dev.ebb.gateway.core.InvalidValidityException;
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.UnsupportedDataCodingException;
 import dev.ebb.gateway.core.ValidityPeriod;
-import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.metadata.Channel;
+import dev.ebb.model.InvalidAddressException;
+import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,18 +28,18 @@ import java.util.function.IntConsumer;
 
 /**
  * Turns a customer's submit_sm into an accepted message: validates it field by field (each failure with
- * the status SMPP names for it), then has the {@link Admission} route it and make it durable, and only then
+ * the status SMPP names for it), then has the {@link Intake} route it and make it durable, and only then
  * answers ESME_ROK.
  */
 public final class SmppIngress implements SubmitSmHandler {
 
-    private final Admission admission;
+    private final Intake admission;
     private final ContentConfig content;
     private final Clock clock;
     private final IntConsumer outcomes;
 
     /** @param outcomes told the command_status of every submit (metrics) */
-    public SmppIngress(Admission admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
+    public SmppIngress(Intake admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
         this.admission = admission;
         this.content = content;
         this.clock = clock;
@@ -71,7 +74,7 @@ public final class SmppIngress implements SubmitSmHandler {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
         try {
-            SourceAddress.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
+            Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
                     submit.source().value(), Optional.empty());
         } catch (InvalidAddressException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSRCADR);
@@ -90,12 +93,15 @@ public final class SmppIngress implements SubmitSmHandler {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
         }
         Msisdn to = destination;
-        Admission.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
-                session.systemId(), session.clientAddress()), now, List.of(id -> new OutboundMessage(id,
-                session.customerId(), submit.serviceType(), submit.source(), SmppAddress.international(to.e164()),
-                submit.esmClass(), submit.protocolId(), submit.priorityFlag(), submit.registeredDelivery(),
-                submit.dataCoding(), submit.shortMessage(), submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value)
-                .orElse(null), sar(submit), expiry)));
+        Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
+                session.systemId(), session.clientAddress()), now, List.of(id -> OutboundMessage.builder(id,
+                session.customerId()).serviceType(submit.serviceType()).source(submit.source())
+                .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
+                .protocolId(submit.protocolId()).priority(submit.priorityFlag())
+                .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
+                .shortMessage(submit.shortMessage())
+                .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
+                .sar(sar(submit)).expiry(expiry).build()));
         return switch (outcome.status()) {
             case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.

@@ -4,11 +4,12 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.net.ConnectionLimits;
 import dev.ebb.gateway.net.WriteBackpressure;
+import dev.ebb.gateway.smpp.pdu.SmppCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -50,21 +51,30 @@ public final class SmppServer implements AutoCloseable {
         this.authenticator = authenticator;
     }
 
+    /** A server with sessions of its own ({@link #sessions()}). */
+    public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
+                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers,
+                                   Optional<SslContext> tls, Clock clock) throws InterruptedException {
+        return start(config, customersBySystemId, new CustomerSessions(), handler, boss, workers, tls, clock);
+    }
+
     /**
      * @param customersBySystemId accounts allowed to bind, by SMPP system_id
+     * @param sessions            where bound sessions are kept; made before the server, so that what sends to
+     *                            customers (receipts, MO) can be built before it
      * @param workers             the event loops sessions run on (the wiring decides threads)
      * @param clock               times the locks of repeatedly failing binds
      */
     public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
-                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers,
-                                   Optional<SslContext> tls, Clock clock) throws InterruptedException {
+                                   CustomerSessions sessions, SubmitSmHandler handler, EventLoopGroup boss,
+                                   EventLoopGroup workers, Optional<SslContext> tls, Clock clock)
+            throws InterruptedException {
         ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "smpp-bind-auth");
             t.setDaemon(true);
             return t;
         });
         Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor, new BindThrottle(clock));
-        CustomerSessions sessions = new CustomerSessions(System::nanoTime);
         ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
         ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());

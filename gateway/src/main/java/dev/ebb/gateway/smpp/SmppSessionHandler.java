@@ -2,6 +2,9 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.InvalidPdu;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One customer connection's SMPP session state machine (SMPP 3.4 §2.2): OPEN → BOUND_TX/RX/TRX → closed.
- * It sees only decoded {@link Pdu} records and {@link PduDecodingException}s, never bytes. All state is
+ * It sees only decoded {@link Pdu} records and {@link InvalidPdu}s, never bytes. All state is
  * confined to the channel's event loop.
  */
 final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
@@ -73,8 +76,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof PduDecodingException invalid) {
-            answerInvalid(invalid);
+        if (msg instanceof InvalidPdu invalid) {
+            LOG.debug("session {}: {}", sessionId, invalid);
+            ctx.write(invalid.response());
         } else if (msg instanceof Pdu.Bind bind) {
             onBind(bind);
         } else if (msg instanceof Pdu.SubmitSm submit) {
@@ -106,26 +110,6 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         // Responses to a batch of reads go out in one flush.
         ctx.flush();
-    }
-
-    private void answerInvalid(PduDecodingException invalid) {
-        Pdu response = switch (invalid.commandId()) {
-            case CommandId.BIND_TRANSMITTER, CommandId.BIND_RECEIVER, CommandId.BIND_TRANSCEIVER ->
-                    new Pdu.BindResp(bindTypeOf(invalid.commandId()), invalid.sequenceNumber(), invalid.commandStatus(), "", (byte) 0);
-            case CommandId.SUBMIT_SM -> new Pdu.SubmitSmResp(invalid.sequenceNumber(), invalid.commandStatus(), "");
-            case CommandId.DELIVER_SM -> new Pdu.DeliverSmResp(invalid.sequenceNumber(), invalid.commandStatus());
-            default -> new Pdu.GenericNack(invalid.sequenceNumber(), invalid.commandStatus());
-        };
-        LOG.debug("session {}: {}", sessionId, invalid.getMessage());
-        ctx.write(response);
-    }
-
-    private static BindType bindTypeOf(int commandId) {
-        return switch (commandId) {
-            case CommandId.BIND_TRANSMITTER -> BindType.TRANSMITTER;
-            case CommandId.BIND_RECEIVER -> BindType.RECEIVER;
-            default -> BindType.TRANSCEIVER;
-        };
     }
 
     private void onBind(Pdu.Bind bind) {

@@ -1,5 +1,7 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+
 /** The answer to a submit_sm: ESME_ROK with Ebb's message id, or an error status and no id. */
 public record SubmitOutcome(int commandStatus, String messageId) {
     public static SubmitOutcome accepted(String messageId) {

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.util.concurrent.CompletionStage;
 
 /** What a bound session hands each valid submit_sm to. Called on the session's event loop: must not block for long. */

@@ -1,8 +1,12 @@
 package dev.ebb.gateway.southbound;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.route.ContentGoneException;
+import dev.ebb.gateway.route.SubmitFailedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,10 @@
 package dev.ebb.gateway.southbound;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.route.Connector;
+import dev.ebb.gateway.route.Outbound;
+import dev.ebb.gateway.route.ValidityExpiredException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * none of it; a message whose validity runs out in the queue fails with {@link ValidityExpiredException}.
  * Transient refusals (throttling, queue full) and broken connections put the message back at the head.
  */
-public final class SmscConnector implements AutoCloseable {
+public final class SmscConnector implements Connector, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmscConnector.class);
 
     private final ConnectorConfig config;
@@ -35,6 +39,7 @@ public final class SmscConnector implements AutoCloseable {
         }
     }
 
+    @Override
     public String name() {
         return config.name();
     }
@@ -45,12 +50,7 @@ public final class SmscConnector implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Queues a message for the SMSC.
-     *
-     * @return completes with the SMSC's message id, or fails with {@link SubmitFailedException},
-     *         {@link ValidityExpiredException} or {@link ContentGoneException}
-     */
+    @Override
     public CompletableFuture<String> submit(Outbound message) {
         Pending pending = new Pending(message, new CompletableFuture<>());
         queue.addLast(pending);
@@ -61,7 +61,7 @@ public final class SmscConnector implements AutoCloseable {
         return queue.size();
     }
 
-    /** More messages wait than the connector may hold: ingress should refuse new ones for this route. */
+    @Override
     public boolean isFull() {
         return queue.size() >= config.maxQueued();
     }

@@ -10,10 +10,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class SubmissionCodecTest {
-    private static final OutboundMessage FULL = new OutboundMessage("0a1b2c", "demo", "CMT",
-            new SmppAddress((byte) 5, (byte) 0, "Ebb"), SmppAddress.international("+4790000001"),
-            (byte) 0x40, (byte) 0, (byte) 1, (byte) 1, (byte) 8, "\u00e9t\u00e9".getBytes(StandardCharsets.UTF_16BE),
-            new byte[] {1, 2, 3}, new OutboundMessage.Sar(513, 3, 2), Instant.parse("2026-03-04T10:00:00Z"));
+    private static final OutboundMessage FULL = OutboundMessage.builder("0a1b2c", "demo").serviceType("CMT")
+            .source(new SmppAddress((byte) 5, (byte) 0, "Ebb")).destination(SmppAddress.international("+4790000001"))
+            .esmClass((byte) 0x40).priority((byte) 1).registeredDelivery((byte) 1).dataCoding((byte) 8)
+            .shortMessage("\u00e9t\u00e9".getBytes(StandardCharsets.UTF_16BE)).messagePayload(new byte[] {1, 2, 3})
+            .sar(new OutboundMessage.Sar(513, 3, 2)).expiry(Instant.parse("2026-03-04T10:00:00Z")).build();
 
     private static final Instant ACCEPTED_AT = Instant.parse("2026-03-01T10:00:00.123Z");
 
@@ -26,8 +27,8 @@ class SubmissionCodecTest {
 
     @Test
     void absentOptionalPartsStayAbsent() {
-        OutboundMessage bare = new OutboundMessage("id", "c", null, SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, null, null, null, null);
+        OutboundMessage bare = OutboundMessage.builder("id", "c").source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international("4790000002")).build();
 
         Submission submission = new Submission(bare, new Submission.Ingress(Channel.HTTP, null, null), ACCEPTED_AT);
 

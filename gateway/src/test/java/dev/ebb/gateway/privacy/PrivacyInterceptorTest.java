@@ -152,9 +152,11 @@ class PrivacyInterceptorTest {
     }
 
     private Submission submission(String id, String customer, String text) {
-        OutboundMessage message = new OutboundMessage(id, customer, "", new SmppAddress((byte) 5, (byte) 0, "Acme"),
-                SmppAddress.international("4790000001"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 3,
-                text.getBytes(StandardCharsets.ISO_8859_1), null, null, T0.plus(Duration.ofHours(71)));
+        OutboundMessage message = OutboundMessage.builder(id, customer)
+                .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
+                .destination(SmppAddress.international("4790000001")).registeredDelivery((byte) 1)
+                .dataCoding((byte) 3).shortMessage(text.getBytes(StandardCharsets.ISO_8859_1))
+                .expiry(T0.plus(Duration.ofHours(71))).build();
         return new Submission(message, new Submission.Ingress(Channel.SMPP, customer, "127.0.0.1"), clock.instant());
     }
 }

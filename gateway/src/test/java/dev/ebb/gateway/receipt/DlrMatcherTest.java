@@ -3,6 +3,7 @@ package dev.ebb.gateway.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import dev.ebb.gateway.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

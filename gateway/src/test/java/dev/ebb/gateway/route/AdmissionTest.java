@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
-import dev.ebb.gateway.core.Msisdn;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
@@ -19,6 +18,7 @@ import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.model.Msisdn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,9 +116,9 @@ class AdmissionTest {
     }
 
     private static Function<String, OutboundMessage> segment(String text) {
-        return id -> new OutboundMessage(id, "acme", "", new SmppAddress((byte) 5, (byte) 0, "Ebb"),
-                SmppAddress.international("+4790000001"), (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
-                text.getBytes(StandardCharsets.US_ASCII), null, null, T0.plus(Duration.ofHours(1)));
+        return id -> OutboundMessage.builder(id, "acme").source(new SmppAddress((byte) 5, (byte) 0, "Ebb"))
+                .destination(SmppAddress.international("+4790000001"))
+                .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).expiry(T0.plus(Duration.ofHours(1))).build();
     }
 
     private static Submission.Ingress ingress() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.config.RouteConfig;
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.model.Msisdn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.testing.Flood;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -3,7 +3,11 @@ package dev.ebb.gateway.smpp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.Main;
+import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

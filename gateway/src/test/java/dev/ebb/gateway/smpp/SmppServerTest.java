@@ -16,6 +16,8 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.LogCapture;
 import dev.ebb.gateway.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
@@ -56,10 +58,10 @@ class SmppServerTest {
     private static final String HASH = PasswordHash.hash(PASSWORD);
     private static EventLoopGroup group;
     private static final Map<String, CustomerConfig> CUSTOMERS = Map.of(
-            "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-            "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)),
-            "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.smpp.BindType.TRANSMITTER)),
-            "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.smpp.BindType.class)));
+            "alpha", customer("alpha", 2, 10_000, EnumSet.allOf(dev.ebb.gateway.core.BindType.class)),
+            "slow", customer("slow", 2, 5, EnumSet.allOf(dev.ebb.gateway.core.BindType.class)),
+            "txonly", customer("txonly", 2, 100, EnumSet.of(dev.ebb.gateway.core.BindType.TRANSMITTER)),
+            "bulk", customer("bulk", 1, 1_000_000, EnumSet.allOf(dev.ebb.gateway.core.BindType.class)));
 
     private SmppServer server;
     private final List<CompletableFuture<SubmitOutcome>> held = new CopyOnWriteArrayList<>();
@@ -236,7 +238,7 @@ class SmppServerTest {
     @Test
     void aBindTypeTheAccountMayNotUseFails() throws Exception {
         try (RawSmppClient raw = raw()) {
-            raw.send(new Pdu.Bind(dev.ebb.gateway.smpp.BindType.RECEIVER, 1, "txonly", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+            raw.send(new Pdu.Bind(dev.ebb.gateway.core.BindType.RECEIVER, 1, "txonly", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
             assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isEqualTo(CommandStatus.ESME_RBINDFAIL);
         }
     }
@@ -457,7 +459,7 @@ class SmppServerTest {
     }
 
     private static Pdu.Bind bind(int sequence, String systemId, String password) {
-        return new Pdu.Bind(dev.ebb.gateway.smpp.BindType.TRANSCEIVER, sequence, systemId, password, "", (byte) 0x34,
+        return new Pdu.Bind(dev.ebb.gateway.core.BindType.TRANSCEIVER, sequence, systemId, password, "", (byte) 0x34,
                 (byte) 0, (byte) 0, "");
     }
 
@@ -516,7 +518,7 @@ class SmppServerTest {
         return session;
     }
 
-    private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.smpp.BindType> types) {
+    private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.core.BindType> types) {
         return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false, null, null, null, null);
     }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.privacy.VaultCorruptedException;
+import dev.ebb.gateway.route.Outbound;
+import dev.ebb.gateway.route.SubmitFailedException;
+import dev.ebb.gateway.route.ValidityExpiredException;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.MutableClock;
 import java.io.IOException;
@@ -79,9 +83,10 @@ class SmscConnectorTest {
     void aMessageWhoseValidityRunsOutWhileQueuedEndsExpired() throws Exception {
         SmscConnector connector = connector(freePort());
         CompletableFuture<String> result = connector.submit(Outbound.of(
-                new OutboundMessage("m1", "demo", "", SmppAddress.international("4790000001"),
-                        SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                        "x".getBytes(StandardCharsets.US_ASCII), null, null, T0.plus(Duration.ofMinutes(5)))));
+                OutboundMessage.builder("m1", "demo").source(SmppAddress.international("4790000001"))
+                        .destination(SmppAddress.international("4790000002")).registeredDelivery((byte) 1)
+                        .shortMessage("x".getBytes(StandardCharsets.US_ASCII)).expiry(T0.plus(Duration.ofMinutes(5)))
+                        .build()));
 
         clock.advance(Duration.ofMinutes(4));
         assertThat(connector.expireQueued()).isZero();
@@ -125,9 +130,10 @@ class SmscConnectorTest {
                 throw new VaultCorruptedException("record of message " + id + " fails AES-GCM authentication");
             })));
             // TON 5 with a reserved NPI: jSMPP's NumberingPlanIndicator.valueOf throws on it.
-            unencodable.add(connector.submit(Outbound.of(new OutboundMessage("npi" + i, "demo", "",
-                    new SmppAddress((byte) 5, (byte) 42, "EbbBank"), SmppAddress.international("4790000001"), (byte) 0,
-                    (byte) 0, (byte) 0, (byte) 1, (byte) 0, "x".getBytes(StandardCharsets.US_ASCII), null, null, null))));
+            unencodable.add(connector.submit(Outbound.of(OutboundMessage.builder("npi" + i, "demo")
+                    .source(new SmppAddress((byte) 5, (byte) 42, "EbbBank"))
+                    .destination(SmppAddress.international("4790000001")).registeredDelivery((byte) 1)
+                    .shortMessage("x".getBytes(StandardCharsets.US_ASCII)).build())));
         }
         List<CompletableFuture<String>> ordinary = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -151,9 +157,10 @@ class SmscConnectorTest {
         byte[] payload = new byte[Short.MAX_VALUE];
         new java.util.Random(7).nextBytes(payload);
 
-        connector.submit(Outbound.of(new OutboundMessage("long", "demo", "", SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 4, null, payload,
-                null, null))).get(20, TimeUnit.SECONDS);
+        connector.submit(Outbound.of(OutboundMessage.builder("long", "demo")
+                .source(SmppAddress.international("4790000001")).destination(SmppAddress.international("4790000002"))
+                .registeredDelivery((byte) 1).dataCoding((byte) 4).messagePayload(payload).build()))
+                .get(20, TimeUnit.SECONDS);
 
         assertThat(smsc.payloads()).containsExactly(java.util.HexFormat.of().formatHex(payload));
     }
@@ -164,9 +171,10 @@ class SmscConnectorTest {
         JsmppTestSmsc smsc = smsc(freePort());
         SmscConnector connector = connector(smsc.port());
 
-        connector.submit(Outbound.of(new OutboundMessage("part1", "demo", "", SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0,
-                "part one".getBytes(StandardCharsets.US_ASCII), null, new OutboundMessage.Sar(0x0112, 2, 1), null)))
+        connector.submit(Outbound.of(OutboundMessage.builder("part1", "demo")
+                .source(SmppAddress.international("4790000001")).destination(SmppAddress.international("4790000002"))
+                .registeredDelivery((byte) 1).shortMessage("part one".getBytes(StandardCharsets.US_ASCII))
+                .sar(new OutboundMessage.Sar(0x0112, 2, 1)).build()))
                 .get(10, TimeUnit.SECONDS);
 
         SubmitSm received = smsc.submits().get(0);
@@ -189,9 +197,10 @@ class SmscConnectorTest {
         List<Byte> codings = List.of((byte) 0xF9, (byte) 0xFF, (byte) 0xF1, (byte) 0x08, (byte) 0x00);
 
         for (byte coding : codings) {
-            connector.submit(Outbound.of(new OutboundMessage("dcs" + coding, "demo", "",
-                    SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), (byte) 0, (byte) 0,
-                    (byte) 0, (byte) 1, coding, new byte[] {0x00, 0x41}, null, null, null))).get(10, TimeUnit.SECONDS);
+            connector.submit(Outbound.of(OutboundMessage.builder("dcs" + coding, "demo")
+                    .source(SmppAddress.international("4790000001"))
+                    .destination(SmppAddress.international("4790000002")).registeredDelivery((byte) 1)
+                    .dataCoding(coding).shortMessage(new byte[] {0x00, 0x41}).build())).get(10, TimeUnit.SECONDS);
         }
 
         assertThat(smsc.submits()).extracting(SubmitSm::getDataCoding).containsExactlyInAnyOrderElementsOf(codings);
@@ -218,8 +227,9 @@ class SmscConnectorTest {
     }
 
     private static OutboundMessage message(String id, String to, String text) {
-        return new OutboundMessage(id, "demo", "", SmppAddress.international("4790000001"), SmppAddress.international(to),
-                (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, text.getBytes(StandardCharsets.US_ASCII), null, null, null);
+        return OutboundMessage.builder(id, "demo").source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international(to)).registeredDelivery((byte) 1)
+                .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).build();
     }
 
     private static int freePort() throws IOException {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StrictJson;
@@ -60,8 +60,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             response = route(ctx, request);
         } catch (ApiRefusal r) {
-            response = Responses.problem(json, Problem.of(r.status(), r.type(), title(r.status()), r.getMessage(),
-                    r.field(), null));
+            response = Responses.problem(json,
+                    Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
             if (r.status() == 429 || r.status() == 503) {
                 // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast,
                 // disk space takes longer.
@@ -71,7 +71,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // Only the type: a message could carry content or a number (DESIGN invariant 1).
             LOG.error("customer API request failed: {}", e.getClass().getName());
             response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
-                    "the request could not be answered", null, null));
+                    "the request could not be answered"));
         }
         statuses.accept(response.status().code());
         Responses.send(ctx, request, response);
@@ -103,7 +103,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return json(200, api.status(customer, id));
         }
-        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path, null, null));
+        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
     }
 
     private CustomerConfig authenticate(FullHttpRequest request) {
@@ -149,7 +149,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** RFC 9110 §15.5.6: a 405 names the methods the resource supports. */
     private FullHttpResponse notAllowed(FullHttpRequest request, String path, HttpMethod allowed) {
         FullHttpResponse r = Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
-                request.method() + " is not supported on " + path, null, null));
+                request.method() + " is not supported on " + path));
         r.headers().set(HttpHeaderNames.ALLOW, allowed.name());
         return r;
     }

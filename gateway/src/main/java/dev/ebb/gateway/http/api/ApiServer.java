@@ -2,9 +2,9 @@ package dev.ebb.gateway.http.api;
 
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.http.BodyLimitAggregator;
-import dev.ebb.gateway.http.HashedTokens;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.WipeBodies;

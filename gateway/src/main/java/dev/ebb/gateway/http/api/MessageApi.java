@@ -3,21 +3,22 @@ package dev.ebb.gateway.http.api;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.core.DataCoding;
-import dev.ebb.gateway.core.InvalidAddressException;
 import dev.ebb.gateway.core.InvalidContentException;
-import dev.ebb.gateway.core.Msisdn;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Segmenter;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.core.SourceAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
+import dev.ebb.model.InvalidAddressException;
+import dev.ebb.model.Msisdn;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,15 +100,15 @@ final class MessageApi {
             throw new ApiRefusal(429, "rate-limited", null, "over the customer's rate of " + customer.tps()
                     + " messages per second");
         }
-        SmppAddress source = new SmppAddress((byte) from.type().ton(), (byte) from.type().npi(),
-                from.type() == SourceAddress.Type.MSISDN ? from.value().substring(1) : from.value());
+        SmppAddress source = new SmppAddress((byte) from.ton(), (byte) from.npi(), from.value());
         // SMPP 3.4 §5.2.17 value 1: a receipt for the final state, posted to the customer's receiptUrl.
         byte registeredDelivery = (byte) (wantsReceipts.test(customer.id()) ? 1 : 0);
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
         for (Segmenter.Segment s : segments) {
-            builders.add(id -> new OutboundMessage(id, customer.id(), "", source, SmppAddress.international(to.e164()),
-                    s.concatenation().isPresent() ? ESM_UDHI : 0, (byte) 0, (byte) 0, registeredDelivery,
-                    (byte) coding.value(), s.shortMessage(), null, null, expiry));
+            builders.add(id -> OutboundMessage.builder(id, customer.id()).source(source)
+                    .destination(SmppAddress.international(to.e164()))
+                    .esmClass(s.concatenation().isPresent() ? ESM_UDHI : 0).registeredDelivery(registeredDelivery)
+                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(expiry).build());
         }
         Admission.Outcome outcome = admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now,
                 builders);
@@ -171,8 +172,7 @@ final class MessageApi {
                 // The traffic record keeps the sender as printable ASCII.
                 throw ApiRefusal.invalid("from", "a sender name must be printable ASCII");
             }
-            return new SourceAddress(from.chars().allMatch(Character::isDigit) ? SourceAddress.Type.SHORT_CODE
-                    : SourceAddress.Type.ALPHANUMERIC, from);
+            return from.chars().allMatch(Character::isDigit) ? Originators.shortCode(from) : Originators.alphanumeric(from);
         } catch (InvalidAddressException e) {
             throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 1..8 digits or"
                     + " a name of 1..11 GSM characters");

@@ -88,7 +88,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             // Only the type: a message could carry criteria (DESIGN invariant 1).
             LOG.error("compliance request failed: {}", e.getClass().getName());
             response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
-                    "the request could not be answered", null, null));
+                    "the request could not be answered"));
         }
         Responses.send(ctx, request, response);
     }
@@ -190,7 +190,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                                   String detail) {
         String requestId = service.refuseUnrouted(ctx, request.method().name(),
                 new QueryStringDecoder(request.uri()).rawPath(), detail);
-        return Responses.problem(json, Problem.of(status, type, title, detail, null, requestId));
+        return Responses.problem(json, Problem.of(status, type, title, detail).withRequestId(requestId));
     }
 
     /**
@@ -204,8 +204,8 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                 + request.decoderResult().cause().getClass().getSimpleName() + ")";
         FullHttpResponse response;
         try {
-            response = Responses.problem(json, Problem.of(400, "malformed-request", "Malformed request", detail,
-                    null, service.refuseUndecodable(clientAddress(ctx), detail)));
+            response = Responses.problem(json, Problem.of(400, "malformed-request", "Malformed request", detail)
+                    .withRequestId(service.refuseUndecodable(clientAddress(ctx), detail)));
         } catch (ComplianceRefusal r) {
             response = refusal(r);
         }
@@ -307,20 +307,16 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             default -> r.field();
         };
         Problem p = switch (r.kind()) {
-            case UNAUTHENTICATED -> Problem.of(401, "unauthenticated", "Authentication required", r.getMessage(),
-                    null, r.requestId());
-            case FORBIDDEN -> Problem.of(403, "forbidden", "Not allowed for this role", r.getMessage(), null,
-                    r.requestId());
-            case INVALID -> Problem.of(400, "invalid-parameter", "Invalid parameter", r.getMessage(), field,
-                    r.requestId());
-            case NOT_FOUND -> Problem.of(404, "not-found", "Not found", r.getMessage(), field, r.requestId());
-            case CONFLICT -> Problem.of(409, "conflict", "Not allowed in this state", r.getMessage(), null,
-                    r.requestId());
+            case UNAUTHENTICATED -> Problem.of(401, "unauthenticated", "Authentication required", r.getMessage());
+            case FORBIDDEN -> Problem.of(403, "forbidden", "Not allowed for this role", r.getMessage());
+            case INVALID -> Problem.of(400, "invalid-parameter", "Invalid parameter", r.getMessage()).onField(field);
+            case NOT_FOUND -> Problem.of(404, "not-found", "Not found", r.getMessage()).onField(field);
+            case CONFLICT -> Problem.of(409, "conflict", "Not allowed in this state", r.getMessage());
             case APPROVAL_REQUIRED -> Problem.of(403, "four-eyes-required", "A second officer's approval is"
-                    + " required", r.getMessage(), null, r.requestId());
-            case FAILED -> Problem.of(503, "failed", "Request failed", r.getMessage(), null, r.requestId());
+                    + " required", r.getMessage());
+            case FAILED -> Problem.of(503, "failed", "Request failed", r.getMessage());
         };
-        return Responses.problem(json, p);
+        return Responses.problem(json, p.withRequestId(r.requestId()));
     }
 
     /**

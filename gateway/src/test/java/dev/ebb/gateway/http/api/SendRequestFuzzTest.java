@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
-import dev.ebb.gateway.http.HashedTokens;
+import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.testing.UnstartedRoute;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -3,7 +3,7 @@ package dev.ebb.gateway.http.compliance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.TlsFiles;
+import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.testing.SelfSignedPem;
 import dev.ebb.metadata.EventType;
 import io.netty.handler.ssl.SslContext;

@@ -1,0 +1,46 @@
+package dev.ebb.gateway.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The folders of a gateway data directory ({@code dataDir} in ebb.yaml), named once: the gateway and every command
+ * ask here. The names are the on-disk format; renaming one strands the data of every existing installation.
+ *
+ * @param root the data directory
+ */
+public record DataDirectory(Path root) {
+    public DataDirectory {
+        Objects.requireNonNull(root, "dataDir");
+    }
+
+    /** The per-customer, per-time-bucket content keys (crypto-shredding, DESIGN.md invariant 2). */
+    public Path contentKeys() {
+        return root.resolve("content-keys");
+    }
+
+    /** The content vault: encrypted message content, kept at most 72 h. */
+    public Path content() {
+        return root.resolve("content");
+    }
+
+    /** The metadata store: traffic records, kept at most 12 months. */
+    public Path metadata() {
+        return root.resolve("metadata");
+    }
+
+    /** The audit log's folder (the storage guard watches it). */
+    public Path audit() {
+        return root.resolve("audit");
+    }
+
+    /** The hash-chained audit log of compliance actions. */
+    public Path auditLog() {
+        return audit().resolve("audit.log");
+    }
+
+    /** The key that signs what the compliance API delivers. */
+    public Path deliveryKey() {
+        return root.resolve("compliance").resolve("delivery.key");
+    }
+}

@@ -1,0 +1,21 @@
+package dev.ebb.gateway.route;
+
+import dev.ebb.gateway.core.OutboundMessage;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A message queued for an SMSC. It holds no content: the sending thread opens the content vault through
+ * {@code content} at the moment it submits, so a message waiting out an SMSC outage keeps only a handle.
+ *
+ * @param expiry  after this the message is not submitted (null: no limit beyond the vault's)
+ * @param content the sealed message, or empty once the vault no longer has it (expired, erased)
+ */
+public record Outbound(String messageId, Instant expiry, Supplier<Optional<OutboundMessage>> content) {
+
+    /** For callers that already hold the message (tests, tools). */
+    public static Outbound of(OutboundMessage message) {
+        return new Outbound(message.messageId(), message.expiry(), () -> Optional.of(message));
+    }
+}

@@ -1,8 +1,0 @@
-package dev.ebb.gateway.southbound;
-
-/** The message's validity ran out while it waited for the SMSC; it ends EXPIRED. */
-public final class ValidityExpiredException extends RuntimeException {
-    public ValidityExpiredException(String messageId) {
-        super("message " + messageId + " expired before the SMSC accepted it");
-    }
-}

@@ -1,0 +1,12 @@
+package dev.ebb.model;
+
+/**
+ * An address that is no valid E.164 number, short code or alphanumeric originator; maps to ESME_RINVDSTADR (0x0B) or
+ * ESME_RINVSRCADR (0x0A) at SMPP ingress, to a 400 at the HTTP APIs. An IllegalArgumentException, as the store's
+ * own argument checks are.
+ */
+public final class InvalidAddressException extends IllegalArgumentException {
+    public InvalidAddressException(String message) {
+        super(message);
+    }
+}
