@@ -8,13 +8,10 @@ import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
-import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -23,17 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The compliance API against traffic that went through the whole gateway (issue 5, "tests that prove it"): messages
@@ -46,24 +41,15 @@ class ComplianceEndToEndTest {
     private static final String MARKER = "MARKER-Kp30w";
     private static final String TO = "+4790000070";
 
-    @TempDir
-    Path data;
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.withSimulator();
     private final ObjectMapper json = new ObjectMapper();
-    private Main.Running gateway;
     private EsmeClient esme;
     private int calls;
 
     @BeforeEach
-    void start() throws Exception {
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        esme.close();
-        gateway.close();
+    void bind() throws Exception {
+        esme = gateway.esme();
     }
 
     @Test
@@ -92,18 +78,17 @@ class ComplianceEndToEndTest {
         JsonNode d = json.readTree(delivery.body());
         assertThat(d.at("/payload/records")).extracting(n -> n.get("eventType").asText())
                 .containsExactlyElementsOf(stored);
-        assertThat(SignedJson.verifies(d, DeliverySigner.inDataDir(data).publicKey())).isTrue();
+        assertThat(SignedJson.verifies(d, DeliverySigner.inDataDir(gateway.dataDir()).publicKey())).isTrue();
         assertThat(customerKey.statusCode()).isEqualTo(401);
         for (HttpResponse<String> r : List.of(byNumber, byId, subject, delivery, customerKey)) {
             assertThat(r.body()).doesNotContain(MARKER);
         }
-        assertThat(Files.readString(data.resolve("audit/audit.log"))).doesNotContain(MARKER);
+        assertThat(Files.readString(gateway.dataDir().resolve("audit/audit.log"))).doesNotContain(MARKER);
         // One request entry (accepted or refused) per call; accepted ones are followed by their completion.
         assertThat(auditOutcomes().stream().filter(o -> o.equals("ACCEPTED") || o.equals("REFUSED")))
                 .hasSize(calls);
         // Operations see the compliance traffic by action and outcome, and nothing of what was asked.
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = gateway.metrics();
         assertThat(metrics).contains("ebb_compliance_audit_entries_total{action=\"query\",outcome=\"accepted\"} 2.0")
                 .contains("ebb_compliance_audit_entries_total{action=\"query\",outcome=\"refused\"} 1.0")
                 .doesNotContain("4790000070").doesNotContain("2026-117");
@@ -114,12 +99,10 @@ class ComplianceEndToEndTest {
         String id = sendAndAwaitReceipt();
         assertThat(json.readTree(get("/v1/integrity/verify", TestGateway.AUDITOR_TOKEN).body()).get("ok")
                 .asBoolean()).isTrue();
-        esme.close();
-        gateway.close();
+        gateway.stop();
 
         flipAByteOf(id);
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
 
         JsonNode report = json.readTree(get("/v1/integrity/verify", TestGateway.AUDITOR_TOKEN).body());
         assertThat(report.get("ok").asBoolean()).isFalse();
@@ -135,16 +118,13 @@ class ComplianceEndToEndTest {
     }
 
     private List<String> eventTypes(String id) {
-        Instant now = Instant.now();
-        return gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofHours(1)))).records().stream()
-                .map(StoredRecord::record).map(r -> r.eventType().name()).toList();
+        return gateway.eventsOf(id).stream().map(EventType::name).toList();
     }
 
     /** Flips one bit inside the stored message id of the message: the record changes, its Merkle leaf no longer. */
     private void flipAByteOf(String id) throws IOException {
         byte[] needle = id.getBytes(StandardCharsets.US_ASCII);
-        try (Stream<Path> files = Files.walk(data.resolve("metadata"))) {
+        try (Stream<Path> files = Files.walk(gateway.dataDir().resolve("metadata"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
                 byte[] all = Files.readAllBytes(f);
                 for (int i = 0; i + needle.length <= all.length; i++) {
@@ -174,7 +154,7 @@ class ComplianceEndToEndTest {
 
     private List<String> auditOutcomes() throws IOException {
         List<String> out = new ArrayList<>();
-        for (String line : Files.readAllLines(data.resolve("audit/audit.log"))) {
+        for (String line : Files.readAllLines(gateway.dataDir().resolve("audit/audit.log"))) {
             out.add(json.readTree(line).at("/entry/event/outcome").asText());
         }
         return out;
@@ -189,13 +169,13 @@ class ComplianceEndToEndTest {
     }
 
     private HttpRequest.Builder builder(String path, String token) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.compliancePort() + path))
+        return HttpRequest.newBuilder(gateway.compliance(path))
                 .header("Authorization", "Bearer " + token).header("X-Case-Reference", "2026-117")
                 .header("X-Legal-Basis", "court order 12/2026").timeout(Duration.ofSeconds(10));
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Exception {
         calls++;
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return gateway.http().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -9,47 +9,36 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.extra.NegativeResponseException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The whole path over real sockets: customer ESME → Ebb → jSMPP connector → embedded simulator → receipt back. */
 class GatewayEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path data;
-    private Main.Running gateway;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.withSimulator();
     private EsmeClient esme;
 
     @BeforeEach
-    void start() throws Exception {
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
-    }
-
-    @AfterEach
-    void stop() {
-        esme.close();
-        gateway.close();
+    void bind() throws Exception {
+        esme = gateway.esme();
     }
 
     @Test
@@ -119,7 +108,7 @@ class GatewayEndToEndTest {
         String second = esme.submit("+4790000003", new ESMClass(0x40), concat(udh, "part two"), (byte) 0);
 
         Await.until("both receipts", WAIT, () -> esme.receiptFor(first) != null && esme.receiptFor(second) != null);
-        List<StoredRecord> records = records(first);
+        List<StoredRecord> records = gateway.recordsOf(first);
         assertThat(records).first().satisfies(r -> {
             assertThat(r.record().segmentIndex()).isEqualTo(1);
             assertThat(r.record().segmentCount()).isEqualTo(2);
@@ -140,13 +129,13 @@ class GatewayEndToEndTest {
         String id = esme.submit("+4790000004", "MARKER-Zq81x", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
         Await.until("the forwarded receipt is recorded", WAIT,
-                () -> records(id).stream().anyMatch(r -> r.record().eventType() == EventType.RECEIPT_FORWARDED));
+                () -> gateway.eventsOf(id).contains(EventType.RECEIPT_FORWARDED));
 
-        List<EventType> events = records(id).stream().map(r -> r.record().eventType()).toList();
+        List<EventType> events = gateway.eventsOf(id);
 
         assertThat(events).containsExactly(EventType.ACCEPTED, EventType.SUBMITTED, EventType.DELIVERED,
                 EventType.RECEIPT_FORWARDED);
-        assertThat(records(id)).allSatisfy(r -> {
+        assertThat(gateway.recordsOf(id)).allSatisfy(r -> {
             assertThat(r.record().destination()).isEqualTo("+4790000004");
             assertThat(r.record().customerId()).isEqualTo(TestGateway.SYSTEM_ID);
             assertThat(r.record().toString()).doesNotContain("MARKER-Zq81x");
@@ -160,10 +149,8 @@ class GatewayEndToEndTest {
             String ok = esme.submit("+4790000005", "MARKER-Lg55k", StandardCharsets.ISO_8859_1, (byte) 0x03);
             String failed = esme.submit("+99900000005", "MARKER-Lg55k", StandardCharsets.ISO_8859_1, (byte) 0x03);
             Await.until("both receipts", WAIT, () -> esme.receiptFor(ok) != null && esme.receiptFor(failed) != null);
-            esme.close();
-            gateway.close();
-            gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-            esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+            gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
+            esme = gateway.esme();
         } finally {
             detach(logs);
         }
@@ -177,9 +164,7 @@ class GatewayEndToEndTest {
         String id = esme.submit("+4790000008", "MARKER-Mx33t", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
 
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + gateway.metricsPort() + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = gateway.metrics();
 
         assertThat(metrics).contains("ebb_smpp_submits_total{status=\"ESME_ROK\"}")
                 .doesNotContain("MARKER-Mx33t").doesNotContain("4790000008").doesNotContain(id);
@@ -190,7 +175,7 @@ class GatewayEndToEndTest {
         String id = esme.submit("+4790000006", "MARKER-Dk20p", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
 
-        try (Stream<Path> files = Files.walk(data)) {
+        try (Stream<Path> files = Files.walk(gateway.dataDir())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String bytes = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
                 assertThat(bytes).as(file.toString()).doesNotContain("MARKER-Dk20p").doesNotContain("4790000006");
@@ -200,21 +185,17 @@ class GatewayEndToEndTest {
 
     @Test
     void acceptedMessagesSurviveARestartAndAreDeliveredAfterIt() throws Exception {
-        esme.close();
-        gateway.close();
         int simulatorPort = TestGateway.freePort();
         // First run: the SMSC is down, so accepted messages can only wait.
-        gateway = Main.start(TestGateway.config(data, simulatorPort, false), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(gateway.dataDir(), simulatorPort, false));
+        esme = gateway.esme();
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             ids.add(esme.submit("+47900001" + (10 + i), "queued " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
         }
-        esme.close();
-        gateway.close();
 
-        gateway = Main.start(TestGateway.config(data, simulatorPort, true), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(gateway.dataDir(), simulatorPort, true));
+        esme = gateway.esme();
 
         Await.until("receipts for all 20 messages accepted before the restart", WAIT,
                 () -> ids.stream().allMatch(id -> esme.receiptFor(id) != null));
@@ -222,10 +203,8 @@ class GatewayEndToEndTest {
 
     @Test
     void whenTheSmscCannotKeepUpCustomersArePushedBackWithMessageQueueFull() throws Exception {
-        esme.close();
-        gateway.close();
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), false, 3), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), false, 3));
+        esme = gateway.esme();
         for (int i = 0; i < 3; i++) {
             esme.submit("+4790000020", "waits " + i, StandardCharsets.ISO_8859_1, (byte) 0x03);
         }
@@ -238,16 +217,16 @@ class GatewayEndToEndTest {
         String id = esme.submit("+4790000030", "MARKER-Cq77s", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
         Await.until("the forwarded receipt is recorded", WAIT,
-                () -> records(id).stream().anyMatch(r -> r.record().eventType() == EventType.RECEIPT_FORWARDED));
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                () -> gateway.eventsOf(id).contains(EventType.RECEIPT_FORWARDED));
+        java.net.http.HttpClient http = gateway.http();
 
-        java.net.http.HttpResponse<String> found = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + gateway.compliancePort() + "/v1/retention/records?msisdn=%2B4790000030"))
+        java.net.http.HttpResponse<String> found = http.send(java.net.http.HttpRequest.newBuilder(
+                        gateway.compliance("/v1/retention/records?msisdn=%2B4790000030"))
                 .header("Authorization", "Bearer " + TestGateway.OFFICER_TOKEN)
                 .header("X-Case-Reference", "2026-117").header("X-Legal-Basis", "court order 12/2026").build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
-        java.net.http.HttpResponse<String> customerKey = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                        "http://127.0.0.1:" + gateway.compliancePort() + "/v1/retention/records?msisdn=%2B4790000030"))
+        java.net.http.HttpResponse<String> customerKey = http.send(java.net.http.HttpRequest.newBuilder(
+                        gateway.compliance("/v1/retention/records?msisdn=%2B4790000030"))
                 .header("Authorization", "Bearer " + TestGateway.PASSWORD)
                 .header("X-Case-Reference", "2026-117").header("X-Legal-Basis", "court order 12/2026").build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -272,12 +251,6 @@ class GatewayEndToEndTest {
         } catch (NegativeResponseException e) {
             return e.getCommandStatus();
         }
-    }
-
-    private List<StoredRecord> records(String messageId) {
-        Instant now = Instant.now();
-        return gateway.metadata().query(TrafficQuery.byMessageId(messageId, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofHours(1)))).records();
     }
 
     private static byte[] concat(byte[] udh, String text) {

@@ -5,39 +5,40 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
-import java.lang.RuntimeException;
 import java.io.IOException;
+import java.lang.RuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9 item 9: content bucket keys, metadata day keys, the tree-head and delivery signing keys and the audit log
  * were created 0644. They are created 0600 in 0700 directories, and a key file others can read stops the start.
  */
 class KeyFilePermissionsTest {
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
 
     @Test
     void keysAndTheAuditLogAreTheOwnersOnly() throws Exception {
         runOnce();
 
         List<Path> secrets = Stream.of(filesUnder("content-keys"), filesUnder("metadata/keys"),
-                List.of(data.resolve("compliance/delivery.key"), data.resolve("audit/audit.log"))).flatMap(List::stream).toList();
+                List.of(gateway.dataDir().resolve("compliance/delivery.key"), gateway.dataDir().resolve("audit/audit.log"))).flatMap(List::stream).toList();
         assertThat(secrets).extracting(p -> p.getFileName().toString())
                 .contains("KEYSTORE", "signing.key", "delivery.key", "audit.log")
                 .anyMatch(name -> name.matches("-?[0-9]+\\.key")) // a content bucket key
                 .anyMatch(name -> name.matches("\\d{4}-\\d{2}-\\d{2}\\.key")); // a metadata day key
         assertThat(secrets).allSatisfy(p -> assertThat(mode(p)).as(p.toString()).isEqualTo("rw-------"));
+        Path data = gateway.dataDir();
         assertThat(List.of(data.resolve("content-keys"), data.resolve("metadata/keys"), data.resolve("compliance"),
                 data.resolve("audit"), data.resolve("content")))
                 .allSatisfy(dir -> assertThat(mode(dir)).as(dir.toString()).isEqualTo("rwx------"));
@@ -57,8 +58,8 @@ class KeyFilePermissionsTest {
     void aStartOnAMetadataKeyReadableByOthersIsRefused() throws Exception {
         runOnce();
 
-        assertRefused(data.resolve("metadata/keys/signing.key"));
-        chmod(data.resolve("metadata/keys/signing.key"), "rw-------");
+        assertRefused(gateway.dataDir().resolve("metadata/keys/signing.key"));
+        chmod(gateway.dataDir().resolve("metadata/keys/signing.key"), "rw-------");
         Path dayKey = filesUnder("metadata/keys").stream().filter(p -> p.getFileName().toString().matches("\\d{4}.*\\.key"))
                 .findFirst().orElseThrow();
         assertRefused(dayKey);
@@ -68,32 +69,33 @@ class KeyFilePermissionsTest {
     void aStartOnADeliveryKeyReadableByOthersIsRefused() throws Exception {
         runOnce();
 
-        assertRefused(data.resolve("compliance/delivery.key"));
+        assertRefused(gateway.dataDir().resolve("compliance/delivery.key"));
     }
 
     private void assertRefused(Path key) throws Exception {
         chmod(key, "rw-r--r--");
 
-        Throwable refusal = catchThrowable(() -> Main.start(TestGateway.config(data, TestGateway.freePort(), true),
-                Clock.systemUTC()).close());
+        Throwable refusal = catchThrowable(() -> gateway.start(TestGateway.config(gateway.dataDir(),
+                TestGateway.freePort(), true)));
 
         assertThat(refusal).isInstanceOf(RuntimeException.class);
         assertThat(refusal.getMessage()).contains(key.toString()).endsWith("chmod 600 " + key).doesNotContain("\n");
         chmod(key, "rw-------");
-        Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC()).close();
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
+        gateway.stop();
     }
 
     /** A start with one delivered message: every kind of key exists afterwards. */
     private void runOnce() throws Exception {
-        try (Main.Running gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-             EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            String id = esme.submit("+4790000401", "keys", StandardCharsets.ISO_8859_1, (byte) 0x03);
-            Await.until("the receipt", Duration.ofSeconds(20), () -> esme.receiptFor(id) != null);
-        }
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
+        EsmeClient esme = gateway.esme();
+        String id = esme.submit("+4790000401", "keys", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt", Duration.ofSeconds(20), () -> esme.receiptFor(id) != null);
+        gateway.stop();
     }
 
     private List<Path> filesUnder(String dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(data.resolve(dir))) {
+        try (Stream<Path> walk = Files.walk(gateway.dataDir().resolve(dir))) {
             return walk.filter(Files::isRegularFile).toList();
         }
     }

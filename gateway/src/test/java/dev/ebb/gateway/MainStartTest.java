@@ -5,22 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
-import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MainStartTest {
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
 
     @Test
     void aStartThatFailsHalfWayReleasesWhatItOpenedSoTheNextStartWorks() throws Exception {
-        EbbConfig base = TestGateway.config(data, TestGateway.freePort(), true);
+        EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
         try (ServerSocket taken = new ServerSocket(0)) {
             EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, null, null),
                     base.http(), base.compliance(), base.metrics(), base.customers(), base.routes(), base.connectors(),
@@ -29,9 +28,8 @@ class MainStartTest {
             assertThatThrownBy(() -> Main.start(clash, Clock.systemUTC())).isNotNull();
         }
 
-        try (Main.Running gateway = Main.start(base, Clock.systemUTC());
-             EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            assertThat(esme.submit("+4790000050", "after a failed start", StandardCharsets.ISO_8859_1, (byte) 0x03)).isNotBlank();
-        }
+        gateway.start(base);
+        assertThat(gateway.esme().submit("+4790000050", "after a failed start", StandardCharsets.ISO_8859_1,
+                (byte) 0x03)).isNotBlank();
     }
 }

@@ -13,12 +13,11 @@ import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -39,9 +38,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jsmpp.bean.DeliverSm;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9, "stop the line", items 1 to 3, over real sockets: no message, however long or broken, may stop the
@@ -53,22 +51,14 @@ class NoMessageStopsTheLineTest {
     /** More than the 16 sending threads of the test gateway: without the fixes each one kills a thread. */
     private static final int DOOMED = 20;
 
-    @TempDir
-    Path data;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
 
     /** Item 1: message_payload of ~850 bytes and more failed to decrypt on the sending thread. */
     @Test
     void messagePayloadsAroundTheVaultBufferAndUpTo64KiBAreDeliveredWithTheirReceipts() throws Exception {
-        Main.Running gateway = start(TestGateway.config(data, TestGateway.freePort(), true));
-        EsmeClient esme = esme(gateway);
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
+        EsmeClient esme = gateway.esme();
         List<Integer> sizes = new ArrayList<>(List.of(254, 800, 850, 900, 950, 960, 970, 980, 1_000, 1_024, 1_100,
                 4_096, 16_384, 32_768, 65_535));
         for (int i = 0; i < DOOMED; i++) {
@@ -91,16 +81,16 @@ class NoMessageStopsTheLineTest {
     /** Item 2: these were answered ESME_ROK (then killed a sending thread) or ESME_RSYSERR. */
     @Test
     void sourcesWithAReservedNumberingPlanOrNonAsciiLettersAreRefusedWithInvalidSourceAddress() throws Exception {
-        Main.Running gateway = start(TestGateway.config(data, TestGateway.freePort(), true));
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
         com.cloudhopper.smpp.impl.DefaultSmppClient client = new com.cloudhopper.smpp.impl.DefaultSmppClient();
-        open.add(client::destroy);
+        gateway.closeAfter(client::destroy);
         com.cloudhopper.smpp.SmppSessionConfiguration config = new com.cloudhopper.smpp.SmppSessionConfiguration(
                 com.cloudhopper.smpp.SmppBindType.TRANSCEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
         config.setHost("127.0.0.1");
         config.setPort(gateway.smppPort());
         com.cloudhopper.smpp.SmppSession session = client.bind(config,
                 new com.cloudhopper.smpp.impl.DefaultSmppSessionHandler());
-        open.add(session::destroy);
+        gateway.closeAfter(session::destroy);
 
         assertThat(submitStatus(session, 5, 2, "EbbBank")).isEqualTo(0x0A); // ESME_RINVSRCADR, SMPP 3.4 §5.1.3
         assertThat(submitStatus(session, 5, 0x7F, "EbbBank")).isEqualTo(0x0A);
@@ -120,8 +110,8 @@ class NoMessageStopsTheLineTest {
     @Test
     void messagesWhoseRecordIsCorruptedOnDiskFailWithAReceiptAndTheOthersAreStillDelivered() throws Exception {
         int smscPort = TestGateway.freePort();
-        Main.Running gateway = start(TestGateway.config(data, smscPort, false)); // the SMSC is down: messages wait
-        EsmeClient esme = esme(gateway);
+        gateway.start(TestGateway.config(gateway.dataDir(), smscPort, false)); // the SMSC is down: messages wait
+        EsmeClient esme = gateway.esme();
         List<String> doomed = new ArrayList<>();
         for (int i = 0; i < DOOMED; i++) {
             doomed.add(esme.submit("+4790000201", "doomed " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
@@ -139,9 +129,9 @@ class NoMessageStopsTheLineTest {
         assertThat(fine).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:DELIVRD"));
         assertThat(doomed).allSatisfy(id -> {
             assertThat(receiptText(esme, id)).contains("stat:UNDELIV err:008");
-            assertThat(records(gateway, id)).extracting(r -> r.record().eventType())
+            assertThat(gateway.recordsOf(id)).extracting(r -> r.record().eventType())
                     .startsWith(EventType.ACCEPTED, EventType.SUBMIT_FAILED, EventType.UNDELIVERABLE);
-            assertThat(records(gateway, id)).filteredOn(r -> r.record().eventType() == EventType.UNDELIVERABLE)
+            assertThat(gateway.recordsOf(id)).filteredOn(r -> r.record().eventType() == EventType.UNDELIVERABLE)
                     .singleElement().satisfies(r -> {
                         assertThat(r.record().commandStatus()).isEqualTo(0x08);
                         assertThat(r.record().errorCode()).isEqualTo(0x08);
@@ -156,28 +146,25 @@ class NoMessageStopsTheLineTest {
     @Test
     void messagesWhoseRecordWasCorruptedWhileTheGatewayWasDownEndAtTheNextStartOnce() throws Exception {
         int smscPort = TestGateway.freePort();
-        Main.Running first = Main.start(TestGateway.config(data, smscPort, false), Clock.systemUTC());
+        gateway.start(TestGateway.config(gateway.dataDir(), smscPort, false));
+        EsmeClient first = gateway.esme();
         List<String> doomed = new ArrayList<>();
         List<String> fine = new ArrayList<>();
-        try (EsmeClient esme = new EsmeClient(first.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            for (int i = 0; i < 3; i++) {
-                doomed.add(esme.submit("+4790000501", "doomed " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
-                fine.add(esme.submit("+4790000502", "fine " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
-            }
-        } finally {
-            first.close();
+        for (int i = 0; i < 3; i++) {
+            doomed.add(first.submit("+4790000501", "doomed " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
+            fine.add(first.submit("+4790000502", "fine " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
         }
+        gateway.stop();
         assertThat(corruptCiphertextOf(Set.copyOf(doomed))).isEqualTo(doomed.size());
 
-        try (Main.Running second = Main.start(TestGateway.config(data, smscPort, true), Clock.systemUTC());
-             EsmeClient esme = new EsmeClient(second.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            Await.until("receipts for the whole backlog", WAIT,
-                    () -> Stream.concat(doomed.stream(), fine.stream()).allMatch(id -> esme.receiptFor(id) != null));
-            assertThat(doomed).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:UNDELIV err:008"));
-            assertThat(fine).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:DELIVRD"));
-        }
-        Main.Running third = start(TestGateway.config(data, smscPort, true));
-        assertThat(doomed).allSatisfy(id -> assertThat(records(third, id)).extracting(r -> r.record().eventType())
+        gateway.start(TestGateway.config(gateway.dataDir(), smscPort, true));
+        EsmeClient esme = gateway.esme();
+        Await.until("receipts for the whole backlog", WAIT,
+                () -> Stream.concat(doomed.stream(), fine.stream()).allMatch(id -> esme.receiptFor(id) != null));
+        assertThat(doomed).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:UNDELIV err:008"));
+        assertThat(fine).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:DELIVRD"));
+        gateway.start(TestGateway.config(gateway.dataDir(), smscPort, true));
+        assertThat(doomed).allSatisfy(id -> assertThat(gateway.eventsOf(id))
                 .containsOnlyOnce(EventType.UNDELIVERABLE).doesNotContain(EventType.SUBMITTED));
     }
 
@@ -189,8 +176,10 @@ class NoMessageStopsTheLineTest {
     @Test
     void aBacklogOfMessagesThatCannotBeSentDoesNotStopTheGatewayAfterARestart() throws Exception {
         int smscPort = TestGateway.freePort();
+        Path data = gateway.dataDir();
         EbbConfig down = TestGateway.config(data, smscPort, false);
-        Main.start(down, Clock.systemUTC()).close(); // creates the data directory as the gateway lays it out
+        gateway.start(down); // creates the data directory as the gateway lays it out
+        gateway.stop();
         List<String> unencodable = new ArrayList<>();
         List<String> fine = new ArrayList<>();
         try (ContentVault vault = ContentVault.open(data.resolve("content"), KeyRing.open(data.resolve("content-keys")),
@@ -206,8 +195,8 @@ class NoMessageStopsTheLineTest {
             }
         }
 
-        Main.Running gateway = start(TestGateway.config(data, smscPort, true));
-        EsmeClient esme = esme(gateway);
+        gateway.start(TestGateway.config(data, smscPort, true));
+        EsmeClient esme = gateway.esme();
         String fresh = esme.submit("+4790000302", "after the restart", StandardCharsets.ISO_8859_1, (byte) 0x03);
 
         Await.until("receipts for the whole backlog and the new message", WAIT, () -> esme.receiptFor(fresh) != null
@@ -215,7 +204,7 @@ class NoMessageStopsTheLineTest {
         assertThat(fine).allSatisfy(id -> assertThat(receiptText(esme, id)).contains("stat:DELIVRD"));
         assertThat(unencodable).allSatisfy(id -> {
             assertThat(receiptText(esme, id)).contains("stat:UNDELIV err:010");
-            assertThat(records(gateway, id)).extracting(r -> r.record().eventType())
+            assertThat(gateway.recordsOf(id)).extracting(r -> r.record().eventType())
                     .contains(EventType.SUBMIT_FAILED, EventType.UNDELIVERABLE);
         });
     }
@@ -229,25 +218,14 @@ class NoMessageStopsTheLineTest {
         return id;
     }
 
-    private Main.Running start(EbbConfig config) throws InterruptedException {
-        Main.Running gateway = Main.start(config, Clock.systemUTC());
-        open.add(gateway);
-        return gateway;
-    }
-
-    private EsmeClient esme(Main.Running gateway) throws IOException {
-        EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
-        open.add(esme);
-        return esme;
-    }
-
     /** The embedded simulator, started by the test on the port the gateway's connector keeps trying. */
     private void startSimulator(int port) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        open.add(() -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly());
+        gateway.closeAfter(() -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
+                .syncUninterruptibly());
         HandsetSimulator simulator = HandsetSimulator.start(new SimulatorConfig(true, "127.0.0.1", port, "ebb", "ebb",
                 Duration.ofMillis(10), List.of()), group, Clock.systemUTC(), new SecureRandom());
-        open.add(simulator);
+        gateway.closeAfter(simulator);
     }
 
     /**
@@ -260,7 +238,7 @@ class NoMessageStopsTheLineTest {
     private int corruptCiphertextOf(Set<String> messageIds) throws IOException {
         int changed = 0;
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(data.resolve("content"))) {
+        try (Stream<Path> walk = Files.walk(gateway.dataDir().resolve("content"))) {
             files = walk.filter(p -> p.toString().endsWith(".vault")).toList();
         }
         for (Path file : files) {
@@ -296,11 +274,5 @@ class NoMessageStopsTheLineTest {
     private static String receiptText(EsmeClient esme, String id) {
         DeliverSm receipt = esme.receiptFor(id);
         return new String(receipt.getShortMessage(), StandardCharsets.US_ASCII);
-    }
-
-    private static List<StoredRecord> records(Main.Running gateway, String messageId) {
-        Instant now = Instant.now();
-        return gateway.metadata().query(TrafficQuery.byMessageId(messageId, now.minus(Duration.ofHours(1)),
-                now.plus(Duration.ofHours(1)))).records();
     }
 }

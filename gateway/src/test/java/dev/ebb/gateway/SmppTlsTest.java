@@ -6,6 +6,7 @@ import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.SelfSignedPem;
 import dev.ebb.gateway.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
@@ -13,14 +14,13 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import javax.net.ssl.SSLSocketFactory;
 import org.jsmpp.session.connection.ConnectionFactory;
 import org.jsmpp.session.connection.socket.SocketConnection;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,23 +31,19 @@ class SmppTlsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
-    Path data;
-    private Main.Running gateway;
+    Path tlsDir;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
     private SelfSignedPem pem;
 
     @BeforeEach
     void start() throws Exception {
-        pem = new SelfSignedPem(data.resolve("tls"));
-        EbbConfig base = TestGateway.config(data.resolve("data"), TestGateway.freePort(), true);
+        pem = new SelfSignedPem(tlsDir);
+        EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
         EbbConfig tls = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null,
                 pem.certFile.toString(), pem.keyFile.toString(), 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
                 base.customers(), base.routes(), base.connectors(), base.simulator(), base.content(), base.metadata());
-        gateway = Main.start(tls, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
+        gateway.start(tls);
     }
 
     @Test

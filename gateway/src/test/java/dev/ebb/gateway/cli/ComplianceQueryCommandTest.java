@@ -2,11 +2,11 @@ package dev.ebb.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -25,17 +26,19 @@ import picocli.CommandLine;
 class ComplianceQueryCommandTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
     private Path config;
     private String messageId;
 
     @BeforeEach
     void aGatewayCarriedOneMessageAndStopped() throws Exception {
-        Path data = dir.resolve("data");
-        try (Main.Running gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-             EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            messageId = esme.submit("+4790000060", "MARKER-Cl90q", StandardCharsets.ISO_8859_1, (byte) 0x03);
-            Await.until("the receipt", Duration.ofSeconds(20), () -> esme.receiptFor(messageId) != null);
-        }
+        Path data = gateway.dataDir();
+        gateway.start(TestGateway.config(data, TestGateway.freePort(), true));
+        EsmeClient esme = gateway.esme();
+        messageId = esme.submit("+4790000060", "MARKER-Cl90q", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        Await.until("the receipt", Duration.ofSeconds(20), () -> esme.receiptFor(messageId) != null);
+        gateway.stop();
         config = dir.resolve("ebb.yaml");
         Files.writeString(config, "dataDir: " + data + "\n"
                 + "compliance:\n  tokens:\n    - {id: officer, role: compliance-officer, sha256: "
@@ -52,7 +55,7 @@ class ComplianceQueryCommandTest {
         assertThat(exit).isZero();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3).allSatisfy(l -> assertThat(l).contains(messageId)
                 .contains("\"destination\":\"+4790000060\"").doesNotContain("MARKER-Cl90q"));
-        try (AuditLog audit = AuditLog.open(dir.resolve("data/audit/audit.log"), Clock.systemUTC())) {
+        try (AuditLog audit = AuditLog.open(gateway.dataDir().resolve("audit/audit.log"), Clock.systemUTC())) {
             assertThat(audit.read(0, 10)).extracting(e -> e.event().outcome() + "/" + e.event().clientAddress())
                     .containsExactly("ACCEPTED/cli", "COMPLETED/cli");
         }
@@ -64,7 +67,7 @@ class ComplianceQueryCommandTest {
                 "--msisdn", "+4790000060");
 
         assertThat(exit).isEqualTo(3);
-        try (AuditLog audit = AuditLog.open(dir.resolve("data/audit/audit.log"), Clock.systemUTC())) {
+        try (AuditLog audit = AuditLog.open(gateway.dataDir().resolve("audit/audit.log"), Clock.systemUTC())) {
             assertThat(audit.read(0, 10)).extracting(e -> e.event().outcome().name()).containsExactly("REFUSED");
         }
     }

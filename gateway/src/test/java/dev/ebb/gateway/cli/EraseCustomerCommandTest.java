@@ -2,21 +2,17 @@ package dev.ebb.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.Main;
-import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
-import dev.ebb.metadata.TrafficQuery;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -24,17 +20,18 @@ import picocli.CommandLine;
 class EraseCustomerCommandTest {
     @TempDir
     Path dir;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
 
     @Test
     void erasingACustomerMakesItsPendingContentUnrecoverableAndRecordsTheErasure() throws Exception {
-        Path data = dir.resolve("data");
+        Path data = gateway.dataDir();
         int smsc = TestGateway.freePort();
         String id;
         // The SMSC is down, so the message is still pending (its content in the vault) when the gateway stops.
-        try (Main.Running gateway = Main.start(TestGateway.config(data, smsc, false), Clock.systemUTC());
-             EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            id = esme.submit("+4790000040", "MARKER-Er41z", StandardCharsets.ISO_8859_1, (byte) 0x03);
-        }
+        gateway.start(TestGateway.config(data, smsc, false));
+        id = gateway.esme().submit("+4790000040", "MARKER-Er41z", StandardCharsets.ISO_8859_1, (byte) 0x03);
+        gateway.stop();
         Path config = dir.resolve("ebb.yaml");
         Files.writeString(config, "dataDir: " + data + "\n"
                 + "routes: [{prefix: \"\", connector: sim}]\n"
@@ -50,10 +47,7 @@ class EraseCustomerCommandTest {
         }
         try (MetadataStore metadata = MetadataStore.open(data.resolve("metadata"),
                 new dev.ebb.gateway.config.MetadataConfig(null, null, null).storeConfig(), Clock.systemUTC())) {
-            Instant now = Instant.now();
-            List<EventType> events = metadata.query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
-                    now.plus(Duration.ofHours(1)))).records().stream().map(r -> r.record().eventType()).toList();
-            assertThat(events).containsExactly(EventType.ACCEPTED, EventType.CONTENT_ERASED);
+            assertThat(GatewayFixture.eventsOf(metadata, id)).containsExactly(EventType.ACCEPTED, EventType.CONTENT_ERASED);
         }
     }
 }

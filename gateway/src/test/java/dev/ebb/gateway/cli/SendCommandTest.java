@@ -2,18 +2,14 @@ package dev.ebb.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
-import dev.ebb.metadata.TrafficQuery;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsmpp.bean.BindType;
@@ -25,38 +21,33 @@ import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** {@code ebb send} against a running gateway. */
 class SendCommandTest {
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.withSimulator();
 
     /** Issue 9 item 16: a receipt already waiting for the customer was printed as the new message's. */
     @Test
     void printsTheReceiptOfItsOwnMessageWhenAnotherIsAlreadyWaiting() throws Exception {
-        try (Main.Running gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true),
-                Clock.systemUTC())) {
-            String older = submitFromTransmitter(gateway.smppPort());
-            // A transmitter receives nothing: the older message's receipt waits for the customer's next receiver.
-            Await.until("older message delivered", Duration.ofSeconds(20), () -> gateway.metadata().query(
-                    TrafficQuery.byMessageId(older, Instant.now().minus(Duration.ofHours(1)), Instant.now()
-                            .plusSeconds(1))).records().stream()
-                    .anyMatch(r -> r.record().eventType() == EventType.DELIVERED));
-            StringWriter out = new StringWriter();
+        String older = submitFromTransmitter(gateway.smppPort());
+        // A transmitter receives nothing: the older message's receipt waits for the customer's next receiver.
+        Await.until("older message delivered", Duration.ofSeconds(20),
+                () -> gateway.eventsOf(older).contains(EventType.DELIVERED));
+        StringWriter out = new StringWriter();
 
-            int exit = new CommandLine(new SendCommand()).setOut(new PrintWriter(out, true)).execute(
-                    "--port", Integer.toString(gateway.smppPort()), "--system-id", TestGateway.SYSTEM_ID,
-                    "--password", TestGateway.PASSWORD, "--to", "+4790000161", "--text", "hello", "--wait", "20");
+        int exit = new CommandLine(new SendCommand()).setOut(new PrintWriter(out, true)).execute(
+                "--port", Integer.toString(gateway.smppPort()), "--system-id", TestGateway.SYSTEM_ID,
+                "--password", TestGateway.PASSWORD, "--to", "+4790000161", "--text", "hello", "--wait", "20");
 
-            assertThat(exit).as(out.toString()).isZero();
-            Matcher accepted = Pattern.compile("accepted: message id (\\S+)").matcher(out.toString());
-            assertThat(accepted.find()).as(out.toString()).isTrue();
-            String own = accepted.group(1);
-            assertThat(own).isNotEqualTo(older);
-            assertThat(out.toString()).contains("receipt:  id:" + own + " ").doesNotContain("id:" + older);
-        }
+        assertThat(exit).as(out.toString()).isZero();
+        Matcher accepted = Pattern.compile("accepted: message id (\\S+)").matcher(out.toString());
+        assertThat(accepted.find()).as(out.toString()).isTrue();
+        String own = accepted.group(1);
+        assertThat(own).isNotEqualTo(older);
+        assertThat(out.toString()).contains("receipt:  id:" + own + " ").doesNotContain("id:" + older);
     }
 
     private static String submitFromTransmitter(int port) throws Exception {

@@ -2,22 +2,20 @@ package dev.ebb.gateway.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A running gateway's answers to submit_sm fields outside what SMPP 3.4 allows, sent as exact octets (Ebb's codec
@@ -27,15 +25,13 @@ class SmppIngressTest {
     private static final SmppAddress SENDER = new SmppAddress((byte) 5, (byte) 0, "EbbBank");
     private static final SmppAddress HANDSET = SmppAddress.international("4790000201");
 
-    @TempDir
-    Path data;
-    private Main.Running gateway;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.withSimulator();
     private RawSmppClient raw;
     private int sequence = 1;
 
     @BeforeEach
-    void start() throws Exception {
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
+    void bind() throws Exception {
         raw = new RawSmppClient(gateway.smppPort());
         raw.send(new Pdu.Bind(BindType.TRANSCEIVER, sequence++, TestGateway.SYSTEM_ID, TestGateway.PASSWORD, "",
                 (byte) 0x34, (byte) 0, (byte) 0, ""));
@@ -45,7 +41,6 @@ class SmppIngressTest {
     @AfterEach
     void stop() throws Exception {
         raw.close();
-        gateway.close();
     }
 
     /**

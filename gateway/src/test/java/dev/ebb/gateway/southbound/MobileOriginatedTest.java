@@ -2,9 +2,9 @@ package dev.ebb.gateway.southbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
@@ -12,8 +12,6 @@ import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +20,7 @@ import org.jsmpp.bean.OptionalParameter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A handset writes to a customer's number: the operator SMSC (jSMPP's server, independent of Ebb's codec) sends a
@@ -33,28 +31,26 @@ class MobileOriginatedTest {
     private static final String NUMBER = "+4722000001";
     private static final String HANDSET = "4790000099";
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
     private JsmppTestSmsc smsc;
-    private Main.Running gateway;
 
     @BeforeEach
     void start() throws Exception {
         smsc = new JsmppTestSmsc(TestGateway.freePort());
-        gateway = Main.start(TestGateway.config(data, smsc.port(), false, 0, null, List.of(NUMBER)),
-                Clock.systemUTC());
-        Await.until("the connector bound to the SMSC", WAIT, () -> gateway.metadata() != null && bound());
+        gateway.start(TestGateway.config(gateway.dataDir(), smsc.port(), false, 0, null, List.of(NUMBER)));
+        Await.until("the connector bound to the SMSC", WAIT, this::bound);
     }
 
     @AfterEach
     void stop() throws Exception {
-        gateway.close();
+        gateway.stop(); // before the SMSC, so the connector does not start reconnecting
         smsc.close();
     }
 
     @Test
     void aMessageToTheCustomersNumberReachesItsReceiverAndIsRecordedWithoutContent() throws Exception {
-        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+        try (EsmeClient esme = gateway.esme()) {
             int status = smsc.sendMo(HANDSET, NUMBER.substring(1), "STOP MARKER-Mo44q");
 
             assertThat(status).isZero();
@@ -77,7 +73,7 @@ class MobileOriginatedTest {
     @Test
     void aMessageTooLongForAShortMessageIsPassedOnAsMessagePayload() throws Exception {
         String text = "x".repeat(300);
-        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+        try (EsmeClient esme = gateway.esme()) {
             int status = smsc.sendMo(HANDSET, NUMBER.substring(1), text);
 
             assertThat(status).isZero();
@@ -90,7 +86,7 @@ class MobileOriginatedTest {
 
     @Test
     void anIntermediateNotificationIsTakenButNotPassedOnAsAMessage() throws Exception {
-        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+        try (EsmeClient esme = gateway.esme()) {
             int status = smsc.sendDeliverSm(HANDSET, NUMBER.substring(1), "enroute", 0x20);
 
             assertThat(status).isZero();
@@ -109,7 +105,7 @@ class MobileOriginatedTest {
 
     @Test
     void aMessageToANumberNoCustomerHasIsRefused() throws Exception {
-        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+        try (EsmeClient esme = gateway.esme()) {
             int status = smsc.sendMo(HANDSET, "4722000002", "hello");
 
             assertThat(status).isEqualTo(0x0B); // ESME_RINVDSTADR

@@ -27,6 +27,7 @@ import org.jsmpp.session.connection.socket.SocketConnectionFactory;
 public final class EsmeClient implements AutoCloseable {
     private final SMPPSession session;
     private final List<DeliverSm> received = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     public EsmeClient(int port, String systemId, String password) throws IOException {
         this(port, systemId, password, SocketConnectionFactory.getInstance());
@@ -86,8 +87,12 @@ public final class EsmeClient implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
+    /** Idempotent: a test may close its client early and the fixture close it again. */
     @Override
     public void close() {
-        session.unbindAndClose();
+        if (!closed) {
+            closed = true;
+            session.unbindAndClose();
+        }
     }
 }

@@ -4,30 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
-import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The customer HTTP API against the whole gateway over real sockets: a message posted as JSON reaches the handset
@@ -38,21 +31,9 @@ class CustomerApiTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String MARKER = "MARKER-Ht62v";
 
-    @TempDir
-    Path data;
-    private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.withSimulator();
     private final ObjectMapper json = new ObjectMapper();
-    private Main.Running gateway;
-
-    @BeforeEach
-    void start() throws Exception {
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true), Clock.systemUTC());
-    }
-
-    @AfterEach
-    void stop() {
-        gateway.close();
-    }
 
     @Test
     void aPostedMessageIsDeliveredAndItsStateReadBack() throws Exception {
@@ -70,7 +51,7 @@ class CustomerApiTest {
         assertThat(status.get("finished").asBoolean()).isTrue();
         assertThat(status.get("events")).extracting(e -> e.get("event").asText())
                 .containsExactly("ACCEPTED", "SUBMITTED", "DELIVERED");
-        TrafficRecord accepted = records(id).get(0);
+        TrafficRecord accepted = gateway.recordsOf(id).get(0).record();
         assertThat(accepted.channel()).isEqualTo(Channel.HTTP);
         assertThat(accepted.clientIp().getHostAddress()).isEqualTo("127.0.0.1");
         assertThat(accepted.customerId()).isEqualTo(TestGateway.SYSTEM_ID);
@@ -92,7 +73,7 @@ class CustomerApiTest {
             Await.until("segment " + m.get("id").asText() + " delivered", WAIT,
                     () -> "DELIVERED".equals(state(m.get("id").asText())));
         }
-        TrafficRecord third = records(body.at("/messages/2/id").asText()).get(0);
+        TrafficRecord third = gateway.recordsOf(body.at("/messages/2/id").asText()).get(0).record();
         assertThat(third.segmentIndex()).isEqualTo(3);
         assertThat(third.segmentCount()).isEqualTo(3);
     }
@@ -139,8 +120,8 @@ class CustomerApiTest {
         assertProblem(get("/v1/messages/no-such-id", TestGateway.API_KEY), 404, "id");
         assertProblem(get("/v1/messages", TestGateway.API_KEY), 405, null);
         // The customer's API key is no compliance token either.
-        HttpResponse<String> compliance = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.compliancePort() + "/v1/retention/records?messageId=" + id))
+        HttpResponse<String> compliance = http().send(HttpRequest.newBuilder(
+                        gateway.compliance("/v1/retention/records?messageId=" + id))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY).header("X-Case-Reference", "C-1")
                 .header("X-Legal-Basis", "test").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(compliance.statusCode()).isEqualTo(401);
@@ -149,13 +130,11 @@ class CustomerApiTest {
     /** Issue 9 item 15: a 405 without Allow; a byte-order mark or a lone surrogate accepted. */
     @Test
     void aWrongMethodNamesTheAllowedOneAndOddJsonIsRefused() throws Exception {
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.apiPort() + "/v1/messages")).header("Authorization", "Bearer " + TestGateway.API_KEY)
+        HttpResponse<String> put = http().send(HttpRequest.newBuilder(gateway.api("/v1/messages")).header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(put, 405, null);
         assertThat(put.headers().firstValue("Allow")).hasValue("POST");
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + gateway.apiPort() + "/v1/messages/some-id"))
+        HttpResponse<String> post = http().send(HttpRequest.newBuilder(gateway.api("/v1/messages/some-id"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(post, 405, null);
@@ -176,11 +155,10 @@ class CustomerApiTest {
                 .body()).at("/messages/0/id").asText();
         Await.until("message " + id + " delivered", WAIT, () -> "DELIVERED".equals(state(id)));
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = gateway.metrics();
         assertThat(metrics).contains("ebb_http_requests_total{status=\"202\"}").doesNotContain(MARKER)
                 .doesNotContain("4790000084");
-        try (Stream<Path> files = Files.walk(data)) {
+        try (Stream<Path> files = Files.walk(gateway.dataDir())) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
                         .doesNotContain(MARKER);
@@ -197,14 +175,8 @@ class CustomerApiTest {
         }
     }
 
-    private List<TrafficRecord> records(String id) {
-        Instant now = Instant.now();
-        List<TrafficRecord> out = new ArrayList<>();
-        for (StoredRecord r : gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
-                now.plusSeconds(1))).records()) {
-            out.add(r.record());
-        }
-        return out;
+    private HttpClient http() {
+        return gateway.http();
     }
 
     private void assertProblem(HttpResponse<String> r, int status, String field) throws Exception {
@@ -220,23 +192,22 @@ class CustomerApiTest {
     }
 
     private HttpResponse<String> sendWith(String body, String key) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort()
-                + "/v1/messages")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.api("/v1/messages")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> sendBytes(byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort() + "/v1/messages"))
+        return http().send(HttpRequest.newBuilder(gateway.api("/v1/messages"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String key) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort() + path))
+        return http().send(HttpRequest.newBuilder(gateway.api(path))
                 .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.ebb.gateway.Main;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
-import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -31,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Receipts of messages sent over HTTP are posted to the customer's {@code receiptUrl}, a real HTTP server on
@@ -42,14 +37,13 @@ class WebhookReceiptTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String MARKER = "MARKER-Wb19c";
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
     private final ObjectMapper json = new ObjectMapper();
     private final List<String> posted = new CopyOnWriteArrayList<>();
     private final List<String> signatures = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private HttpServer customer;
-    private Main.Running gateway;
 
     @BeforeEach
     void start() throws Exception {
@@ -67,19 +61,17 @@ class WebhookReceiptTest {
         });
         customer.start();
         URI url = URI.create("http://127.0.0.1:" + customer.getAddress().getPort() + "/receipts");
-        gateway = Main.start(TestGateway.config(data, TestGateway.freePort(), true, 0, url), Clock.systemUTC());
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true, 0, url));
     }
 
     @AfterEach
     void stop() {
-        gateway.close();
         customer.stop(0);
     }
 
     @Test
     void theReceiptOfAnHttpMessageIsPostedRetriedAndRecorded() throws Exception {
-        String id = json.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + gateway.apiPort() + "/v1/messages"))
+        String id = json.readTree(gateway.http().send(HttpRequest.newBuilder(gateway.api("/v1/messages"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+4790000090\",\"from\":\"Ebb\",\"text\":\""
                         + MARKER + "\"}")).build(), HttpResponse.BodyHandlers.ofString()).body())
@@ -102,23 +94,17 @@ class WebhookReceiptTest {
         assertThat(signature).isEqualTo("t=" + t + ",v1=" + HexFormat.of().formatHex(
                 mac.doFinal(posted.get(0).getBytes(StandardCharsets.UTF_8))));
         assertThat(Math.abs(Instant.now().getEpochSecond() - t)).isLessThan(60);
-        Await.until("the forwarded receipt is recorded", WAIT, () -> events(id).contains(EventType.RECEIPT_FORWARDED));
+        Await.until("the forwarded receipt is recorded", WAIT, () -> gateway.eventsOf(id).contains(EventType.RECEIPT_FORWARDED));
     }
 
     @Test
     void theReceiptOfAnSmppMessageStillGoesBackOverSmpp() throws Exception {
-        try (EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+        try (EsmeClient esme = gateway.esme()) {
             String id = esme.submit("+4790000091", "over smpp", StandardCharsets.ISO_8859_1, (byte) 0x03);
 
             Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
 
             assertThat(attempts.get()).isZero();
         }
-    }
-
-    private List<EventType> events(String id) {
-        Instant now = Instant.now();
-        return gateway.metadata().query(TrafficQuery.byMessageId(id, now.minus(Duration.ofHours(1)),
-                now.plusSeconds(1))).records().stream().map(StoredRecord::record).map(r -> r.eventType()).toList();
     }
 }
