@@ -310,7 +310,9 @@ public final class Main implements Callable<Integer> {
         ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));
-        opened.add(complianceLoop::shutdownGracefully);
+        // Awaited like the other loops: a stop that returns while this loop still runs leaks its thread into the
+        // next start (and, in tests, into the next test).
+        opened.add(() -> complianceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
