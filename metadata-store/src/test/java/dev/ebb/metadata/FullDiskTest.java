@@ -3,6 +3,7 @@ package dev.ebb.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ebb.testing.MutableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.ebb.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.testing.MutableClock;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.ebb.gateway.compliance;
 
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;

@@ -8,7 +8,7 @@ import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.SubmissionCodec;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;

@@ -1,6 +1,6 @@
 package dev.ebb.gateway.privacy;
 
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.config.ContentConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

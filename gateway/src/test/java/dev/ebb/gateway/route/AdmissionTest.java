@@ -11,7 +11,7 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.southbound.SmscConnector;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;

@@ -2,7 +2,7 @@ package dev.ebb.gateway.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;

@@ -19,7 +19,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.LogCapture;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -12,7 +12,7 @@ import dev.ebb.gateway.route.Outbound;
 import dev.ebb.gateway.route.SubmitFailedException;
 import dev.ebb.gateway.route.ValidityExpiredException;
 import dev.ebb.gateway.testing.Await;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

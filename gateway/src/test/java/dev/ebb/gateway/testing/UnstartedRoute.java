@@ -8,6 +8,7 @@ import dev.ebb.gateway.route.Admission;
 import dev.ebb.gateway.route.RouteTable;
 import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

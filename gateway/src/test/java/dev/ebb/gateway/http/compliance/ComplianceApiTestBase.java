@@ -11,7 +11,7 @@ import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.InclusionProof;

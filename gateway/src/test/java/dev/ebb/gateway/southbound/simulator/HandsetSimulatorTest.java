@@ -20,7 +20,7 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.Flood;
-import dev.ebb.gateway.testing.MutableClock;
+import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
