@@ -18,6 +18,7 @@ import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
+import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
@@ -46,6 +47,7 @@ import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -232,7 +234,12 @@ public final class Main implements Callable<Integer> {
         Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
                 .description("SMPP connections open, bound or not").register(registry);
         FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
-                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached")
+                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached"
+                        + " with bound sessions only")
+                .register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.evicted", server, SmppServer::evictedConnections)
+                .description("unbound SMPP connections closed to make room for a newer one (smpp.maxUnbound,"
+                        + " maxConnections or maxConnectionsPerAddress reached)")
                 .register(registry);
         FunctionCounter.builder("ebb.smpp.binds.locked", server, SmppServer::lockedBinds)
                 .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
@@ -325,7 +332,24 @@ public final class Main implements Callable<Integer> {
                 webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
+        httpConnectionMetrics(registry, "api", apiServer.listener());
+        httpConnectionMetrics(registry, "compliance", complianceServer.listener());
+        httpConnectionMetrics(registry, "metrics", metricsServer.listener());
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+    }
+
+    private static void httpConnectionMetrics(MeterRegistry registry, String name, HttpListener listener) {
+        FunctionCounter.builder("ebb.http.connections.refused", listener, HttpListener::refusedConnections)
+                .tag("listener", name).description("HTTP connections answered 503 on arrival: limits.maxConnections or"
+                        + " maxConnectionsPerAddress reached with a request in progress on every one")
+                .register(registry);
+        FunctionCounter.builder("ebb.http.connections.evicted", listener, HttpListener::evictedConnections)
+                .tag("listener", name).description("idle HTTP connections closed to make room for a new one")
+                .register(registry);
+        FunctionCounter.builder("ebb.http.connections.silent", listener, HttpListener::silentConnections)
+                .tag("listener", name).description("HTTP connections closed for sending nothing within"
+                        + " limits.headerTimeout of opening")
+                .register(registry);
     }
 
     private static void closeInReverse(List<AutoCloseable> opened) {

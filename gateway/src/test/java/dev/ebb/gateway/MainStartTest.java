@@ -22,7 +22,7 @@ class MainStartTest {
     void aStartThatFailsHalfWayReleasesWhatItOpenedSoTheNextStartWorks() throws Exception {
         EbbConfig base = TestGateway.config(data, TestGateway.freePort(), true);
         try (ServerSocket taken = new ServerSocket(0)) {
-            EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, null, null),
+            EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, 0, null, null),
                     base.http(), base.compliance(), base.metrics(), base.customers(), base.routes(), base.connectors(),
                     base.simulator(), base.content(), base.metadata());
 

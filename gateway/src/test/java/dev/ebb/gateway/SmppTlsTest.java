@@ -40,7 +40,7 @@ class SmppTlsTest {
         pem = new SelfSignedPem(data.resolve("tls"));
         EbbConfig base = TestGateway.config(data.resolve("data"), TestGateway.freePort(), true);
         EbbConfig tls = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null,
-                pem.certFile.toString(), pem.keyFile.toString(), 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
+                pem.certFile.toString(), pem.keyFile.toString(), 0, 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
                 base.customers(), base.routes(), base.connectors(), base.simulator(), base.content(), base.metadata());
         gateway = Main.start(tls, Clock.systemUTC());
     }

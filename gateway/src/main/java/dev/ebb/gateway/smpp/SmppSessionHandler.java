@@ -39,6 +39,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private final CustomerSessions sessions;
     private final SubmitSmHandler submits;
     private final long sessionId;
+    private final Runnable onBound;
     private final Map<Integer, PendingDelivery> pendingDeliveries = new HashMap<>();
     private ChannelHandlerContext ctx;
     private State state = State.OPEN;
@@ -48,13 +49,15 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private int nextSequence = 1;
     private ScheduledFuture<?> bindDeadline;
 
+    /** @param onBound told when the connection binds: from then on it keeps its place against newer connections */
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
-                       SubmitSmHandler submits, long sessionId) {
+                       SubmitSmHandler submits, long sessionId, Runnable onBound) {
         this.config = config;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.submits = submits;
         this.sessionId = sessionId;
+        this.onBound = onBound;
     }
 
     @Override
@@ -138,6 +141,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
             state = State.BOUND;
             bindDeadline.cancel(false);
+            onBound.run();
             sessions.bound(customer, this, bind.type());
             LOG.info("bound: system_id {} from {} as {} (session {})", PeerText.forLog(bind.systemId()), remote(),
                     bind.type(), sessionId);
