@@ -82,12 +82,7 @@ public final class SmppReceiptSender implements ReceiptSink {
         if (backlog.held.incrementAndGet() > maxHeld) {
             backlog.held.decrementAndGet();
             dropped.incrementAndGet();
-            long unlogged = backlog.drops.count();
-            if (unlogged > 0) {
-                LOG.warn("{} receipts to customer {} dropped (last: message {}): {} are held for its receivers already;"
-                        + " their messages keep their final state in the metadata store; logged at most every {} s",
-                        unlogged, backlog.customer, receipt.message().messageId(), maxHeld, LOG_INTERVAL.toSeconds());
-            }
+            backlog.drops.count(receipt.message().messageId());
             return;
         }
         backlog.ready.add(new Attempt(receipt, FIRST_RETRY_MS));
@@ -144,13 +139,8 @@ public final class SmppReceiptSender implements ReceiptSink {
             backlog.ready.add(attempt);
             drain(backlog);
         } else {
-            long unlogged = backlog.notTaken.count();
-            if (unlogged > 0) {
-                LOG.info("{} receipts to customer {} not taken (last: message {}, {}); retrying with back-off up to {} s;"
-                        + " logged at most every {} s", unlogged, backlog.customer, receipt.message().messageId(),
-                        cause != null ? cause.getClass().getSimpleName() : CommandStatus.name(status),
-                        MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds());
-            }
+            backlog.notTaken.count(receipt.message().messageId() + ", "
+                    + (cause != null ? cause.getClass().getSimpleName() : CommandStatus.name(status)));
             scheduler.schedule(() -> {
                 backlog.ready.add(new Attempt(receipt, Math.min(attempt.nextDelayMs * 2, MAX_RETRY_MS)));
                 drain(backlog);
@@ -168,11 +158,18 @@ public final class SmppReceiptSender implements ReceiptSink {
         final Queue<Attempt> ready = new ConcurrentLinkedQueue<>();
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger drainers = new AtomicInteger();
-        final LogLimiter notTaken = new LogLimiter(clock, LOG_INTERVAL);
-        final LogLimiter drops = new LogLimiter(clock, LOG_INTERVAL);
+        final LogLimiter notTaken;
+        final LogLimiter drops;
 
         Backlog(String customer) {
             this.customer = customer;
+            notTaken = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.info("{} receipts to"
+                    + " customer {} not taken (last: message {}); retrying with back-off up to {} s; logged at most"
+                    + " every {} s", events, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
+            drops = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.warn("{} receipts to"
+                    + " customer {} dropped (last: message {}): {} are held for its receivers already; their"
+                    + " messages keep their final state in the metadata store; logged at most every {} s", events,
+                    customer, last, maxHeld, LOG_INTERVAL.toSeconds()));
         }
     }
 
