@@ -185,7 +185,7 @@ public final class Main implements Callable<Integer> {
                 .map(CustomerConfig::id).collect(Collectors.toUnmodifiableSet());
         // Made before the SMPP server, so that what sends to customers exists before anything can arrive for them.
         CustomerSessions sessions = new CustomerSessions();
-        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping);
+        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping, clock);
         WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
         // A receipt goes back the way its message came in.
         ReceiptHandler receipts = new ReceiptHandler(privacy,
@@ -245,10 +245,16 @@ public final class Main implements Callable<Integer> {
                 .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
                 .register(registry);
         Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
-                .description("responses queued for customers that read slowly; each connection stops being read over 64 KiB")
+                .description("responses and deliver_sm queued for customers that read slowly; over 64 KiB a connection is"
+                        + " not read and gets no deliver_sm")
                 .register(registry);
         Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
-        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting).register(registry);
+        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting)
+                .description("receipts of SMPP messages held in memory until a receiver of their customer takes them")
+                .register(registry);
+        FunctionCounter.builder("ebb.receipts.smpp.dropped", receiptSender, SmppReceiptSender::droppedCount)
+                .description("receipts of SMPP messages dropped: their customer had too many held already")
+                .register(registry);
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);

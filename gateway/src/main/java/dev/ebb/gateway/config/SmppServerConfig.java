@@ -8,8 +8,10 @@ import java.time.Duration;
  * @param maxCommandLength frames announcing more than this are a framing error: the connection is closed
  * @param windowSize       submit_sm a bind may have outstanding (no submit_sm_resp handed to the network yet, because
  *                         it is still being accepted or the customer does not read) before further ones are answered
- *                         ESME_RMSGQFUL (SMPP 3.4 §2.7 windowing, §5.1.3); default 512
- * @param responseTimeout  how long Ebb waits for a customer's deliver_sm_resp
+ *                         ESME_RMSGQFUL (SMPP 3.4 §2.7 windowing, §5.1.3); default 512. The same window bounds the
+ *                         deliver_sm (receipts, MO) Ebb has outstanding on a bind: past it they wait in Ebb
+ * @param responseTimeout  how long Ebb waits for a customer's deliver_sm_resp; past it the deliver_sm leaves the
+ *                         window and is retried later
  * @param idleTimeout      a bind silent for this long (not even enquire_link) is closed
  * @param tlsCertFile      PEM certificate chain; when this and {@code tlsKeyFile} are set, the listener speaks SMPP
  *                         over TLS only

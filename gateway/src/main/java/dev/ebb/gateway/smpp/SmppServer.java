@@ -142,7 +142,7 @@ public final class SmppServer implements AutoCloseable {
         return connections.size();
     }
 
-    /** Response bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
+    /** Response and deliver_sm bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
     public long pendingOutboundBytes() {
         long pending = 0;
         for (Channel ch : connections) {

@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
@@ -484,6 +485,46 @@ class SmppServerTest {
             raw.read();
         }
         assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void aReceiverThatReadsButNeverAnswersHasAtMostAWindowOfDeliverSmOutstanding() throws Exception {
+        // SMPP 3.4 §2.7: the window applies to what Ebb sends as well; a deliver_sm past it stays with the caller.
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            List<CompletionStage<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(server.sessions().deliver("alpha", deliverSm("id:" + i)));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(raw.read()).isInstanceOf(Pdu.DeliverSm.class);
+            }
+            assertThat(raw.readWithin(Duration.ofMillis(500))).as("a fifth deliver_sm").isNull();
+            for (CompletionStage<Integer> pastTheWindow : results.subList(4, 6)) {
+                assertThatThrownBy(() -> pastTheWindow.toCompletableFuture().getNow(null))
+                        .hasCauseInstanceOf(ReceiversBusyException.class);
+            }
+        }
+    }
+
+    @Test
+    void aDeliverSmNotAnsweredInTimeFailsAndFreesItsWindowSlot() throws Exception {
+        SmppServer oneSlot = serverWith(new SmppServerConfig("127.0.0.1", 0, 0, 1, Duration.ofMillis(200), null, null,
+                null, 0, 0, 0, null, Duration.ofMillis(20)));
+        RawSmppClient raw = bound(new RawSmppClient(oneSlot.port()), "alpha");
+        clients.add(raw);
+        CompletionStage<Integer> unanswered = oneSlot.sessions().deliver("alpha", deliverSm("id:1"));
+        raw.read();
+
+        assertThatThrownBy(() -> unanswered.toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(TimeoutException.class);
+        CompletionStage<Integer> next = oneSlot.sessions().deliver("alpha", deliverSm("id:2"));
+        raw.send(new Pdu.DeliverSmResp(raw.read().sequenceNumber(), CommandStatus.ESME_ROK));
+        assertThat(next.toCompletableFuture().get(5, TimeUnit.SECONDS)).isZero();
+    }
+
+    private static Pdu.DeliverSm deliverSm(String text) {
+        return Pdu.DeliverSm.of(0, SmppAddress.international("4790000002"), SmppAddress.international("4790000001"),
+                (byte) 4, (byte) 0, text.getBytes(StandardCharsets.US_ASCII), List.of());
     }
 
     @Test
