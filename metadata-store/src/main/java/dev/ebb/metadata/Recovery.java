@@ -124,12 +124,9 @@ final class Recovery {
                 }
                 // A record cut short was being written when the process died or the disk filled (kill -9 leaves
                 // one, as the last; a full disk may leave one the writer took as written, its leaf logged).
+                // One a head covers keeps its logged leaf: the head check below and verify judge that leaf.
                 boolean torn = bytes != null && RecordCodec.isTorn(bytes);
-                if (torn && seq < signed) {
-                    throw new MetadataStoreException("day " + day + ": record " + seq + " is cut short but a signed "
-                            + "tree head covers it (the data directory was changed; run verify for details)");
-                }
-                if (seq < storedLeaves && !torn) {
+                if (seq < storedLeaves && (!torn || seq < signed)) {
                     System.arraycopy(stored, (int) (seq * MerkleTree.HASH_LENGTH), one, 0, one.length);
                     frontier.append(one);
                 } else {
@@ -140,8 +137,8 @@ final class Recovery {
                         leaves.add(one);
                     }
                 }
-                // No head covers it: it stays in the tree as the bytes it is, so the day verifies and later records
-                // keep their positions, but it is not indexed: no query finds it, and nothing reads it as a record.
+                // It stays in the tree as the bytes it is, so the day verifies and later records keep their
+                // positions, but it is not indexed: no query finds it, and nothing reads it as a record.
                 if (torn) {
                     LOG.warn("metadata day {}: record {} was cut short by a crash or a failed write; kept as an "
                             + "unindexed leaf", day, seq);

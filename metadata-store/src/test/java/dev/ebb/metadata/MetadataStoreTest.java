@@ -311,9 +311,15 @@ class MetadataStoreTest {
                     .records()).extracting(r -> r.record().messageId()).contains("m-0-8x", "m-0-10x")
                     .doesNotContain("m-0-9x");
             assertThat(store.verify(day, day).ok()).isTrue();
+            // Then kill -9, the index not yet on disk: the restart reads the cut record again, now under a head
+            // signed over it as it is (the attacker's rerun with the first fix refused to start here).
+            copyTree(dir, dir.resolve("killed"));
         }
-        try (MetadataStore store = open()) {
+        try (MetadataStore store = MetadataStore.open(dir.resolve("killed"), CONFIG, clock)) {
+            assertThat(store.verify(day, day).ok()).isTrue();
             assertThat(store.verify(day, day).recordsChecked()).isEqualTo(11);
+            assertThat(store.query(TrafficQuery.byMessageId("m-0-10x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).hasSize(1);
         }
     }
 
