@@ -45,6 +45,8 @@ import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreException;
+import dev.ebb.metadata.UnprotectedKeyFileException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -138,6 +140,20 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Opens the metadata store; a refusal names its directory and where to look further, for the one-line exit. */
+    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock) {
+        try {
+            return MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
+        } catch (UnprotectedKeyFileException e) {
+            throw e; // names the file and its fix already
+        } catch (RuntimeException e) {
+            throw new MetadataStoreException("metadata store " + dir.toAbsolutePath() + " cannot be opened: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()) + "; run `ebb verify` with the same "
+                    + "--config: it names the first damaged day and record, read-only; keep a copy of the directory "
+                    + "before changing anything in it", e);
+        }
+    }
+
     /**
      * Builds the gateway in the order data flows backwards (stores first, listeners last), adding each part
      * to {@code opened} as it comes up; closing in reverse stops the listeners first, so nothing new arrives
@@ -154,7 +170,7 @@ public final class Main implements Callable<Integer> {
         KeyRing keys = KeyRing.open(data.contentKeys());
         ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);
-        MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
+        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.

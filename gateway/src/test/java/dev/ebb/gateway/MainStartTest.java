@@ -9,6 +9,7 @@ import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,18 @@ class MainStartTest {
              EsmeClient esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
             assertThat(esme.submit("+4790000050", "after a failed start", StandardCharsets.ISO_8859_1, (byte) 0x03)).isNotBlank();
         }
+    }
+
+    @Test
+    void aMetadataStoreThatCannotBeOpenedIsNamedWithWhatToDo() throws Exception {
+        // Issue 9, hostile retest: the refusal read only "ebb: record is torn or not a version-1 record".
+        EbbConfig cfg = TestGateway.config(data, TestGateway.freePort(), true);
+        Main.start(cfg, Clock.systemUTC()).close();
+        Files.writeString(data.resolve("metadata").resolve("FORMAT"), "ebb-metadata-store format 99\n");
+
+        assertThatThrownBy(() -> Main.start(cfg, Clock.systemUTC()))
+                .hasMessageStartingWith("metadata store " + data.resolve("metadata").toAbsolutePath() + " cannot be "
+                        + "opened: ")
+                .hasMessageContaining("format 99").hasMessageContaining("ebb verify");
     }
 }
