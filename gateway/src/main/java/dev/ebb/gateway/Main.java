@@ -18,6 +18,7 @@ import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
+import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
@@ -44,8 +45,11 @@ import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
+import dev.ebb.metadata.MetadataStoreException;
+import dev.ebb.metadata.UnprotectedKeyFileException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -136,6 +140,20 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Opens the metadata store; a refusal names its directory and where to look further, for the one-line exit. */
+    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock) {
+        try {
+            return MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
+        } catch (UnprotectedKeyFileException e) {
+            throw e; // names the file and its fix already
+        } catch (RuntimeException e) {
+            throw new MetadataStoreException("metadata store " + dir.toAbsolutePath() + " cannot be opened: "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()) + "; run `ebb verify` with the same "
+                    + "--config: it names the first damaged day and record, read-only; keep a copy of the directory "
+                    + "before changing anything in it", e);
+        }
+    }
+
     /**
      * Builds the gateway in the order data flows backwards (stores first, listeners last), adding each part
      * to {@code opened} as it comes up; closing in reverse stops the listeners first, so nothing new arrives
@@ -152,7 +170,7 @@ public final class Main implements Callable<Integer> {
         KeyRing keys = KeyRing.open(data.contentKeys());
         ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);
-        MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
+        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
@@ -183,7 +201,7 @@ public final class Main implements Callable<Integer> {
                 .map(CustomerConfig::id).collect(Collectors.toUnmodifiableSet());
         // Made before the SMPP server, so that what sends to customers exists before anything can arrive for them.
         CustomerSessions sessions = new CustomerSessions();
-        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping);
+        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping, clock);
         WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
         // A receipt goes back the way its message came in.
         ReceiptHandler receipts = new ReceiptHandler(privacy,
@@ -232,16 +250,27 @@ public final class Main implements Callable<Integer> {
         Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
                 .description("SMPP connections open, bound or not").register(registry);
         FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
-                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached")
+                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached"
+                        + " with bound sessions only")
+                .register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.evicted", server, SmppServer::evictedConnections)
+                .description("unbound SMPP connections closed to make room for a newer one (smpp.maxUnbound,"
+                        + " maxConnections or maxConnectionsPerAddress reached)")
                 .register(registry);
         FunctionCounter.builder("ebb.smpp.binds.locked", server, SmppServer::lockedBinds)
                 .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
                 .register(registry);
         Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
-                .description("responses queued for customers that read slowly; each connection stops being read over 64 KiB")
+                .description("responses and deliver_sm queued for customers that read slowly; over 64 KiB a connection is"
+                        + " not read and gets no deliver_sm")
                 .register(registry);
         Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
-        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting).register(registry);
+        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting)
+                .description("receipts of SMPP messages held in memory until a receiver of their customer takes them")
+                .register(registry);
+        FunctionCounter.builder("ebb.receipts.smpp.dropped", receiptSender, SmppReceiptSender::droppedCount)
+                .description("receipts of SMPP messages dropped: their customer had too many held already")
+                .register(registry);
         FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
@@ -327,7 +356,24 @@ public final class Main implements Callable<Integer> {
                 webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
+        httpConnectionMetrics(registry, "api", apiServer.listener());
+        httpConnectionMetrics(registry, "compliance", complianceServer.listener());
+        httpConnectionMetrics(registry, "metrics", metricsServer.listener());
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+    }
+
+    private static void httpConnectionMetrics(MeterRegistry registry, String name, HttpListener listener) {
+        FunctionCounter.builder("ebb.http.connections.refused", listener, HttpListener::refusedConnections)
+                .tag("listener", name).description("HTTP connections answered 503 on arrival: limits.maxConnections or"
+                        + " maxConnectionsPerAddress reached with a request in progress on every one")
+                .register(registry);
+        FunctionCounter.builder("ebb.http.connections.evicted", listener, HttpListener::evictedConnections)
+                .tag("listener", name).description("idle HTTP connections closed to make room for a new one")
+                .register(registry);
+        FunctionCounter.builder("ebb.http.connections.silent", listener, HttpListener::silentConnections)
+                .tag("listener", name).description("HTTP connections closed for sending nothing within"
+                        + " limits.headerTimeout of opening")
+                .register(registry);
     }
 
     private static void closeInReverse(List<AutoCloseable> opened) {

@@ -9,6 +9,8 @@ import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +23,7 @@ class MainStartTest {
     void aStartThatFailsHalfWayReleasesWhatItOpenedSoTheNextStartWorks() throws Exception {
         EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
         try (ServerSocket taken = new ServerSocket(0)) {
-            EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, null, null),
+            EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, 0, null, null),
                     base.http(), base.compliance(), base.metrics(), base.customers(), base.routes(), base.connectors(),
                     base.simulator(), base.content(), base.metadata());
 
@@ -31,5 +33,20 @@ class MainStartTest {
         gateway.start(base);
         assertThat(gateway.esme().submit("+4790000050", "after a failed start", StandardCharsets.ISO_8859_1,
                 (byte) 0x03)).isNotBlank();
+    }
+
+    @Test
+    void aMetadataStoreThatCannotBeOpenedIsNamedWithWhatToDo() throws Exception {
+        // Issue 9, hostile retest: the refusal read only "ebb: record is torn or not a version-1 record".
+        Path data = gateway.dataDir();
+        EbbConfig cfg = TestGateway.config(data, TestGateway.freePort(), true);
+        gateway.start(cfg);
+        gateway.stop();
+        Files.writeString(data.resolve("metadata").resolve("FORMAT"), "ebb-metadata-store format 99\n");
+
+        assertThatThrownBy(() -> Main.start(cfg, Clock.systemUTC()))
+                .hasMessageStartingWith("metadata store " + data.resolve("metadata").toAbsolutePath() + " cannot be "
+                        + "opened: ")
+                .hasMessageContaining("format 99").hasMessageContaining("ebb verify");
     }
 }

@@ -41,7 +41,7 @@ class SmppTlsTest {
         pem = new SelfSignedPem(tlsDir);
         EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
         EbbConfig tls = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null,
-                pem.certFile.toString(), pem.keyFile.toString(), 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
+                pem.certFile.toString(), pem.keyFile.toString(), 0, 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
                 base.customers(), base.routes(), base.connectors(), base.simulator(), base.content(), base.metadata());
         gateway.start(tls);
     }

@@ -107,13 +107,19 @@ final class DayWriter {
                         + " (another process writing to " + files.queue + "?)"));
             }
             // The record is durable from here on; what follows is derived from it.
+            String derived = "updating the leaf log, index or tree head after record " + day.day() + "#" + day.count();
             try {
                 day.add(bytes, length, keys, leaf);
                 if (day.headDue(now, headIntervalMillis)) {
                     day.signHead(now, signer);
                 }
-            } catch (RuntimeException | InternalError e) {
-                stop("updating the leaf log, index or tree head after record " + day.day() + "#" + day.count(), e);
+            } catch (InternalError e) {
+                // Unless it is not: the JVM reports a fault on a mapped page (a full disk) when it next checks, which
+                // may be after the write returned, and the record may be cut short. Not acknowledged, so the caller
+                // does not take it as stored; recovery keeps the cut record as an unindexed leaf.
+                throw stop(derived, e);
+            } catch (RuntimeException e) {
+                stop(derived, e);
             }
         } finally {
             lock.unlock();

@@ -35,6 +35,19 @@ final class LeafWriter implements AutoCloseable {
         buffer.put(leaf);
     }
 
+    /** Overwrites leaf {@code position}, one of those kept on disk at construction. */
+    void replace(long position, byte[] leaf) {
+        ByteBuffer b = ByteBuffer.wrap(leaf);
+        try {
+            long at = position * MerkleTree.HASH_LENGTH;
+            while (b.hasRemaining()) {
+                at += channel.write(b, at);
+            }
+        } catch (IOException e) {
+            throw new MetadataStoreException("cannot write " + file, e);
+        }
+    }
+
     void flush() {
         buffer.flip();
         try {

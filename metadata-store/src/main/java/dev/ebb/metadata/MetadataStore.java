@@ -113,16 +113,18 @@ public final class MetadataStore implements AutoCloseable {
      * index. Durable against process death when it returns.
      *
      * <p>A write that fails (a full disk: Chronicle maps its files, so a page the file system cannot back surfaces as
-     * an {@link InternalError}, OpenHFT/Chronicle-Queue#1282) leaves nothing of the record in the queue and stops the
-     * writer: every later append is refused with a {@link MetadataStoreException} until {@link #repair()} succeeds,
-     * as the writer's in-memory tree and index may then disagree with the files. A failure while updating the derived
-     * files (leaf log, index, tree heads) after the record is in the queue stops the writer the same way, but the
-     * append returns normally: the record is durable, and repair or the next open recomputes what it derives.
+     * an {@link InternalError}, OpenHFT/Chronicle-Queue#1282) stops the writer: every later append is refused with a
+     * {@link MetadataStoreException} until {@link #repair()} succeeds, as the writer's in-memory tree and index may
+     * then disagree with the files. The JVM may report such a fault only after the write returned, so what the failed
+     * append leaves in the queue is at most a record cut short, which repair or the next open keeps as an unindexed
+     * leaf (no query finds it). A failure of an ordinary file write while updating the derived files (leaf log,
+     * index, tree heads) after the record is in the queue stops the writer the same way, but the append returns
+     * normally: the record is durable, and repair or the next open recomputes what it derives.
      *
      * @throws IllegalArgumentException if the record is null or its event time is more than 24 h from the clock;
      *                                  nothing is written then
      * @throws MetadataStoreException   if the record could not be written, or the writer is stopped ({@link
-     *                                  #writable()} false); nothing is written then
+     *                                  #writable()} false); the record is not stored then (at most cut short)
      * @throws IllegalStateException    if the store is closed
      */
     public void append(TrafficRecord record) {

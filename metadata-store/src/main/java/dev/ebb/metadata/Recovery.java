@@ -105,8 +105,10 @@ final class Recovery {
         DayIndex index = indexes.openWritable(day);
         long indexedUpTo = index.indexedUpTo();
         long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
-        // Only records the leaf log or the index lacks are read; the others' leaves come from the leaf log.
-        long readFrom = Math.min(storedLeaves, indexedUpTo);
+        // Read are the records the leaf log or the index lacks, and those no signed head covers: a fault on a mapped
+        // page of a full disk is reported after the write returned, so the writer may have logged the leaf of the
+        // record it meant to write while the queue holds it cut short. The others' leaves come from the leaf log.
+        long readFrom = Math.min(Math.min(storedLeaves, indexedUpTo), signed);
         int headIndex = 0;
         byte[] one = new byte[MerkleTree.HASH_LENGTH];
         try (ExcerptTailer tailer = queue.createTailer()) {
@@ -120,18 +122,24 @@ final class Recovery {
                         throw new MetadataStoreException("day " + day + ": record " + seq + " unreadable");
                     }
                 }
-                if (seq < storedLeaves) {
+                // A record cut short was being written when the process died or the disk filled (kill -9 leaves
+                // one, as the last; a full disk may leave one the writer took as written, its leaf logged).
+                // One a head covers keeps its logged leaf: the head check below and verify judge that leaf.
+                boolean torn = bytes != null && RecordCodec.isTorn(bytes);
+                if (seq < storedLeaves && (!torn || seq < signed)) {
                     System.arraycopy(stored, (int) (seq * MerkleTree.HASH_LENGTH), one, 0, one.length);
                     frontier.append(one);
                 } else {
                     frontier.appendData(bytes, 0, bytes.length, one);
-                    leaves.add(one);
+                    if (seq < storedLeaves) {
+                        leaves.replace(seq, one);
+                    } else {
+                        leaves.add(one);
+                    }
                 }
-                // A record no leaf or head covers that is cut short was being written when the process died or the
-                // disk filled (kill -9 leaves one, as the last; a full disk may leave one the writer took as written).
                 // It stays in the tree as the bytes it is, so the day verifies and later records keep their
                 // positions, but it is not indexed: no query finds it, and nothing reads it as a record.
-                if (seq >= storedLeaves && seq >= signed && RecordCodec.isTorn(bytes)) {
+                if (torn) {
                     LOG.warn("metadata day {}: record {} was cut short by a crash or a failed write; kept as an "
                             + "unindexed leaf", day, seq);
                 } else if (seq >= indexedUpTo) {

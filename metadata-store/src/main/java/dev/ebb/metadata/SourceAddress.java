@@ -59,7 +59,7 @@ public record SourceAddress(String value, int ton, int npi) {
         Fields.requireRange("source.npi", npi, 0, 255);
     }
 
-    /** An international E.164 number (TON 1, NPI 1); {@code msisdn} may carry a leading '+'. */
+    /** An international E.164 number (TON 1, NPI 1), written with its leading '+' (or 00). */
     public static SourceAddress international(String msisdn) {
         return new SourceAddress(Msisdn.normalise(msisdn).substring(1), TON_INTERNATIONAL, NPI_ISDN);
     }

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,19 +231,45 @@ class MetadataStoreTest {
         Path live = dir.resolve("live");
         Path crashed = dir.resolve("crashed");
         LocalDate day = LocalDate.of(2025, 1, 10);
+        writeTenCopyingWhileOpen(live, crashed, false);
+        cutShort(new DayFiles(crashed).cycleFile(day), "m-0-9x");
+
+        assertRecord9IsAnUnindexedLeafAndAppendsGoOn(crashed, day);
+    }
+
+    @Test
+    void aRecordAFullDiskCutShortAfterItsLeafWasLoggedIsRecoveredAtOpen() throws IOException {
+        // Issue 9, hostile retest: on a full tmpfs the fault of a record's write surfaced after the write returned, so
+        // the writer had logged the leaf of the record it meant to write while the queue held it cut short (header of
+        // 157 bytes, zeros from the first unbacked page on). Open then failed for good with "record is torn". The
+        // copy below is that state: a head over the first 5 records, the leaf log covering all 10, record 9 cut.
+        Path live = dir.resolve("live");
+        Path crashed = dir.resolve("crashed");
+        LocalDate day = LocalDate.of(2025, 1, 10);
+        writeTenCopyingWhileOpen(live, crashed, true);
+        DayFiles files = new DayFiles(crashed);
+        Files.copy(new DayFiles(live).leavesFile(day), files.leavesFile(day), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(files.leafCount(day)).isEqualTo(10);
+        assertThat(files.readHeads(day)).extracting(SignedTreeHead::treeSize).containsExactly(5L);
+        cutShort(files.cycleFile(day), "m-0-9x");
+
+        assertRecord9IsAnUnindexedLeafAndAppendsGoOn(crashed, day);
+    }
+
+    /** Appends m-0-0x..m-0-9x to a store in {@code live} (a head after the fifth if asked), copied before close. */
+    private void writeTenCopyingWhileOpen(Path live, Path copy, boolean headAfterFive) throws IOException {
         try (MetadataStore store = MetadataStore.open(live, CONFIG, clock)) {
             for (int i = 0; i < 10; i++) {
                 store.append(Records.accepted(clock.instant(), "m-0-" + i + "x", "+4790000001").build());
+                if (headAfterFive && i == 4) {
+                    store.signTreeHead();
+                }
             }
-            copyTree(live, crashed);
+            copyTree(live, copy);
         }
-        Path cycle = new DayFiles(crashed).cycleFile(day);
-        long start = find(cycle, "m-0-9x".getBytes(StandardCharsets.US_ASCII));
-        long trailer = find(cycle, new byte[] {(byte) 0xEB, (byte) 0xB1}, start);
-        try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate((int) (trailer + 2 - start)), start);
-        }
+    }
 
+    private void assertRecord9IsAnUnindexedLeafAndAppendsGoOn(Path crashed, LocalDate day) {
         try (MetadataStore store = MetadataStore.open(crashed, CONFIG, clock)) {
             assertThat(store.query(TrafficQuery.byCustomer("acme", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
                     .records()).extracting(r -> r.record().messageId())
@@ -258,6 +285,40 @@ class MetadataStoreTest {
             VerifyReport report = store.verify(day, day);
             assertThat(report.ok()).isTrue();
             assertThat(report.recordsChecked()).isEqualTo(11);
+            assertThat(store.query(TrafficQuery.byMessageId("m-0-10x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).hasSize(1);
+        }
+    }
+
+    @Test
+    void repairRecoversARecordCutShortAfterItsLeafWasLoggedAndAppendsGoOn() throws IOException {
+        // The same state reached while running: the gateway's repair loop said "rebuilding the writer failed:
+        // record is torn" every second and the store stayed unwritable until a restart, which failed too.
+        LocalDate day = LocalDate.of(2025, 1, 10);
+        try (MetadataStore store = open()) {
+            for (int i = 0; i < 10; i++) {
+                store.append(Records.accepted(clock.instant(), "m-0-" + i + "x", "+4790000001").build());
+            }
+            // The page under record 9 never got its bytes, as when tmpfs could not back it.
+            cutShort(new DayFiles(dir).cycleFile(day), "m-0-9x");
+            // Until repair the writer's index still holds the keys of the record it meant to write.
+            assertThat(store.query(TrafficQuery.byMessageId("m-0-9x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).isEmpty();
+
+            assertThat(store.repair()).isTrue();
+            assertThat(store.writable()).isTrue();
+            store.append(Records.accepted(clock.instant(), "m-0-10x", "+4790000001").build());
+            assertThat(store.query(TrafficQuery.byCustomer("acme", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
+                    .records()).extracting(r -> r.record().messageId()).contains("m-0-8x", "m-0-10x")
+                    .doesNotContain("m-0-9x");
+            assertThat(store.verify(day, day).ok()).isTrue();
+            // Then kill -9, the index not yet on disk: the restart reads the cut record again, now under a head
+            // signed over it as it is (the attacker's rerun with the first fix refused to start here).
+            copyTree(dir, dir.resolve("killed"));
+        }
+        try (MetadataStore store = MetadataStore.open(dir.resolve("killed"), CONFIG, clock)) {
+            assertThat(store.verify(day, day).ok()).isTrue();
+            assertThat(store.verify(day, day).recordsChecked()).isEqualTo(11);
             assertThat(store.query(TrafficQuery.byMessageId("m-0-10x", DAY1.minusSeconds(60), DAY1.plusSeconds(60)))
                     .records()).hasSize(1);
         }
@@ -402,6 +463,15 @@ class MetadataStoreTest {
             clock.advance(Duration.ofDays(1));
         }
         clock.advance(Duration.ofDays(-1));
+    }
+
+    /** Zeroes a record from its message id to the end of its trailer, keeping its header: a write cut short. */
+    private static void cutShort(Path cycle, String messageId) throws IOException {
+        long start = find(cycle, messageId.getBytes(StandardCharsets.US_ASCII));
+        long trailer = find(cycle, new byte[] {(byte) 0xEB, (byte) 0xB1}, start);
+        try (FileChannel ch = FileChannel.open(cycle, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (trailer + 2 - start)), start);
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

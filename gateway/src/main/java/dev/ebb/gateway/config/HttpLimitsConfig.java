@@ -7,11 +7,14 @@ import java.time.Duration;
  * {@code metrics:}): how long a request may take to arrive and how many connections may be open. A slow or greedy
  * client then holds a bounded share of the listener, never all of it.
  *
- * @param headerTimeout            from a request's first byte to the end of its headers; absent means
- *                                 {@link #DEFAULT_HEADER_TIMEOUT}
+ * @param headerTimeout            from a request's first byte (the first request's: from the connection opening)
+ *                                 to the end of its headers; a connection that sends nothing in this time is closed;
+ *                                 absent means {@link #DEFAULT_HEADER_TIMEOUT}
  * @param requestTimeout           from a request's first byte to the end of its body; absent means
  *                                 {@link #DEFAULT_REQUEST_TIMEOUT}
- * @param maxConnections           open connections of the listener; 0 means {@value #DEFAULT_MAX_CONNECTIONS}
+ * @param maxConnections           open connections of the listener; a new one over this or the next cap closes an
+ *                                 idle one (no request in progress), else gets 503; 0 means
+ *                                 {@value #DEFAULT_MAX_CONNECTIONS}
  * @param maxConnectionsPerAddress open connections from one client address; 0 means
  *                                 {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}
  */

@@ -26,11 +26,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * One of Ebb's HTTP listeners (customer API, compliance API, metrics): connection caps, TLS when configured, a read
- * timeout, the HTTP codec with request deadlines and the Host check ({@link RequestGate}), then the listener's own
+ * One of Ebb's HTTP listeners (customer API, compliance API, metrics): connection caps (a new connection over them
+ * closes the longest-idle one, see {@link ConnectionLimits}), TLS when configured, a read timeout, the HTTP codec with request deadlines and the Host check ({@link RequestGate}), then the listener's own
  * handlers. A connection whose answers pile up unread (a client pipelining requests and never reading) is not read
  * from until they drain, so such a client costs at most about the high-water mark of memory, not all of it: reading
  * stops ({@code autoRead} off) and the requests already decoded from the last read wait in a
@@ -39,13 +40,21 @@ import java.util.function.Supplier;
  * the listener's handler closes it.
  */
 public final class HttpListener implements AutoCloseable {
-    /** A connection that sends nothing for this long is closed: it would hold memory (and a slot) for nothing. */
+    /**
+     * A kept-alive connection that sends nothing for this long between requests is closed: it would hold memory for
+     * nothing (its place it gives up to any new connection). One that sends nothing from its start is closed at the
+     * header deadline.
+     */
     static final int IDLE_SECONDS = 60;
 
     private final Channel channel;
+    private final ConnectionLimits caps;
+    private final LongAdder silent;
 
-    private HttpListener(Channel channel) {
+    private HttpListener(Channel channel, ConnectionLimits caps, LongAdder silent) {
         this.channel = channel;
+        this.caps = caps;
+        this.silent = silent;
     }
 
     /**
@@ -58,6 +67,7 @@ public final class HttpListener implements AutoCloseable {
                                     Optional<SslContext> tls, ListenerRefusals refusals,
                                     Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
         ConnectionLimits caps = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
+        LongAdder silent = new LongAdder();
         ObjectMapper json = Responses.mapper();
         Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
@@ -65,7 +75,8 @@ public final class HttpListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         InetAddress client = ch.remoteAddress().getAddress();
-                        ConnectionLimits.Verdict verdict = caps.tryOpen(client);
+                        ConnectionLimits.Slot slot = caps.slot(client, ch::close);
+                        ConnectionLimits.Verdict verdict = caps.tryOpen(slot);
                         if (verdict != ConnectionLimits.Verdict.OPEN) {
                             ch.pipeline().addLast(new HttpServerCodec(), new OverCaps(verdict == ConnectionLimits
                                     .Verdict.LISTENER_FULL ? "the listener has its maximum of " + limits.maxConnections()
@@ -74,16 +85,31 @@ public final class HttpListener implements AutoCloseable {
                                     json));
                             return;
                         }
-                        ch.closeFuture().addListener(f -> caps.closed(client));
+                        ch.closeFuture().addListener(f -> slot.closed());
                         RequestGate gate = new RequestGate(limits.headerTimeout(), limits.requestTimeout(), refusals,
-                                json);
+                                json, slot, silent);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), WriteBackpressure.INSTANCE,
                                 gate.bytes(), new HttpServerCodec(), gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));
                     }
                 }).bind(host, port).sync().channel();
-        return new HttpListener(channel);
+        return new HttpListener(channel, caps, silent);
+    }
+
+    /** Connections answered 503 and closed on arrival: a cap was reached and no idle connection made room. */
+    public long refusedConnections() {
+        return caps.refusedCount();
+    }
+
+    /** Idle connections (before their first byte or between requests) closed to make room for a new one. */
+    public long evictedConnections() {
+        return caps.evictedCount();
+    }
+
+    /** Connections closed unanswered for sending nothing within the header deadline. */
+    public long silentConnections() {
+        return silent.sum();
     }
 
     /** The bound port (useful with port 0). */
@@ -98,7 +124,8 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /**
-     * Answers a connection over the caps with 503 (RFC 9110 §15.6.4) before it sends anything, and closes it. Over
+     * Answers a connection over the caps (every place held by a request in progress) with 503 (RFC 9110 §15.6.4)
+     * before it sends anything, and closes it. Over
      * TLS it is closed unanswered: an answer would need the handshake that the cap is there to save.
      */
     private static final class OverCaps extends ChannelInboundHandlerAdapter {

@@ -44,6 +44,11 @@ public final class MetricsServer implements AutoCloseable {
         return new MetricsServer(listener);
     }
 
+    /** The listener's connections, for metrics. */
+    public HttpListener listener() {
+        return listener;
+    }
+
     public int port() {
         return listener.port();
     }

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * <p>A receipt may arrive before the submit_sm_resp carrying its SMSC id has been processed (the most
  * reported receipt bug of other gateways: "DLR for unknown message id", Jasmin #375/#472). Such an early
  * receipt is held and matched the moment the mapping is registered, never dropped; only a receipt still
- * unmatched after {@code holdFor} is given up, and reported.
+ * unmatched after {@code holdFor} is given up, and reported. A match whose handling fails is undone: the message
+ * waits for its receipt again.
  *
  * @param <M> what Ebb knows of a submitted message
  * @param <R> a receipt
@@ -41,7 +42,7 @@ public final class DlrMatcher<M, R> {
         submitted.put(key, message);
         Held<R> held = early.get(key);
         if (held != null && release(held) && submitted.remove(key, message)) {
-            onMatch.accept(message, held.receipt());
+            match(key, message, held.receipt());
         }
     }
 
@@ -57,7 +58,7 @@ public final class DlrMatcher<M, R> {
         for (String key : keys) {
             M message = submitted.remove(key);
             if (message != null) {
-                onMatch.accept(message, receipt);
+                match(key, message, receipt);
                 return;
             }
         }
@@ -67,9 +68,23 @@ public final class DlrMatcher<M, R> {
         for (String key : keys) {
             M raced = submitted.get(key);
             if (raced != null && release(held) && submitted.remove(key, raced)) {
-                onMatch.accept(raced, receipt);
+                match(key, raced, receipt);
                 return;
             }
+        }
+    }
+
+    /**
+     * Hands a pair to {@code onMatch}. If that fails (the final record could not be stored), the message waits for
+     * its receipt again, so the SMSC's retry of it is matched, not held as unknown and given up; the failure goes on
+     * to the caller.
+     */
+    private void match(String key, M message, R receipt) {
+        try {
+            onMatch.accept(message, receipt);
+        } catch (RuntimeException | Error e) {
+            submitted.putIfAbsent(key, message);
+            throw e;
         }
     }
 

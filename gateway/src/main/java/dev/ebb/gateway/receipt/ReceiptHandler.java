@@ -8,12 +8,14 @@ import dev.ebb.gateway.route.DispatchResults;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import dev.ebb.gateway.smpp.pdu.InvalidReceiptException;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -35,6 +37,9 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults 
     private final Clock clock;
     private final DlrMatcher<InFlight, DeliveryReceipt> matcher;
     private final AtomicLong unreadable = new AtomicLong();
+    private final AtomicLong notRecorded = new AtomicLong();
+    /** True from a receipt refused because its record could not be stored until one is taken again. */
+    private final AtomicBoolean refusing = new AtomicBoolean();
 
     /** @param keepsContent customers that keep content of finished messages until the 72 h limit */
     public ReceiptHandler(PrivacyInterceptor privacy, ReceiptSink sink, Predicate<String> keepsContent, Clock clock) {
@@ -48,7 +53,14 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults 
     /** The SMSC took the message as {@code smscId}; its receipt will end it. */
     @Override
     public void submitted(InFlight message, String connector, String smscId) {
-        privacy.record(message.record(), EventType.SUBMITTED, smscId, 0, 0);
+        try {
+            privacy.record(message.record(), EventType.SUBMITTED, smscId, 0, 0);
+        } catch (RuntimeException | InternalError e) {
+            // The SMSC has the message all the same: its receipt must find it (and is refused until its record can
+            // be stored), else the message would end in silence.
+            LOG.warn("the SUBMITTED record of message {} could not be stored; waiting for its receipt anyway: {}",
+                    message.messageId(), e.toString());
+        }
         matcher.submitted(connector, smscId, message);
     }
 
@@ -63,8 +75,10 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults 
     }
 
     /**
-     * Takes an SMSC delivery receipt (mobile-originated messages go to the MO router). Always answered 0: an
-     * unreadable or intermediate receipt would read no better if the SMSC sent it again.
+     * Takes an SMSC delivery receipt (mobile-originated messages go to the MO router). Answered 0, also for an
+     * unreadable or intermediate receipt, which would read no better if the SMSC sent it again; but a receipt whose
+     * final record cannot be stored (a full disk stops the metadata writer) is answered ESME_RX_T_APPN, so the SMSC
+     * sends it again, and the message waits for it meanwhile.
      */
     @Override
     public int onDeliverSm(InboundDeliverSm deliverSm) {
@@ -87,7 +101,23 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults 
             ids.add(deliverSm.receiptedMessageId());
         }
         ids.addAll(receipt.idCandidates());
-        matcher.receipt(deliverSm.connector(), ids, receipt);
+        try {
+            matcher.receipt(deliverSm.connector(), ids, receipt);
+        } catch (RuntimeException | InternalError e) {
+            // SMPP 3.4 §5.1.3 ESME_RX_T_APPN, "ESME receiver temporary app error": the SMSC keeps the receipt and
+            // retries. Logged once per outage: the SMSC retries every receipt, often several times a second.
+            long refused = notRecorded.incrementAndGet();
+            if (refusing.compareAndSet(false, true)) {
+                LOG.warn("delivery receipts are refused with ESME_RX_T_APPN for the SMSCs to send again, as their "
+                        + "records cannot be stored: {}", e.toString());
+            } else {
+                LOG.debug("delivery receipt refused for a retry ({} so far)", refused);
+            }
+            return CommandStatus.ESME_RX_T_APPN;
+        }
+        if (refusing.get() && refusing.compareAndSet(true, false)) {
+            LOG.info("delivery receipts are taken again ({} refused for a retry so far)", notRecorded.get());
+        }
         return 0;
     }
 

@@ -8,82 +8,171 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.metadata.EventType;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers receipts to customers as deliver_sm (esm_class 0x04, SMPP 3.4 §5.2.12) with the
- * receipted_message_id and message_state TLVs. A receipt for a customer with no receiver bound waits for
- * one to bind; one that is refused or times out is retried with back-off.
+ * Delivers receipts to customers as deliver_sm (esm_class 0x04, SMPP 3.4 §5.2.12) with the receipted_message_id and
+ * message_state TLVs. Each customer's receipts wait in one bounded backlog in Ebb until one of its receivers has room
+ * ({@link CustomerSessions#tryDeliver}): none bound, all windows full, or a receiver that does not read, they stay
+ * here, never as copies queued in a connection. One that is refused or not answered in time goes back to the backlog
+ * after a back-off.
+ *
+ * <p>At most {@link #DEFAULT_MAX_HELD} receipts of a customer are held (waiting, in a window or backing off); past
+ * that a receipt is dropped, counted and logged (at most every 10 s). Its message keeps its final state in the
+ * metadata store; resending receipts from there is the durability issue's (#13).
  */
 public final class SmppReceiptSender implements ReceiptSink {
+    /**
+     * Receipts held per customer: about 1 KB each (the message's accepted record and addressing), so 10 MB for a
+     * customer whose receivers are gone or stalled, a minute of receipts at the customer's usual peak.
+     */
+    public static final int DEFAULT_MAX_HELD = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(SmppReceiptSender.class);
     private static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 60_000;
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final CustomerSessions sessions;
     private final PrivacyInterceptor privacy;
     private final ScheduledExecutorService scheduler;
-    private final Map<String, Queue<CustomerReceipt>> waitingForBind = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final int maxHeld;
+    private final Map<String, Backlog> backlogs = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
 
-    public SmppReceiptSender(CustomerSessions sessions, PrivacyInterceptor privacy, ScheduledExecutorService scheduler) {
+    public SmppReceiptSender(CustomerSessions sessions, PrivacyInterceptor privacy, ScheduledExecutorService scheduler,
+                             Clock clock) {
+        this(sessions, privacy, scheduler, clock, DEFAULT_MAX_HELD);
+    }
+
+    /** @param maxHeld receipts held per customer before further ones are dropped */
+    public SmppReceiptSender(CustomerSessions sessions, PrivacyInterceptor privacy, ScheduledExecutorService scheduler,
+                             Clock clock, int maxHeld) {
         this.sessions = sessions;
         this.privacy = privacy;
         this.scheduler = scheduler;
-        sessions.onReceiverBound(this::flush);
+        this.clock = clock;
+        this.maxHeld = maxHeld;
+        sessions.onReceiverReady(customer -> {
+            Backlog backlog = backlogs.get(customer);
+            if (backlog != null) {
+                drain(backlog);
+            }
+        });
     }
 
     @Override
     public void forward(CustomerReceipt receipt) {
-        attempt(receipt, FIRST_RETRY_MS);
+        Backlog backlog = backlogs.computeIfAbsent(receipt.message().customerId(), Backlog::new);
+        if (backlog.held.incrementAndGet() > maxHeld) {
+            backlog.held.decrementAndGet();
+            dropped.incrementAndGet();
+            backlog.drops.count(receipt.message().messageId());
+            return;
+        }
+        backlog.ready.add(new Attempt(receipt, FIRST_RETRY_MS));
+        drain(backlog);
     }
 
     public long forwardedCount() {
         return forwarded.get();
     }
 
-    /** Receipts held until one of their customer's receivers binds. */
+    /** Receipts dropped because their customer had too many held already (a counter). */
+    public long droppedCount() {
+        return dropped.get();
+    }
+
+    /** Receipts held for customers' receivers: waiting for one with room, in a window, or backing off (a gauge). */
     public int waiting() {
-        return waitingForBind.values().stream().mapToInt(Queue::size).sum();
+        return backlogs.values().stream().mapToInt(b -> b.held.get()).sum();
     }
 
-    private void attempt(CustomerReceipt receipt, long nextDelayMs) {
-        String customer = receipt.message().customerId();
-        sessions.deliver(customer, deliverSm(receipt)).whenComplete((status, error) -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause == null && status == CommandStatus.ESME_ROK) {
-                forwarded.incrementAndGet();
-                privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
-            } else if (cause instanceof NoReceiverBoundException) {
-                waitingForBind.computeIfAbsent(customer, c -> new ConcurrentLinkedQueue<>()).add(receipt);
-                if (sessions.hasReceiver(customer)) {
-                    flush(customer); // a receiver bound between the attempt and the queueing
+    /**
+     * Hands the customer's waiting receipts to its receivers until none has room. Called from any thread; one
+     * caller drains at a time and a call made meanwhile makes it go round once more, so no wake-up is lost.
+     */
+    private void drain(Backlog backlog) {
+        if (backlog.drainers.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            Attempt next;
+            while ((next = backlog.ready.peek()) != null) {
+                Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer, deliverSm(next.receipt));
+                if (sent.isEmpty()) {
+                    break;
                 }
-            } else {
-                LOG.info("receipt for message {} to customer {} not taken ({}); retrying in {} ms", receipt.message().messageId(),
-                        customer, cause != null ? cause.toString() : CommandStatus.name(status), nextDelayMs);
-                scheduler.schedule(() -> attempt(receipt, Math.min(nextDelayMs * 2, MAX_RETRY_MS)), nextDelayMs,
-                        TimeUnit.MILLISECONDS);
+                backlog.ready.poll();
+                Attempt attempt = next;
+                sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
             }
-        });
+            missed = backlog.drainers.addAndGet(-missed);
+        } while (missed != 0);
     }
 
-    private void flush(String customer) {
-        Queue<CustomerReceipt> queue = waitingForBind.get(customer);
-        CustomerReceipt next;
-        while (queue != null && (next = queue.poll()) != null) {
-            attempt(next, FIRST_RETRY_MS);
+    private void answered(Backlog backlog, Attempt attempt, Integer status, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        CustomerReceipt receipt = attempt.receipt;
+        if (cause == null && status == CommandStatus.ESME_ROK) {
+            backlog.held.decrementAndGet();
+            forwarded.incrementAndGet();
+            privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+        } else if (cause instanceof NoReceiverBoundException || cause instanceof ClosedChannelException) {
+            // The session went away before its answer: another receiver (or the next to bind) takes it.
+            backlog.ready.add(attempt);
+            drain(backlog);
+        } else {
+            backlog.notTaken.count(receipt.message().messageId() + ", "
+                    + (cause != null ? cause.getClass().getSimpleName() : CommandStatus.name(status)));
+            scheduler.schedule(() -> {
+                backlog.ready.add(new Attempt(receipt, Math.min(attempt.nextDelayMs * 2, MAX_RETRY_MS)));
+                drain(backlog);
+            }, attempt.nextDelayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A receipt and the back-off it waits if this attempt is not taken either. */
+    private record Attempt(CustomerReceipt receipt, long nextDelayMs) {
+    }
+
+    /** One customer's receipts and the limiters of its log lines. */
+    private final class Backlog {
+        final String customer;
+        final Queue<Attempt> ready = new ConcurrentLinkedQueue<>();
+        final AtomicInteger held = new AtomicInteger();
+        final AtomicInteger drainers = new AtomicInteger();
+        final LogLimiter notTaken;
+        final LogLimiter drops;
+
+        Backlog(String customer) {
+            this.customer = customer;
+            notTaken = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.info("{} receipts to"
+                    + " customer {} not taken (last: message {}); retrying with back-off up to {} s; logged at most"
+                    + " every {} s", events, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
+            drops = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.warn("{} receipts to"
+                    + " customer {} dropped (last: message {}): {} are held for its receivers already; their"
+                    + " messages keep their final state in the metadata store; logged at most every {} s", events,
+                    customer, last, maxHeld, LOG_INTERVAL.toSeconds()));
         }
     }
 

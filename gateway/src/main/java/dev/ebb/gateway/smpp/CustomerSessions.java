@@ -5,6 +5,7 @@ import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,23 +32,43 @@ public final class CustomerSessions {
     }
 
     /**
-     * Sends {@code pdu} to one of the customer's receiving binds.
+     * Sends {@code pdu} to one of the customer's receiving binds that can take it now (round-robin), see
+     * {@link #tryDeliver}.
      *
-     * @return completes with the deliver_sm_resp command_status; fails with {@link NoReceiverBoundException}
-     *         when none is bound, or when the chosen session closes or does not answer in time
+     * @return completes with the deliver_sm_resp command_status; fails with {@link NoReceiverBoundException} when
+     *         none is bound, {@link ReceiversBusyException} when none has room, or when the chosen session closes
+     *         or does not answer in time
      */
     public CompletionStage<Integer> deliver(String customerId, Pdu.DeliverSm pdu) {
+        return tryDeliver(customerId, pdu).orElseGet(() -> CompletableFuture.failedFuture(hasReceiver(customerId)
+                ? new ReceiversBusyException(customerId) : new NoReceiverBoundException(customerId)));
+    }
+
+    /**
+     * Hands {@code pdu} to the next of the customer's receiver and transceiver binds that has room in its outbound
+     * window and is writable; empty when none has, and then nothing is queued anywhere: the caller keeps the PDU
+     * and tries again when {@link #onReceiverReady} says so.
+     */
+    public Optional<CompletionStage<Integer>> tryDeliver(String customerId, Pdu.DeliverSm pdu) {
         Account account = accounts.get(customerId);
-        List<SmppSessionHandler> receivers = account == null ? List.of() : account.receivers;
-        int size = receivers.size();
-        if (size == 0) {
-            return CompletableFuture.failedFuture(new NoReceiverBoundException(customerId));
+        if (account == null) {
+            return Optional.empty();
         }
-        try {
-            return receivers.get(Math.floorMod(account.next.getAndIncrement(), size)).deliver(pdu);
-        } catch (IndexOutOfBoundsException unboundMeanwhile) {
-            return deliver(customerId, pdu);
+        List<SmppSessionHandler> receivers = account.receivers;
+        int start = account.next.getAndIncrement();
+        for (int i = 0, size = receivers.size(); i < size; i++) {
+            SmppSessionHandler session;
+            try {
+                session = receivers.get(Math.floorMod(start + i, size));
+            } catch (IndexOutOfBoundsException unboundMeanwhile) {
+                return tryDeliver(customerId, pdu);
+            }
+            Optional<CompletionStage<Integer>> sent = session.tryDeliver(pdu);
+            if (sent.isPresent()) {
+                return sent;
+            }
         }
+        return Optional.empty();
     }
 
     public boolean hasReceiver(String customerId) {
@@ -55,9 +76,16 @@ public final class CustomerSessions {
         return account != null && !account.receivers.isEmpty();
     }
 
-    /** Called with the customer id whenever one of its receiver/transceiver binds comes up. */
-    public void onReceiverBound(Consumer<String> listener) {
+    /**
+     * Called with the customer id whenever one of its receiver/transceiver binds may take a deliver_sm it could not
+     * take before: it bound, a slot of its window came free, or its outbound buffer drained.
+     */
+    public void onReceiverReady(Consumer<String> listener) {
         receiverListeners.add(listener);
+    }
+
+    void receiverReady(String customerId) {
+        receiverListeners.forEach(l -> l.accept(customerId));
     }
 
     public int boundSessions() {
@@ -76,7 +104,7 @@ public final class CustomerSessions {
     void bound(CustomerConfig customer, SmppSessionHandler session, BindType type) {
         if (type.canReceive()) {
             account(customer).receivers.add(session);
-            receiverListeners.forEach(l -> l.accept(customer.id()));
+            receiverReady(customer.id());
         }
     }
 

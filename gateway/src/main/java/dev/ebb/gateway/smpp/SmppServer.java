@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,16 +37,16 @@ public final class SmppServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final CustomerSessions sessions;
     private final ExecutorService authExecutor;
-    private final Refusals refusals;
+    private final ConnectionLimits limits;
     private final Authenticator authenticator;
 
     private SmppServer(Channel listener, ChannelGroup connections, CustomerSessions sessions, ExecutorService authExecutor,
-                       Refusals refusals, Authenticator authenticator) {
+                       ConnectionLimits limits, Authenticator authenticator) {
         this.listener = listener;
         this.connections = connections;
         this.sessions = sessions;
         this.authExecutor = authExecutor;
-        this.refusals = refusals;
+        this.limits = limits;
         this.authenticator = authenticator;
     }
 
@@ -77,8 +76,9 @@ public final class SmppServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor, new BindThrottle(clock));
         ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
         AtomicLong ids = new AtomicLong();
-        ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
-        Refusals refusals = new Refusals();
+        ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.maxUnbound());
+        Notices notices = new Notices();
         Channel listener = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WriteBackpressure.WATER_MARK)
@@ -87,23 +87,28 @@ public final class SmppServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         InetAddress address = ch.remoteAddress().getAddress();
-                        ConnectionLimits.Verdict verdict = limits.tryOpen(address);
+                        ConnectionLimits.Slot slot = limits.slot(address, () -> {
+                            notices.evicted(address, limits.evictedCount());
+                            ch.close();
+                        });
+                        ConnectionLimits.Verdict verdict = limits.tryOpen(slot);
                         if (verdict != ConnectionLimits.Verdict.OPEN) {
-                            refusals.refused(verdict, address);
+                            notices.refused(verdict, address, limits.refusedCount());
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(closed -> limits.closed(address));
+                        ch.closeFuture().addListener(closed -> slot.closed());
                         connections.add(ch);
                         ch.pipeline().addLast(WriteBackpressure.INSTANCE);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(
                                 new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 new SmppCodec(config.maxCommandLength()),
-                                new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet()));
+                                new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet(),
+                                        slot::busy));
                     }
                 }).bind(config.host(), config.port()).sync().channel();
-        return new SmppServer(listener, connections, sessions, authExecutor, refusals, authenticator);
+        return new SmppServer(listener, connections, sessions, authExecutor, limits, authenticator);
     }
 
     public int port() {
@@ -114,9 +119,17 @@ public final class SmppServer implements AutoCloseable {
         return sessions;
     }
 
-    /** Connections closed on arrival because the listener or their client address was at its cap (a counter). */
+    /**
+     * Connections closed on arrival because the listener or their client address was at its cap with bound
+     * sessions only (a counter).
+     */
     public long refusedConnections() {
-        return refusals.count.sum();
+        return limits.refusedCount();
+    }
+
+    /** Unbound connections closed to make room for a newer one (a counter). */
+    public long evictedConnections() {
+        return limits.evictedCount();
     }
 
     /** Binds refused unchecked because their (system_id, address) or address was locked after failures (a counter). */
@@ -129,7 +142,7 @@ public final class SmppServer implements AutoCloseable {
         return connections.size();
     }
 
-    /** Response bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
+    /** Response and deliver_sm bytes queued in Ebb for all connections, not yet taken by the kernel (a gauge). */
     public long pendingOutboundBytes() {
         long pending = 0;
         for (Channel ch : connections) {
@@ -140,24 +153,36 @@ public final class SmppServer implements AutoCloseable {
     }
 
     /**
-     * Counts refused connections and logs them, at most once per 10 s: a flood of connections must not become
-     * a flood of log lines.
+     * Logs refused and evicted connections, each at most once per 10 s: a flood of connections must not become a
+     * flood of log lines.
      */
-    private static final class Refusals {
+    private static final class Notices {
         private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-        private final LongAdder count = new LongAdder();
-        private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
+        private final AtomicLong nextRefusal = new AtomicLong(System.nanoTime());
+        private final AtomicLong nextEviction = new AtomicLong(System.nanoTime());
 
-        void refused(ConnectionLimits.Verdict verdict, InetAddress address) {
-            count.increment();
-            long now = System.nanoTime();
-            long next = nextLog.get();
-            if (now - next >= 0 && nextLog.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
+        void refused(ConnectionLimits.Verdict verdict, InetAddress address, long count) {
+            if (due(nextRefusal)) {
                 LOG.warn("closing new SMPP connection from {}: {}; {} refused since start, logged at most every 10 s",
                         address.getHostAddress(), verdict == ConnectionLimits.Verdict.LISTENER_FULL
-                                ? "listener full (smpp.maxConnections)"
-                                : "too many from that address (smpp.maxConnectionsPerAddress)", count.sum());
+                                ? "listener full of bound sessions (smpp.maxConnections)"
+                                : "that address has its maximum of bound sessions (smpp.maxConnectionsPerAddress)",
+                        count);
             }
+        }
+
+        void evicted(InetAddress address, long count) {
+            if (due(nextEviction)) {
+                LOG.warn("closing unbound SMPP connection from {} to make room for a newer one (smpp.maxUnbound,"
+                        + " maxConnections or maxConnectionsPerAddress reached); {} closed so since start, logged at"
+                        + " most every 10 s", address.getHostAddress(), count);
+            }
+        }
+
+        private static boolean due(AtomicLong next) {
+            long now = System.nanoTime();
+            long at = next.get();
+            return now - at >= 0 && next.compareAndSet(at, now + LOG_INTERVAL_NANOS);
         }
     }
 

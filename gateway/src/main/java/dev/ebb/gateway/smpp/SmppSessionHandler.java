@@ -5,20 +5,24 @@ import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.InvalidPdu;
 import dev.ebb.gateway.smpp.pdu.Pdu;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +43,15 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private final CustomerSessions sessions;
     private final SubmitSmHandler submits;
     private final long sessionId;
+    private final Runnable onBound;
     private final Map<Integer, PendingDelivery> pendingDeliveries = new HashMap<>();
+    /**
+     * deliver_sm taken by {@link #tryDeliver} and not yet answered, timed out or failed: Ebb's outbound window (SMPP
+     * 3.4 §2.7 applies windowing to both parties). Taken from any thread, so atomic; released on the event loop.
+     */
+    private final AtomicInteger outstandingDeliveries = new AtomicInteger();
+    /** deliver_sm that timed out while still in Ebb's outbound buffer; written only by the event loop. */
+    private volatile int unwrittenExpired;
     private ChannelHandlerContext ctx;
     private State state = State.OPEN;
     private CustomerConfig customer;
@@ -48,13 +60,15 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private int nextSequence = 1;
     private ScheduledFuture<?> bindDeadline;
 
+    /** @param onBound told when the connection binds: from then on it keeps its place against newer connections */
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
-                       SubmitSmHandler submits, long sessionId) {
+                       SubmitSmHandler submits, long sessionId, Runnable onBound) {
         this.config = config;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.submits = submits;
         this.sessionId = sessionId;
+        this.onBound = onBound;
     }
 
     @Override
@@ -87,7 +101,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             PendingDelivery pending = pendingDeliveries.remove(resp.sequenceNumber());
             if (pending != null) {
                 pending.timeout.cancel(false);
+                outstandingDeliveries.decrementAndGet();
                 pending.result.complete(resp.commandStatus());
+                sessions.receiverReady(customer.id());
             }
         } else if (msg instanceof Pdu.EnquireLink link) {
             // §2.3 table 2-1: enquire_link belongs to the bound states; unanswered, it cannot hold open a connection
@@ -138,6 +154,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
             state = State.BOUND;
             bindDeadline.cancel(false);
+            onBound.run();
             sessions.bound(customer, this, bind.type());
             LOG.info("bound: system_id {} from {} as {} (session {})", PeerText.forLog(bind.systemId()), remote(),
                     bind.type(), sessionId);
@@ -209,35 +226,88 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         return CommandStatus.ESME_ROK;
     }
 
-    /** Sends a deliver_sm; completes with the customer's deliver_sm_resp status. Callable from any thread. */
-    CompletionStage<Integer> deliver(Pdu.DeliverSm pdu) {
+    /**
+     * Sends a deliver_sm if this session can take one now, from any thread: the channel is writable (Ebb holds less
+     * than the high-water mark of unsent bytes for it), no earlier deliver_sm that timed out is still among those
+     * bytes, and fewer than {@code windowSize} deliver_sm await their deliver_sm_resp. Otherwise empty, and the
+     * caller keeps the PDU: a receiver that does not read or answer holds at most a window of Ebb's deliver_sm,
+     * never a second copy of one queued behind the first (issue 9).
+     *
+     * @return completes with the customer's deliver_sm_resp status; fails when the session closes first or the
+     *         response does not come within {@code responseTimeout} (which frees the slot)
+     */
+    Optional<CompletionStage<Integer>> tryDeliver(Pdu.DeliverSm pdu) {
+        if (!ctx.channel().isWritable() || unwrittenExpired > 0 || !takeDeliverySlot()) {
+            return Optional.empty();
+        }
         CompletableFuture<Integer> result = new CompletableFuture<>();
         ctx.executor().execute(() -> {
             if (state != State.BOUND) {
+                outstandingDeliveries.decrementAndGet();
                 result.completeExceptionally(new NoReceiverBoundException(info.customerId()));
                 return;
             }
             int sequence = nextSequence();
-            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
-                PendingDelivery expired = pendingDeliveries.remove(sequence);
-                if (expired != null) {
-                    expired.result.completeExceptionally(new TimeoutException("no deliver_sm_resp within "
-                            + config.responseTimeout().toMillis() + " ms"));
-                }
-            }, config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            pendingDeliveries.put(sequence, new PendingDelivery(result, timeout));
-            ctx.writeAndFlush(pdu.withSequenceNumber(sequence)).addListener(write -> {
+            ChannelPromise written = ctx.newPromise();
+            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> expire(sequence),
+                    config.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            pendingDeliveries.put(sequence, new PendingDelivery(result, timeout, written));
+            written.addListener(write -> {
                 // A PDU that cannot be encoded or written gets no answer: fail now rather than at the timeout.
                 if (!write.isSuccess()) {
                     PendingDelivery failed = pendingDeliveries.remove(sequence);
                     if (failed != null) {
                         failed.timeout.cancel(false);
+                        outstandingDeliveries.decrementAndGet();
                         failed.result.completeExceptionally(write.cause());
                     }
                 }
             });
+            ctx.writeAndFlush(pdu.withSequenceNumber(sequence), written);
         });
-        return result;
+        return Optional.of(result);
+    }
+
+    private boolean takeDeliverySlot() {
+        int taken;
+        do {
+            taken = outstandingDeliveries.get();
+            if (taken >= config.windowSize()) {
+                return false;
+            }
+        } while (!outstandingDeliveries.compareAndSet(taken, taken + 1));
+        return true;
+    }
+
+    /**
+     * No deliver_sm_resp in time: the slot is free and the caller retries (SMPP 3.4 §7.2, response_timer: the request
+     * is taken as not processed). While the PDU is still unsent in Ebb's buffer this session takes no other, so a
+     * retry cannot queue a second copy behind it.
+     */
+    private void expire(int sequence) {
+        PendingDelivery expired = pendingDeliveries.remove(sequence);
+        if (expired == null) {
+            return;
+        }
+        if (!expired.written.isDone()) {
+            unwrittenExpired++;
+            expired.written.addListener(write -> {
+                unwrittenExpired--;
+                sessions.receiverReady(customer.id());
+            });
+        }
+        outstandingDeliveries.decrementAndGet();
+        expired.result.completeExceptionally(new TimeoutException("no deliver_sm_resp within "
+                + config.responseTimeout().toMillis() + " ms"));
+        sessions.receiverReady(customer.id());
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (state == State.BOUND && ctx.channel().isWritable()) {
+            sessions.receiverReady(customer.id());
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** Server shutdown: ask the customer to unbind (§4.2); the connection closes on unbind_resp or after a second. */
@@ -281,6 +351,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         // Every deliver_sm still waiting for its response is failed now, never left hanging.
         pendingDeliveries.values().forEach(p -> {
             p.timeout.cancel(false);
+            outstandingDeliveries.decrementAndGet();
             p.result.completeExceptionally(new ClosedChannelException());
         });
         pendingDeliveries.clear();
@@ -305,6 +376,6 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
     }
 
-    private record PendingDelivery(CompletableFuture<Integer> result, ScheduledFuture<?> timeout) {
+    private record PendingDelivery(CompletableFuture<Integer> result, ScheduledFuture<?> timeout, ChannelFuture written) {
     }
 }

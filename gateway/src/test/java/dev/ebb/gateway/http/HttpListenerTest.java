@@ -122,28 +122,79 @@ class HttpListenerTest {
 
     /** Issue 9 item 11: 3,000 idle connections were accepted at once; 21,000 exhausted the file descriptors. */
     @Test
-    void connectionsOverTheAddressOrListenerCapGet503AndAreClosed() throws Exception {
+    void connectionsOverTheAddressOrListenerCapOfRequestsInProgressGet503AndAreClosed() throws Exception {
         listen(new HttpLimitsConfig(null, null, 2, 1), 2);
         try (RawHttp first = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1"))) {
-            first.write(GET);
-            assertThat(first.read().status()).isEqualTo(200);
-
+            inProgress(first); // not closed for a newer connection
             assertRefused(new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1")), "this address");
             try (RawHttp second = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.2"))) {
-                second.write(GET);
-                assertThat(second.read().status()).isEqualTo(200);
+                inProgress(second);
                 assertRefused(new RawHttp(listener.port(), InetAddress.getByName("127.0.0.3")), "the listener");
+                finish(second);
             }
+            finish(first);
         }
-        // Closed connections free their places.
-        Await.until("a connection from 127.0.0.1 is admitted again", Duration.ofSeconds(10), () -> {
-            try (RawHttp again = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1"))) {
-                again.write(GET);
-                return again.read().status() == 200;
-            } catch (IOException e) {
-                return false;
+        assertThat(listener.refusedConnections()).isEqualTo(2);
+        assertThat(listener.evictedConnections()).isZero();
+    }
+
+    /**
+     * Issue 9 hostile test 13: five addresses holding 250 connections each that never sent a byte got every customer
+     * request a 503 for as long as they liked.
+     */
+    @Test
+    void atTheCapAnIdleConnectionIsClosedToAdmitANewOne() throws Exception {
+        listen(new HttpLimitsConfig(null, null, 4, 3), 2);
+        try (RawHttp busy = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
+             RawHttp idle = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
+             RawHttp idle2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
+             RawHttp kept = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.11"))) {
+            inProgress(busy);
+            kept.write(GET);
+            assertThat(kept.read().status()).isEqualTo(200); // idle again after its answer
+
+            try (RawHttp customer = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.2"))) {
+                customer.write(GET);
+                assertThat(customer.read().status()).isEqualTo(200);
             }
-        });
+
+            assertThat(idle.closedByServer()).as("the longest idle of the address with the most idle").isTrue();
+            for (RawHttp other : List.of(idle2, kept)) {
+                other.write(GET);
+                assertThat(other.read().status()).isEqualTo(200);
+            }
+            finish(busy); // a request in progress is never closed for a newer connection
+        }
+        assertThat(listener.evictedConnections()).isEqualTo(1);
+        assertThat(listener.refusedConnections()).isZero();
+    }
+
+    /** Issue 9 hostile test 13: a connection that sent no byte was held 60 s, the header deadline never started. */
+    @Test
+    void aConnectionThatSendsNothingIsClosedAtTheHeaderDeadline() throws Exception {
+        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        try (RawHttp client = new RawHttp(listener.port())) {
+            long start = System.nanoTime();
+
+            assertThat(client.closedByServer()).isTrue();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+        assertThat(listener.silentConnections()).isEqualTo(1);
+    }
+
+    /** Issue 9 hostile test 13: the header deadline of a connection's first request counts from its opening. */
+    @Test
+    void theFirstRequestsHeadersAreDueAtTheHeaderDeadlineFromTheConnectionOpening() throws Exception {
+        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        try (RawHttp client = new RawHttp(listener.port())) {
+            Trickle.start(client, "GET / HTTP/1.1\r\nHost: ebb\r\nX-Slow: " + "a".repeat(100));
+
+            RawHttp.Answer answer = client.read();
+
+            assertThat(answer.status()).isEqualTo(408);
+            assertThat(answer.body()).contains("of the connection opening");
+        }
     }
 
     /** Issue 9 item 15: RFC 9112 §3.2, a server MUST answer 400 to an HTTP/1.1 request without Host, or with two. */
@@ -203,7 +254,7 @@ class HttpListenerTest {
 
     /** Issue 9 item 15: an expectation other than 100-continue got an empty 417. */
     @Test
-    void anUnsupportedExpectationGets417AsProblemJson() throws Exception {
+    void anUnsupportedExpectationGets417AsProblemJsonAndTheConnectionIsClosed() throws Exception {
         listen(HttpLimitsConfig.defaults(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             client.write("POST / HTTP/1.1\r\nHost: ebb\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\n");
@@ -213,8 +264,41 @@ class HttpListenerTest {
             assertThat(answer.status()).isEqualTo(417);
             assertThat(answer.header("content-type")).isEqualTo("application/problem+json");
             assertThat(answer.body()).contains("\"field\":\"Expect\"");
+            assertThat(answer.header("connection")).isEqualTo("close");
+            assertThat(client.closedByServer()).isTrue();
             assertThat(answered).hasValue(0);
         }
+    }
+
+    /**
+     * Issue 9 hostile test 10: after a request refused on its head, Netty's decoder read its body as the next
+     * request, and a request smuggled in it was answered.
+     */
+    @Test
+    void aRequestSentAsTheBodyOfOneRefusedOnItsHeadIsNeverRun() throws Exception {
+        listen(HttpLimitsConfig.defaults(), 2);
+        String smuggled = "GET /smuggled HTTP/1.1\r\nHost: ebb\r\n\r\n";
+        for (String expectation : List.of("Expect: bogus\r\nContent-Length: " + smuggled.length(),
+                "Expect: 100-continue\r\nContent-Length: 2000")) {
+            try (RawHttp client = new RawHttp(listener.port())) {
+                client.write("POST / HTTP/1.1\r\nHost: ebb\r\n" + expectation + "\r\n\r\n" + smuggled);
+
+                assertThat(client.read().status()).as(expectation).isIn(413, 417);
+                assertThat(client.closedByServer()).as(expectation).isTrue();
+            }
+        }
+        assertThat(answered).hasValue(0);
+    }
+
+    /** Starts a request the server is seen to be reading: its head, answered 100 Continue, and not its body. */
+    private static void inProgress(RawHttp client) throws IOException {
+        client.write("POST / HTTP/1.1\r\nHost: ebb\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+        assertThat(client.read().status()).isEqualTo(100);
+    }
+
+    private static void finish(RawHttp client) throws IOException {
+        client.write("ok");
+        assertThat(client.read().status()).isEqualTo(200);
     }
 
     private static void assertRefused(RawHttp client, String which) throws IOException {
@@ -247,7 +331,7 @@ class HttpListenerTest {
     private void listen(HttpLimitsConfig limits, int answerBytes) throws InterruptedException {
         byte[] body = "x".repeat(answerBytes).getBytes(StandardCharsets.US_ASCII);
         listener = HttpListener.bind("127.0.0.1", 0, limits, group, Optional.empty(), ListenerRefusals.NONE,
-                () -> List.of(new BodyLimitAggregator(1024, (ctx, request) -> null),
+                () -> List.of(new BodyLimitAggregator(1024, ListenerRefusals.NONE),
                         new SimpleChannelInboundHandler<FullHttpRequest>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.receipt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
@@ -28,6 +29,26 @@ class DlrMatcherTest {
 
         assertThat(matches).containsExactly("m1=DELIVRD");
         assertThat(matcher.awaitingReceipt()).isZero();
+    }
+
+    @Test
+    void aMatchWhoseHandlingFailsLeavesTheMessageWaitingSoTheRetriedReceiptIsMatched() {
+        // A full disk: the final record of the first receipt cannot be stored, the SMSC is asked to send it again.
+        List<String> failing = new ArrayList<>(List.of("full"));
+        DlrMatcher<String, String> m = new DlrMatcher<>((message, receipt) -> {
+            if (!failing.isEmpty()) {
+                throw new IllegalStateException(failing.remove(0));
+            }
+            matches.add(message + "=" + receipt);
+        }, clock, Duration.ofMinutes(10));
+        m.submitted("smsc", "abc1", "m1");
+
+        assertThatThrownBy(() -> m.receipt("smsc", List.of("abc1"), "DELIVRD")).hasMessage("full");
+        assertThat(m.awaitingReceipt()).isEqualTo(1);
+        m.receipt("smsc", List.of("abc1"), "DELIVRD");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+        assertThat(m.heldReceipts()).isZero();
     }
 
     @Test

@@ -85,6 +85,19 @@ final class RawSmppClient implements AutoCloseable {
         }
     }
 
+    /** The next PDU, or null when none starts to arrive within {@code timeout}. */
+    Pdu readWithin(java.time.Duration timeout) throws IOException {
+        int usual = socket.getSoTimeout();
+        socket.setSoTimeout((int) timeout.toMillis());
+        try {
+            return read();
+        } catch (java.net.SocketTimeoutException nothing) {
+            return null;
+        } finally {
+            socket.setSoTimeout(usual);
+        }
+    }
+
     /** True once the server has closed the connection. */
     boolean closedByPeer() throws IOException {
         try {

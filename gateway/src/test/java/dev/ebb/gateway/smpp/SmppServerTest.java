@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.DataCodings;
@@ -86,8 +87,13 @@ class SmppServerTest {
 
     /** A window of 4, refused binds answered after 20 ms; other limits as given, 0 or null for the defaults. */
     private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, Duration bindTimeout) {
+        return config(maxConnections, maxConnectionsPerAddress, 0, bindTimeout);
+    }
+
+    private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, int maxUnbound,
+                                           Duration bindTimeout) {
         return new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null, maxConnections,
-                maxConnectionsPerAddress, bindTimeout, Duration.ofMillis(20));
+                maxConnectionsPerAddress, maxUnbound, bindTimeout, Duration.ofMillis(20));
     }
 
     /** Another server, for limits the shared one does not have; closed after the test. */
@@ -289,23 +295,58 @@ class SmppServerTest {
     }
 
     @Test
-    void connectionsOverTheAddressOrListenerCapAreClosedAtOnce() throws Exception {
+    void connectionsOverTheAddressOrListenerCapOfBoundSessionsAreClosedAtOnce() throws Exception {
         // Issue 9 item 11: 21,000 idle connections exhausted the file descriptors.
         SmppServer capped = serverWith(config(3, 2, null));
         RawSmppClient first = bound(new RawSmppClient(capped.port()), "alpha");
-        RawSmppClient second = open(new RawSmppClient(capped.port()));
+        RawSmppClient second = bound(new RawSmppClient(capped.port()), "alpha");
         try (RawSmppClient third = new RawSmppClient(capped.port())) {
             assertThat(third.closedByPeer()).as("a third from 127.0.0.1").isTrue();
         }
-        RawSmppClient elsewhere = bound(RawSmppClient.from("127.0.0.2", capped.port()), "alpha");
+        RawSmppClient elsewhere = bound(RawSmppClient.from("127.0.0.2", capped.port()), "slow");
         try (RawSmppClient fourth = RawSmppClient.from("127.0.0.3", capped.port())) {
             assertThat(fourth.closedByPeer()).as("a fourth on the listener").isTrue();
         }
 
         assertThat(capped.refusedConnections()).isEqualTo(2);
+        assertThat(capped.evictedConnections()).isZero();
         for (RawSmppClient kept : List.of(first, second, elsewhere)) {
             assertThat(open(kept)).isSameAs(kept);
             kept.close();
+        }
+    }
+
+    @Test
+    void connectionsThatNeverBindCannotKeepOutACustomerThatBinds() throws Exception {
+        // Issue 9, hostile test 13: ten addresses holding 100 unbound connections each, reopened as the bind timeout
+        // closed them, kept every bind from another address out. Here three addresses could fill the listener.
+        SmppServer capped = serverWith(config(12, 4, 6, null));
+        attack(capped.port());
+
+        RawSmppClient customer = RawSmppClient.from("127.0.0.2", capped.port());
+        clients.add(customer);
+        open(customer);
+        // The attackers reopen what was closed: each new connection closes an unbound one of the address that has
+        // the most, never the customer's only one.
+        attack(capped.port());
+        bound(customer, "alpha");
+        attack(capped.port());
+
+        assertThat(open(customer)).isSameAs(customer);
+        // The first six found room, and so did the first after the bind (a bound session is no unbound one); every
+        // other connection, the customer's included, closed an unbound one.
+        assertThat(capped.evictedConnections()).isEqualTo(6 + 1 + 12 + 11);
+        assertThat(capped.refusedConnections()).isZero();
+    }
+
+    /** Four connections from each of three addresses, none bound, each answered before the next opens. */
+    private void attack(int port) throws Exception {
+        for (String from : List.of("127.0.0.10", "127.0.0.11", "127.0.0.12")) {
+            for (int i = 0; i < 4; i++) {
+                RawSmppClient attacker = RawSmppClient.from(from, port);
+                clients.add(attacker);
+                open(attacker);
+            }
         }
     }
 
@@ -444,6 +485,46 @@ class SmppServerTest {
             raw.read();
         }
         assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    void aReceiverThatReadsButNeverAnswersHasAtMostAWindowOfDeliverSmOutstanding() throws Exception {
+        // SMPP 3.4 §2.7: the window applies to what Ebb sends as well; a deliver_sm past it stays with the caller.
+        try (RawSmppClient raw = boundRaw("alpha")) {
+            List<CompletionStage<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(server.sessions().deliver("alpha", deliverSm("id:" + i)));
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(raw.read()).isInstanceOf(Pdu.DeliverSm.class);
+            }
+            assertThat(raw.readWithin(Duration.ofMillis(500))).as("a fifth deliver_sm").isNull();
+            for (CompletionStage<Integer> pastTheWindow : results.subList(4, 6)) {
+                assertThatThrownBy(() -> pastTheWindow.toCompletableFuture().getNow(null))
+                        .hasCauseInstanceOf(ReceiversBusyException.class);
+            }
+        }
+    }
+
+    @Test
+    void aDeliverSmNotAnsweredInTimeFailsAndFreesItsWindowSlot() throws Exception {
+        SmppServer oneSlot = serverWith(new SmppServerConfig("127.0.0.1", 0, 0, 1, Duration.ofMillis(200), null, null,
+                null, 0, 0, 0, null, Duration.ofMillis(20)));
+        RawSmppClient raw = bound(new RawSmppClient(oneSlot.port()), "alpha");
+        clients.add(raw);
+        CompletionStage<Integer> unanswered = oneSlot.sessions().deliver("alpha", deliverSm("id:1"));
+        raw.read();
+
+        assertThatThrownBy(() -> unanswered.toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(TimeoutException.class);
+        CompletionStage<Integer> next = oneSlot.sessions().deliver("alpha", deliverSm("id:2"));
+        raw.send(new Pdu.DeliverSmResp(raw.read().sequenceNumber(), CommandStatus.ESME_ROK));
+        assertThat(next.toCompletableFuture().get(5, TimeUnit.SECONDS)).isZero();
+    }
+
+    private static Pdu.DeliverSm deliverSm(String text) {
+        return Pdu.DeliverSm.of(0, SmppAddress.international("4790000002"), SmppAddress.international("4790000001"),
+                (byte) 4, (byte) 0, text.getBytes(StandardCharsets.US_ASCII), List.of());
     }
 
     @Test

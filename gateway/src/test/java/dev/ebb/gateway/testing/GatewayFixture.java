@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -158,6 +160,20 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
     public String metrics() throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The sum of every sample of the meter {@code name} (all its tags) in {@link #metrics}; 0 if there is none. */
+    public double metric(String name) {
+        try {
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(metrics());
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(2));
+            }
+            return sum;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("GET /metrics failed", e);
+        }
     }
 
     /** The traffic records of {@code messageId} written in the last hour, oldest first. */

@@ -56,7 +56,7 @@ public final class TestGateway {
     /** @param moNumbers the customer's numbers for mobile-originated messages */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
                                    URI receiptUrl, List<String> moNumbers) {
-        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null, null, null, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
+        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null, null, null, 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
                 ComplianceConfig.of(null, 0, List.of(
                         new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),

@@ -107,6 +107,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private CustomerConfig authenticate(FullHttpRequest request) {
+        if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
+            // Which one would a proxy in front have checked? Refused, as on the compliance listener.
+            throw ApiRefusal.invalid("Authorization", "Authorization is given more than once");
+        }
         String key = Responses.bearerToken(request);
         return keys.holderOf(key).orElseThrow(() -> new ApiRefusal(401, "unauthenticated", null,
                 key == null ? "no API key (Authorization: Bearer <key>)" : "unknown API key"));

@@ -50,11 +50,21 @@ public final class ApiServer implements AutoCloseable {
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
         MessageApi api = new MessageApi(admission, rate, receipts::wantsReceipts, store, content, clock);
+        // What the listener and the aggregator refuse before the handler sees it is counted like its own answers.
+        ListenerRefusals counted = (ctx, request, problem) -> {
+            statuses.accept(problem.status());
+            return null;
+        };
         HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
-                Optional.empty(), ListenerRefusals.NONE,
-                () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, (ctx, request) -> null), new WipeBodies(),
+                Optional.empty(), counted,
+                () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, counted), new WipeBodies(),
                         new ApiHandler(api, keys, statuses)));
         return new ApiServer(listener);
+    }
+
+    /** The listener's connections, for metrics. */
+    public HttpListener listener() {
+        return listener;
     }
 
     /** The bound port (useful with port 0). */

@@ -320,15 +320,25 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /**
-     * Audits an oversized request to a resource that takes a body as a refused request of its action (issue 5: refused
-     * requests are audited too).
+     * Audits a request refused before its body was read (over the size limit, an unsupported expectation): as a
+     * refused request of its action where its resource takes a body, else like a request to no resource (issue 5:
+     * refused requests are audited too).
      *
-     * @return the audit request id, or null where no resource takes a body
+     * @return the audit request id, or null if the audit log cannot be written
      */
-    static String refuseOversized(ComplianceService service, ChannelHandlerContext ctx, HttpRequest request) {
-        Action action = bodyAction(request);
-        return action == null ? null : service.refuseMalformed(context(ctx, request), action, "body",
-                "the request body is over the size limit").requestId();
+    static ListenerRefusals auditedBodyRefusals(ComplianceService service) {
+        return (ctx, request, problem) -> {
+            Action action = bodyAction(request);
+            if (action != null) {
+                return service.refuseMalformed(context(ctx, request), action, problem.field(), problem.detail())
+                        .requestId();
+            }
+            try {
+                return service.refuseUndecodable(clientAddress(ctx), problem.detail());
+            } catch (ComplianceRefusal r) {
+                return null;
+            }
+        };
     }
 
     /** The action of a request that carries a body, or null where no resource takes one. */

@@ -45,10 +45,14 @@ public final class ComplianceServer implements AutoCloseable {
                                          Optional<SslContext> tls) throws InterruptedException {
         HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group, tls,
                 ComplianceHandler.auditedRefusals(service),
-                () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(),
-                        (ctx, request) -> ComplianceHandler.refuseOversized(service, ctx, request)),
+                () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(), ComplianceHandler.auditedBodyRefusals(service)),
                         new ChunkedWriteHandler(), new ComplianceHandler(service)));
         return new ComplianceServer(listener);
+    }
+
+    /** The listener's connections, for metrics. */
+    public HttpListener listener() {
+        return listener;
     }
 
     /** The bound port (useful with port 0). */

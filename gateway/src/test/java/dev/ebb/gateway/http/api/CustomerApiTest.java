@@ -10,6 +10,7 @@ import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -163,6 +164,44 @@ class CustomerApiTest {
                 assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
                         .doesNotContain(MARKER);
             }
+        }
+    }
+
+    /** Issue 9 hostile test 10: a message smuggled in the body of a request refused with 417 was accepted. */
+    @Test
+    void aMessageSentAsTheBodyOfARequestRefusedWith417IsNeverAccepted() throws Exception {
+        String body = "{\"to\":\"+4790000085\",\"from\":\"Ebb\",\"text\":\"hi\"}";
+        String smuggled = "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestGateway.API_KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+
+        String answers = raw("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: bogus\r\nContent-Length: "
+                + smuggled.length() + "\r\n\r\n" + smuggled);
+
+        assertThat(answers).startsWith("HTTP/1.1 417 ");
+        assertThat(answers.split("HTTP/1.1 ", -1)).as("one answer, then the connection closed").hasSize(2);
+        assertThat(gateway.metadata().query(TrafficQuery.byMsisdn("+4790000085", TrafficQuery.Role.EITHER,
+                Instant.now().minus(Duration.ofHours(1)), Instant.now().plusSeconds(1))).records()).isEmpty();
+        // What the listener refuses before the API's handler is counted like the handler's own answers.
+        String metrics = gateway.metrics();
+        assertThat(metrics).contains("ebb_http_requests_total{status=\"417\"} 1.0");
+    }
+
+    /** Issue 9 hostile test 7: the first of two Authorization headers was taken; which did a proxy check? */
+    @Test
+    void aSecondAuthorizationHeaderIs400() throws Exception {
+        String answer = raw("GET /v1/messages/x HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + TestGateway.API_KEY + "\r\nAuthorization: Bearer other\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").contains("application/problem+json")
+                .contains("\"field\":\"Authorization\"");
+    }
+
+    /** Writes the bytes as they are and reads until the server closes. */
+    private String raw(String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.apiPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

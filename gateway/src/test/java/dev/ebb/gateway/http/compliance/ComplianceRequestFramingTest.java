@@ -144,6 +144,25 @@ class ComplianceRequestFramingTest extends ComplianceApiTestBase {
         assertThat(entry.at("/event/requestId").asText()).isEqualTo(problem.get("requestId").asText());
     }
 
+    /**
+     * Issue 9 hostile test 10: after a 417 the body was run as the next request (a smuggled audit verify got 200), and
+     * the 417 was the one refusal not audited.
+     */
+    @Test
+    void aRequestSentAsTheBodyOfOneRefusedWith417IsNeverRunAndThe417IsAudited() throws Exception {
+        String smuggled = head("GET /v1/audit/verify HTTP/1.1", "Authorization: Bearer " + AUDITOR);
+        byte[] request = ("POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: bogus\r\nContent-Length: "
+                + smuggled.length() + "\r\n\r\n" + smuggled).getBytes(StandardCharsets.US_ASCII);
+
+        String[] r = raw(request);
+
+        assertThat(r[0]).isEqualTo("417");
+        assertThat(r[1]).as("one answer, then the connection closed").doesNotContain("HTTP/1.1");
+        JsonNode entry = onlyAuditEntry();
+        assertThat(entry.at("/event/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(entry.at("/event/requestId").asText()).isEqualTo(json.readTree(r[1]).get("requestId").asText());
+    }
+
     private JsonNode onlyAuditEntry() throws IOException {
         List<JsonNode> entries = auditEntries();
         assertThat(entries).hasSize(1);

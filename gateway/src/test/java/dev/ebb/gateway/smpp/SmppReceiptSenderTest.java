@@ -1,0 +1,141 @@
+package dev.ebb.gateway.smpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.SmppAccountConfig;
+import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.privacy.PrivacyInterceptor;
+import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.route.InFlight;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.testing.MutableClock;
+import dev.ebb.gateway.testing.PrivacyStores;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.receipt.SmppReceiptSender;
+import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.SourceAddress;
+import dev.ebb.metadata.TrafficRecord;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Receipts to SMPP customers held in Ebb's bounded backlog, against a real server and stores. */
+class SmppReceiptSenderTest {
+    private static final String PASSWORD = "s3cret";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int MAX_HELD = 3;
+    /** SMPP 3.4 §5.1.3 ESME_RX_T_APPN: the customer cannot take it now. */
+    private static final int TEMPORARY_APP_ERROR = 0x64;
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private EventLoopGroup group;
+    private PrivacyStores stores;
+    private SmppServer server;
+    private SmppReceiptSender sender;
+    private int messages;
+
+    @BeforeEach
+    void start() throws Exception {
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        stores = new PrivacyStores(dir, clock);
+        CustomerConfig alpha = new CustomerConfig("alpha", new SmppAccountConfig("alpha", PasswordHash.hash(PASSWORD),
+                null, 2), 1_000, false, null, null, null, null);
+        server = SmppServer.start(new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(5), null, null, null,
+                        0, 0, 0, null, Duration.ofMillis(20)), Map.of("alpha", alpha),
+                (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
+                group, group, Optional.empty(), clock);
+        sender = new SmppReceiptSender(server.sessions(), stores.privacy, scheduler, clock, MAX_HELD);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        scheduler.shutdownNow();
+        stores.close();
+    }
+
+    @Test
+    void receiptsPastTheCapAreDroppedCountedAndLoggedAtMostEveryTenSeconds() throws Exception {
+        try (LogCapture log = new LogCapture(SmppReceiptSender.class.getName())) {
+            for (int i = 0; i < 10; i++) {
+                sender.forward(receipt());
+            }
+            assertThat(sender.waiting()).isEqualTo(MAX_HELD);
+            assertThat(sender.droppedCount()).isEqualTo(7);
+            assertThat(log.lines()).singleElement().asString().startsWith("1 receipts to customer alpha dropped");
+
+            clock.advance(Duration.ofSeconds(10));
+            sender.forward(receipt());
+            assertThat(log.lines()).hasSize(2).last().asString().startsWith("7 receipts to customer alpha dropped");
+        }
+        try (RawSmppClient receiver = bound()) {
+            for (int i = 0; i < MAX_HELD; i++) {
+                receiver.send(new Pdu.DeliverSmResp(receiver.read().sequenceNumber(), CommandStatus.ESME_ROK));
+            }
+            Await.until("the held receipts are taken", WAIT, () -> sender.forwardedCount() == MAX_HELD);
+            assertThat(sender.waiting()).isZero();
+        }
+    }
+
+    @Test
+    void receiptsARefusingReceiverDoesNotTakeAreRetriedAndLoggedAtMostEveryTenSeconds() throws Exception {
+        try (LogCapture log = new LogCapture(SmppReceiptSender.class.getName()); RawSmppClient receiver = bound()) {
+            for (int i = 0; i < MAX_HELD; i++) {
+                sender.forward(receipt());
+            }
+            for (int i = 0; i < MAX_HELD; i++) {
+                receiver.send(new Pdu.DeliverSmResp(receiver.read().sequenceNumber(), TEMPORARY_APP_ERROR));
+            }
+            // Back again after the back-off, and taken this time.
+            for (int i = 0; i < MAX_HELD; i++) {
+                receiver.send(new Pdu.DeliverSmResp(receiver.read().sequenceNumber(), CommandStatus.ESME_ROK));
+            }
+            Await.until("the retried receipts are taken", WAIT, () -> sender.forwardedCount() == MAX_HELD);
+
+            assertThat(log.lines()).singleElement().asString().startsWith("1 receipts to customer alpha not taken");
+            assertThat(sender.waiting()).isZero();
+        }
+    }
+
+    private RawSmppClient bound() throws Exception {
+        RawSmppClient raw = new RawSmppClient(server.port());
+        raw.send(new Pdu.Bind(BindType.RECEIVER, 1, "alpha", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
+        return raw;
+    }
+
+    private CustomerReceipt receipt() {
+        TrafficRecord accepted = TrafficRecord.builder().eventType(EventType.ACCEPTED).eventTime(clock.instant())
+                .messageId("m" + ++messages).customerId("alpha").channel(Channel.SMPP).systemId("alpha")
+                .source(SourceAddress.international("+4790000001")).destination("+4790000002").route("sim").build();
+        InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), "sim",
+                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true);
+        return new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant());
+    }
+}
