@@ -79,29 +79,10 @@ class CustomerApiTest {
         assertThat(third.segmentCount()).isEqualTo(3);
     }
 
+    /** One bad field over the whole path, and the body limit the listener enforces; MessageApiValidationTest has the rest. */
     @Test
     void badRequestsGetAProblemNamingTheFieldAndNothingIsRecorded() throws Exception {
         assertProblem(send("{\"to\":\"4790-abc\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
-        assertProblem(send("{\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
-        assertProblem(send("{\"to\":\"+4790000082\",\"text\":\"x\"}"), 400, "from");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"ThisNameIsTooLong\",\"text\":\"x\"}"), 400, "from");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"\"}"), 400, "text");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"" + "x".repeat(153 * 256)
-                + "\"}"), 400, "text");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"PT73H\"}"),
-                400, "validity");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"soon\"}"),
-                400, "validity");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\",\"udh\":\"0500\"}"), 400, "udh");
-        assertProblem(send("{\"to\":4790000082,\"from\":\"Ebb\",\"text\":\"x\"}"), 400, "to");
-        assertProblem(send("{\"to\":\"+4790000082\",\"to\":\"+4790000083\",\"from\":\"Ebb\",\"text\":\"x\"}"), 400,
-                "body");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"x\"} trailing"), 400, "body");
-        assertProblem(sendBytes(new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"',
-                '}'}), 400, "body");
-        assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Café\",\"text\":\"x\"}"), 400, "from");
-        assertProblem(send("[1,2]"), 400, "body");
-        assertProblem(send("not json"), 400, "body");
         assertProblem(send("{\"to\":\"+4790000082\",\"from\":\"Ebb\",\"text\":\"" + "x".repeat(
                 ApiServer.MAX_BODY_BYTES) + "\"}"), 413, "body");
 

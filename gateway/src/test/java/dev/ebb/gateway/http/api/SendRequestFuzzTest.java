@@ -10,14 +10,9 @@ import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.testing.UnstartedRoute;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,13 +54,7 @@ class SendRequestFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void aPostedBodyIsAcceptedOrRefusedNamingTheField(byte[] body) throws Exception {
         EmbeddedChannel channel = new EmbeddedChannel(new ApiHandler(api, keys, status -> { }));
-        FullHttpRequest post = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/messages",
-                Unpooled.wrappedBuffer(body));
-        post.headers().set(HttpHeaderNames.HOST, "localhost").set(HttpHeaderNames.AUTHORIZATION, "Bearer " + KEY)
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-
-        channel.writeInbound(post);
-        FullHttpResponse response = channel.readOutbound();
+        FullHttpResponse response = ApiPost.send(channel, KEY, body);
 
         assertThat(response).as("every request is answered").isNotNull();
         int status = response.status().code();

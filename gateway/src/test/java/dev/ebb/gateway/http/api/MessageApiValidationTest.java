@@ -1,0 +1,106 @@
+package dev.ebb.gateway.http.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.config.ApiKeyConfig;
+import dev.ebb.gateway.config.ContentConfig;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.HashedTokens;
+import dev.ebb.gateway.testing.UnstartedRoute;
+import dev.ebb.metadata.TrafficQuery;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each way a POST /v1/messages body can be wrong, one case each, against the API handler and message API on real
+ * stores (no listener: CustomerApiTest keeps the cases only the whole gateway can show, such as the body limit).
+ */
+class MessageApiValidationTest {
+    private static final String KEY = "validation-api-key";
+    private static final String TO = "+4790000082";
+
+    @TempDir
+    Path dir;
+    private UnstartedRoute route;
+    private ApiHandler handler;
+
+    @BeforeEach
+    void open() {
+        route = new UnstartedRoute(dir);
+        CustomerConfig acme = new CustomerConfig("acme", null, 100, false,
+                List.of(new ApiKeyConfig("test", HashedTokens.hashOf(KEY))), null, List.of(), null);
+        MessageApi api = new MessageApi(route.admission, (customer, segments) -> true, customer -> false,
+                route.stores.metadata, new ContentConfig(null, null), route.clock);
+        handler = new ApiHandler(api, new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme)), status -> { });
+    }
+
+    @AfterEach
+    void close() {
+        route.close();
+    }
+
+    static Stream<Arguments> badBodies() {
+        return Stream.of(
+                bad("a destination that is no number", "{\"to\":\"4790-abc\",\"from\":\"Ebb\",\"text\":\"x\"}", "to"),
+                bad("no destination", "{\"from\":\"Ebb\",\"text\":\"x\"}", "to"),
+                bad("no sender", "{\"to\":\"" + TO + "\",\"text\":\"x\"}", "from"),
+                bad("a sender over 11 letters", "{\"to\":\"" + TO + "\",\"from\":\"ThisNameIsTooLong\",\"text\":\"x\"}",
+                        "from"),
+                bad("an empty text", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"\"}", "text"),
+                bad("a text over 255 segments", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\""
+                        + "x".repeat(153 * 256) + "\"}", "text"),
+                bad("a validity over 72 h", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"PT73H\"}",
+                        "validity"),
+                bad("a validity that is no duration",
+                        "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"soon\"}", "validity"),
+                bad("an unknown member", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"udh\":\"0500\"}", "udh"),
+                bad("a destination as a JSON number", "{\"to\":4790000082,\"from\":\"Ebb\",\"text\":\"x\"}", "to"),
+                bad("a member given twice",
+                        "{\"to\":\"" + TO + "\",\"to\":\"+4790000083\",\"from\":\"Ebb\",\"text\":\"x\"}", "body"),
+                bad("bytes after the object", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\"} trailing", "body"),
+                Arguments.of("invalid UTF-8", new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3,
+                        (byte) 0x28, '"', '}'}, "body"),
+                bad("a sender outside ASCII", "{\"to\":\"" + TO + "\",\"from\":\"Café\",\"text\":\"x\"}", "from"),
+                bad("an array", "[1,2]", "body"),
+                bad("no JSON at all", "not json", "body"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBodies")
+    void aBadBodyGetsA400ProblemNamingTheFieldAndNothingIsRecorded(String why, byte[] body, String field)
+            throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel(handler);
+        FullHttpResponse response = ApiPost.send(channel, KEY, body);
+        try {
+            assertThat(response.status().code()).isEqualTo(400);
+            assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).isEqualTo("application/problem+json");
+            assertThat(new ObjectMapper().readTree(response.content().toString(StandardCharsets.UTF_8)).path("field")
+                    .asText()).isEqualTo(field);
+        } finally {
+            response.release();
+            channel.finishAndReleaseAll();
+        }
+        Instant now = route.clock.instant();
+        assertThat(route.stores.metadata.query(TrafficQuery.byMsisdn(TO, TrafficQuery.Role.EITHER,
+                now.minus(Duration.ofHours(1)), now.plusSeconds(1))).records()).isEmpty();
+    }
+
+    private static Arguments bad(String why, String body, String field) {
+        return Arguments.of(why, body.getBytes(StandardCharsets.UTF_8), field);
+    }
+}
