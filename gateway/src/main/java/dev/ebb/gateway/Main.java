@@ -47,6 +47,7 @@ import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.UnprotectedKeyFileException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -59,8 +60,10 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -225,72 +228,26 @@ public final class Main implements Callable<Integer> {
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
 
-        int[] requeued = {0};
-        privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
-            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
-                    submission.message().destination(), submission.message().wantsReceipt()));
-            requeued[0]++;
-        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
-        if (requeued[0] > 0) {
-            LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
-        }
+        requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
 
-        housekeeping.scheduleAtFixedRate(() -> connectors.values().forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleAtFixedRate(() -> {
-            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
-            receipts.expireUnmatched();
-        }, 10, 10, TimeUnit.SECONDS);
-        housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
-        housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+        scheduleHousekeeping(housekeeping, connectors.values(), vault, receipts, metadata, registry);
 
         // Each part registers the meters it owns.
         for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks)) {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
-        // Compliance gets an event loop of its own: its handler blocks on store reads and audit fsyncs, and a
-        // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
         storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
-        ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ebb-storage-guard");
-            t.setDaemon(true);
-            return t;
-        });
-        opened.add(storageChecks::shutdownNow);
-        // A thread of its own: a slow expiry or prune on the housekeeping thread must not delay the next sample.
-        storageChecks.scheduleWithFixedDelay(() -> {
-            try {
-                storage.check();
-            } catch (RuntimeException e) {
-                LOG.error("storage check failed: {}", e.toString());
-            }
-        }, cfg.storage().checkInterval().toMillis(), cfg.storage().checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
-        // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
-        // start would otherwise go unseen.
-        for (Action action : Action.values()) {
-            for (String outcome : List.of("failed", "refused")) {
-                registry.counter("ebb.compliance.audit.entries", "action", action.name().toLowerCase(Locale.ROOT),
-                        "outcome", outcome);
-            }
-        }
+        ComplianceServer complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
         for (int status : new int[] {500, 503}) {
             registry.counter("ebb.http.requests", "status", Integer.toString(status));
         }
-        audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
-                "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
-        EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
-        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
-                TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
-                        "compliance.tlsCertFile"));
-        opened.add(complianceLoop::shutdownGracefully);
-        opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 storage::refusal, boss);
@@ -308,6 +265,77 @@ public final class Main implements Callable<Integer> {
         complianceServer.listener().metrics("compliance").bindTo(registry);
         metricsServer.listener().metrics("metrics").bindTo(registry);
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+    }
+
+    /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */
+    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
+        int[] requeued = {0};
+        privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
+            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
+                    submission.message().destination(), submission.message().wantsReceipt()));
+            requeued[0]++;
+        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
+        if (requeued[0] > 0) {
+            LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
+        }
+    }
+
+    /** Expiry of queued messages and content buckets, unmatched receipts, tree-head signing and retention pruning. */
+    private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
+                                             ContentVault vault, ReceiptHandler receipts, MetadataStore metadata,
+                                             MeterRegistry registry) {
+        housekeeping.scheduleAtFixedRate(() -> connectors.forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(() -> {
+            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
+            receipts.expireUnmatched();
+        }, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
+        housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+    }
+
+    /** Samples free space on a thread of its own: a slow expiry or prune on housekeeping must not delay a sample. */
+    private static void startStorageChecks(StorageGuard storage, Duration interval, List<AutoCloseable> opened) {
+        ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-storage-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(storageChecks::shutdownNow);
+        storageChecks.scheduleWithFixedDelay(() -> {
+            try {
+                storage.check();
+            } catch (RuntimeException e) {
+                LOG.error("storage check failed: {}", e.toString());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The compliance API on an event loop of its own: its handler blocks on store reads and audit fsyncs, and a slow
+     * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
+     */
+    private static ComplianceServer startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
+                                                    MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
+            throws InterruptedException {
+        // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
+        // start would otherwise go unseen.
+        for (Action action : Action.values()) {
+            for (String outcome : List.of("failed", "refused")) {
+                registry.counter("ebb.compliance.audit.entries", "action", action.name().toLowerCase(Locale.ROOT),
+                        "outcome", outcome);
+            }
+        }
+        audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
+                "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
+        EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
+                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(cfg.data().deliveryKey()), clock);
+        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
+                TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
+                        "compliance.tlsCertFile"));
+        opened.add(() -> complianceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        opened.add(complianceServer);
+        return complianceServer;
     }
 
     private static void closeInReverse(List<AutoCloseable> opened) {
