@@ -47,9 +47,8 @@ import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.UnprotectedKeyFileException;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -61,8 +60,10 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -227,122 +228,26 @@ public final class Main implements Callable<Integer> {
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
 
-        int[] requeued = {0};
-        privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
-            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
-                    submission.message().destination(), submission.message().wantsReceipt()));
-            requeued[0]++;
-        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
-        if (requeued[0] > 0) {
-            LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
-        }
+        requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
 
-        housekeeping.scheduleAtFixedRate(() -> connectors.values().forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleAtFixedRate(() -> {
-            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
-            receipts.expireUnmatched();
-        }, 10, 10, TimeUnit.SECONDS);
-        housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
-        housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+        scheduleHousekeeping(housekeeping, connectors.values(), vault, receipts, metadata, registry);
 
-        Gauge.builder("ebb.smpp.sessions", sessions, s -> s.boundSessions()).register(registry);
-        Gauge.builder("ebb.smpp.connections", server, SmppServer::openConnections)
-                .description("SMPP connections open, bound or not").register(registry);
-        FunctionCounter.builder("ebb.smpp.connections.refused", server, SmppServer::refusedConnections)
-                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached"
-                        + " with bound sessions only")
-                .register(registry);
-        FunctionCounter.builder("ebb.smpp.connections.evicted", server, SmppServer::evictedConnections)
-                .description("unbound SMPP connections closed to make room for a newer one (smpp.maxUnbound,"
-                        + " maxConnections or maxConnectionsPerAddress reached)")
-                .register(registry);
-        FunctionCounter.builder("ebb.smpp.binds.locked", server, SmppServer::lockedBinds)
-                .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
-                .register(registry);
-        Gauge.builder("ebb.smpp.outbound.pending", server, SmppServer::pendingOutboundBytes).baseUnit("bytes")
-                .description("responses and deliver_sm queued for customers that read slowly; over 64 KiB a connection is"
-                        + " not read and gets no deliver_sm")
-                .register(registry);
-        Gauge.builder("ebb.receipts.awaiting", receipts, ReceiptHandler::awaitingReceipt).register(registry);
-        Gauge.builder("ebb.receipts.waiting.for.bind", receiptSender, SmppReceiptSender::waiting)
-                .description("receipts of SMPP messages held in memory until a receiver of their customer takes them")
-                .register(registry);
-        FunctionCounter.builder("ebb.receipts.smpp.dropped", receiptSender, SmppReceiptSender::droppedCount)
-                .description("receipts of SMPP messages dropped: their customer had too many held already")
-                .register(registry);
-        FunctionCounter.builder("ebb.content.stripped", privacy, PrivacyInterceptor::strippedCount)
-                .description("messages whose content left the vault as soon as they were final").register(registry);
-        FunctionCounter.builder("ebb.receipts.forwarded", receiptSender, SmppReceiptSender::forwardedCount).register(registry);
-        FunctionCounter.builder("ebb.mo.forwarded", moRouter, MoRouter::forwardedCount)
-                .description("mobile-originated messages taken by their customer").register(registry);
-        FunctionCounter.builder("ebb.mo.deferred", moRouter, MoRouter::deferredCount)
-                .description("mobile-originated messages the SMSC was asked to retry").register(registry);
-        FunctionCounter.builder("ebb.mo.refused", moRouter, MoRouter::refusedCount)
-                .description("mobile-originated messages to numbers no customer has").register(registry);
-        FunctionCounter.builder("ebb.receipts.posted", webhooks, WebhookReceiptSender::forwardedCount)
-                .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
-        FunctionCounter.builder("ebb.receipts.dropped", webhooks, WebhookReceiptSender::droppedCount)
-                .description("receipts of HTTP messages given up after 24 h of failed posts").register(registry);
-        Gauge.builder("ebb.metadata.oldest.record.age", metadata,
-                m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds").register(registry);
-        for (SmscConnector c : connectors.values()) {
-            Gauge.builder("ebb.southbound.queued", c, SmscConnector::queued).tag("connector", c.name()).register(registry);
-            Gauge.builder("ebb.southbound.binds", c, SmscConnector::boundSessions).tag("connector", c.name()).register(registry);
-            FunctionCounter.builder("ebb.southbound.submitted", c, SmscConnector::submittedCount).tag("connector", c.name())
-                    .register(registry);
+        // Each part registers the meters it owns.
+        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks)) {
+            part.bindTo(registry);
         }
-        // Compliance gets an event loop of its own: its handler blocks on store reads and audit fsyncs, and a
-        // slow or abusive client there must not delay customer traffic (issue: compliance API, bad input).
+        connectors.values().forEach(c -> c.bindTo(registry));
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
         storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
-        ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ebb-storage-guard");
-            t.setDaemon(true);
-            return t;
-        });
-        opened.add(storageChecks::shutdownNow);
-        // A thread of its own: a slow expiry or prune on the housekeeping thread must not delay the next sample.
-        storageChecks.scheduleWithFixedDelay(() -> {
-            try {
-                storage.check();
-            } catch (RuntimeException e) {
-                LOG.error("storage check failed: {}", e.toString());
-            }
-        }, cfg.storage().checkInterval().toMillis(), cfg.storage().checkInterval().toMillis(), TimeUnit.MILLISECONDS);
-        for (StorageGuard.Store store : storage.stores()) {
-            Gauge.builder("ebb.store.free.bytes", storage, g -> g.freeBytes(store)).tag("store", store.label())
-                    .description("bytes free on the store's file system at the last sample").register(registry);
-            Gauge.builder("ebb.store.floor.bytes", storage, g -> g.floorBytes(store)).tag("store", store.label())
-                    .description("free space the store keeps; below it new submits are refused").register(registry);
-            Gauge.builder("ebb.store.writable", storage, g -> g.writable(store) ? 1 : 0).tag("store", store.label())
-                    .description("1 while the store has room above its floor and writes, else 0").register(registry);
-        }
-        // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
-        // start would otherwise go unseen.
-        for (Action action : Action.values()) {
-            for (String outcome : List.of("failed", "refused")) {
-                registry.counter("ebb.compliance.audit.entries", "action", action.name().toLowerCase(Locale.ROOT),
-                        "outcome", outcome);
-            }
-        }
+        startStorageChecks(storage, cfg.storage().checkInterval(), opened);
+        storage.bindTo(registry);
+        ComplianceServer complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
         for (int status : new int[] {500, 503}) {
             registry.counter("ebb.http.requests", "status", Integer.toString(status));
         }
-        audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
-                "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
-        EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
-        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
-                TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
-                        "compliance.tlsCertFile"));
-        // Awaited like the other loops: a stop that returns while this loop still runs leaks its thread into the
-        // next start (and, in tests, into the next test).
-        opened.add(() -> complianceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-        opened.add(complianceServer);
         MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 storage::refusal, boss);
@@ -356,24 +261,81 @@ public final class Main implements Callable<Integer> {
                 webhooks, metadata, cfg.content(), clock,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
-        httpConnectionMetrics(registry, "api", apiServer.listener());
-        httpConnectionMetrics(registry, "compliance", complianceServer.listener());
-        httpConnectionMetrics(registry, "metrics", metricsServer.listener());
+        apiServer.listener().metrics("api").bindTo(registry);
+        complianceServer.listener().metrics("compliance").bindTo(registry);
+        metricsServer.listener().metrics("metrics").bindTo(registry);
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
     }
 
-    private static void httpConnectionMetrics(MeterRegistry registry, String name, HttpListener listener) {
-        FunctionCounter.builder("ebb.http.connections.refused", listener, HttpListener::refusedConnections)
-                .tag("listener", name).description("HTTP connections answered 503 on arrival: limits.maxConnections or"
-                        + " maxConnectionsPerAddress reached with a request in progress on every one")
-                .register(registry);
-        FunctionCounter.builder("ebb.http.connections.evicted", listener, HttpListener::evictedConnections)
-                .tag("listener", name).description("idle HTTP connections closed to make room for a new one")
-                .register(registry);
-        FunctionCounter.builder("ebb.http.connections.silent", listener, HttpListener::silentConnections)
-                .tag("listener", name).description("HTTP connections closed for sending nothing within"
-                        + " limits.headerTimeout of opening")
-                .register(registry);
+    /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */
+    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
+        int[] requeued = {0};
+        privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
+            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
+                    submission.message().destination(), submission.message().wantsReceipt()));
+            requeued[0]++;
+        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
+        if (requeued[0] > 0) {
+            LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
+        }
+    }
+
+    /** Expiry of queued messages and content buckets, unmatched receipts, tree-head signing and retention pruning. */
+    private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
+                                             ContentVault vault, ReceiptHandler receipts, MetadataStore metadata,
+                                             MeterRegistry registry) {
+        housekeeping.scheduleAtFixedRate(() -> connectors.forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(() -> {
+            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
+            receipts.expireUnmatched();
+        }, 10, 10, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
+        housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+    }
+
+    /** Samples free space on a thread of its own: a slow expiry or prune on housekeeping must not delay a sample. */
+    private static void startStorageChecks(StorageGuard storage, Duration interval, List<AutoCloseable> opened) {
+        ScheduledExecutorService storageChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-storage-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(storageChecks::shutdownNow);
+        storageChecks.scheduleWithFixedDelay(() -> {
+            try {
+                storage.check();
+            } catch (RuntimeException e) {
+                LOG.error("storage check failed: {}", e.toString());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The compliance API on an event loop of its own: its handler blocks on store reads and audit fsyncs, and a slow
+     * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
+     */
+    private static ComplianceServer startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
+                                                    MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
+            throws InterruptedException {
+        // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
+        // start would otherwise go unseen.
+        for (Action action : Action.values()) {
+            for (String outcome : List.of("failed", "refused")) {
+                registry.counter("ebb.compliance.audit.entries", "action", action.name().toLowerCase(Locale.ROOT),
+                        "outcome", outcome);
+            }
+        }
+        audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
+                "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
+        EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
+                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(cfg.data().deliveryKey()), clock);
+        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
+                TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
+                        "compliance.tlsCertFile"));
+        opened.add(() -> complianceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        opened.add(complianceServer);
+        return complianceServer;
     }
 
     private static void closeInReverse(List<AutoCloseable> opened) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.HttpLimitsConfig;
 import dev.ebb.gateway.net.ConnectionLimits;
 import dev.ebb.gateway.net.WriteBackpressure;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -115,6 +117,23 @@ public final class HttpListener implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Connections refused, evicted and closed for silence, tagged with the listener's {@code name}. */
+    public MeterBinder metrics(String name) {
+        return registry -> {
+            FunctionCounter.builder("ebb.http.connections.refused", this, HttpListener::refusedConnections)
+                    .tag("listener", name).description("HTTP connections answered 503 on arrival: limits.maxConnections"
+                            + " or maxConnectionsPerAddress reached with a request in progress on every one")
+                    .register(registry);
+            FunctionCounter.builder("ebb.http.connections.evicted", this, HttpListener::evictedConnections)
+                    .tag("listener", name).description("idle HTTP connections closed to make room for a new one")
+                    .register(registry);
+            FunctionCounter.builder("ebb.http.connections.silent", this, HttpListener::silentConnections)
+                    .tag("listener", name).description("HTTP connections closed for sending nothing within"
+                            + " limits.headerTimeout of opening")
+                    .register(registry);
+        };
     }
 
     /** Stops listening; the group belongs to the caller. */

@@ -8,6 +8,10 @@ import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Ingress acknowledges a message only after {@link #accept} has returned, so an acknowledged message is
  * durable in both (invariant 4). Everything downstream holds a {@link VaultHandle}, never a copy of the content.
  */
-public final class PrivacyInterceptor {
+public final class PrivacyInterceptor implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
     private final ContentVault vault;
     private final MetadataStore metadata;
@@ -178,5 +182,15 @@ public final class PrivacyInterceptor {
     @FunctionalInterface
     public interface RouteLookup {
         String routeOf(Submission submission);
+    }
+
+    /** Content that left early, and the age of the oldest traffic record kept. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ebb.content.stripped", this, PrivacyInterceptor::strippedCount)
+                .description("messages whose content left the vault as soon as they were final").register(registry);
+        Gauge.builder("ebb.metadata.oldest.record.age", metadata,
+                m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds")
+                .register(registry);
     }
 }

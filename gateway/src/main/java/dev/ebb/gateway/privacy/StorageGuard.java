@@ -1,6 +1,9 @@
 package dev.ebb.gateway.privacy;
 
 import dev.ebb.gateway.config.StorageConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #check()} from one thread at a time (the schedule); everything else from any thread.
  */
-public final class StorageGuard {
+public final class StorageGuard implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(StorageGuard.class);
     private static final long MIB = 1L << 20;
 
@@ -195,6 +198,19 @@ public final class StorageGuard {
                         + floor / MIB + " MiB";
             }
             return "the " + store.label() + " store stopped writing after a failed write";
+        }
+    }
+
+    /** Free space, floor and writability of every store watched so far, by store. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Store store : stores()) {
+            Gauge.builder("ebb.store.free.bytes", this, g -> g.freeBytes(store)).tag("store", store.label())
+                    .description("bytes free on the store's file system at the last sample").register(registry);
+            Gauge.builder("ebb.store.floor.bytes", this, g -> g.floorBytes(store)).tag("store", store.label())
+                    .description("free space the store keeps; below it new submits are refused").register(registry);
+            Gauge.builder("ebb.store.writable", this, g -> g.writable(store) ? 1 : 0).tag("store", store.label())
+                    .description("1 while the store has room above its floor and writes, else 0").register(registry);
         }
     }
 }

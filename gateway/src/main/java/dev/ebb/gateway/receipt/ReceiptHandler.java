@@ -10,6 +10,9 @@ import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import dev.ebb.gateway.smpp.pdu.InvalidReceiptException;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.metadata.EventType;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * strips the content early (unless the customer keeps it to the 72 h limit) and hands the customer's
  * receipt to the {@link ReceiptSink}.
  */
-public final class ReceiptHandler implements DeliverSmListener, DispatchResults {
+public final class ReceiptHandler implements DeliverSmListener, DispatchResults, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptHandler.class);
     /** An SMSC that sends a receipt before its submit_sm_resp is processed is answered within this. */
     private static final Duration EARLY_RECEIPT_HOLD = Duration.ofMinutes(10);
@@ -144,5 +147,11 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults 
             case EXPIRED -> EventType.EXPIRED;
             default -> EventType.UNDELIVERABLE;
         };
+    }
+
+    /** Messages at their SMSC, waiting for its receipt. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.receipts.awaiting", this, ReceiptHandler::awaitingReceipt).register(registry);
     }
 }

@@ -8,6 +8,10 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.metadata.EventType;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * that a receipt is dropped, counted and logged (at most every 10 s). Its message keeps its final state in the
  * metadata store; resending receipts from there is the durability issue's (#13).
  */
-public final class SmppReceiptSender implements ReceiptSink {
+public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     /**
      * Receipts held per customer: about 1 KB each (the message's accepted record and addressing), so 10 MB for a
      * customer whose receivers are gone or stalled, a minute of receipts at the customer's usual peak.
@@ -183,5 +187,17 @@ public final class SmppReceiptSender implements ReceiptSink {
         byte[] id = (receipt.message().messageId() + "\0").getBytes(StandardCharsets.US_ASCII);
         return Pdu.DeliverSm.of(0, from, to, (byte) 0x04, (byte) 0x00, receipt.text().getBytes(StandardCharsets.US_ASCII),
                 List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, id), new Tlv(Tlv.MESSAGE_STATE, new byte[] {(byte) receipt.state().code()})));
+    }
+
+    /** Receipts held for, dropped for and taken by SMPP customers. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.receipts.waiting.for.bind", this, SmppReceiptSender::waiting)
+                .description("receipts of SMPP messages held in memory until a receiver of their customer takes them")
+                .register(registry);
+        FunctionCounter.builder("ebb.receipts.smpp.dropped", this, SmppReceiptSender::droppedCount)
+                .description("receipts of SMPP messages dropped: their customer had too many held already")
+                .register(registry);
+        FunctionCounter.builder("ebb.receipts.forwarded", this, SmppReceiptSender::forwardedCount).register(registry);
     }
 }

@@ -10,6 +10,9 @@ import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_WAITING} at once) on the connector's receiving thread: that wait is what makes the hand-over lossless
  * without storing content. A customer that answers too late may get a message twice (at-least-once).
  */
-public final class MoRouter implements DeliverSmListener {
+public final class MoRouter implements DeliverSmListener, MeterBinder {
     /** SMPP 3.4 §5.1.3 command_status values this router answers with. */
     static final int ESME_RINVSRCADR = 0x0A;
     static final int ESME_RINVDSTADR = 0x0B;
@@ -146,5 +149,16 @@ public final class MoRouter implements DeliverSmListener {
     /** Messages the SMSC was asked to retry (no receiver bound, or it did not take them). */
     public long deferredCount() {
         return deferred.get();
+    }
+
+    /** What became of mobile-originated messages. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ebb.mo.forwarded", this, MoRouter::forwardedCount)
+                .description("mobile-originated messages taken by their customer").register(registry);
+        FunctionCounter.builder("ebb.mo.deferred", this, MoRouter::deferredCount)
+                .description("mobile-originated messages the SMSC was asked to retry").register(registry);
+        FunctionCounter.builder("ebb.mo.refused", this, MoRouter::refusedCount)
+                .description("mobile-originated messages to numbers no customer has").register(registry);
     }
 }

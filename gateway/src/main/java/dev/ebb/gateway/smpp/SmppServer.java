@@ -5,6 +5,10 @@ import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.net.ConnectionLimits;
 import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.smpp.pdu.SmppCodec;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -31,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The northbound SMPP 3.4 listener customers bind to. */
-public final class SmppServer implements AutoCloseable {
+public final class SmppServer implements AutoCloseable, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(SmppServer.class);
     private final Channel listener;
     private final ChannelGroup connections;
@@ -199,5 +203,28 @@ public final class SmppServer implements AutoCloseable {
         connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
         connections.close().awaitUninterruptibly();
         authExecutor.shutdownNow();
+    }
+
+    /** Sessions, connections, refusals and what waits unread for customers. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.smpp.sessions", sessions, CustomerSessions::boundSessions).register(registry);
+        Gauge.builder("ebb.smpp.connections", this, SmppServer::openConnections)
+                .description("SMPP connections open, bound or not").register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.refused", this, SmppServer::refusedConnections)
+                .description("SMPP connections closed on arrival: smpp.maxConnections or maxConnectionsPerAddress reached"
+                        + " with bound sessions only")
+                .register(registry);
+        FunctionCounter.builder("ebb.smpp.connections.evicted", this, SmppServer::evictedConnections)
+                .description("unbound SMPP connections closed to make room for a newer one (smpp.maxUnbound,"
+                        + " maxConnections or maxConnectionsPerAddress reached)")
+                .register(registry);
+        FunctionCounter.builder("ebb.smpp.binds.locked", this, SmppServer::lockedBinds)
+                .description("SMPP binds refused unchecked after repeated failures from their address (password guessing)")
+                .register(registry);
+        Gauge.builder("ebb.smpp.outbound.pending", this, SmppServer::pendingOutboundBytes).baseUnit("bytes")
+                .description("responses and deliver_sm queued for customers that read slowly; over 64 KiB a connection is"
+                        + " not read and gets no deliver_sm")
+                .register(registry);
     }
 }

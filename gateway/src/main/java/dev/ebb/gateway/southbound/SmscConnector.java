@@ -5,6 +5,10 @@ import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.route.Connector;
 import dev.ebb.gateway.route.Outbound;
 import dev.ebb.gateway.route.ValidityExpiredException;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * none of it; a message whose validity runs out in the queue fails with {@link ValidityExpiredException}.
  * Transient refusals (throttling, queue full) and broken connections put the message back at the head.
  */
-public final class SmscConnector implements Connector, AutoCloseable {
+public final class SmscConnector implements Connector, AutoCloseable, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(SmscConnector.class);
 
     private final ConnectorConfig config;
@@ -123,5 +127,15 @@ public final class SmscConnector implements Connector, AutoCloseable {
     }
 
     record Pending(Outbound message, CompletableFuture<String> result) {
+    }
+
+    /** This connector's queue, binds and submits, tagged with its name. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.southbound.queued", this, SmscConnector::queued).tag("connector", name()).register(registry);
+        Gauge.builder("ebb.southbound.binds", this, SmscConnector::boundSessions).tag("connector", name())
+                .register(registry);
+        FunctionCounter.builder("ebb.southbound.submitted", this, SmscConnector::submittedCount)
+                .tag("connector", name()).register(registry);
     }
 }

@@ -8,6 +8,9 @@ import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.receipt.ReceiptSink;
 import dev.ebb.metadata.EventType;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}, while
  * fewer than {@link #MAX_PENDING} are pending. Receipts waiting to retry are held in memory only: a restart loses them.
  */
-public final class WebhookReceiptSender implements ReceiptSink {
+public final class WebhookReceiptSender implements ReceiptSink, MeterBinder {
     /** A receipt not taken within this long after the message ended is dropped (and counted). */
     static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
@@ -170,5 +173,14 @@ public final class WebhookReceiptSender implements ReceiptSink {
 
     /** The posted receipt. */
     private record Body(String id, String state, int errorCode, Instant submittedAt, Instant doneAt) {
+    }
+
+    /** Receipts posted to customers' receiptUrl, and those given up. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("ebb.receipts.posted", this, WebhookReceiptSender::forwardedCount)
+                .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
+        FunctionCounter.builder("ebb.receipts.dropped", this, WebhookReceiptSender::droppedCount)
+                .description("receipts of HTTP messages given up after 24 h of failed posts").register(registry);
     }
 }
