@@ -86,7 +86,6 @@ final class RequestGate {
                 }
                 if (!inRequest && msg instanceof ByteBuf b && b.isReadable() && messagesCtx != null) {
                     inRequest = true;
-                    slot.busy();
                     if (headerDeadline == null || headerDeadline.isDone()) {
                         headerDeadline = schedule(headerTimeout, "headers", "the request's first byte");
                     }
@@ -113,6 +112,9 @@ final class RequestGate {
                 }
                 if (msg instanceof HttpRequest request) {
                     cancel(headerDeadline);
+                    // Busy only once its headers are whole: a connection trickling them stays closable for a newer
+                    // one, or a byte per connection would hold every place (hostile re-test of issue 9).
+                    slot.busy();
                     head = request;
                     unanswered++;
                     if (request.decoderResult().isSuccess() && !oneHost(request)) {

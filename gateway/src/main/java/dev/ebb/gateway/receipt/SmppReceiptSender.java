@@ -119,19 +119,29 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
             return;
         }
         int missed = 1;
-        do {
-            Attempt next;
-            while ((next = backlog.ready.peek()) != null) {
-                Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer, deliverSm(next.receipt));
-                if (sent.isEmpty()) {
-                    break;
+        try {
+            do {
+                Attempt next;
+                while ((next = backlog.ready.peek()) != null) {
+                    Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer,
+                            deliverSm(next.receipt));
+                    if (sent.isEmpty()) {
+                        break;
+                    }
+                    backlog.ready.poll();
+                    Attempt attempt = next;
+                    sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
                 }
-                backlog.ready.poll();
-                Attempt attempt = next;
-                sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
-            }
-            missed = backlog.drainers.addAndGet(-missed);
-        } while (missed != 0);
+                missed = backlog.drainers.addAndGet(-missed);
+            } while (missed != 0);
+        } catch (RuntimeException | Error e) {
+            // Whatever stopped this drain (an InternalError from a full disk surfaces on whichever thread touches
+            // mapped memory next) must not leave the customer's backlog owned by nobody: it would never drain again.
+            backlog.drainers.set(0);
+            LOG.warn("sending receipts to customer {} stopped ({}); trying again in 1 s", backlog.customer,
+                    e.getClass().getSimpleName());
+            scheduler.schedule(() -> drain(backlog), 1, TimeUnit.SECONDS);
+        }
     }
 
     private void answered(Backlog backlog, Attempt attempt, Integer status, Throwable error) {
@@ -140,7 +150,13 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         if (cause == null && status == CommandStatus.ESME_ROK) {
             backlog.held.decrementAndGet();
             forwarded.incrementAndGet();
-            privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+            try {
+                privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+            } catch (RuntimeException | InternalError e) {
+                // The customer has the receipt; only the record of it is missing (a full disk): say so, go on.
+                LOG.warn("receipt of message {} was forwarded but its RECEIPT_FORWARDED record could not be stored: {}",
+                        receipt.message().messageId(), e.getClass().getSimpleName());
+            }
         } else if (cause instanceof NoReceiverBoundException || cause instanceof ClosedChannelException) {
             // The session went away before its answer: another receiver (or the next to bind) takes it.
             backlog.ready.add(attempt);

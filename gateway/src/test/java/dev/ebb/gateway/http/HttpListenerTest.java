@@ -169,6 +169,26 @@ class HttpListenerTest {
         assertThat(listener.refusedConnections()).isZero();
     }
 
+    /** Issue 9 hostile re-test: connections that sent one byte of headers counted as busy and locked customers out. */
+    @Test
+    void aConnectionStillSendingItsHeadersIsClosedToAdmitANewOne() throws Exception {
+        listen(new HttpLimitsConfig(null, null, 2, 2), 2);
+        try (RawHttp trickling = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
+             RawHttp trickling2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"))) {
+            trickling.write("G");
+            trickling2.write("G");
+            // Nothing on the wire tells when the listener has read a byte that gets no answer: give it that time.
+            Thread.sleep(300);
+            try (RawHttp customer = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.2"))) {
+                customer.write(GET);
+                assertThat(customer.read().status()).isEqualTo(200);
+            }
+            assertThat(trickling.closedByServer()).as("the longest waiting of the address with the most").isTrue();
+        }
+        assertThat(listener.evictedConnections()).isEqualTo(1);
+        assertThat(listener.refusedConnections()).isZero();
+    }
+
     /** Issue 9 hostile test 13: a connection that sent no byte was held 60 s, the header deadline never started. */
     @Test
     void aConnectionThatSendsNothingIsClosedAtTheHeaderDeadline() throws Exception {
