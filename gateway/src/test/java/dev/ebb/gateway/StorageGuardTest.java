@@ -9,6 +9,7 @@ import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.TrafficQuery;
+import dev.ebb.testing.SmallDisk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +56,7 @@ class StorageGuardTest {
             gateway.close();
         }
         if (mount != null) {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
+            SmallDisk.unmount(mount);
         }
     }
 
@@ -104,15 +104,8 @@ class StorageGuardTest {
 
     @Test
     void onARealSmallDiskSubmitsAreRefusedBeforeItFillsAndAdmittedWhenSpaceIsFreed() throws Exception {
-        mount = dir.resolve("disk");
-        Files.createDirectories(mount);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        boolean mounted = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        if (!mounted) {
-            mount = null;
-        }
-        Assumptions.assumeTrue(mounted, "cannot mount a 48 MiB tmpfs here (needs root): the real-disk variant is "
+        mount = SmallDisk.mount(dir.resolve("disk"), "48m").orElse(null);
+        Assumptions.assumeTrue(mount != null, "cannot mount a 48 MiB tmpfs here (needs root): the real-disk variant is "
                 + "skipped; aStoreBelowItsFloorRefusesSubmitsUntilSpaceIsBack covers the guard");
         // Floor: the smaller of 8 MiB and 50 % of 48 MiB.
         gateway = Main.start(TestGateway.config(mount.resolve("data"), TestGateway.freePort(), true)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.testing.MutableClock;
+import dev.ebb.testing.SmallDisk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -35,18 +35,14 @@ class FullDiskTest {
 
     @BeforeEach
     void mountSmallDisk() throws Exception {
-        mount = dir.resolve("disk");
-        Files.createDirectories(mount);
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        boolean mounted = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "cannot mount a 12 MiB tmpfs here (needs root): full-disk test skipped");
+        mount = SmallDisk.mount(dir.resolve("disk"), "12m").orElse(null);
+        Assumptions.assumeTrue(mount != null, "cannot mount a 12 MiB tmpfs here (needs root): full-disk test skipped");
     }
 
     @AfterEach
     void unmount() throws Exception {
         if (mount != null) {
-            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(30, TimeUnit.SECONDS);
+            SmallDisk.unmount(mount);
         }
     }
 
