@@ -6,7 +6,6 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,9 +31,9 @@ public class PduCodecBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        submit = new Pdu.SubmitSm(1, "", new SmppAddress((byte) 5, (byte) 0, "EbbBench"),
-                SmppAddress.international("4790000001"), (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 1, (byte) 0,
-                (byte) 0, (byte) 0, "x".repeat(160).getBytes(StandardCharsets.ISO_8859_1), List.of());
+        submit = Pdu.SubmitSm.builder().sequenceNumber(1).source(new SmppAddress((byte) 5, (byte) 0, "EbbBench"))
+                .destination(SmppAddress.international("4790000001")).registeredDelivery(1)
+                .shortMessage("x".repeat(160).getBytes(StandardCharsets.ISO_8859_1)).build();
         encoded = PooledByteBufAllocator.DEFAULT.buffer();
         codec.encode(submit, encoded);
         scratch = PooledByteBufAllocator.DEFAULT.buffer(512);

@@ -208,10 +208,9 @@ public final class EbbLoad implements Callable<Integer> {
 
         private Pdu.SubmitSm submit(int seq) {
             String to = "4790" + String.format("%07d", seq % 10_000_000);
-            return new Pdu.SubmitSm(seq, "", new SmppAddress((byte) 5, (byte) 0, "EbbLoad"),
-                    new SmppAddress((byte) 1, (byte) 1, to), (byte) 0, (byte) 0, (byte) 0, "", "",
-                    (byte) (receipts ? 1 : 0), (byte) 0, (byte) 0, (byte) 0,
-                    "Load test message 0123456789".getBytes(StandardCharsets.ISO_8859_1), List.of());
+            return Pdu.SubmitSm.builder().sequenceNumber(seq).source(new SmppAddress((byte) 5, (byte) 0, "EbbLoad"))
+                    .destination(new SmppAddress((byte) 1, (byte) 1, to)).registeredDelivery(receipts ? 1 : 0)
+                    .shortMessage("Load test message 0123456789".getBytes(StandardCharsets.ISO_8859_1)).build();
         }
 
         private void finish() {

@@ -201,8 +201,12 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         SmppAddress from = receipt.message().destination();
         SmppAddress to = receipt.message().source();
         byte[] id = (receipt.message().messageId() + "\0").getBytes(StandardCharsets.US_ASCII);
-        return Pdu.DeliverSm.of(0, from, to, (byte) 0x04, (byte) 0x00, receipt.text().getBytes(StandardCharsets.US_ASCII),
-                List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, id), new Tlv(Tlv.MESSAGE_STATE, new byte[] {(byte) receipt.state().code()})));
+        // esm_class 0x04: SMSC delivery receipt (§5.2.12); data_coding 0: the SMSC default alphabet.
+        return Pdu.DeliverSm.builder().source(from).destination(to).esmClass(0x04)
+                .shortMessage(receipt.text().getBytes(StandardCharsets.US_ASCII))
+                .tlvs(List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, id),
+                        new Tlv(Tlv.MESSAGE_STATE, new byte[] {(byte) receipt.state().code()})))
+                .build();
     }
 
     /** Receipts held for, dropped for and taken by SMPP customers. */

@@ -31,8 +31,9 @@ public final class SmppMoSender implements MoRouter.CustomerLink {
         byte[] text = mo.shortMessage();
         // short_message holds at most 254 octets (SMPP 3.4 §5.2.21); a longer message goes as message_payload.
         boolean payload = text.length > MAX_SHORT_MESSAGE;
-        return sessions.deliver(customerId, Pdu.DeliverSm.of(0, mo.source(), mo.destination(), mo.esmClass(),
-                mo.dataCoding(), payload ? new byte[0] : text,
-                payload ? List.of(new Tlv(Tlv.MESSAGE_PAYLOAD, text)) : List.of()));
+        return sessions.deliver(customerId, Pdu.DeliverSm.builder().source(mo.source()).destination(mo.destination())
+                .esmClass(mo.esmClass()).dataCoding(mo.dataCoding()).shortMessage(payload ? new byte[0] : text)
+                .tlvs(payload ? List.of(new Tlv(Tlv.MESSAGE_PAYLOAD, text)) : List.of())
+                .build());
     }
 }

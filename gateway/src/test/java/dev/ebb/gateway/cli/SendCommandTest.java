@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import java.io.PrintWriter;
@@ -13,10 +14,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
@@ -55,10 +53,8 @@ class SendCommandTest {
         try {
             session.connectAndBind("127.0.0.1", port, new BindParameter(BindType.BIND_TX, TestGateway.SYSTEM_ID,
                     TestGateway.PASSWORD, "", TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, null));
-            return session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000160", new ESMClass(), (byte) 0,
-                    (byte) 0, null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.newInstance((byte) 0x03),
-                    (byte) 0, "older".getBytes(StandardCharsets.ISO_8859_1)).getMessageId();
+            return JsmppSubmit.to("4790000160").registeredDelivery(1).dataCoding((byte) 0x03)
+                    .shortMessage("older".getBytes(StandardCharsets.ISO_8859_1)).submit(session);
         } finally {
             session.unbindAndClose();
         }

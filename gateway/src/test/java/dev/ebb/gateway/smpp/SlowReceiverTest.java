@@ -76,9 +76,9 @@ class SlowReceiverTest {
         Set<String> ids = new HashSet<>();
         for (int sent = 0; sent < count; sent += BATCH) {
             for (int i = 1; i <= BATCH; i++) {
-                transmitter.send(new Pdu.SubmitSm(sent + i, "", SmppAddress.international("4790000001"),
-                        SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 1,
-                        (byte) 0, (byte) 0, (byte) 0, "receipt wanted".getBytes(StandardCharsets.ISO_8859_1), List.of()));
+                transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(sent + i)
+                        .source(SmppAddress.international("4790000001")).destination(SmppAddress.international("4790000002"))
+                        .registeredDelivery(1).shortMessage("receipt wanted".getBytes(StandardCharsets.ISO_8859_1)).build());
             }
             for (int i = 0; i < BATCH; i++) {
                 Pdu.SubmitSmResp resp = (Pdu.SubmitSmResp) transmitter.read();

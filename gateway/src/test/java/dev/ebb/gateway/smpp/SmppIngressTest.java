@@ -100,8 +100,8 @@ class SmppIngressTest {
     private int status(String serviceType, SmppAddress source, SmppAddress destination, String shortMessage,
                        List<Tlv> tlvs) throws Exception {
         int seq = sequence++;
-        raw.send(new Pdu.SubmitSm(seq, serviceType, source, destination, (byte) 0, (byte) 0, (byte) 0, "", "",
-                (byte) 0, (byte) 0, (byte) 0, (byte) 0, shortMessage.getBytes(StandardCharsets.US_ASCII), tlvs));
+        raw.send(Pdu.SubmitSm.builder().sequenceNumber(seq).serviceType(serviceType).source(source).destination(destination)
+                .shortMessage(shortMessage.getBytes(StandardCharsets.US_ASCII)).tlvs(tlvs).build());
         Pdu.SubmitSmResp resp = (Pdu.SubmitSmResp) raw.read();
         assertThat(resp.sequenceNumber()).isEqualTo(seq);
         return resp.commandStatus();

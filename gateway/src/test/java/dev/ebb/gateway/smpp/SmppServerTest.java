@@ -18,6 +18,7 @@ import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.gateway.testing.LogCapture;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
@@ -41,10 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
-import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
@@ -124,10 +122,8 @@ class SmppServerTest {
     void aJsmppTransceiverBindsAndSubmits() throws Exception {
         SMPPSession session = jsmpp("alpha", PASSWORD, BindType.BIND_TRX);
 
-        String id = session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(), (byte) 0, (byte) 0,
-                null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.ZERO, (byte) 0,
-                "hello".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+        String id = JsmppSubmit.to("4790000002").fromNumber("4790000001").registeredDelivery(1)
+                .shortMessage("hello".getBytes(StandardCharsets.US_ASCII)).submit(session);
 
         assertThat(id).isEqualTo("id1");
     }
@@ -386,9 +382,8 @@ class SmppServerTest {
     @Test
     void anOverlongDestinationIsAnsweredWithInvalidDestinationAddress() throws Exception {
         try (RawSmppClient raw = boundRaw("alpha")) {
-            raw.send(new Pdu.SubmitSm(3, "", SmppAddress.international("4790000001"),
-                    new SmppAddress((byte) 1, (byte) 1, "4790000001479000000147"), (byte) 0, (byte) 0, (byte) 0, "", "",
-                    (byte) 0, (byte) 0, (byte) 0, (byte) 0, "x".getBytes(StandardCharsets.US_ASCII), List.of()));
+            raw.send(submit(3, "x").toBuilder()
+                    .destination(new SmppAddress((byte) 1, (byte) 1, "4790000001479000000147")).build());
             assertThat(raw.read()).isEqualTo(new Pdu.SubmitSmResp(3, CommandStatus.ESME_RINVDSTADR, ""));
         }
     }
@@ -446,19 +441,15 @@ class SmppServerTest {
             bad.sendBytes(ByteBufUtil.decodeHexDump("00000004ffffffff"));
             assertThat(bad.closedByPeer()).isTrue();
         }
-        String id = good.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000002", new ESMClass(), (byte) 0, (byte) 0,
-                null, null, new RegisteredDelivery(0), (byte) 0, DataCodings.ZERO, (byte) 0,
-                "still here".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+        String id = JsmppSubmit.to("4790000002").fromNumber("4790000001")
+                .shortMessage("still here".getBytes(StandardCharsets.US_ASCII)).submit(good);
         assertThat(id).startsWith("id");
     }
 
     @Test
     void aDeliverSmReachesABoundReceiverAndCompletesWithItsResponse() throws Exception {
         try (RawSmppClient raw = boundRaw("alpha")) {
-            CompletionStage<Integer> result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0,
-                    SmppAddress.international("4790000002"), SmppAddress.international("4790000001"), (byte) 4, (byte) 0,
-                    "id:1 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII), List.of()));
+            CompletionStage<Integer> result = server.sessions().deliver("alpha", deliverSm("id:1 stat:DELIVRD"));
             Pdu.DeliverSm received = (Pdu.DeliverSm) raw.read();
             raw.send(new Pdu.DeliverSmResp(received.sequenceNumber(), 0));
 
@@ -468,9 +459,7 @@ class SmppServerTest {
 
     @Test
     void aDeliverSmForACustomerWithNoReceiverFailsAtOnce() {
-        CompletionStage<Integer> result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0,
-                SmppAddress.international("4790000002"), SmppAddress.international("4790000001"), (byte) 4, (byte) 0,
-                new byte[0], List.of()));
+        CompletionStage<Integer> result = server.sessions().deliver("alpha", deliverSm(""));
 
         assertThatThrownBy(() -> result.toCompletableFuture().get(1, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoReceiverBoundException.class);
@@ -480,8 +469,7 @@ class SmppServerTest {
     void aDeliverSmStillWaitingWhenTheCustomerDisconnectsFails() throws Exception {
         CompletionStage<Integer> result;
         try (RawSmppClient raw = boundRaw("alpha")) {
-            result = server.sessions().deliver("alpha", Pdu.DeliverSm.of(0, SmppAddress.international("4790000002"),
-                    SmppAddress.international("4790000001"), (byte) 4, (byte) 0, new byte[0], List.of()));
+            result = server.sessions().deliver("alpha", deliverSm(""));
             raw.read();
         }
         assertThatThrownBy(() -> result.toCompletableFuture().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
@@ -523,8 +511,9 @@ class SmppServerTest {
     }
 
     private static Pdu.DeliverSm deliverSm(String text) {
-        return Pdu.DeliverSm.of(0, SmppAddress.international("4790000002"), SmppAddress.international("4790000001"),
-                (byte) 4, (byte) 0, text.getBytes(StandardCharsets.US_ASCII), List.of());
+        return Pdu.DeliverSm.builder().source(SmppAddress.international("4790000002"))
+                .destination(SmppAddress.international("4790000001")).esmClass(4)
+                .shortMessage(text.getBytes(StandardCharsets.US_ASCII)).build();
     }
 
     @Test
@@ -545,9 +534,9 @@ class SmppServerTest {
     }
 
     private static Pdu.SubmitSm submit(int sequence, String text) {
-        return new Pdu.SubmitSm(sequence, "", SmppAddress.international("4790000001"), SmppAddress.international("4790000002"),
-                (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0,
-                text.getBytes(StandardCharsets.ISO_8859_1), List.of());
+        return Pdu.SubmitSm.builder().sequenceNumber(sequence).source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international("4790000002")).shortMessage(text.getBytes(StandardCharsets.ISO_8859_1))
+                .build();
     }
 
     private RawSmppClient raw() throws Exception {

@@ -6,13 +6,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.DataSm;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.ProcessRequestException;
 import org.jsmpp.session.BindParameter;
@@ -62,19 +60,15 @@ public final class EsmeClient implements AutoCloseable {
     }
 
     public String submit(String to, ESMClass esm, byte[] shortMessage, byte dataCoding) throws Exception {
-        return session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to.replace("+", ""), esm, (byte) 0, (byte) 0,
-                null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.newInstance(dataCoding), (byte) 0,
-                shortMessage).getMessageId();
+        return JsmppSubmit.to(to).esmClass(esm).registeredDelivery(1).dataCoding(dataCoding).shortMessage(shortMessage)
+                .submit(session);
     }
 
     /** Submits with an empty short_message and the content in message_payload (SMPP 3.4 §5.3.2.32, up to 64 KiB). */
     public String submitPayload(String to, byte[] payload, byte dataCoding) throws Exception {
-        return session.submitShortMessage("", TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, to.replace("+", ""), new ESMClass(), (byte) 0,
-                (byte) 0, null, null, new RegisteredDelivery(1), (byte) 0, DataCodings.newInstance(dataCoding), (byte) 0,
-                new byte[0], new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), payload))
-                .getMessageId();
+        return JsmppSubmit.to(to).registeredDelivery(1).dataCoding(dataCoding)
+                .tlvs(new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), payload))
+                .submit(session);
     }
 
     public List<DeliverSm> received() {

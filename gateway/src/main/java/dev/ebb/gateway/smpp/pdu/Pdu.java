@@ -115,6 +115,21 @@ public sealed interface Pdu {
             tlvs = List.copyOf(tlvs);
         }
 
+        /** A builder with every field at its §4.4.1 default; source and destination must be set. */
+        public static MessageBuilder<SubmitSm> builder() {
+            return new MessageBuilder<>(SubmitSm::new);
+        }
+
+        public MessageBuilder<SubmitSm> toBuilder() {
+            return MessageBuilder.of(this, SubmitSm::new);
+        }
+
+        private SubmitSm(MessageBuilder<SubmitSm> b) {
+            this(b.sequenceNumber, b.serviceType, b.source, b.destination, b.esmClass, b.protocolId, b.priorityFlag,
+                    b.scheduleDeliveryTime, b.validityPeriod, b.registeredDelivery, b.replaceIfPresent, b.dataCoding,
+                    b.smDefaultMsgId, b.shortMessage, b.tlvs);
+        }
+
         @Override
         public int commandId() {
             return CommandId.SUBMIT_SM;
@@ -168,18 +183,27 @@ public sealed interface Pdu {
             tlvs = List.copyOf(tlvs);
         }
 
-        /** A deliver_sm with the fields §4.6.1 leaves NULL for a delivery receipt or MO message. */
-        public static DeliverSm of(int sequenceNumber, SmppAddress source, SmppAddress destination, byte esmClass,
-                                   byte dataCoding, byte[] shortMessage, List<Tlv> tlvs) {
-            return new DeliverSm(sequenceNumber, "", source, destination, esmClass, (byte) 0, (byte) 0, "", "", (byte) 0,
-                    (byte) 0, dataCoding, (byte) 0, shortMessage, tlvs);
+        /**
+         * A builder with every field at its default, which is what §4.6.1 leaves NULL for a delivery receipt or an
+         * MO message; source and destination must be set.
+         */
+        public static MessageBuilder<DeliverSm> builder() {
+            return new MessageBuilder<>(DeliverSm::new);
+        }
+
+        public MessageBuilder<DeliverSm> toBuilder() {
+            return MessageBuilder.of(this, DeliverSm::new);
+        }
+
+        private DeliverSm(MessageBuilder<DeliverSm> b) {
+            this(b.sequenceNumber, b.serviceType, b.source, b.destination, b.esmClass, b.protocolId, b.priorityFlag,
+                    b.scheduleDeliveryTime, b.validityPeriod, b.registeredDelivery, b.replaceIfPresent, b.dataCoding,
+                    b.smDefaultMsgId, b.shortMessage, b.tlvs);
         }
 
         /** The same PDU with another sequence number: the sender assigns it when it writes. */
         public DeliverSm withSequenceNumber(int sequence) {
-            return new DeliverSm(sequence, serviceType, source, destination, esmClass, protocolId, priorityFlag,
-                    scheduleDeliveryTime, validityPeriod, registeredDelivery, replaceIfPresent, dataCoding, smDefaultMsgId,
-                    shortMessage, tlvs);
+            return toBuilder().sequenceNumber(sequence).build();
         }
 
         @Override

@@ -116,36 +116,28 @@ public final class PduCodec {
     }
 
     private Pdu.SubmitSm submitSm(int commandId, int seq, ByteBuf b) {
-        Fields f = messageFields(commandId, seq, b);
-        return new Pdu.SubmitSm(seq, f.serviceType, f.source, f.destination, f.esmClass, f.protocolId, f.priority,
-                f.schedule, f.validity, f.registered, f.replace, f.dataCoding, f.defaultMsgId, f.shortMessage, f.tlvs);
+        return messageFields(Pdu.SubmitSm.builder(), commandId, seq, b).build();
     }
 
     private Pdu.DeliverSm deliverSm(int commandId, int seq, ByteBuf b) {
-        Fields f = messageFields(commandId, seq, b);
-        return new Pdu.DeliverSm(seq, f.serviceType, f.source, f.destination, f.esmClass, f.protocolId, f.priority,
-                f.schedule, f.validity, f.registered, f.replace, f.dataCoding, f.defaultMsgId, f.shortMessage, f.tlvs);
+        return messageFields(Pdu.DeliverSm.builder(), commandId, seq, b).build();
     }
 
     /** §4.4.1 field order, shared by submit_sm and deliver_sm. */
-    private Fields messageFields(int commandId, int seq, ByteBuf b) {
-        Fields f = new Fields();
-        f.serviceType = cString(b, SERVICE_TYPE, commandId, seq, CommandStatus.ESME_RINVSERTYP);
+    private static <P extends Pdu.MessagePdu> MessageBuilder<P> messageFields(MessageBuilder<P> f, int commandId, int seq,
+                                                                            ByteBuf b) {
+        f.sequenceNumber(seq).serviceType(cString(b, SERVICE_TYPE, commandId, seq, CommandStatus.ESME_RINVSERTYP));
         byte srcTon = b.readByte();
         byte srcNpi = b.readByte();
-        f.source = new SmppAddress(srcTon, srcNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVSRCADR));
+        f.source(new SmppAddress(srcTon, srcNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVSRCADR)));
         byte dstTon = b.readByte();
         byte dstNpi = b.readByte();
-        f.destination = new SmppAddress(dstTon, dstNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVDSTADR));
-        f.esmClass = b.readByte();
-        f.protocolId = b.readByte();
-        f.priority = b.readByte();
-        f.schedule = cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVSCHED);
-        f.validity = cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVEXPIRY);
-        f.registered = b.readByte();
-        f.replace = b.readByte();
-        f.dataCoding = b.readByte();
-        f.defaultMsgId = b.readByte();
+        f.destination(new SmppAddress(dstTon, dstNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVDSTADR)));
+        f.esmClass(b.readByte()).protocolId(b.readByte()).priorityFlag(b.readByte())
+                .scheduleDeliveryTime(cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVSCHED))
+                .validityPeriod(cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVEXPIRY))
+                .registeredDelivery(b.readByte()).replaceIfPresent(b.readByte()).dataCoding(b.readByte())
+                .smDefaultMsgId(b.readByte());
         int smLength = b.readUnsignedByte();
         if (smLength > MAX_SHORT_MESSAGE) {
             b.skipBytes(b.readableBytes());
@@ -157,10 +149,9 @@ public final class PduCodec {
             throw new PduDecodingException(commandId, seq, CommandStatus.ESME_RINVMSGLEN,
                     "sm_length " + smLength + " beyond the end of the PDU");
         }
-        f.shortMessage = new byte[smLength];
-        b.readBytes(f.shortMessage);
-        f.tlvs = tlvs(b, commandId, seq);
-        return f;
+        byte[] shortMessage = new byte[smLength];
+        b.readBytes(shortMessage);
+        return f.shortMessage(shortMessage).tlvs(tlvs(b, commandId, seq));
     }
 
     private static List<Tlv> tlvs(ByteBuf b, int commandId, int seq) {
@@ -254,23 +245,5 @@ public final class PduCodec {
     private static void cString(ByteBuf out, String value) {
         out.writeCharSequence(value, StandardCharsets.ISO_8859_1);
         out.writeByte(0);
-    }
-
-    /** Mutable scratch for one decode; never escapes. */
-    private static final class Fields {
-        String serviceType;
-        SmppAddress source;
-        SmppAddress destination;
-        byte esmClass;
-        byte protocolId;
-        byte priority;
-        String schedule;
-        String validity;
-        byte registered;
-        byte replace;
-        byte dataCoding;
-        byte defaultMsgId;
-        byte[] shortMessage;
-        List<Tlv> tlvs;
     }
 }

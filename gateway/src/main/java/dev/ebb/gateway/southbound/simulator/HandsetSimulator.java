@@ -149,7 +149,8 @@ public final class HandsetSimulator implements AutoCloseable {
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         // Sequence number 0 is replaced by the receiving session's own when it writes.
-        receiver.deliverMo(Pdu.DeliverSm.of(0, from, to, (byte) 0, dataCoding, shortMessage, List.of()), result);
+        receiver.deliverMo(Pdu.DeliverSm.builder().source(from).destination(to).dataCoding(dataCoding)
+                .shortMessage(shortMessage).build(), result);
         return result;
     }
 

@@ -28,10 +28,11 @@ record PendingReceipt(String messageId, SmppAddress handset, SmppAddress esme, I
         boolean delivered = state == MessageState.DELIVERED;
         String text = new DeliveryReceipt(messageId, 1, delivered ? 1 : 0, submitDate, doneDate, state,
                 delivered ? 0 : UNDELIVERABLE_ERROR).format();
-        return Pdu.DeliverSm.of(sequenceNumber, handset, esme, ESM_CLASS_RECEIPT, DEFAULT_ALPHABET,
-                text.getBytes(StandardCharsets.US_ASCII), List.of(
-                        new Tlv(Tlv.RECEIPTED_MESSAGE_ID, cOctetString(messageId)),
-                        new Tlv(Tlv.MESSAGE_STATE, new byte[] {(byte) state.code()})));
+        return Pdu.DeliverSm.builder().sequenceNumber(sequenceNumber).source(handset).destination(esme)
+                .esmClass(ESM_CLASS_RECEIPT).dataCoding(DEFAULT_ALPHABET).shortMessage(text.getBytes(StandardCharsets.US_ASCII))
+                .tlvs(List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, cOctetString(messageId)),
+                        new Tlv(Tlv.MESSAGE_STATE, new byte[] {(byte) state.code()})))
+                .build();
     }
 
     /** receipted_message_id is a C-Octet String (§5.3.2.12): the id's octets and a terminating NUL. */

@@ -20,9 +20,9 @@ class PduCodecTest {
             + "00" + "0500" + "45626200" + "0101" + "3437393030303030303100"
             + "00" + "00" + "00" + "00" + "00" + "01" + "00" + "00" + "00" + "02" + "6869";
 
-    private static final Pdu.SubmitSm SUBMIT_SM = new Pdu.SubmitSm(1, "", new SmppAddress((byte) 5, (byte) 0, "Ebb"),
-            new SmppAddress((byte) 1, (byte) 1, "4790000001"), (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 1, (byte) 0,
-            (byte) 0, (byte) 0, "hi".getBytes(StandardCharsets.US_ASCII), List.of());
+    private static final Pdu.SubmitSm SUBMIT_SM = Pdu.SubmitSm.builder().sequenceNumber(1)
+            .source(new SmppAddress((byte) 5, (byte) 0, "Ebb")).destination(new SmppAddress((byte) 1, (byte) 1, "4790000001"))
+            .registeredDelivery(1).shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build();
 
     @Test
     void decodesASubmitSmFixture() {
@@ -47,8 +47,8 @@ class PduCodecTest {
     @Test
     void aShortMessageOverTheOneOctetSmLengthIsRefusedRatherThanEncodedWrong() {
         // Refused when the record is made, so no such PDU reaches the encoder.
-        assertThatThrownBy(() -> Pdu.DeliverSm.of(1, SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, new byte[300], List.of()))
+        assertThatThrownBy(() -> Pdu.DeliverSm.builder().sequenceNumber(1).source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international("4790000002")).shortMessage(new byte[300]).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("300");
     }
 
@@ -72,10 +72,12 @@ class PduCodecTest {
                 new Pdu.Bind(BindType.TRANSCEIVER, 7, "demo", "demo1234", "", (byte) 0x34, (byte) 0, (byte) 0, ""),
                 new Pdu.BindResp(BindType.RECEIVER, 7, 0, "ebb", (byte) 0x34),
                 new Pdu.SubmitSmResp(8, 0, "0123456789abcdefghij"),
-                Pdu.DeliverSm.of(9, SmppAddress.international("4790000001"), new SmppAddress((byte) 5, (byte) 0, "Ebb"),
-                        (byte) 4, (byte) 0, "id:1 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII),
-                        List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, "1\0".getBytes(StandardCharsets.US_ASCII)),
-                                new Tlv(Tlv.MESSAGE_STATE, new byte[] {2}))),
+                Pdu.DeliverSm.builder().sequenceNumber(9).source(SmppAddress.international("4790000001"))
+                        .destination(new SmppAddress((byte) 5, (byte) 0, "Ebb")).esmClass(4)
+                        .shortMessage("id:1 stat:DELIVRD".getBytes(StandardCharsets.US_ASCII))
+                        .tlvs(List.of(new Tlv(Tlv.RECEIPTED_MESSAGE_ID, "1\0".getBytes(StandardCharsets.US_ASCII)),
+                                new Tlv(Tlv.MESSAGE_STATE, new byte[] {2})))
+                        .build(),
                 new Pdu.DeliverSmResp(9, 0), new Pdu.EnquireLink(10), new Pdu.EnquireLinkResp(10, 0),
                 new Pdu.Unbind(11), new Pdu.UnbindResp(11, 0), new Pdu.GenericNack(12, CommandStatus.ESME_RINVCMDID));
         for (Pdu pdu : pdus) {
@@ -151,9 +153,8 @@ class PduCodecTest {
 
     @Test
     void printingASubmitSmShowsNoContent() {
-        Pdu.SubmitSm secret = new Pdu.SubmitSm(1, "", SmppAddress.international("4790000001"),
-                SmppAddress.international("4790000002"), (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0,
-                (byte) 0, "MARKER-7Q".getBytes(StandardCharsets.US_ASCII), List.of());
+        Pdu.SubmitSm secret = SUBMIT_SM.toBuilder().destination(SmppAddress.international("4790000001"))
+                .shortMessage("MARKER-7Q".getBytes(StandardCharsets.US_ASCII)).build();
 
         assertThat(secret.toString()).doesNotContain("MARKER-7Q").doesNotContain("4790000001");
     }

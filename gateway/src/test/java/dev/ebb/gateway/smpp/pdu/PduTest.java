@@ -19,22 +19,21 @@ class PduTest {
     /** Each a deliver_sm that differs from BASE in one field. */
     static Stream<Pdu.DeliverSm> oneFieldChanged() {
         return Stream.of(
-                new Pdu.DeliverSm(2, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "CMT", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", TO, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, FROM, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 4, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 1, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 1, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "260101000000000+", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "000001000000000R", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 1, (byte) 0, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 1, (byte) 0, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 8, (byte) 0, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 1, new byte[] {1}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {2}, List.of()),
-                new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0, (byte) 0, new byte[] {1},
-                        List.of(new Tlv(Tlv.MESSAGE_STATE, new byte[] {2}))));
+                BASE.toBuilder().sequenceNumber(2).build(),
+                BASE.toBuilder().serviceType("CMT").build(),
+                BASE.toBuilder().source(TO).build(),
+                BASE.toBuilder().destination(FROM).build(),
+                BASE.toBuilder().esmClass(4).build(),
+                BASE.toBuilder().protocolId(1).build(),
+                BASE.toBuilder().priorityFlag(1).build(),
+                BASE.toBuilder().scheduleDeliveryTime("260101000000000+").build(),
+                BASE.toBuilder().validityPeriod("000001000000000R").build(),
+                BASE.toBuilder().registeredDelivery(1).build(),
+                BASE.toBuilder().replaceIfPresent(1).build(),
+                BASE.toBuilder().dataCoding(8).build(),
+                BASE.toBuilder().smDefaultMsgId(1).build(),
+                BASE.toBuilder().shortMessage(new byte[] {2}).build(),
+                BASE.toBuilder().tlvs(List.of(new Tlv(Tlv.MESSAGE_STATE, new byte[] {2}))).build());
     }
 
     @ParameterizedTest
@@ -55,20 +54,34 @@ class PduTest {
 
     @Test
     void aRecordWithoutAFieldIsRefusedWhenMade() {
-        assertThatThrownBy(() -> new Pdu.SubmitSm(1, null, FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0,
-                (byte) 0, (byte) 0, (byte) 0, new byte[0], List.of())).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("service_type");
-        assertThatThrownBy(() -> Pdu.DeliverSm.of(1, FROM, null, (byte) 0, (byte) 0, new byte[0], List.of()))
+        assertThatThrownBy(() -> submitSm(new byte[0]).toBuilder().serviceType(null).build())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("service_type");
+        assertThatThrownBy(() -> Pdu.DeliverSm.builder().source(FROM).build())
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("destination");
     }
 
+    @Test
+    void aBuilderStartsAtTheNullAndDefaultValuesOfSection441() {
+        Pdu.SubmitSm built = Pdu.SubmitSm.builder().source(FROM).destination(TO).build();
+
+        assertThat(built).isEqualTo(new Pdu.SubmitSm(0, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0,
+                (byte) 0, (byte) 0, (byte) 0, new byte[0], List.of()));
+        assertThat(built.toBuilder().build()).isEqualTo(built);
+    }
+
+    @Test
+    void anOctetFieldTakesTheUnsignedAndTheSignedSpellingButNothingWider() {
+        assertThat(BASE.toBuilder().esmClass(0xC0).build().esmClass()).isEqualTo((byte) 0xC0);
+        assertThat(BASE.toBuilder().esmClass((byte) 0xC0).build().esmClass()).isEqualTo((byte) 0xC0);
+        assertThatThrownBy(() -> BASE.toBuilder().dataCoding(0x108)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("data_coding");
+    }
+
     private static Pdu.DeliverSm deliverSm() {
-        return new Pdu.DeliverSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0,
-                (byte) 0, new byte[] {1}, List.of());
+        return Pdu.DeliverSm.builder().sequenceNumber(1).source(FROM).destination(TO).shortMessage(new byte[] {1}).build();
     }
 
     private static Pdu.SubmitSm submitSm(byte[] text) {
-        return new Pdu.SubmitSm(1, "", FROM, TO, (byte) 0, (byte) 0, (byte) 0, "", "", (byte) 0, (byte) 0, (byte) 0,
-                (byte) 0, text, List.of());
+        return Pdu.SubmitSm.builder().sequenceNumber(1).source(FROM).destination(TO).shortMessage(text).build();
     }
 }

@@ -20,6 +20,7 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.Flood;
+import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -41,12 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.DeliverSm;
-import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.BindParameter;
@@ -407,9 +405,9 @@ class HandsetSimulatorTest {
     }
 
     private static Pdu.SubmitSm submit(int sequence, String destination, byte registeredDelivery) {
-        return new Pdu.SubmitSm(sequence, "", SmppAddress.international("4790000001"),
-                SmppAddress.international(destination), (byte) 0, (byte) 0, (byte) 0, "", "", registeredDelivery,
-                (byte) 0, (byte) 0, (byte) 0, "hi".getBytes(StandardCharsets.US_ASCII), List.of());
+        return Pdu.SubmitSm.builder().sequenceNumber(sequence).source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international(destination)).registeredDelivery(registeredDelivery)
+                .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build();
     }
 
     private static int messageState(DeliverSm deliverSm) {
@@ -450,10 +448,9 @@ class HandsetSimulatorTest {
         }
 
         String submit(String destination, int registeredDelivery) throws Exception {
-            return session.submitShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "4790000001",
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, destination, new ESMClass(), (byte) 0,
-                    (byte) 1, null, null, new RegisteredDelivery(registeredDelivery), (byte) 0, DataCodings.ZERO, (byte) 0,
-                    "hi".getBytes(StandardCharsets.US_ASCII)).getMessageId();
+            return JsmppSubmit.to(destination).fromNumber("4790000001").priorityFlag(1)
+                    .registeredDelivery(registeredDelivery).shortMessage("hi".getBytes(StandardCharsets.US_ASCII))
+                    .submit(session);
         }
 
         DeliverSm awaitReceipt(String id) {
