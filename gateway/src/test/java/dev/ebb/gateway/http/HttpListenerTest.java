@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ebb.gateway.config.HttpLimitsConfig;
 import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.TestConfigs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -78,7 +79,7 @@ class HttpListenerTest {
     /** Issue 9 item 11: a slowloris client sending a byte every 2 s kept its connection for a minute and more. */
     @Test
     void headersTrickledPastTheHeaderDeadlineGet408AndTheConnectionIsClosed() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle trickle = Trickle.start(client, "GET / HTTP/1.1\r\nHost: ebb\r\nX-Slow: " + "a".repeat(100));
 
@@ -95,7 +96,7 @@ class HttpListenerTest {
 
     @Test
     void aBodyTrickledPastTheRequestDeadlineGets408() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofMillis(600), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofMillis(600)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle trickle = Trickle.start(client, "POST / HTTP/1.1\r\nHost: ebb\r\nContent-Length: 100\r\n\r\n",
                     "x".repeat(100));
@@ -111,7 +112,7 @@ class HttpListenerTest {
 
     @Test
     void requestsWithinTheDeadlinesAreAnsweredOnAKeptConnection() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofMillis(600), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofMillis(600)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             for (int i = 0; i < 3; i++) {
                 client.write(GET);
@@ -123,7 +124,7 @@ class HttpListenerTest {
     /** Issue 9 item 11: 3,000 idle connections were accepted at once; 21,000 exhausted the file descriptors. */
     @Test
     void connectionsOverTheAddressOrListenerCapOfRequestsInProgressGet503AndAreClosed() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 2, 1), 2);
+        listen(TestConfigs.limits().connections(2, 1).build(), 2);
         try (RawHttp first = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1"))) {
             inProgress(first); // not closed for a newer connection
             assertRefused(new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1")), "this address");
@@ -144,7 +145,7 @@ class HttpListenerTest {
      */
     @Test
     void atTheCapAnIdleConnectionIsClosedToAdmitANewOne() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 4, 3), 2);
+        listen(TestConfigs.limits().connections(4, 3).build(), 2);
         try (RawHttp busy = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp idle = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp idle2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
@@ -172,7 +173,7 @@ class HttpListenerTest {
     /** Issue 9 hostile re-test: connections that sent one byte of headers counted as busy and locked customers out. */
     @Test
     void aConnectionStillSendingItsHeadersIsClosedToAdmitANewOne() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 2, 2), 2);
+        listen(TestConfigs.limits().connections(2, 2).build(), 2);
         try (RawHttp trickling = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp trickling2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"))) {
             trickling.write("G");
@@ -192,7 +193,7 @@ class HttpListenerTest {
     /** Issue 9 hostile test 13: a connection that sent no byte was held 60 s, the header deadline never started. */
     @Test
     void aConnectionThatSendsNothingIsClosedAtTheHeaderDeadline() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             long start = System.nanoTime();
 
@@ -206,7 +207,7 @@ class HttpListenerTest {
     /** Issue 9 hostile test 13: the header deadline of a connection's first request counts from its opening. */
     @Test
     void theFirstRequestsHeadersAreDueAtTheHeaderDeadlineFromTheConnectionOpening() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle.start(client, "GET / HTTP/1.1\r\nHost: ebb\r\nX-Slow: " + "a".repeat(100));
 
