@@ -3,6 +3,7 @@ package dev.ebb.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.TestConfigs;
@@ -351,7 +352,8 @@ class HttpListenerTest {
 
     private void listen(HttpLimitsConfig limits, int answerBytes) throws InterruptedException {
         byte[] body = "x".repeat(answerBytes).getBytes(StandardCharsets.US_ASCII);
-        listener = HttpListener.bind("127.0.0.1", 0, limits, group, Optional.empty(), ListenerRefusals.NONE,
+        listener = HttpListener.bind(new ListenerConfig("127.0.0.1", 0, limits), group, Optional.empty(),
+                ListenerRefusals.NONE,
                 () -> List.of(new BodyLimitAggregator(1024, ListenerRefusals.NONE),
                         new SimpleChannelInboundHandler<FullHttpRequest>() {
                             @Override
