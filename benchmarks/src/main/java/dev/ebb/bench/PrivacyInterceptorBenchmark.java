@@ -49,7 +49,7 @@ public class PrivacyInterceptorBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("ebb-interceptor-bench");
         Clock clock = Clock.systemUTC();
-        vault = ContentVault.open(dir.resolve("content"), KeyRing.open(dir.resolve("keys")), new ContentConfig(null, null), clock);
+        vault = ContentVault.open(dir.resolve("content"), KeyRing.open(dir.resolve("keys")), ContentConfig.defaults(), clock);
         metadata = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         privacy = new PrivacyInterceptor(vault, metadata, clock);
         text = "Your verification code is 123456. It expires in 10 minutes.".getBytes(StandardCharsets.ISO_8859_1);

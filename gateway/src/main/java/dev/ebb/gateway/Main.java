@@ -21,6 +21,7 @@ import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.api.ApiServer;
+import dev.ebb.gateway.http.api.MessageApi;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
@@ -257,8 +258,9 @@ public final class Main implements Callable<Integer> {
         // should not wait behind.
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), admission, sessions::tryAcquireSubmits,
-                webhooks, metadata, cfg.content(), clock,
+        MessageApi api = new MessageApi(admission, sessions::tryAcquireSubmits, webhooks::wantsReceipts, metadata,
+                cfg.content(), clock);
+        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), api,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
         apiServer.listener().metrics("api").bindTo(registry);

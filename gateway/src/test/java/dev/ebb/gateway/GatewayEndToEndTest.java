@@ -203,7 +203,7 @@ class GatewayEndToEndTest {
 
     @Test
     void whenTheSmscCannotKeepUpCustomersArePushedBackWithMessageQueueFull() throws Exception {
-        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), false, 3));
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), false).maxQueued(3).build());
         esme = gateway.esme();
         for (int i = 0; i < 3; i++) {
             esme.submit("+4790000020", "waits " + i, StandardCharsets.ISO_8859_1, (byte) 0x03);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.config.EbbConfig;
-import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.TestGateway;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +21,11 @@ class MainStartTest {
 
     @Test
     void aStartThatFailsHalfWayReleasesWhatItOpenedSoTheNextStartWorks() throws Exception {
-        EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
+        int simulatorPort = TestGateway.freePort();
+        EbbConfig base = TestGateway.config(gateway.dataDir(), simulatorPort, true);
         try (ServerSocket taken = new ServerSocket(0)) {
-            EbbConfig clash = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", taken.getLocalPort(), 0, 0, null, null, null, null, 0, 0, 0, null, null),
-                    base.http(), base.compliance(), base.metrics(), base.customers(), base.routes(), base.connectors(),
-                    base.simulator(), base.content(), base.metadata());
+            EbbConfig clash = TestGateway.builder(gateway.dataDir(), simulatorPort, true)
+                    .smpp(TestConfigs.smppServer().port(taken.getLocalPort()).build()).build();
 
             assertThatThrownBy(() -> Main.start(clash, Clock.systemUTC())).isNotNull();
         }

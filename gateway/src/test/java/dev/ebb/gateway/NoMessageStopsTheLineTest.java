@@ -3,7 +3,6 @@ package dev.ebb.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.EbbConfig;
-import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
@@ -14,6 +13,7 @@ import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
@@ -223,8 +223,8 @@ class NoMessageStopsTheLineTest {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         gateway.closeAfter(() -> group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS)
                 .syncUninterruptibly());
-        HandsetSimulator simulator = HandsetSimulator.start(new SimulatorConfig(true, "127.0.0.1", port, "ebb", "ebb",
-                Duration.ofMillis(10), List.of()), group, Clock.systemUTC(), new SecureRandom());
+        HandsetSimulator simulator = HandsetSimulator.start(TestConfigs.simulator(port)
+                .receiptDelay(Duration.ofMillis(10)).build(), group, Clock.systemUTC(), new SecureRandom());
         gateway.closeAfter(simulator);
     }
 

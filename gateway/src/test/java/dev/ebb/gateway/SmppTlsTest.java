@@ -2,12 +2,11 @@ package dev.ebb.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.config.EbbConfig;
-import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.SelfSignedPem;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
@@ -39,11 +38,8 @@ class SmppTlsTest {
     @BeforeEach
     void start() throws Exception {
         pem = new SelfSignedPem(tlsDir);
-        EbbConfig base = TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
-        EbbConfig tls = new EbbConfig(base.dataDir(), new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null,
-                pem.certFile.toString(), pem.keyFile.toString(), 0, 0, 0, null, null), base.http(), base.compliance(), base.metrics(),
-                base.customers(), base.routes(), base.connectors(), base.simulator(), base.content(), base.metadata());
-        gateway.start(tls);
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), true)
+                .smpp(TestConfigs.smppServer().tls(pem.certFile.toString(), pem.keyFile.toString()).build()).build());
     }
 
     @Test

@@ -29,6 +29,13 @@ final class AuditGate {
     record Accepted<T>(AuditEntry entry, Principal who, T value) {
     }
 
+    /** One request as its audit entries name it, whatever its outcome. */
+    private record Attempt(RequestContext ctx, Action action, Map<String, String> criteria, String requestId) {
+        Attempt(RequestContext ctx, Action action, Map<String, String> criteria) {
+            this(ctx, action, criteria, UUID.randomUUID().toString());
+        }
+    }
+
     /**
      * Authenticates, authorises and validates; audits and throws a refusal, or audits and returns the acceptance.
      *
@@ -37,8 +44,8 @@ final class AuditGate {
      */
     <T> Accepted<T> accept(RequestContext ctx, Action action, Map<String, String> criteria, boolean needsCase,
                            Function<Principal, T> validate) {
-        String requestId = UUID.randomUUID().toString();
-        Principal who = authorise(ctx, action, criteria, requestId);
+        Attempt attempt = new Attempt(ctx, action, criteria);
+        Principal who = authorise(attempt);
         T value;
         try {
             if (needsCase) {
@@ -47,9 +54,9 @@ final class AuditGate {
             }
             value = validate.apply(who);
         } catch (Rejection r) {
-            throw refuse(ctx, action, criteria, requestId, who, r.kind(), r.field(), r.getMessage());
+            throw refuse(attempt, who, r.kind(), r.field(), r.getMessage());
         }
-        AuditEntry entry = append(event(ctx, action, criteria, requestId, who, Outcome.ACCEPTED, null), requestId);
+        AuditEntry entry = append(event(attempt, who, Outcome.ACCEPTED, null), attempt.requestId());
         return new Accepted<>(entry, who, value);
     }
 
@@ -59,9 +66,8 @@ final class AuditGate {
      */
     ComplianceRefusal refuseMalformed(RequestContext ctx, Action action, Map<String, String> criteria, String field,
                                       String detail) {
-        String requestId = UUID.randomUUID().toString();
-        Principal who = authorise(ctx, action, criteria, requestId);
-        return refuse(ctx, action, criteria, requestId, who, ComplianceRefusal.Kind.INVALID, field, detail);
+        Attempt attempt = new Attempt(ctx, action, criteria);
+        return refuse(attempt, authorise(attempt), ComplianceRefusal.Kind.INVALID, field, detail);
     }
 
     /**
@@ -72,9 +78,8 @@ final class AuditGate {
      * @return the audit request id
      */
     String refuseUnrouted(RequestContext ctx, Map<String, String> criteria, String detail) {
-        String requestId = UUID.randomUUID().toString();
         Principal who = tokens.authenticate(ctx.bearerToken()).orElse(null);
-        return refuse(ctx, Action.UNKNOWN, criteria, requestId, who, ComplianceRefusal.Kind.INVALID, null, detail)
+        return refuse(new Attempt(ctx, Action.UNKNOWN, criteria), who, ComplianceRefusal.Kind.INVALID, null, detail)
                 .requestId();
     }
 
@@ -111,26 +116,25 @@ final class AuditGate {
         audit.forEach(sink);
     }
 
-    private Principal authorise(RequestContext ctx, Action action, Map<String, String> criteria, String requestId) {
-        Principal who = tokens.authenticate(ctx.bearerToken()).orElse(null);
+    private Principal authorise(Attempt attempt) {
+        String token = attempt.ctx().bearerToken();
+        Principal who = tokens.authenticate(token).orElse(null);
         if (who == null) {
-            throw refuse(ctx, action, criteria, requestId, null, ComplianceRefusal.Kind.UNAUTHENTICATED, null,
-                    ctx.bearerToken() == null || ctx.bearerToken().isEmpty() ? "no bearer token"
-                            : "unknown bearer token");
+            throw refuse(attempt, null, ComplianceRefusal.Kind.UNAUTHENTICATED, null,
+                    token == null || token.isEmpty() ? "no bearer token" : "unknown bearer token");
         }
-        if (!who.role().permits(action)) {
-            throw refuse(ctx, action, criteria, requestId, who, ComplianceRefusal.Kind.FORBIDDEN, null,
-                    "role " + who.role().configName() + " may not " + action.name().toLowerCase(Locale.ROOT));
+        if (!who.role().permits(attempt.action())) {
+            throw refuse(attempt, who, ComplianceRefusal.Kind.FORBIDDEN, null, "role " + who.role().configName()
+                    + " may not " + attempt.action().name().toLowerCase(Locale.ROOT));
         }
         return who;
     }
 
-    private ComplianceRefusal refuse(RequestContext ctx, Action action, Map<String, String> criteria,
-                                     String requestId, Principal who, ComplianceRefusal.Kind kind, String field,
+    private ComplianceRefusal refuse(Attempt attempt, Principal who, ComplianceRefusal.Kind kind, String field,
                                      String detail) {
         String reason = field == null ? detail : field + ": " + detail;
-        append(event(ctx, action, criteria, requestId, who, Outcome.REFUSED, reason), requestId);
-        return new ComplianceRefusal(kind, field, detail, requestId);
+        append(event(attempt, who, Outcome.REFUSED, reason), attempt.requestId());
+        return new ComplianceRefusal(kind, field, detail, attempt.requestId());
     }
 
     private AuditEntry append(AuditEvent event, String requestId) {
@@ -142,11 +146,11 @@ final class AuditGate {
         }
     }
 
-    private static AuditEvent event(RequestContext ctx, Action action, Map<String, String> criteria,
-                                    String requestId, Principal who, Outcome outcome, String reason) {
-        return new AuditEvent(requestId, action, outcome, who == null ? null : who.tokenId(),
+    private static AuditEvent event(Attempt attempt, Principal who, Outcome outcome, String reason) {
+        RequestContext ctx = attempt.ctx();
+        return new AuditEvent(attempt.requestId(), attempt.action(), outcome, who == null ? null : who.tokenId(),
                 who == null ? null : who.role().configName(), ctx.clientAddress(), ctx.caseReference(),
-                ctx.legalBasis(), criteria, reason, null, null);
+                ctx.legalBasis(), attempt.criteria(), reason, null, null);
     }
 
     /** Checks a required free-text field (case reference, legal basis, note). */

@@ -79,6 +79,11 @@ public record ComplianceConfig(String host, int port, List<ApiTokenConfig> token
         return new ComplianceConfig(host, port, tokens, 0, DEFAULT_FOUR_EYES_THRESHOLD, null, null, 0, null, null, null);
     }
 
+    /** Where the listener binds and its limits, as every HTTP listener has them. */
+    public ListenerConfig listener() {
+        return new ListenerConfig(host, port, limits);
+    }
+
     /** True when both TLS files are configured. */
     public boolean tls() {
         return tlsCertFile != null;

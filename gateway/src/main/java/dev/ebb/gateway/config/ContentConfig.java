@@ -21,6 +21,11 @@ public record ContentConfig(Duration retention, Duration bucket) {
                 "content.bucket", "must be at least 1s and shorter than content.retention, was " + bucket);
     }
 
+    /** 72 h retention in buckets of an hour. */
+    public static ContentConfig defaults() {
+        return new ContentConfig(null, null);
+    }
+
     /** The longest a message may still wait for delivery: the last second of a bucket lives retention minus its width. */
     public Duration maxValidity() {
         return retention.minus(bucket);

@@ -26,7 +26,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         routes = routes == null ? List.of() : List.copyOf(routes);
         connectors = connectors == null ? List.of() : List.copyOf(connectors);
         simulator = simulator == null ? new SimulatorConfig(false, null, 2776, null, null, null, null) : simulator;
-        content = content == null ? new ContentConfig(null, null) : content;
+        content = content == null ? ContentConfig.defaults() : content;
         metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
         storage = storage == null ? StorageConfig.defaults() : storage;
 

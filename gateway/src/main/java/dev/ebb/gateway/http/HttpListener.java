@@ -2,6 +2,7 @@ package dev.ebb.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.net.ConnectionLimits;
 import dev.ebb.gateway.net.WriteBackpressure;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -62,12 +63,14 @@ public final class HttpListener implements AutoCloseable {
     /**
      * Binds a listener.
      *
+     * @param config   where it listens and its limits
      * @param refusals told of each request the listener refuses before its handlers see it
      * @param handlers makes each connection's handlers after the codec (aggregator, then the listener's handler)
      */
-    public static HttpListener bind(String host, int port, HttpLimitsConfig limits, EventLoopGroup group,
-                                    Optional<SslContext> tls, ListenerRefusals refusals,
-                                    Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
+    public static HttpListener bind(ListenerConfig config, EventLoopGroup group, Optional<SslContext> tls,
+                                    ListenerRefusals refusals, Supplier<List<ChannelHandler>> handlers)
+            throws InterruptedException {
+        HttpLimitsConfig limits = config.limits();
         ConnectionLimits caps = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         LongAdder silent = new LongAdder();
         ObjectMapper json = Responses.mapper();
@@ -95,7 +98,7 @@ public final class HttpListener implements AutoCloseable {
                                 gate.bytes(), new HttpServerCodec(), gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));
                     }
-                }).bind(host, port).sync().channel();
+                }).bind(config.host(), config.port()).sync().channel();
         return new HttpListener(channel, caps, silent);
     }
 

@@ -38,8 +38,7 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer start(ListenerConfig config, PrometheusMeterRegistry registry, Supplier<String> health,
                                       Supplier<Optional<String>> readiness, EventLoopGroup group)
             throws InterruptedException {
-        HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
-                Optional.empty(), ListenerRefusals.NONE,
+        HttpListener listener = HttpListener.bind(config, group, Optional.empty(), ListenerRefusals.NONE,
                 () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health, readiness)));
         return new MetricsServer(listener);
     }

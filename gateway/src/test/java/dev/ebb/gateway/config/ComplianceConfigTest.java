@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ebb.gateway.testing.TestConfigs;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ComplianceConfigTest {
@@ -46,22 +46,20 @@ class ComplianceConfigTest {
 
     @Test
     void aCapOverTheStoresPageLimitIsRefused() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 20_000, null, null, null, 0, null, null, null))
+        assertThatThrownBy(() -> TestConfigs.compliance().maxRecordsPerPage(20_000).build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("compliance.maxRecordsPerPage");
     }
 
     @Test
     void tlsNeedsBothFiles() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, "cert.pem", null, 0, null, null, null))
+        assertThatThrownBy(() -> TestConfigs.compliance().tls("cert.pem", null).build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("tlsKeyFile");
     }
 
     @Test
     void aFourEyesWindowOfNothingOrOverAYearIsRefused() {
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
-                Duration.ZERO, null)).isInstanceOf(ConfigException.class).hasMessageContaining("compliance.fourEyesWindow");
-        assertThatThrownBy(() -> new ComplianceConfig(null, 8081, List.of(), 0, null, null, null, 0, null,
-                Duration.ofDays(400), null)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> TestConfigs.compliance().fourEyesWindow(Duration.ZERO).build()).isInstanceOf(ConfigException.class).hasMessageContaining("compliance.fourEyesWindow");
+        assertThatThrownBy(() -> TestConfigs.compliance().fourEyesWindow(Duration.ofDays(400)).build()).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("compliance.fourEyesWindow");
     }
 }

@@ -3,6 +3,7 @@ package dev.ebb.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ebb.gateway.testing.TestConfigs;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ class ConfigLoaderTest {
         EbbConfig config = read("http:\n  port: 8080\n  limits: {headerTimeout: PT2S, maxConnectionsPerAddress: 8}\n"
                 + "compliance:\n  port: 8081\n  limits: {maxConnections: 50}\n");
 
-        assertThat(config.http().limits()).isEqualTo(new HttpLimitsConfig(Duration.ofSeconds(2),
-                HttpLimitsConfig.DEFAULT_REQUEST_TIMEOUT, HttpLimitsConfig.DEFAULT_MAX_CONNECTIONS, 8));
+        assertThat(config.http().limits()).isEqualTo(TestConfigs.limits()
+                .headerTimeout(Duration.ofSeconds(2)).maxConnectionsPerAddress(8).build());
         assertThat(config.compliance().limits().maxConnections()).isEqualTo(50);
         assertThat(config.compliance().limits().maxConnectionsPerAddress()).isEqualTo(50);
         assertThat(config.metrics().limits()).isEqualTo(HttpLimitsConfig.defaults());

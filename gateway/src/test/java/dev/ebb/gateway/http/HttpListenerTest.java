@@ -3,8 +3,10 @@ package dev.ebb.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.TestConfigs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -78,7 +80,7 @@ class HttpListenerTest {
     /** Issue 9 item 11: a slowloris client sending a byte every 2 s kept its connection for a minute and more. */
     @Test
     void headersTrickledPastTheHeaderDeadlineGet408AndTheConnectionIsClosed() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle trickle = Trickle.start(client, "GET / HTTP/1.1\r\nHost: ebb\r\nX-Slow: " + "a".repeat(100));
 
@@ -95,7 +97,7 @@ class HttpListenerTest {
 
     @Test
     void aBodyTrickledPastTheRequestDeadlineGets408() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofMillis(600), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofMillis(600)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle trickle = Trickle.start(client, "POST / HTTP/1.1\r\nHost: ebb\r\nContent-Length: 100\r\n\r\n",
                     "x".repeat(100));
@@ -111,7 +113,7 @@ class HttpListenerTest {
 
     @Test
     void requestsWithinTheDeadlinesAreAnsweredOnAKeptConnection() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofMillis(600), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofMillis(600)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             for (int i = 0; i < 3; i++) {
                 client.write(GET);
@@ -123,7 +125,7 @@ class HttpListenerTest {
     /** Issue 9 item 11: 3,000 idle connections were accepted at once; 21,000 exhausted the file descriptors. */
     @Test
     void connectionsOverTheAddressOrListenerCapOfRequestsInProgressGet503AndAreClosed() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 2, 1), 2);
+        listen(TestConfigs.limits().connections(2, 1).build(), 2);
         try (RawHttp first = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1"))) {
             inProgress(first); // not closed for a newer connection
             assertRefused(new RawHttp(listener.port(), InetAddress.getByName("127.0.0.1")), "this address");
@@ -144,7 +146,7 @@ class HttpListenerTest {
      */
     @Test
     void atTheCapAnIdleConnectionIsClosedToAdmitANewOne() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 4, 3), 2);
+        listen(TestConfigs.limits().connections(4, 3).build(), 2);
         try (RawHttp busy = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp idle = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp idle2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
@@ -172,7 +174,7 @@ class HttpListenerTest {
     /** Issue 9 hostile re-test: connections that sent one byte of headers counted as busy and locked customers out. */
     @Test
     void aConnectionStillSendingItsHeadersIsClosedToAdmitANewOne() throws Exception {
-        listen(new HttpLimitsConfig(null, null, 2, 2), 2);
+        listen(TestConfigs.limits().connections(2, 2).build(), 2);
         try (RawHttp trickling = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"));
              RawHttp trickling2 = new RawHttp(listener.port(), InetAddress.getByName("127.0.0.10"))) {
             trickling.write("G");
@@ -192,7 +194,7 @@ class HttpListenerTest {
     /** Issue 9 hostile test 13: a connection that sent no byte was held 60 s, the header deadline never started. */
     @Test
     void aConnectionThatSendsNothingIsClosedAtTheHeaderDeadline() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             long start = System.nanoTime();
 
@@ -206,7 +208,7 @@ class HttpListenerTest {
     /** Issue 9 hostile test 13: the header deadline of a connection's first request counts from its opening. */
     @Test
     void theFirstRequestsHeadersAreDueAtTheHeaderDeadlineFromTheConnectionOpening() throws Exception {
-        listen(new HttpLimitsConfig(Duration.ofMillis(300), Duration.ofSeconds(5), 0, 0), 2);
+        listen(TestConfigs.limits().timeouts(Duration.ofMillis(300), Duration.ofSeconds(5)).build(), 2);
         try (RawHttp client = new RawHttp(listener.port())) {
             Trickle.start(client, "GET / HTTP/1.1\r\nHost: ebb\r\nX-Slow: " + "a".repeat(100));
 
@@ -350,7 +352,8 @@ class HttpListenerTest {
 
     private void listen(HttpLimitsConfig limits, int answerBytes) throws InterruptedException {
         byte[] body = "x".repeat(answerBytes).getBytes(StandardCharsets.US_ASCII);
-        listener = HttpListener.bind("127.0.0.1", 0, limits, group, Optional.empty(), ListenerRefusals.NONE,
+        listener = HttpListener.bind(new ListenerConfig("127.0.0.1", 0, limits), group, Optional.empty(),
+                ListenerRefusals.NONE,
                 () -> List.of(new BodyLimitAggregator(1024, ListenerRefusals.NONE),
                         new SimpleChannelInboundHandler<FullHttpRequest>() {
                             @Override

@@ -2,7 +2,6 @@ package dev.ebb.gateway.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.core.OutboundMessage;
@@ -11,6 +10,7 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.southbound.SmscConnector;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.metadata.Channel;
@@ -54,8 +54,8 @@ class AdmissionTest {
         metadata = stores.metadata;
         privacy = stores.privacy;
         ReceiptHandler receipts = new ReceiptHandler(privacy, r -> { }, c -> false, clock);
-        connector = new SmscConnector(new ConnectorConfig("sim", "127.0.0.1", 1, "ebb", "ebb", null, 1, 1, 0,
-                Duration.ofSeconds(1), 0), receipts, clock);
+        connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
+                .reconnectMax(Duration.ofSeconds(1)).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
                 new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts), privacy, () -> true);
     }

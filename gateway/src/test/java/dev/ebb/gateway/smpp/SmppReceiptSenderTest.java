@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
-import dev.ebb.gateway.config.SmppAccountConfig;
-import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.SmppAddress;
@@ -14,6 +12,7 @@ import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
@@ -63,10 +62,10 @@ class SmppReceiptSenderTest {
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         stores = new PrivacyStores(dir, clock);
-        CustomerConfig alpha = new CustomerConfig("alpha", new SmppAccountConfig("alpha", PasswordHash.hash(PASSWORD),
-                null, 2), 1_000, false, null, null, null, null);
-        server = SmppServer.start(new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(5), null, null, null,
-                        0, 0, 0, null, Duration.ofMillis(20)), Map.of("alpha", alpha),
+        CustomerConfig alpha = TestConfigs.customer("alpha")
+                .smpp(TestConfigs.smppAccount("alpha", PasswordHash.hash(PASSWORD)).maxBinds(2)).build();
+        server = SmppServer.start(TestConfigs.smppServer().windowSize(4).responseTimeout(Duration.ofSeconds(5))
+                        .failedBindDelay(Duration.ofMillis(20)).build(), Map.of("alpha", alpha),
                 (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
                 group, group, Optional.empty(), clock);
         sender = new SmppReceiptSender(server.sessions(), stores.privacy, scheduler, clock, MAX_HELD);

@@ -13,13 +13,13 @@ import com.cloudhopper.smpp.pdu.PduResponse;
 import com.cloudhopper.smpp.type.SmppBindException;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
-import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoopGroup;
@@ -90,8 +90,9 @@ class SmppServerTest {
 
     private static SmppServerConfig config(int maxConnections, int maxConnectionsPerAddress, int maxUnbound,
                                            Duration bindTimeout) {
-        return new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(2), null, null, null, maxConnections,
-                maxConnectionsPerAddress, maxUnbound, bindTimeout, Duration.ofMillis(20));
+        return TestConfigs.smppServer().windowSize(4).responseTimeout(Duration.ofSeconds(2))
+                .maxConnections(maxConnections).maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .maxUnbound(maxUnbound).bindTimeout(bindTimeout).failedBindDelay(Duration.ofMillis(20)).build();
     }
 
     /** Another server, for limits the shared one does not have; closed after the test. */
@@ -496,8 +497,8 @@ class SmppServerTest {
 
     @Test
     void aDeliverSmNotAnsweredInTimeFailsAndFreesItsWindowSlot() throws Exception {
-        SmppServer oneSlot = serverWith(new SmppServerConfig("127.0.0.1", 0, 0, 1, Duration.ofMillis(200), null, null,
-                null, 0, 0, 0, null, Duration.ofMillis(20)));
+        SmppServer oneSlot = serverWith(TestConfigs.smppServer().windowSize(1)
+                .responseTimeout(Duration.ofMillis(200)).failedBindDelay(Duration.ofMillis(20)).build());
         RawSmppClient raw = bound(new RawSmppClient(oneSlot.port()), "alpha");
         clients.add(raw);
         CompletionStage<Integer> unanswered = oneSlot.sessions().deliver("alpha", deliverSm("id:1"));
@@ -589,6 +590,7 @@ class SmppServerTest {
     }
 
     private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.core.BindType> types) {
-        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false, null, null, null, null);
+        return TestConfigs.customer(id).smpp(TestConfigs.smppAccount(id, HASH).bindTypes(types).maxBinds(maxBinds))
+                .tps(tps).build();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.smpp.pdu.SmppCodec;
+import dev.ebb.gateway.testing.TestConfigs;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -20,8 +21,7 @@ import org.junit.jupiter.api.Test;
  * socket and no event-loop thread.
  */
 class SmppSessionHandlerBytesTest {
-    private static final SmppServerConfig CONFIG = new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null, null, null,
-            0, 0, 0, null, null);
+    private static final SmppServerConfig CONFIG = TestConfigs.smppServer().build();
     private final EmbeddedChannel channel = new EmbeddedChannel(new SmppCodec(CONFIG.maxCommandLength()),
             new SmppSessionHandler(CONFIG, new Authenticator(Map.of(), Runnable::run,
                     new BindThrottle(Clock.systemUTC())), new CustomerSessions(),

@@ -38,7 +38,7 @@ class MobileOriginatedTest {
     @BeforeEach
     void start() throws Exception {
         smsc = new JsmppTestSmsc(TestGateway.freePort());
-        gateway.start(TestGateway.config(gateway.dataDir(), smsc.port(), false, 0, null, List.of(NUMBER)));
+        gateway.start(TestGateway.builder(gateway.dataDir(), smsc.port(), false).moNumbers(List.of(NUMBER)).build());
         Await.until("the connector bound to the SMSC", WAIT, this::bound);
     }
 

@@ -3,7 +3,6 @@ package dev.ebb.gateway.southbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -12,6 +11,7 @@ import dev.ebb.gateway.route.Outbound;
 import dev.ebb.gateway.route.SubmitFailedException;
 import dev.ebb.gateway.route.ValidityExpiredException;
 import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -214,7 +214,8 @@ class SmscConnectorTest {
 
     private SmscConnector connector(int port) {
         SmscConnector connector = new SmscConnector(
-                new ConnectorConfig("smsc-a", "127.0.0.1", port, "ebb", "secret", null, 2, 4, 0, Duration.ofMillis(400), 0),
+                TestConfigs.connector("smsc-a", port).password("secret").binds(2).window(4)
+                        .reconnectMax(Duration.ofMillis(400)).build(),
                 d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);
         return connector;

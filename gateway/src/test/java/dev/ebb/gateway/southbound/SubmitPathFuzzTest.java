@@ -61,7 +61,7 @@ class SubmitPathFuzzTest {
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        ingress = new SmppIngress(route.admission, new ContentConfig(null, null), route.clock, status -> { });
+        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), route.clock, status -> { });
     }
 
     @AfterAll

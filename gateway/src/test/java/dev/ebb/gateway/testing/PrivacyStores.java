@@ -17,7 +17,7 @@ public final class PrivacyStores implements AutoCloseable {
 
     public PrivacyStores(Path dir, Clock clock) {
         vault = ContentVault.open(dir.resolve("content"), KeyRing.open(dir.resolve("keys")),
-                new ContentConfig(null, null), clock);
+                ContentConfig.defaults(), clock);
         metadata = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         privacy = new PrivacyInterceptor(vault, metadata, clock);
     }

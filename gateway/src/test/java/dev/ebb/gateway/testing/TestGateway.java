@@ -1,18 +1,13 @@
 package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.compliance.TokenTable;
-import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
-import dev.ebb.gateway.config.ConnectorConfig;
-import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.config.RouteConfig;
-import dev.ebb.gateway.config.SimulatorConfig;
-import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,36 +34,70 @@ public final class TestGateway {
 
     /** Destinations under +999 fail at the simulator (UNDELIV receipt). */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
-        return config(dataDir, simulatorPort, simulatorEnabled, 0);
+        return builder(dataDir, simulatorPort, simulatorEnabled).build();
     }
 
-    /** @param maxQueued messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default) */
-    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued) {
-        return config(dataDir, simulatorPort, simulatorEnabled, maxQueued, null);
+    /** {@link #config} with the settings a test names changed. */
+    public static Builder builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
+        return new Builder(dataDir, simulatorPort, simulatorEnabled);
     }
 
-    /** @param receiptUrl where receipts of messages sent over HTTP are posted, or null */
-    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
-                                   URI receiptUrl) {
-        return config(dataDir, simulatorPort, simulatorEnabled, maxQueued, receiptUrl, List.of());
-    }
+    public static final class Builder {
+        private final Path dataDir;
+        private final int simulatorPort;
+        private final boolean simulatorEnabled;
+        private SmppServerConfig smpp = TestConfigs.smppServer().build();
+        private int maxQueued;
+        private URI receiptUrl;
+        private List<String> moNumbers = List.of();
 
-    /** @param moNumbers the customer's numbers for mobile-originated messages */
-    public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
-                                   URI receiptUrl, List<String> moNumbers) {
-        return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null, null, null, 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
-                ComplianceConfig.of(null, 0, List.of(
-                        new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
-                        new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
-                new ListenerConfig(null, 0),
-                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
-                        List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl, moNumbers,
-                        receiptUrl == null ? null : RECEIPT_SECRET)),
-                List.of(new RouteConfig("", "sim")),
-                List.of(new ConnectorConfig("sim", "127.0.0.1", simulatorPort, "ebb", "ebb", null, 2, 8, 0, Duration.ofMillis(500), maxQueued)),
-                new SimulatorConfig(simulatorEnabled, "127.0.0.1", simulatorPort, "ebb", "ebb", Duration.ofMillis(10),
-                        List.of(new SimulatorConfig.FailureRule("999", 1.0))),
-                null, null);
+        private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
+            this.dataDir = dataDir;
+            this.simulatorPort = simulatorPort;
+            this.simulatorEnabled = simulatorEnabled;
+        }
+
+        public Builder smpp(SmppServerConfig smpp) {
+            this.smpp = smpp;
+            return this;
+        }
+
+        /** Messages the connector may hold before ingress answers ESME_RMSGQFUL (0: default). */
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = maxQueued;
+            return this;
+        }
+
+        /** Where receipts of messages sent over HTTP are posted, signed with {@link #RECEIPT_SECRET}. */
+        public Builder receiptUrl(URI receiptUrl) {
+            this.receiptUrl = receiptUrl;
+            return this;
+        }
+
+        /** The customer's numbers for mobile-originated messages. */
+        public Builder moNumbers(List<String> moNumbers) {
+            this.moNumbers = moNumbers;
+            return this;
+        }
+
+        public EbbConfig build() {
+            return new EbbConfig(dataDir, smpp, new ListenerConfig("127.0.0.1", 0),
+                    ComplianceConfig.of(null, 0, List.of(
+                            new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
+                            new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
+                    new ListenerConfig(null, 0),
+                    List.of(TestConfigs.customer(SYSTEM_ID)
+                            .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8)).tps(100_000)
+                            .apiKey("test", HashedTokens.hashOf(API_KEY))
+                            .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
+                            .moNumbers(moNumbers).build()),
+                    List.of(new RouteConfig("", "sim")),
+                    List.of(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
+                            .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued).build()),
+                    TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(Duration.ofMillis(10))
+                            .failing("999").build(),
+                    null, null);
+        }
     }
 
     public static int freePort() {

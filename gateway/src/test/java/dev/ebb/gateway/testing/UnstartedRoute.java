@@ -1,6 +1,5 @@
 package dev.ebb.gateway.testing;
 
-import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.receipt.ReceiptHandler;
@@ -30,8 +29,8 @@ public final class UnstartedRoute implements AutoCloseable {
         stores = new PrivacyStores(dir, clock);
         ReceiptHandler receipts = new ReceiptHandler(stores.privacy, r -> { }, c -> false, clock);
         // The largest queue a connector may have: a fuzzing run accepts hundreds of thousands of messages.
-        connector = new SmscConnector(new ConnectorConfig("sim", "127.0.0.1", 1, "ebb", "ebb", null, 1, 1, 0,
-                Duration.ofSeconds(1), 10_000_000), receipts, clock);
+        connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
+                .reconnectMax(Duration.ofSeconds(1)).maxQueued(10_000_000).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
                 new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts), stores.privacy,
                 () -> true);

@@ -1,6 +1,5 @@
 package dev.ebb.gateway.http.api;
 
-import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
@@ -8,15 +7,11 @@ import dev.ebb.gateway.http.BodyLimitAggregator;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.WipeBodies;
-import dev.ebb.gateway.route.Admission;
-import dev.ebb.metadata.MetadataStore;
 import io.netty.channel.EventLoopGroup;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiPredicate;
 import java.util.function.IntConsumer;
 
 /**
@@ -36,27 +31,22 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Binds the listener.
      *
-     * @param rate     takes a number of submits (segments) from a customer's rate (shared with its SMPP binds)
-     * @param receipts posts receipts of HTTP messages to customers that have a {@code receiptUrl}
-     * @param statuses told the HTTP status of every answer (metrics)
-     * @param group    the event loop group its connections run on
+     * @param customers whose API keys it takes
+     * @param api       what the requests of an authenticated customer do
+     * @param statuses  told the HTTP status of every answer (metrics)
+     * @param group     the event loop group its connections run on
      */
-    public static ApiServer start(ListenerConfig config, List<CustomerConfig> customers, Admission admission,
-                                  BiPredicate<CustomerConfig, Integer> rate, WebhookReceiptSender receipts,
-                                  MetadataStore store, ContentConfig content,
-                                  Clock clock, IntConsumer statuses, EventLoopGroup group)
-            throws InterruptedException {
+    public static ApiServer start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
+                                  IntConsumer statuses, EventLoopGroup group) throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
-        MessageApi api = new MessageApi(admission, rate, receipts::wantsReceipts, store, content, clock);
         // What the listener and the aggregator refuse before the handler sees it is counted like its own answers.
         ListenerRefusals counted = (ctx, request, problem) -> {
             statuses.accept(problem.status());
             return null;
         };
-        HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group,
-                Optional.empty(), counted,
+        HttpListener listener = HttpListener.bind(config, group, Optional.empty(), counted,
                 () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, counted), new WipeBodies(),
                         new ApiHandler(api, keys, statuses)));
         return new ApiServer(listener);

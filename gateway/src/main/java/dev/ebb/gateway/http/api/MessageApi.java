@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  * The customer HTTP API, independent of the transport: sending a message (validated field by field, segmented,
  * then admitted like an SMPP submit) and reading back what became of it from the customer's own traffic records.
  */
-final class MessageApi {
+public final class MessageApi {
     /** How far back a status lookup reaches. */
     static final Duration STATUS_WINDOW = Duration.ofDays(30);
     /**
@@ -60,7 +60,7 @@ final class MessageApi {
      *                      false when over it
      * @param wantsReceipts customers whose HTTP messages ask for receipts (they have a {@code receiptUrl})
      */
-    MessageApi(Admission admission, BiPredicate<CustomerConfig, Integer> rate, Predicate<String> wantsReceipts,
+    public MessageApi(Admission admission, BiPredicate<CustomerConfig, Integer> rate, Predicate<String> wantsReceipts,
                MetadataStore store, ContentConfig content, Clock clock) {
         this.admission = admission;
         this.rate = rate;

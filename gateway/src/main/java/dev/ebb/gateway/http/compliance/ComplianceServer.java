@@ -43,7 +43,7 @@ public final class ComplianceServer implements AutoCloseable {
      */
     public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                          Optional<SslContext> tls) throws InterruptedException {
-        HttpListener listener = HttpListener.bind(config.host(), config.port(), config.limits(), group, tls,
+        HttpListener listener = HttpListener.bind(config.listener(), group, tls,
                 ComplianceHandler.auditedRefusals(service),
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(), ComplianceHandler.auditedBodyRefusals(service)),
                         new ChunkedWriteHandler(), new ComplianceHandler(service)));

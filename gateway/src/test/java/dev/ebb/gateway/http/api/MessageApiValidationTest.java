@@ -3,10 +3,10 @@ package dev.ebb.gateway.http.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.UnstartedRoute;
 import dev.ebb.metadata.TrafficQuery;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,10 +41,9 @@ class MessageApiValidationTest {
     @BeforeEach
     void open() {
         route = new UnstartedRoute(dir);
-        CustomerConfig acme = new CustomerConfig("acme", null, 100, false,
-                List.of(new ApiKeyConfig("test", HashedTokens.hashOf(KEY))), null, List.of(), null);
+        CustomerConfig acme = TestConfigs.customer("acme").tps(100).apiKey("test", HashedTokens.hashOf(KEY)).build();
         MessageApi api = new MessageApi(route.admission, (customer, segments) -> true, customer -> false,
-                route.stores.metadata, new ContentConfig(null, null), route.clock);
+                route.stores.metadata, ContentConfig.defaults(), route.clock);
         handler = new ApiHandler(api, new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme)), status -> { });
     }
 

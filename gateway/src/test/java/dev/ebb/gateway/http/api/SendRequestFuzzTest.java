@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.UnstartedRoute;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +38,9 @@ class SendRequestFuzzTest {
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        CustomerConfig acme = new CustomerConfig("acme", null, 100, false,
-                List.of(new ApiKeyConfig("fuzz", HashedTokens.hashOf(KEY))), null, List.of(), null);
+        CustomerConfig acme = TestConfigs.customer("acme").tps(100).apiKey("fuzz", HashedTokens.hashOf(KEY)).build();
         api = new MessageApi(route.admission, (customer, segments) -> true, customer -> false,
-                route.stores.metadata, new ContentConfig(null, null), route.clock);
+                route.stores.metadata, ContentConfig.defaults(), route.clock);
         keys = new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme));
     }
 

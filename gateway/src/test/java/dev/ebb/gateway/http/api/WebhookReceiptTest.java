@@ -61,7 +61,7 @@ class WebhookReceiptTest {
         });
         customer.start();
         URI url = URI.create("http://127.0.0.1:" + customer.getAddress().getPort() + "/receipts");
-        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true, 0, url));
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), true).receiptUrl(url).build());
     }
 
     @AfterEach

@@ -11,6 +11,7 @@ import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
@@ -91,11 +92,11 @@ abstract class ComplianceApiTestBase {
     private void open() throws Exception {
         store = MetadataStore.open(dir.resolve("metadata"), MetadataStoreConfig.defaults(), clock);
         audit = AuditLog.open(dir.resolve("audit/audit.log"), clock);
-        ComplianceConfig config = new ComplianceConfig("127.0.0.1", 0, List.of(
+        ComplianceConfig config = TestConfigs.compliance().tokens(List.of(
                 new ApiTokenConfig("officer-1", TokenTable.hashOf(OFFICER), "compliance-officer"),
                 new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
-                new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")),
-                CAP, fourEyesThreshold(), null, null, MAX_BODY, null, null, null);
+                new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")))
+                .maxRecordsPerPage(CAP).fourEyesThreshold(fourEyesThreshold()).maxBodyBytes(MAX_BODY).build();
         ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
                         config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock);

@@ -3,9 +3,7 @@ package dev.ebb.gateway.southbound.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
-import dev.ebb.gateway.config.SimulatorConfig.FailureRule;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.InboundDeliverSm;
@@ -21,6 +19,7 @@ import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.Flood;
 import dev.ebb.gateway.testing.JsmppSubmit;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -367,8 +366,8 @@ class HandsetSimulatorTest {
     void smscConnectorSubmitsAndReceivesTheReceiptThroughItsListener() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ofMillis(20));
         List<InboundDeliverSm> inbound = new CopyOnWriteArrayList<>();
-        SmscConnector connector = new SmscConnector(new ConnectorConfig("simulator", "127.0.0.1", simulator.port(), "ebb",
-                "secret", null, 1, 2, 0, Duration.ofMillis(400), 0), d -> inbound.add(d) ? 0 : 1, clock).start();
+        SmscConnector connector = new SmscConnector(TestConfigs.connector("simulator", simulator.port())
+                .password("secret").binds(1).window(2).reconnectMax(Duration.ofMillis(400)).build(), d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);
 
         String smscId = connector.submit(Outbound.of(OutboundMessage.builder("m1", "demo")
@@ -386,8 +385,8 @@ class HandsetSimulatorTest {
     }
 
     private HandsetSimulator simulator(Duration receiptDelay) {
-        HandsetSimulator simulator = HandsetSimulator.start(new SimulatorConfig(true, "127.0.0.1", 0, "ebb", "secret",
-                receiptDelay, List.of(new FailureRule(FAILING_PREFIX, 1.0))), group, clock, new Random(7));
+        HandsetSimulator simulator = HandsetSimulator.start(TestConfigs.simulator(0).password("secret")
+                .receiptDelay(receiptDelay).failing(FAILING_PREFIX).build(), group, clock, new Random(7));
         closeables.add(simulator);
         return simulator;
     }
