@@ -223,7 +223,9 @@ public final class Main implements Callable<Integer> {
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
-        SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, new SubmitMetrics(registry));
+        SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
+                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
+                new SubmitMetrics(registry));
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);

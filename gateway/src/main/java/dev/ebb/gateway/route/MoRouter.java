@@ -10,12 +10,12 @@ import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -84,14 +84,14 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
         Msisdn handset;
         Msisdn number;
         try {
-            handset = Msisdn.fromSmpp(mo.source().ton(), mo.source().npi(), mo.source().value(), Optional.empty());
+            handset = Msisdn.fromSmpp(mo.source().ton(), mo.source().npi(), mo.source().value(), Numbering.INTERNATIONAL);
         } catch (InvalidAddressException e) {
             refused.incrementAndGet();
             return ESME_RINVSRCADR;
         }
         try {
             number = Msisdn.fromSmpp(mo.destination().ton(), mo.destination().npi(), mo.destination().value(),
-                    Optional.empty());
+                    Numbering.INTERNATIONAL);
         } catch (InvalidAddressException e) {
             refused.incrementAndGet();
             return ESME_RINVDSTADR;

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.Concatenation;
 import dev.ebb.gateway.core.DataCoding;
@@ -16,11 +17,13 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,10 +40,16 @@ public final class SmppIngress implements SubmitSmHandler {
     private final ContentConfig content;
     private final Clock clock;
     private final IntConsumer outcomes;
+    private final Map<String, AddressingConfig> addressing;
 
-    /** @param outcomes told the command_status of every submit (metrics) */
-    public SmppIngress(Intake admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
+    /**
+     * @param addressing how each customer's addresses are read, by customer id (the defaults for one not in it)
+     * @param outcomes   told the command_status of every submit (metrics)
+     */
+    public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing, Clock clock,
+                       IntConsumer outcomes) {
         this.admission = admission;
+        this.addressing = Map.copyOf(addressing);
         this.content = content;
         this.clock = clock;
         this.outcomes = outcomes;
@@ -61,22 +70,30 @@ public final class SmppIngress implements SubmitSmHandler {
             // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSERTYP);
         }
+        AddressingConfig rules = addressing.getOrDefault(session.customerId(), AddressingConfig.DEFAULTS);
         Msisdn destination;
+        SourceAddress source;
         Instant expiry;
         try {
             DataCoding.of(submit.dataCoding() & 0xFF);
-            destination = Msisdn.fromSmpp(Byte.toUnsignedInt(submit.destination().ton()),
-                    Byte.toUnsignedInt(submit.destination().npi()),
-                    submit.destination().value(), Optional.empty());
         } catch (UnsupportedDataCodingException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDCS);
+        }
+        try {
+            destination = Msisdn.fromSmpp(Byte.toUnsignedInt(submit.destination().ton()),
+                    Byte.toUnsignedInt(submit.destination().npi()), submit.destination().value(), rules.numbering());
         } catch (InvalidAddressException e) {
+            // SMPP 3.4 §4.4.1 dest_addr, §5.1.3 0x0B ESME_RINVDSTADR: not a handset number after normalisation
+            // (letters, over 15 digits, empty, TON 5, an NPI other than 0/1 per §5.2.6).
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
         try {
-            Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
-                    submit.source().value(), Optional.empty());
+            source = Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()),
+                    Byte.toUnsignedInt(submit.source().npi()), submit.source().value(), rules.numbering(),
+                    rules.sender());
         } catch (InvalidAddressException e) {
+            // SMPP 3.4 §4.4.1 source_addr, §5.1.3 0x0A ESME_RINVSRCADR: no sender that can be shown (over 11 or
+            // non-GSM characters, a reserved NPI per §5.2.6, empty with no defaultSender).
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSRCADR);
         }
         int refusal = checkBody(submit);
@@ -95,7 +112,7 @@ public final class SmppIngress implements SubmitSmHandler {
         Msisdn to = destination;
         Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
                 session.systemId(), session.clientAddress()), now, List.of(id -> OutboundMessage.builder(id,
-                session.customerId()).serviceType(submit.serviceType()).source(submit.source())
+                session.customerId()).serviceType(submit.serviceType()).source(southbound(source))
                 .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
                 .protocolId(submit.protocolId()).priority(submit.priorityFlag())
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
@@ -114,6 +131,11 @@ public final class SmppIngress implements SubmitSmHandler {
             case STORES_FULL -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
             case FAILED -> SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
         };
+    }
+
+    /** The normalised sender with the TON/NPI of its kind (§5.2.5, §5.2.6): 1/1, 5/0 or 3/0. */
+    private static SmppAddress southbound(SourceAddress source) {
+        return new SmppAddress((byte) source.ton(), (byte) source.npi(), source.value());
     }
 
     private static boolean isAscii(String cOctetString) {

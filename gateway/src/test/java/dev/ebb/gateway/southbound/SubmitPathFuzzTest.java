@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.SessionInfo;
@@ -19,7 +20,9 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.smpp.pdu.PduDecodingException;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.UnstartedRoute;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jsmpp.DefaultPDUSender;
@@ -61,7 +65,7 @@ class SubmitPathFuzzTest {
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        ingress = new SmppIngress(route.admission, new ContentConfig(null, null), route.clock, status -> { });
+        ingress = new SmppIngress(route.admission, new ContentConfig(null, null), Map.of(), route.clock, status -> { });
     }
 
     @AfterAll
@@ -90,10 +94,14 @@ class SubmitPathFuzzTest {
         assertThat(sealed.messagePayload()).isEqualTo(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null));
 
         Pdu.SubmitSm southbound = (Pdu.SubmitSm) CODEC.decode(Unpooled.wrappedBuffer(jsmppSubmitSm(sealed)));
-        assertThat(southbound.source()).isEqualTo(submit.source());
+        // Both addresses leave normalised (issue 11): the sender with the TON/NPI of its kind, the handset as 1/1.
+        SourceAddress source = Originators.fromSmpp(submit.source().ton() & 0xFF, submit.source().npi() & 0xFF,
+                submit.source().value(), Numbering.INTERNATIONAL, Optional.empty());
+        assertThat(southbound.source()).isEqualTo(new SmppAddress((byte) source.ton(), (byte) source.npi(),
+                source.value()));
         assertThat(southbound.destination()).isEqualTo(SmppAddress.international(Msisdn.fromSmpp(
                 submit.destination().ton(), submit.destination().npi(), submit.destination().value(),
-                Optional.empty()).e164()));
+                Numbering.INTERNATIONAL).e164()));
         assertThat(southbound.serviceType()).isEqualTo(submit.serviceType());
         assertThat(List.of(southbound.esmClass(), southbound.protocolId(), southbound.priorityFlag(),
                 southbound.dataCoding())).isEqualTo(List.of(submit.esmClass(), submit.protocolId(),
