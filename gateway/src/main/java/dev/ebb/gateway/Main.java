@@ -209,7 +209,8 @@ public final class Main implements Callable<Integer> {
                 receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender).forward(receipt),
                 keepers::contains, clock);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
-        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock);
+        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock,
+                housekeeping);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
         DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d)
