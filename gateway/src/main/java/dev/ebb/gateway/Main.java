@@ -41,6 +41,7 @@ import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.smpp.SubmitMetrics;
+import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
@@ -226,7 +227,7 @@ public final class Main implements Callable<Integer> {
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
-                new SubmitMetrics(registry));
+                new SubmitMetrics(registry), new SubmitRefusals(registry, clock, housekeeping));
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);

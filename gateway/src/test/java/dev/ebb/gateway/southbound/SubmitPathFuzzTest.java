@@ -12,6 +12,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.SessionInfo;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SubmitOutcome;
+import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.FramingException;
@@ -23,6 +24,7 @@ import dev.ebb.gateway.testing.UnstartedRoute;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.Msisdn;
 import dev.ebb.model.Numbering;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +34,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.PDUStringException;
@@ -61,15 +65,23 @@ class SubmitPathFuzzTest {
     static Path dir;
     private static UnstartedRoute route;
     private static SmppIngress ingress;
+    /** Reports refusals counted after a log line; daemon, so the fuzz run's JVM still ends. */
+    private static final ScheduledExecutorService REFUSAL_REPORTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "refusal-reports");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        ingress = new SmppIngress(route.admission, new ContentConfig(null, null), Map.of(), route.clock, status -> { });
+        ingress = new SmppIngress(route.admission, new ContentConfig(null, null), Map.of(), route.clock, status -> { },
+                new SubmitRefusals(new SimpleMeterRegistry(), route.clock, REFUSAL_REPORTS));
     }
 
     @AfterAll
     static void close() {
+        REFUSAL_REPORTS.shutdownNow();
         route.close();
     }
 
