@@ -42,6 +42,7 @@ import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.smpp.SubmitMetrics;
+import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
@@ -210,7 +211,8 @@ public final class Main implements Callable<Integer> {
                 receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender).forward(receipt),
                 keepers::contains, clock);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
-        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock);
+        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock,
+                housekeeping);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
         DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d)
@@ -224,7 +226,9 @@ public final class Main implements Callable<Integer> {
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
-        SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, new SubmitMetrics(registry));
+        SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
+                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
+                new SubmitMetrics(registry), new SubmitRefusals(registry, clock, housekeeping));
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);

@@ -94,6 +94,19 @@ class ComplianceEndToEndTest {
                 .doesNotContain("4790000070").doesNotContain("2026-117");
     }
 
+    /** Issue 11: a number is read by one rule everywhere, so one written without '+' finds the E.164 records. */
+    @Test
+    void aQueryByANumberWithoutPlusFindsItsRecords() throws Exception {
+        String id = sendAndAwaitReceipt();
+
+        HttpResponse<String> byNumber = get("/v1/retention/records?msisdn=4790000070", TestGateway.OFFICER_TOKEN);
+        HttpResponse<String> subject = get("/v1/subjects/" + TestGateway.SYSTEM_ID + "/records?msisdn=4790000070",
+                TestGateway.OFFICER_TOKEN);
+
+        assertThat(recordsOf(byNumber).stream().map(n -> n.get("messageId").asText()).distinct()).containsExactly(id);
+        assertThat(recordsOf(subject)).hasSameSizeAs(recordsOf(byNumber));
+    }
+
     @Test
     void aChangedMetadataRecordIsCaughtByTheAuditorsVerify() throws Exception {
         String id = sendAndAwaitReceipt();

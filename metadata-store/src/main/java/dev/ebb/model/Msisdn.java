@@ -25,45 +25,69 @@ public record Msisdn(String e164) {
 
     public Msisdn {
         if (e164 == null || !isE164(e164)) {
-            throw new InvalidAddressException("not an E.164 number (+ and 8..15 digits): " + mask(e164));
+            throw new InvalidAddressException(AddressRule.NOT_E164, "not an E.164 number (+ and 8..15 digits): "
+                    + mask(e164));
         }
     }
 
     /**
-     * Normalises an SMPP address (SMPP 3.4 §5.2.5 TON, §5.2.6 NPI) to E.164. Spaces and dashes are ignored.
+     * Normalises an SMPP address (SMPP 3.4 §4.4.1 dest_addr/source_addr with §5.2.5 TON, §5.2.6 NPI) to E.164, the way
+     * the customer's {@code numbering} says. Spaces and dashes are ignored; a leading {@code +} always means
+     * international (TON 0, 1 or 2). Normalise, don't reject: clients send E.164 without {@code +} at TON 0 (node-smpp,
+     * Cloudhopper, jSMPP on their defaults), 1 or 2 (Kannel).
      * <ul>
      *   <li>TON 1 (international): the digits, optionally after {@code +} or {@code 00};</li>
-     *   <li>TON 0 (unknown): only with a leading {@code +} or {@code 00}, anything else is ambiguous;</li>
-     *   <li>TON 2 (national): one leading trunk {@code 0} is dropped and {@code defaultCountryCode} put in front;
-     *       refused when no default country code is configured.</li>
+     *   <li>TON 0 (unknown): after {@code +} or {@code 00} international; with a trunk {@code 0} a national number of
+     *       the default country code; other digits as {@link Numbering#unknownTonAs} says (international by
+     *       default);</li>
+     *   <li>TON 2 (national): with a default country code, one leading trunk {@code 0} is dropped and the country code
+     *       put in front; without one, digits without a trunk {@code 0} are E.164 without the {@code +} (Kannel's
+     *       way).</li>
      * </ul>
-     * NPI must be 0 (unknown) or 1 (ISDN/E.164).
+     * NPI must be 0 (unknown) or 1 (ISDN/E.164); every other TON is no handset number.
      *
-     * @param defaultCountryCode digits of the country code for national numbers ({@code "47"}), if configured
-     * @throws InvalidAddressException with a message naming the rule broken and the masked address
+     * @throws InvalidAddressException with the rule broken ({@link InvalidAddressException#rule()}) and a message
+     *                                 that masks the address
      */
-    public static Msisdn fromSmpp(int ton, int npi, String address, Optional<String> defaultCountryCode) {
+    public static Msisdn fromSmpp(int ton, int npi, String address, Numbering numbering) {
         if (npi != NPI_UNKNOWN && npi != NPI_E164) {
-            throw new InvalidAddressException("numbering plan " + npi + " is not E.164 (NPI 0 or 1) for " + mask(address));
+            throw new InvalidAddressException(AddressRule.NUMBERING_PLAN, "numbering plan " + npi
+                    + " is not E.164 (NPI 0 or 1) for " + mask(address));
+        }
+        if (ton != TON_UNKNOWN && ton != TON_INTERNATIONAL && ton != TON_NATIONAL) {
+            throw new InvalidAddressException(AddressRule.TYPE_OF_NUMBER, "type of number " + ton
+                    + " is not a handset number (TON 0, 1 or 2) for " + mask(address));
         }
         String cleaned = strip(address);
+        if (cleaned.startsWith("+")) {
+            return of(cleaned.substring(1));
+        }
         return switch (ton) {
-            case TON_INTERNATIONAL -> international(cleaned, true);
-            case TON_UNKNOWN -> international(cleaned, false);
-            case TON_NATIONAL -> national(cleaned, defaultCountryCode);
-            default -> throw new InvalidAddressException(
-                    "type of number " + ton + " is not a handset number (TON 0, 1 or 2) for " + mask(address));
+            case TON_INTERNATIONAL -> of(cleaned.startsWith("00") ? cleaned.substring(2) : cleaned);
+            case TON_UNKNOWN -> unknownType(cleaned, numbering);
+            default -> national(cleaned, numbering);
         };
     }
 
-    /** Parses a number written with {@code +} or {@code 00} in front (the HTTP API), ignoring spaces and dashes. */
-    public static Msisdn parse(String number) {
-        return international(strip(number), false);
+    /**
+     * Parses a number as a customer writes it in the HTTP API, read like an SMPP TON 0 address with the customer's
+     * {@code numbering}: {@code +4790000001}, {@code 004790000001} and {@code 4790000001} are one number.
+     */
+    public static Msisdn parse(String number, Numbering numbering) {
+        return fromSmpp(TON_UNKNOWN, NPI_E164, number, numbering);
     }
 
     /**
-     * The E.164 form of a number written with {@code +} or {@code 00} in front, the one rule of ingress, records
-     * and compliance queries alike.
+     * Parses a number without a customer's settings (compliance queries, config): {@code +}, {@code 00} or bare
+     * digits, all international; spaces and dashes ignored.
+     */
+    public static Msisdn parse(String number) {
+        return parse(number, Numbering.INTERNATIONAL);
+    }
+
+    /**
+     * The E.164 form of a number read by {@link #parse(String)}, the one rule of ingress, records and compliance
+     * queries alike: a query for {@code 4790000001} finds the records of {@code +4790000001}.
      *
      * @throws InvalidAddressException if it is not one (the message masks the input)
      */
@@ -151,38 +175,40 @@ public record Msisdn(String e164) {
         }
     }
 
-    private static Msisdn international(String cleaned, boolean tonInternational) {
-        String digits;
-        if (cleaned.startsWith("+")) {
-            digits = cleaned.substring(1);
-        } else if (cleaned.startsWith("00")) {
-            digits = cleaned.substring(2);
-        } else if (tonInternational) {
-            digits = cleaned;
-        } else {
-            throw new InvalidAddressException(
-                    "number of unknown type needs a leading + or 00 (or TON 1 international): " + mask(cleaned));
+    private static Msisdn unknownType(String cleaned, Numbering numbering) {
+        if (cleaned.startsWith("00")) {
+            return of(cleaned.substring(2));
         }
-        return new Msisdn("+" + digits);
+        if (cleaned.startsWith("0") || numbering.unknownTonAs() == Numbering.UnknownTon.NATIONAL) {
+            return national(cleaned, numbering);
+        }
+        return of(cleaned);
     }
 
-    private static Msisdn national(String cleaned, Optional<String> defaultCountryCode) {
-        String countryCode = defaultCountryCode.orElseThrow(() -> new InvalidAddressException(
-                "national number (TON 2) needs a default country code and none is configured: " + mask(cleaned)));
-        if (!countryCode.matches("[1-9][0-9]{0,2}")) {
-            throw new IllegalArgumentException("default country code must be 1..3 digits not starting with 0");
+    private static Msisdn national(String cleaned, Numbering numbering) {
+        if (cleaned.startsWith("00")) {
+            throw new InvalidAddressException(AddressRule.NOT_E164,
+                    "national number (TON 2) starts with an international prefix: " + mask(cleaned));
+        }
+        if (numbering.countryCode().isEmpty()) {
+            if (cleaned.startsWith("0")) {
+                throw new InvalidAddressException(AddressRule.NO_COUNTRY_CODE, "national number with trunk prefix 0"
+                        + " needs a defaultCountryCode and none is configured: " + mask(cleaned));
+            }
+            return of(cleaned);
         }
         // A national number is written with one trunk prefix 0 in most of Europe (ITU-T E.164 Annex A); drop it.
         String significant = cleaned.startsWith("0") ? cleaned.substring(1) : cleaned;
-        if (significant.startsWith("0")) {
-            throw new InvalidAddressException("national number (TON 2) starts with an international prefix: " + mask(cleaned));
-        }
-        return new Msisdn("+" + countryCode + significant);
+        return of(numbering.defaultCountryCode() + significant);
+    }
+
+    private static Msisdn of(String digits) {
+        return new Msisdn("+" + digits);
     }
 
     private static String strip(String address) {
         if (address == null || address.isEmpty()) {
-            throw new InvalidAddressException("address is empty");
+            throw new InvalidAddressException(AddressRule.EMPTY, "address is empty");
         }
         StringBuilder kept = new StringBuilder(address.length());
         for (int i = 0; i < address.length(); i++) {

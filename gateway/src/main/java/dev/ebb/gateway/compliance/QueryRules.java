@@ -149,7 +149,7 @@ final class QueryRules {
         } catch (IllegalArgumentException e) {
             String field = p.msisdn() != null ? "msisdn" : p.messageId() != null ? "messageId" : "customer";
             throw Rejection.invalid(field, field.equals("msisdn")
-                    ? "not an E.164 MSISDN (expected '+' or 00 and 8..15 digits): " + Msisdn.mask(p.msisdn())
+                    ? "not an E.164 MSISDN (expected 8..15 digits, '+' or 00 in front optional): " + Msisdn.mask(p.msisdn())
                     : field + " must be 1.." + TrafficRecord.MAX_ID_LENGTH + " printable ASCII");
         }
     }

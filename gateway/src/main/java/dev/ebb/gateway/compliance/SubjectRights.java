@@ -165,7 +165,7 @@ public final class SubjectRights {
         try {
             return Msisdn.normalise(msisdn);
         } catch (IllegalArgumentException e) {
-            throw Rejection.invalid("msisdn", "not an E.164 MSISDN (expected '+' or 00 and 8..15 digits): "
+            throw Rejection.invalid("msisdn", "not an E.164 MSISDN (expected 8..15 digits, '+' or 00 in front optional): "
                     + Msisdn.mask(msisdn));
         }
     }

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.receipt;
 
+import dev.ebb.gateway.core.LogLimiter;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.smpp.CustomerSessions;

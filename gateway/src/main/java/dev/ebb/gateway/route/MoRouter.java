@@ -2,7 +2,9 @@ package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.InboundDeliverSm;
+import dev.ebb.gateway.core.LogLimiter;
 import dev.ebb.gateway.core.MessageIdGenerator;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
@@ -10,14 +12,17 @@ import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +54,7 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
     static final int MAX_WAITING = DeliverSmListener.MAX_BLOCKED;
     /** How long one waits; a customer that answers later gets the message again when the SMSC retries. */
     private static final long WAIT_LIMIT_MS = 2_000;
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
     /** The way to a customer's SMPP receivers. */
     public interface CustomerLink {
@@ -68,10 +74,21 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong deferred = new AtomicLong();
     private final Semaphore waiting = new Semaphore(MAX_WAITING);
+    private final Map<Refusal, LogLimiter> refusalLogs = new EnumMap<>(Refusal.class);
 
-    /** @param customerByNumber the customer each E.164 MO number belongs to */
+    /**
+     * @param customerByNumber the customer each MO number (E.164 or short code) belongs to
+     * @param scheduler        reports the refusals counted after a log line at the end of its interval
+     */
     public MoRouter(Map<String, String> customerByNumber, CustomerLink customers, MetadataStore metadata,
-                    MessageIdGenerator ids, Clock clock) {
+                    MessageIdGenerator ids, Clock clock, ScheduledExecutorService scheduler) {
+        for (Refusal r : Refusal.values()) {
+            // One line per reason and interval: an SMSC retrying a refused message must not flood the log. The
+            // detail names a rule or a masked number, never the text (DESIGN.md invariant 1).
+            refusalLogs.put(r, new LogLimiter(clock, REFUSAL_LOG_INTERVAL, scheduler, (events, last) -> LOG.info(
+                    "{} mobile-originated message(s) refused (0x{}): {}; the last {}", events,
+                    Integer.toHexString(r.status), r.why, last)));
+        }
         this.customerByNumber = Map.copyOf(customerByNumber);
         this.customers = customers;
         this.metadata = metadata;
@@ -82,26 +99,30 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
     @Override
     public int onDeliverSm(InboundDeliverSm mo) {
         Msisdn handset;
-        Msisdn number;
         try {
-            handset = Msisdn.fromSmpp(mo.source().ton(), mo.source().npi(), mo.source().value(), Optional.empty());
+            handset = Msisdn.fromSmpp(mo.source().ton(), mo.source().npi(), mo.source().value(), Numbering.INTERNATIONAL);
         } catch (InvalidAddressException e) {
-            refused.incrementAndGet();
-            return ESME_RINVSRCADR;
+            // SMPP 3.4 §4.6.1 deliver_sm source_addr, §5.1.3 0x0A ESME_RINVSRCADR: no handset number to record.
+            return refuse(Refusal.SOURCE, mo, e.rule().label() + " " + Msisdn.mask(mo.source().value()));
         }
-        try {
-            number = Msisdn.fromSmpp(mo.destination().ton(), mo.destination().npi(), mo.destination().value(),
-                    Optional.empty());
-        } catch (InvalidAddressException e) {
-            refused.incrementAndGet();
-            return ESME_RINVDSTADR;
+        String value = mo.destination().value();
+        String number;
+        if (Originators.isShortCode(value)) {
+            // A short code is one whatever TON the SMSC gives it (§5.2.5: 0, 3 or 6 are all seen).
+            number = value;
+        } else {
+            try {
+                // The SMSC's own numbers come as E.164 at TON 0, 1 or 2, with or without '+' (§5.2.5).
+                number = Msisdn.fromSmpp(mo.destination().ton(), mo.destination().npi(), value,
+                        Numbering.INTERNATIONAL).e164();
+            } catch (InvalidAddressException e) {
+                return refuse(Refusal.DESTINATION, mo, e.rule().label() + " " + Msisdn.mask(value));
+            }
         }
-        String customer = customerByNumber.get(number.e164());
+        String customer = customerByNumber.get(number);
         if (customer == null) {
-            refused.incrementAndGet();
-            LOG.info("mobile-originated message via {} to {} refused: no customer has that number", mo.connector(),
-                    number.masked());
-            return ESME_RINVDSTADR;
+            // §5.1.3 0x0B ESME_RINVDSTADR: a number no customer has; the SMSC will not retry it.
+            return refuse(Refusal.UNKNOWN_NUMBER, mo, Msisdn.mask(number));
         }
         if (!customers.hasReceiver(customer)) {
             deferred.incrementAndGet();
@@ -131,9 +152,31 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
         forwarded.incrementAndGet();
         metadata.append(TrafficRecord.builder().eventType(EventType.MO_RECEIVED).eventTime(clock.instant())
                 .messageId(ids.next()).customerId(customer).channel(Channel.SMSC)
-                .source(SourceAddress.international(handset.e164())).destination(number.e164())
+                .source(SourceAddress.of(handset)).destination(number)
                 .dataCoding(mo.dataCoding() & 0xFF).route(mo.connector()).build());
         return 0;
+    }
+
+    /** Why an MO was refused for good: the key of its rate-limited log line. */
+    private enum Refusal {
+        SOURCE(ESME_RINVSRCADR, "its source is no handset number"),
+        DESTINATION(ESME_RINVDSTADR, "its destination is no number"),
+        UNKNOWN_NUMBER(ESME_RINVDSTADR, "no customer has its destination");
+
+        private final int status;
+        private final String why;
+
+        Refusal(int status, String why) {
+            this.status = status;
+            this.why = why;
+        }
+    }
+
+    /** @return the deliver_sm_resp status of the refusal */
+    private int refuse(Refusal refusal, InboundDeliverSm mo, String detail) {
+        refused.incrementAndGet();
+        refusalLogs.get(refusal).count("via " + mo.connector() + ", " + detail);
+        return refusal.status;
     }
 
     /** Messages taken by their customer. */

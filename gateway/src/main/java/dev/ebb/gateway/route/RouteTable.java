@@ -4,6 +4,7 @@ import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +63,7 @@ public final class RouteTable {
      */
     public String routeOf(Submission submission) {
         SmppAddress to = submission.message().destination();
-        return connectorFor(Msisdn.fromSmpp(to.ton(), to.npi(), to.value(), Optional.empty())).orElse("none");
+        return connectorFor(Msisdn.fromSmpp(to.ton(), to.npi(), to.value(), Numbering.INTERNATIONAL)).orElse("none");
     }
 
     /** The connector of the longest matching prefix; empty when no route matches (and there is no default route). */

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.Concatenation;
 import dev.ebb.gateway.core.DataCoding;
@@ -12,15 +13,20 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.UnsupportedDataCodingException;
 import dev.ebb.gateway.core.ValidityPeriod;
+import dev.ebb.gateway.smpp.SubmitRefusals.Field;
+import dev.ebb.gateway.smpp.SubmitRefusals.Reason;
+import dev.ebb.gateway.smpp.SubmitRefusals.Refusal;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,10 +43,19 @@ public final class SmppIngress implements SubmitSmHandler {
     private final ContentConfig content;
     private final Clock clock;
     private final IntConsumer outcomes;
+    private final Map<String, AddressingConfig> addressing;
+    private final SubmitRefusals refusals;
 
-    /** @param outcomes told the command_status of every submit (metrics) */
-    public SmppIngress(Intake admission, ContentConfig content, Clock clock, IntConsumer outcomes) {
+    /**
+     * @param addressing how each customer's addresses are read, by customer id (the defaults for one not in it)
+     * @param outcomes   told the command_status of every submit (metrics)
+     * @param refusals   told why each refused submit was refused (log, metrics)
+     */
+    public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing, Clock clock,
+                       IntConsumer outcomes, SubmitRefusals refusals) {
+        this.refusals = refusals;
         this.admission = admission;
+        this.addressing = Map.copyOf(addressing);
         this.content = content;
         this.clock = clock;
         this.outcomes = outcomes;
@@ -59,43 +74,57 @@ public final class SmppIngress implements SubmitSmHandler {
             // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
             // encoding, and jSMPP re-encodes it as UTF-8 ('Ç' leaves as "Ã‡", maybe over the field's 5 octets).
             // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVSERTYP);
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
+                    "service_type outside ASCII (SMPP 3.4 §5.2.11)"));
         }
+        AddressingConfig rules = addressing.getOrDefault(session.customerId(), AddressingConfig.DEFAULTS);
         Msisdn destination;
+        SourceAddress source;
         Instant expiry;
         try {
             DataCoding.of(submit.dataCoding() & 0xFF);
-            destination = Msisdn.fromSmpp(Byte.toUnsignedInt(submit.destination().ton()),
-                    Byte.toUnsignedInt(submit.destination().npi()),
-                    submit.destination().value(), Optional.empty());
         } catch (UnsupportedDataCodingException e) {
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVDCS);
-        } catch (InvalidAddressException e) {
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDCS, Reason.DATA_CODING,
+                    "data_coding " + (submit.dataCoding() & 0xFF) + " is not supported (SMPP 3.4 §5.2.19)"));
         }
         try {
-            Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()), Byte.toUnsignedInt(submit.source().npi()),
-                    submit.source().value(), Optional.empty());
+            destination = Msisdn.fromSmpp(Byte.toUnsignedInt(submit.destination().ton()),
+                    Byte.toUnsignedInt(submit.destination().npi()), submit.destination().value(), rules.numbering());
         } catch (InvalidAddressException e) {
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVSRCADR);
+            // SMPP 3.4 §4.4.1 dest_addr, §5.1.3 0x0B ESME_RINVDSTADR: not a handset number after normalisation
+            // (letters, over 15 digits, empty, TON 5, an NPI other than 0/1 per §5.2.6).
+            return refuse(session, submit, Refusal.address(CommandStatus.ESME_RINVDSTADR, Field.DESTINATION, e.rule(),
+                    "dest_addr: " + e.getMessage()));
         }
-        int refusal = checkBody(submit);
-        if (refusal != CommandStatus.ESME_ROK) {
-            return SubmitOutcome.refused(refusal);
+        try {
+            source = Originators.fromSmpp(Byte.toUnsignedInt(submit.source().ton()),
+                    Byte.toUnsignedInt(submit.source().npi()), submit.source().value(), rules.numbering(),
+                    rules.sender());
+        } catch (InvalidAddressException e) {
+            // SMPP 3.4 §4.4.1 source_addr, §5.1.3 0x0A ESME_RINVSRCADR: no sender that can be shown (over 11 or
+            // non-GSM characters, a reserved NPI per §5.2.6, empty with no defaultSender).
+            return refuse(session, submit, Refusal.address(CommandStatus.ESME_RINVSRCADR, Field.SOURCE, e.rule(),
+                    "source_addr: " + e.getMessage()));
+        }
+        Refusal refusal = checkBody(submit);
+        if (refusal != null) {
+            return refuse(session, submit, refusal);
         }
         if (!submit.scheduleDeliveryTime().isEmpty()) {
             // Ebb conveys now or not at all: scheduling would keep content waiting (§5.2.15).
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVSCHED);
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
+                    "schedule_delivery_time is not supported"));
         }
         try {
             expiry = ValidityPeriod.expiry(submit.validityPeriod(), now, content.maxValidity());
         } catch (InvalidValidityException e) {
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+                    "validity_period malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         Msisdn to = destination;
         Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
                 session.systemId(), session.clientAddress()), now, List.of(id -> OutboundMessage.builder(id,
-                session.customerId()).serviceType(submit.serviceType()).source(submit.source())
+                session.customerId()).serviceType(submit.serviceType()).source(southbound(source))
                 .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
                 .protocolId(submit.protocolId()).priority(submit.priorityFlag())
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
@@ -105,15 +134,29 @@ public final class SmppIngress implements SubmitSmHandler {
         return switch (outcome.status()) {
             case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.
-            case NO_ROUTE -> SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
+            case NO_ROUTE -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDSTADR, Reason.NO_ROUTE,
+                    "no route serves " + to.masked()));
             // The SMSC is slower than the customer, or down: push back before memory does.
-            case CONGESTED -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
+            case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.CONGESTED,
+                    "the route's queue is full"));
             // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the one
             // clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6 reads it as a
             // resource limit of the MC; Kannel and Jasmin retry it), while ESME_RSYSERR stays for a write that failed.
-            case STORES_FULL -> SubmitOutcome.refused(CommandStatus.ESME_RMSGQFUL);
-            case FAILED -> SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
+            case STORES_FULL -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.STORES_FULL,
+                    "Ebb's storage is short of space"));
+            case FAILED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RSYSERR, Reason.NOT_DURABLE,
+                    "the message could not be made durable"));
         };
+    }
+
+    private SubmitOutcome refuse(SessionInfo session, Pdu.SubmitSm submit, Refusal refusal) {
+        refusals.refused(session, submit, refusal);
+        return SubmitOutcome.refused(refusal.commandStatus());
+    }
+
+    /** The normalised sender with the TON/NPI of its kind (§5.2.5, §5.2.6): 1/1, 5/0 or 3/0. */
+    private static SmppAddress southbound(SourceAddress source) {
+        return new SmppAddress((byte) source.ton(), (byte) source.npi(), source.value());
     }
 
     private static boolean isAscii(String cOctetString) {
@@ -125,30 +168,34 @@ public final class SmppIngress implements SubmitSmHandler {
             Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM);
 
     /** The body's own rules: registered_delivery, optional parameters, length, concatenation. */
-    private static int checkBody(Pdu.SubmitSm submit) {
+    private static Refusal checkBody(Pdu.SubmitSm submit) {
         if ((submit.registeredDelivery() & 0x03) == 0x03) {
-            return CommandStatus.ESME_RINVREGDLVFLG; // §5.2.17: value 3 of bits 0-1 is reserved
+            return Refusal.of(CommandStatus.ESME_RINVREGDLVFLG, Reason.REGISTERED_DELIVERY,
+                    "registered_delivery 3 is reserved (SMPP 3.4 §5.2.17)");
         }
         for (short tag : READ_TLVS) {
             if (submit.tlvs().stream().filter(t -> t.tag() == tag).count() > 1) {
                 // Given twice it says two things, and which one would be checked, stored or sent is a guess:
                 // §5.1.3 0xC0 ESME_RINVOPTPARSTREAM, an error in the optional part of the PDU body.
-                return CommandStatus.ESME_RINVOPTPARSTREAM;
+                return Refusal.of(CommandStatus.ESME_RINVOPTPARSTREAM, Reason.PARAMETER_TWICE,
+                        "optional parameter 0x" + Integer.toHexString(tag & 0xFFFF) + " given twice");
             }
         }
         Optional<Tlv> payload = submit.tlv(Tlv.MESSAGE_PAYLOAD);
         if (payload.isPresent() && submit.shortMessage().length > 0) {
-            return CommandStatus.ESME_RINVMSGLEN; // §5.3.2.32: with message_payload, sm_length must be 0
+            return Refusal.of(CommandStatus.ESME_RINVMSGLEN, Reason.MESSAGE_LENGTH,
+                    "short_message and message_payload both given (SMPP 3.4 §5.3.2.32)");
         }
         if (payload.isEmpty() && submit.shortMessage().length == 0) {
-            return CommandStatus.ESME_RINVMSGLEN;
+            return Refusal.of(CommandStatus.ESME_RINVMSGLEN, Reason.MESSAGE_LENGTH, "no short_message or message_payload");
         }
         try {
             Concatenation.of(submit.esmClass() & 0xFF, submit.shortMessage(), submit.tlvMap());
         } catch (InvalidConcatenationException e) {
-            return submit.tlv(Tlv.SAR_MSG_REF_NUM).isPresent() ? CommandStatus.ESME_RINVOPTPARAMVAL : CommandStatus.ESME_RINVESMCLASS;
+            return Refusal.of(submit.tlv(Tlv.SAR_MSG_REF_NUM).isPresent() ? CommandStatus.ESME_RINVOPTPARAMVAL
+                    : CommandStatus.ESME_RINVESMCLASS, Reason.CONCATENATION, "concatenation: " + e.getMessage());
         }
-        return CommandStatus.ESME_ROK;
+        return null;
     }
 
     private static OutboundMessage.Sar sar(Pdu.SubmitSm submit) {

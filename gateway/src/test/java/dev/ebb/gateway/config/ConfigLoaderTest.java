@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.testing.TestConfigs;
+import dev.ebb.metadata.SourceAddress;
+import dev.ebb.model.Numbering;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
     private final ConfigLoader loader = new ConfigLoader();
@@ -77,6 +81,37 @@ class ConfigLoaderTest {
     void aPlainPasswordInsteadOfAHashIsRefused() {
         assertThatThrownBy(() -> read("customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: hunter2\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("hash-password");
+    }
+
+    @Test
+    void aCustomersAddressingIsReadWithItsDefaults() throws Exception {
+        CustomerConfig plain = read("customers:\n  - id: x\n").customers().get(0);
+        CustomerConfig norway = read("customers:\n  - id: x\n    addressing: {defaultCountryCode: \"47\","
+                + " unknownTonAs: national, defaultSender: \"2222\"}\n").customers().get(0);
+
+        assertThat(plain.addressing().numbering()).isEqualTo(Numbering.INTERNATIONAL);
+        assertThat(plain.addressing().sender()).isEmpty();
+        assertThat(norway.addressing().numbering()).isEqualTo(new Numbering("47", Numbering.UnknownTon.NATIONAL));
+        assertThat(norway.addressing().sender()).contains(new SourceAddress("2222", 3, 0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{defaultSender: EbbBankNorge}", "{defaultSender: \"Grüße\"}", "{unknownTonAs: national}",
+            "{defaultCountryCode: \"+47\"}", "{unknownTonAs: local}", "{defaultSender: \"+12\"}"})
+    void anAddressingThatCannotWorkIsRefusedAtStart(String addressing) {
+        assertThatThrownBy(() -> read("customers:\n  - id: x\n    addressing: " + addressing + "\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("customers[].addressing");
+    }
+
+    @Test
+    void moNumbersMayBeShortCodes() throws Exception {
+        String account = "customers:\n  - id: x\n    smpp: {systemId: x, passwordHash: \"" + PasswordHash.hash("x")
+                + "\"}\n    moNumbers: ";
+
+        assertThat(read(account + "[\"+4722000001\", \"12345\"]\n").customerByMoNumber())
+                .containsOnlyKeys("+4722000001", "12345");
+        assertThatThrownBy(() -> read(account + "[\"12\"]\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("short codes");
     }
 
     private EbbConfig read(String yaml) throws Exception {

@@ -126,12 +126,18 @@ final class JsmppTestSmsc implements AutoCloseable {
      * @return the command_status of Ebb's deliver_sm_resp
      */
     int sendDeliverSm(String handset, String number, String text, int esmClass) throws Exception {
+        return sendDeliverSm(handset, TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, number, text, esmClass);
+    }
+
+    /** {@link #sendDeliverSm(String, String, String, int)} to {@code number} with the TON/NPI given. */
+    int sendDeliverSm(String handset, TypeOfNumber ton, NumberingPlanIndicator npi, String number, String text,
+                      int esmClass) throws Exception {
         SMPPServerSession session = sessions.stream().filter(s -> s.getSessionState().isBound()).findFirst().orElseThrow();
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         boolean payload = bytes.length > 254;
         try {
             session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, handset,
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, number, new ESMClass(esmClass), (byte) 0,
+                    ton, npi, number, new ESMClass(esmClass), (byte) 0,
                     (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO, payload ? new byte[0] : bytes,
                     payload ? new OptionalParameter[] {new OptionalParameter.OctetString(
                             OptionalParameter.Tag.MESSAGE_PAYLOAD.code(), bytes)} : new OptionalParameter[0]);

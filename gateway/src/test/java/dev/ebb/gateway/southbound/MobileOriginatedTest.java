@@ -2,9 +2,11 @@ package dev.ebb.gateway.southbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.LogCapture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
@@ -16,11 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.TypeOfNumber;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A handset writes to a customer's number: the operator SMSC (jSMPP's server, independent of Ebb's codec) sends a
@@ -30,6 +36,7 @@ class MobileOriginatedTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String NUMBER = "+4722000001";
     private static final String HANDSET = "4790000099";
+    private static final String SHORT_CODE = "2222";
 
     @RegisterExtension
     final GatewayFixture gateway = GatewayFixture.unstarted();
@@ -38,7 +45,8 @@ class MobileOriginatedTest {
     @BeforeEach
     void start() throws Exception {
         smsc = new JsmppTestSmsc(TestGateway.freePort());
-        gateway.start(TestGateway.builder(gateway.dataDir(), smsc.port(), false).moNumbers(List.of(NUMBER)).build());
+        gateway.start(TestGateway.builder(gateway.dataDir(), smsc.port(), false).moNumbers(List.of(NUMBER, SHORT_CODE))
+                .build());
         Await.until("the connector bound to the SMSC", WAIT, this::bound);
     }
 
@@ -110,6 +118,48 @@ class MobileOriginatedTest {
 
             assertThat(status).isEqualTo(0x0B); // ESME_RINVDSTADR
             assertThat(esme.received()).isEmpty();
+        }
+    }
+
+    /** Issue 11: SMSCs give their own numbers as TON 0 without '+' too; that was 0x0B. */
+    @Test
+    void aMessageToTheCustomersNumberAtUnknownTypeWithoutPlusReachesItsReceiver() throws Exception {
+        try (EsmeClient esme = gateway.esme()) {
+            int status = smsc.sendDeliverSm(HANDSET, TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN,
+                    NUMBER.substring(1), "hello", 0);
+
+            assertThat(status).isZero();
+            assertThat(esme.received()).hasSize(1);
+            assertThat(moRecords()).hasSize(1);
+        }
+    }
+
+    /** Issue 11: moNumbers may hold short codes, matched whatever TON the SMSC gives them. */
+    @ParameterizedTest
+    @ValueSource(bytes = {0, 3, 6})
+    void aMessageToTheCustomersShortCodeReachesItsReceiver(byte ton) throws Exception {
+        try (EsmeClient esme = gateway.esme()) {
+            int status = smsc.sendDeliverSm(HANDSET, TypeOfNumber.valueOf(ton), NumberingPlanIndicator.UNKNOWN,
+                    SHORT_CODE, "hello", 0);
+
+            assertThat(status).isZero();
+            assertThat(esme.received()).hasSize(1);
+            assertThat(esme.received().get(0).getDestAddress()).isEqualTo(SHORT_CODE);
+        }
+    }
+
+    /** Issue 11: a refused MO left no line when its address was unreadable, and one line per message otherwise. */
+    @Test
+    void refusedMessagesLeaveOneMaskedLineWithoutTheirText() throws Exception {
+        try (EsmeClient esme = gateway.esme(); LogCapture log = new LogCapture(MoRouter.class.getName())) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(smsc.sendMo(HANDSET, "4722000002", "SECRET-TEXT-k2")).isEqualTo(0x0B);
+            }
+
+            List<String> lines = log.lines().stream().filter(l -> l.contains("no customer has")).toList();
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("+4722***002").contains("0xb")
+                    .doesNotContain("4722000002").doesNotContain("SECRET-TEXT");
         }
     }
 

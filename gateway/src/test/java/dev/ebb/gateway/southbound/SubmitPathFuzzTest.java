@@ -6,11 +6,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.SessionInfo;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SubmitOutcome;
+import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.FramingException;
@@ -19,7 +21,10 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.smpp.pdu.PduDecodingException;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.UnstartedRoute;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +32,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CompletableFuture;
 import org.jsmpp.DefaultPDUSender;
 import org.jsmpp.PDUStringException;
@@ -57,15 +65,23 @@ class SubmitPathFuzzTest {
     static Path dir;
     private static UnstartedRoute route;
     private static SmppIngress ingress;
+    /** Reports refusals counted after a log line; daemon, so the fuzz run's JVM still ends. */
+    private static final ScheduledExecutorService REFUSAL_REPORTS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "refusal-reports");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), route.clock, status -> { });
+        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), Map.of(), route.clock, status -> { },
+                new SubmitRefusals(new SimpleMeterRegistry(), route.clock, REFUSAL_REPORTS));
     }
 
     @AfterAll
     static void close() {
+        REFUSAL_REPORTS.shutdownNow();
         route.close();
     }
 
@@ -90,10 +106,14 @@ class SubmitPathFuzzTest {
         assertThat(sealed.messagePayload()).isEqualTo(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null));
 
         Pdu.SubmitSm southbound = (Pdu.SubmitSm) CODEC.decode(Unpooled.wrappedBuffer(jsmppSubmitSm(sealed)));
-        assertThat(southbound.source()).isEqualTo(submit.source());
+        // Both addresses leave normalised (issue 11): the sender with the TON/NPI of its kind, the handset as 1/1.
+        SourceAddress source = Originators.fromSmpp(submit.source().ton() & 0xFF, submit.source().npi() & 0xFF,
+                submit.source().value(), Numbering.INTERNATIONAL, Optional.empty());
+        assertThat(southbound.source()).isEqualTo(new SmppAddress((byte) source.ton(), (byte) source.npi(),
+                source.value()));
         assertThat(southbound.destination()).isEqualTo(SmppAddress.international(Msisdn.fromSmpp(
                 submit.destination().ton(), submit.destination().npi(), submit.destination().value(),
-                Optional.empty()).e164()));
+                Numbering.INTERNATIONAL).e164()));
         assertThat(southbound.serviceType()).isEqualTo(submit.serviceType());
         assertThat(List.of(southbound.esmClass(), southbound.protocolId(), southbound.priorityFlag(),
                 southbound.dataCoding())).isEqualTo(List.of(submit.esmClass(), submit.protocolId(),

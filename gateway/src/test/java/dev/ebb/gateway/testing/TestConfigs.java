@@ -4,6 +4,7 @@ import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HttpLimitsConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
@@ -131,6 +132,7 @@ public final class TestConfigs {
         private URI receiptUrl;
         private List<String> moNumbers = List.of();
         private String receiptSecret;
+        private AddressingConfig addressing;
 
         private CustomerBuilder(String id) {
             this.id = id;
@@ -167,8 +169,15 @@ public final class TestConfigs {
             return this;
         }
 
+        /** How the customer's numbers without '+' are read, and its default sender. */
+        public CustomerBuilder addressing(AddressingConfig addressing) {
+            this.addressing = addressing;
+            return this;
+        }
+
         public CustomerConfig build() {
-            return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret);
+            return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret,
+                    addressing);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.EbbConfig;
@@ -50,6 +51,7 @@ public final class TestGateway {
         private int maxQueued;
         private URI receiptUrl;
         private List<String> moNumbers = List.of();
+        private AddressingConfig addressing;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -80,6 +82,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** How the customer's numbers without '+' are read, and its default sender. */
+        public Builder addressing(AddressingConfig addressing) {
+            this.addressing = addressing;
+            return this;
+        }
+
         public EbbConfig build() {
             return new EbbConfig(dataDir, smpp, new ListenerConfig("127.0.0.1", 0),
                     ComplianceConfig.of(null, 0, List.of(
@@ -90,7 +98,7 @@ public final class TestGateway {
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8)).tps(100_000)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
-                            .moNumbers(moNumbers).build()),
+                            .moNumbers(moNumbers).addressing(addressing).build()),
                     List.of(new RouteConfig("", "sim")),
                     List.of(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
                             .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued).build()),

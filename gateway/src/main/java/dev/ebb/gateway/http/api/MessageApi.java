@@ -83,8 +83,8 @@ public final class MessageApi {
      */
     Sent send(CustomerConfig customer, String clientIp, SendRequest request) {
         Instant now = clock.instant();
-        Msisdn to = destination(request.to());
-        SourceAddress from = source(request.from());
+        Msisdn to = destination(customer, request.to());
+        SourceAddress from = source(customer, request.from());
         if (request.text() == null || request.text().isEmpty()) {
             throw ApiRefusal.invalid("text", "text is required");
         }
@@ -149,33 +149,29 @@ public final class MessageApi {
         return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events);
     }
 
-    private static Msisdn destination(String to) {
+    /** The handset, read with the customer's numbering as SMPP ingress reads a TON 0 dest_addr. */
+    private static Msisdn destination(CustomerConfig customer, String to) {
         if (to == null) {
             throw ApiRefusal.invalid("to", "to is required: the handset's number in E.164 (+4790000001)");
         }
         try {
-            return Msisdn.parse(to);
+            return Msisdn.parse(to, customer.addressing().numbering());
         } catch (InvalidAddressException e) {
-            throw ApiRefusal.invalid("to", "not an E.164 number (expected '+' and 1..15 digits): " + Msisdn.mask(to));
+            throw ApiRefusal.invalid("to", "not an E.164 number (expected '+' or 00 and 8..15 digits, or digits as your"
+                    + " numbering reads them): " + Msisdn.mask(to));
         }
     }
 
-    private static SourceAddress source(String from) {
-        if (from == null) {
+    /** The sender, read as SMPP ingress reads a source_addr; none given is the customer's defaultSender. */
+    private static SourceAddress source(CustomerConfig customer, String from) {
+        if ((from == null || from.isEmpty()) && customer.addressing().defaultSender() == null) {
             throw ApiRefusal.invalid("from", "from is required: an E.164 number, a short code or a sender name");
         }
         try {
-            if (from.startsWith("+")) {
-                return SourceAddress.of(Msisdn.parse(from));
-            }
-            if (!from.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
-                // The traffic record keeps the sender as printable ASCII.
-                throw ApiRefusal.invalid("from", "a sender name must be printable ASCII");
-            }
-            return from.chars().allMatch(Character::isDigit) ? Originators.shortCode(from) : Originators.alphanumeric(from);
+            return Originators.fromText(from, customer.addressing().numbering(), customer.addressing().sender());
         } catch (InvalidAddressException e) {
-            throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 1..8 digits or"
-                    + " a name of 1..11 GSM characters");
+            throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 3..8 digits or"
+                    + " a name of 1..11 printable GSM characters");
         }
     }
 

@@ -3,9 +3,10 @@ package dev.ebb.gateway.http.api;
 /**
  * A message as a customer posts it to {@code POST /v1/messages}, unparsed.
  *
- * @param to       the handset, E.164 ({@code +4790000001})
- * @param from     the sender: an E.164 number, a short code of 1..8 digits, or an alphanumeric name of at most 11
- *                 GSM characters
+ * @param to       the handset, E.164 ({@code +4790000001}; {@code 4790000001} too, or a national number when the
+ *                 customer's {@code addressing} says so), read as SMPP ingress reads a TON 0 dest_addr
+ * @param from     the sender: an E.164 number, a short code of 3..8 digits, or an alphanumeric name of at most 11
+ *                 GSM characters; absent: the customer's {@code defaultSender}
  * @param text     the message; GSM 7-bit when every character allows it, else UCS-2; split into concatenated
  *                 segments when it does not fit one
  * @param validity how long to keep trying, ISO-8601 ({@code PT1H}); at most the content retention limit, which is

@@ -8,6 +8,7 @@ import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import java.net.Socket;
@@ -59,6 +60,18 @@ class CustomerApiTest {
         assertThat(accepted.destination()).isEqualTo("+4790000080");
         assertThat(status.toString()).doesNotContain(MARKER);
         assertThat(accepted.toString()).doesNotContain(MARKER);
+    }
+
+    /** Issue 11: the API reads numbers as SMPP ingress does; "4790000001" was a 400. */
+    @Test
+    void aNumberWithoutPlusIsTakenAndRecordedInE164() throws Exception {
+        HttpResponse<String> r = send("{\"to\":\"4790000081\",\"from\":\"12345\",\"text\":\"x\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        TrafficRecord accepted = gateway.recordsOf(json.readTree(r.body()).at("/messages/0/id").asText()).get(0)
+                .record();
+        assertThat(accepted.destination()).isEqualTo("+4790000081");
+        assertThat(accepted.source()).isEqualTo(new SourceAddress("12345", 3, 0));
     }
 
     @Test

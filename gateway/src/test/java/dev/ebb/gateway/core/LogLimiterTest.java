@@ -1,4 +1,4 @@
-package dev.ebb.gateway.receipt;
+package dev.ebb.gateway.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

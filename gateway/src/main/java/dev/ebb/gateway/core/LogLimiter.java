@@ -1,4 +1,4 @@
-package dev.ebb.gateway.receipt;
+package dev.ebb.gateway.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Counts an event and logs it at most once per interval, with how many happened since the last line: a peer that
  * makes the same thing go wrong thousands of times a second must not become a flood of log lines. Events after a
- * line are reported when the interval ends even if no more follow, so none goes unlogged.
+ * line are reported when the interval ends even if no more follow, so none goes unlogged. In core so that every
+ * stage may use it (receipts, ingress refusals, MO refusals).
  */
-final class LogLimiter {
+public final class LogLimiter {
     /** Writes one line. */
     @FunctionalInterface
-    interface Line {
+    public interface Line {
         /** @param last what the last of them was about (a message id) */
         void write(long events, String last);
     }
@@ -28,14 +29,15 @@ final class LogLimiter {
     private String last;
     private boolean reportScheduled;
 
-    LogLimiter(Clock clock, Duration interval, ScheduledExecutorService scheduler, Line line) {
+    public LogLimiter(Clock clock, Duration interval, ScheduledExecutorService scheduler, Line line) {
         this.clock = clock;
         this.interval = interval;
         this.scheduler = scheduler;
         this.line = line;
     }
 
-    void count(String about) {
+    /** @param about what this event was about; the line names the last one */
+    public void count(String about) {
         long report;
         String reportLast;
         synchronized (this) {
