@@ -268,6 +268,15 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         return Optional.of(result);
     }
 
+    long sessionId() {
+        return sessionId;
+    }
+
+    /** The client's address, or {@code null} for a channel that has none (an embedded one in a test). */
+    InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
     private boolean takeDeliverySlot() {
         int taken;
         do {

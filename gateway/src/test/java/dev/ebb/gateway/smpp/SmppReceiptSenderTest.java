@@ -64,7 +64,7 @@ class SmppReceiptSenderTest {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         stores = new PrivacyStores(dir, clock);
         CustomerConfig alpha = new CustomerConfig("alpha", new SmppAccountConfig("alpha", PasswordHash.hash(PASSWORD),
-                null, 2), 1_000, false, null, null, null, null);
+                null, 2, null), 1_000, false, null, null, null, null);
         server = SmppServer.start(new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(5), null, null, null,
                         0, 0, 0, null, Duration.ofMillis(20)), Map.of("alpha", alpha),
                 (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
@@ -135,7 +135,7 @@ class SmppReceiptSenderTest {
                 .messageId("m" + ++messages).customerId("alpha").channel(Channel.SMPP).systemId("alpha")
                 .source(SourceAddress.international("+4790000001")).destination("+4790000002").route("sim").build();
         InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), "sim",
-                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true);
+                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true, 0);
         return new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant());
     }
 }

@@ -589,6 +589,6 @@ class SmppServerTest {
     }
 
     private static CustomerConfig customer(String id, int maxBinds, int tps, EnumSet<dev.ebb.gateway.core.BindType> types) {
-        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds), tps, false, null, null, null, null);
+        return new CustomerConfig(id, new SmppAccountConfig(id, HASH, types, maxBinds, null), tps, false, null, null, null, null);
     }
 }

@@ -10,6 +10,7 @@ import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppAccountConfig;
@@ -56,12 +57,22 @@ public final class TestGateway {
     /** @param moNumbers the customer's numbers for mobile-originated messages */
     public static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
                                    URI receiptUrl, List<String> moNumbers) {
+        return config(dataDir, simulatorPort, simulatorEnabled, maxQueued, receiptUrl, moNumbers, null);
+    }
+
+    /** With the embedded simulator; {@code receiptBinds} says which of the customer's receivers a receipt goes to. */
+    public static EbbConfig config(Path dataDir, ReceiptBinds receiptBinds) {
+        return config(dataDir, freePort(), true, 0, null, List.of(), receiptBinds);
+    }
+
+    private static EbbConfig config(Path dataDir, int simulatorPort, boolean simulatorEnabled, int maxQueued,
+                                    URI receiptUrl, List<String> moNumbers, ReceiptBinds receiptBinds) {
         return new EbbConfig(dataDir, new SmppServerConfig("127.0.0.1", 0, 0, 0, null, null, null, null, 0, 0, 0, null, null), new ListenerConfig("127.0.0.1", 0),
                 ComplianceConfig.of(null, 0, List.of(
                         new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                         new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                 new ListenerConfig(null, 0),
-                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8), 100_000, false,
+                List.of(new CustomerConfig(SYSTEM_ID, new SmppAccountConfig(SYSTEM_ID, HASH, null, 8, receiptBinds), 100_000, false,
                         List.of(new ApiKeyConfig("test", HashedTokens.hashOf(API_KEY))), receiptUrl, moNumbers,
                         receiptUrl == null ? null : RECEIPT_SECRET)),
                 List.of(new RouteConfig("", "sim")),
