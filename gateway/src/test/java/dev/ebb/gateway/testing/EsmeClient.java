@@ -71,6 +71,11 @@ public final class EsmeClient implements AutoCloseable {
                 .submit(session);
     }
 
+    /** Submits {@code message} as it is written (no receipt unless it asks for one); returns Ebb's message id. */
+    public String submit(JsmppSubmit message) throws Exception {
+        return message.submit(session);
+    }
+
     public List<DeliverSm> received() {
         return received;
     }
