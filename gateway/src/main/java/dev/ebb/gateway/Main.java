@@ -277,8 +277,7 @@ public final class Main implements Callable<Integer> {
     private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
-            router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
-                    submission.message().destination(), submission.message().wantsReceipt()));
+            router.dispatch(InFlight.of(accepted, submission.message(), submission.ingress().sessionId()));
             requeued[0]++;
         }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
         if (requeued[0] > 0) {

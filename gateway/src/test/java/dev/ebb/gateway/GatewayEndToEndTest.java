@@ -57,7 +57,7 @@ class GatewayEndToEndTest {
 
     @Test
     void aCloudhopperClientGetsItsReceiptToo() throws Exception {
-        esme.close(); // receipts go round-robin over a customer's receivers: leave only this one bound
+        // The jSMPP transceiver stays bound: the receipt goes back to the bind that submitted (ReceiptBindsTest).
         List<com.cloudhopper.smpp.pdu.DeliverSm> receipts = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.cloudhopper.smpp.impl.DefaultSmppClient client = new com.cloudhopper.smpp.impl.DefaultSmppClient();
         com.cloudhopper.smpp.SmppSessionConfiguration config = new com.cloudhopper.smpp.SmppSessionConfiguration(

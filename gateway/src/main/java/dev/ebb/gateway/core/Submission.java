@@ -9,7 +9,16 @@ import java.time.Instant;
  */
 public record Submission(OutboundMessage message, Ingress ingress, Instant acceptedAt) {
 
-    /** Where a submission came from: the retained "originating equipment/session" of the traffic data. */
-    public record Ingress(Channel channel, String systemId, String clientIp) {
+    /**
+     * Where a submission came from: the retained "originating equipment/session" of the traffic data.
+     *
+     * @param sessionId the SMPP session that submitted it, so its receipts can go back to that bind; 0 for HTTP and
+     *                  for a submission read back from the vault: it is not kept, session ids start again on restart
+     */
+    public record Ingress(Channel channel, String systemId, String clientIp, long sessionId) {
+        /** An ingress with no SMPP session to send receipts back to. */
+        public Ingress(Channel channel, String systemId, String clientIp) {
+            this(channel, systemId, clientIp, 0);
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.NoReceiverBoundException;
+import dev.ebb.gateway.smpp.Submitter;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
@@ -34,10 +35,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers receipts to customers as deliver_sm (esm_class 0x04, SMPP 3.4 §5.2.12) with the receipted_message_id and
- * message_state TLVs. Each customer's receipts wait in one bounded backlog in Ebb until one of its receivers has room
- * ({@link CustomerSessions#tryDeliver}): none bound, all windows full, or a receiver that does not read, they stay
- * here, never as copies queued in a connection. One that is refused or not answered in time goes back to the backlog
- * after a back-off.
+ * message_state TLVs. Each customer's receipts wait in one bounded backlog in Ebb until the receiver they go to has room
+ * ({@link CustomerSessions#tryDeliver(String, Pdu.DeliverSm, Submitter)}: the bind that submitted the message, by
+ * default): none bound, all windows full, or a receiver that does not read, they stay here, never as copies queued in
+ * a connection. The backlog keeps a queue per submitting bind, so one application's stalled receiver holds back only
+ * its own receipts. One that is refused or not answered in time goes back to the backlog after a back-off.
  *
  * <p>At most {@link #DEFAULT_MAX_HELD} receipts of a customer are held (waiting, in a window or backing off); past
  * that a receipt is dropped, counted and logged (at most every 10 s). Its message keeps its final state in the
@@ -93,7 +95,7 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
             backlog.drops.count(receipt.message().messageId());
             return;
         }
-        backlog.ready.add(new Attempt(receipt, FIRST_RETRY_MS));
+        backlog.add(new Attempt(receipt, FIRST_RETRY_MS));
         drain(backlog);
     }
 
@@ -122,16 +124,10 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         int missed = 1;
         try {
             do {
-                Attempt next;
-                while ((next = backlog.ready.peek()) != null) {
-                    Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer,
-                            deliverSm(next.receipt));
-                    if (sent.isEmpty()) {
-                        break;
-                    }
-                    backlog.ready.poll();
-                    Attempt attempt = next;
-                    sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
+                for (Map.Entry<Submitter, Queue<Attempt>> queue : backlog.ready.entrySet()) {
+                    drain(backlog, queue.getKey(), queue.getValue());
+                    // Atomic with Backlog.add: a receipt added meanwhile keeps its queue.
+                    backlog.ready.computeIfPresent(queue.getKey(), (submitter, q) -> q.isEmpty() ? null : q);
                 }
                 missed = backlog.drainers.addAndGet(-missed);
             } while (missed != 0);
@@ -142,6 +138,21 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
             LOG.warn("sending receipts to customer {} stopped ({}); trying again in 1 s", backlog.customer,
                     e.getClass().getSimpleName());
             scheduler.schedule(() -> drain(backlog), 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sends the receipts of one submitting bind, oldest first, until the receiver they go to has no room. */
+    private void drain(Backlog backlog, Submitter submitter, Queue<Attempt> queue) {
+        Attempt next;
+        while ((next = queue.peek()) != null) {
+            Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer, deliverSm(next.receipt),
+                    submitter);
+            if (sent.isEmpty()) {
+                return;
+            }
+            queue.poll();
+            Attempt attempt = next;
+            sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
         }
     }
 
@@ -160,13 +171,13 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
             }
         } else if (cause instanceof NoReceiverBoundException || cause instanceof ClosedChannelException) {
             // The session went away before its answer: another receiver (or the next to bind) takes it.
-            backlog.ready.add(attempt);
+            backlog.add(attempt);
             drain(backlog);
         } else {
             backlog.notTaken.count(receipt.message().messageId() + ", "
                     + (cause != null ? cause.getClass().getSimpleName() : CommandStatus.name(status)));
             scheduler.schedule(() -> {
-                backlog.ready.add(new Attempt(receipt, Math.min(attempt.nextDelayMs * 2, MAX_RETRY_MS)));
+                backlog.add(new Attempt(receipt, Math.min(attempt.nextDelayMs * 2, MAX_RETRY_MS)));
                 drain(backlog);
             }, attempt.nextDelayMs, TimeUnit.MILLISECONDS);
         }
@@ -174,12 +185,15 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
 
     /** A receipt and the back-off it waits if this attempt is not taken either. */
     private record Attempt(CustomerReceipt receipt, long nextDelayMs) {
+        Submitter submitter() {
+            return new Submitter(receipt.message().sessionId(), receipt.message().record().clientIp());
+        }
     }
 
-    /** One customer's receipts and the limiters of its log lines. */
+    /** One customer's receipts, a queue per submitting bind, and the limiters of its log lines. */
     private final class Backlog {
         final String customer;
-        final Queue<Attempt> ready = new ConcurrentLinkedQueue<>();
+        final Map<Submitter, Queue<Attempt>> ready = new ConcurrentHashMap<>();
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger drainers = new AtomicInteger();
         final LogLimiter notTaken;
@@ -194,6 +208,14 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
                     + " customer {} dropped (last: message {}): {} are held for its receivers already; their"
                     + " messages keep their final state in the metadata store; logged at most every {} s", events,
                     customer, last, maxHeld, LOG_INTERVAL.toSeconds()));
+        }
+
+        void add(Attempt attempt) {
+            ready.compute(attempt.submitter(), (submitter, queue) -> {
+                Queue<Attempt> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
+                q.add(attempt);
+                return q;
+            });
         }
     }
 

@@ -58,8 +58,8 @@ public final class Admission implements Intake {
             String id = ids.next();
             try {
                 OutboundMessage message = segment.apply(id);
-                durable.add(new InFlight(privacy.accept(new Submission(message, ingress, now), route.get()),
-                        route.get(), message.source(), message.destination(), message.wantsReceipt()));
+                durable.add(InFlight.of(privacy.accept(new Submission(message, ingress, now), route.get()), message,
+                        ingress.sessionId()));
             } catch (RuntimeException | InternalError e) {
                 // InternalError: a fault on a memory-mapped store file (a full disk) the JVM delivered late, after
                 // an earlier write of this thread returned; this segment is not acknowledged either way.

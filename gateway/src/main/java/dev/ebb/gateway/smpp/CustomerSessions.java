@@ -1,8 +1,10 @@
 package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.smpp.pdu.Pdu;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,15 +13,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * The bound sessions of every customer: bind limits, the shared submit rate, and the way back to the
- * customer for delivery receipts (round-robin over its receiver and transceiver binds).
+ * The bound sessions of every customer: bind limits, the shared submit rate, and the way back to the customer for
+ * delivery receipts and MO messages over its receiver and transceiver binds: a receipt to the bind that submitted
+ * its message where the customer's {@link ReceiptBinds} says so, else round-robin.
  */
 public final class CustomerSessions {
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    private final AtomicLong sessionIds = new AtomicLong();
     private final List<Consumer<String>> receiverListeners = new CopyOnWriteArrayList<>();
     private final LongSupplier nanoTime;
 
@@ -51,9 +57,38 @@ public final class CustomerSessions {
      */
     public Optional<CompletionStage<Integer>> tryDeliver(String customerId, Pdu.DeliverSm pdu) {
         Account account = accounts.get(customerId);
+        return account == null ? Optional.empty() : roundRobin(account, pdu, session -> true);
+    }
+
+    /**
+     * {@link #tryDeliver(String, Pdu.DeliverSm)} for a receipt of a message {@code submitter} sent. With
+     * {@link ReceiptBinds#SUBMITTING_FIRST} it goes to the submitting bind while that is bound as a receiver or
+     * transceiver, else to a receiver bound from the submitter's client address (a transmitter's partner), else to any;
+     * empty while the bind it prefers has no room, so that one application's receipts never reach another one
+     * sharing the system_id only because its own receiver was busy.
+     */
+    public Optional<CompletionStage<Integer>> tryDeliver(String customerId, Pdu.DeliverSm pdu, Submitter submitter) {
+        Account account = accounts.get(customerId);
         if (account == null) {
             return Optional.empty();
         }
+        if (account.receiptBinds == ReceiptBinds.SUBMITTING_FIRST) {
+            for (SmppSessionHandler session : account.receivers) {
+                if (session.sessionId() == submitter.sessionId()) {
+                    return session.tryDeliver(pdu);
+                }
+            }
+            InetAddress address = submitter.clientAddress();
+            if (address != null && account.receivers.stream().anyMatch(s -> address.equals(s.clientAddress()))) {
+                return roundRobin(account, pdu, s -> address.equals(s.clientAddress()));
+            }
+        }
+        return roundRobin(account, pdu, session -> true);
+    }
+
+    /** Hands {@code pdu} to the next of the account's receivers that {@code eligible} takes and that has room. */
+    private static Optional<CompletionStage<Integer>> roundRobin(Account account, Pdu.DeliverSm pdu,
+                                                                 Predicate<SmppSessionHandler> eligible) {
         List<SmppSessionHandler> receivers = account.receivers;
         int start = account.next.getAndIncrement();
         for (int i = 0, size = receivers.size(); i < size; i++) {
@@ -61,14 +96,19 @@ public final class CustomerSessions {
             try {
                 session = receivers.get(Math.floorMod(start + i, size));
             } catch (IndexOutOfBoundsException unboundMeanwhile) {
-                return tryDeliver(customerId, pdu);
+                return roundRobin(account, pdu, eligible);
             }
-            Optional<CompletionStage<Integer>> sent = session.tryDeliver(pdu);
+            Optional<CompletionStage<Integer>> sent = eligible.test(session) ? session.tryDeliver(pdu) : Optional.empty();
             if (sent.isPresent()) {
                 return sent;
             }
         }
         return Optional.empty();
+    }
+
+    /** A new session's id, unique among all sessions of this registry (never 0, which means "no session"). */
+    long nextSessionId() {
+        return sessionIds.incrementAndGet();
     }
 
     public boolean hasReceiver(String customerId) {
@@ -127,7 +167,8 @@ public final class CustomerSessions {
     }
 
     private Account account(CustomerConfig customer) {
-        return accounts.computeIfAbsent(customer.id(), id -> new Account(new Throttle(customer.tps(), nanoTime)));
+        return accounts.computeIfAbsent(customer.id(), id -> new Account(new Throttle(customer.tps(), nanoTime),
+                customer.smpp() == null ? ReceiptBinds.ANY : customer.smpp().receiptBinds()));
     }
 
     private static final class Account {
@@ -135,9 +176,11 @@ public final class CustomerSessions {
         final AtomicInteger next = new AtomicInteger();
         final List<SmppSessionHandler> receivers = new CopyOnWriteArrayList<>();
         final Throttle throttle;
+        final ReceiptBinds receiptBinds;
 
-        Account(Throttle throttle) {
+        Account(Throttle throttle, ReceiptBinds receiptBinds) {
             this.throttle = throttle;
+            this.receiptBinds = receiptBinds;
         }
     }
 }

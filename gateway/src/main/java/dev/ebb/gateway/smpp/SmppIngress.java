@@ -123,7 +123,7 @@ public final class SmppIngress implements SubmitSmHandler {
         }
         Msisdn to = destination;
         Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
-                session.systemId(), session.clientAddress()), now, List.of(id -> OutboundMessage.builder(id,
+                session.systemId(), session.clientAddress(), session.sessionId()), now, List.of(id -> OutboundMessage.builder(id,
                 session.customerId()).serviceType(submit.serviceType()).source(southbound(source))
                 .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
                 .protocolId(submit.protocolId()).priority(submit.priorityFlag())

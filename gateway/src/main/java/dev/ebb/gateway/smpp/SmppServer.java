@@ -79,7 +79,6 @@ public final class SmppServer implements AutoCloseable, MeterBinder {
         });
         Authenticator authenticator = new Authenticator(customersBySystemId, authExecutor, new BindThrottle(clock));
         ChannelGroup connections = new DefaultChannelGroup("smpp-customers", GlobalEventExecutor.INSTANCE);
-        AtomicLong ids = new AtomicLong();
         ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
                 config.maxUnbound());
         Notices notices = new Notices();
@@ -108,7 +107,7 @@ public final class SmppServer implements AutoCloseable, MeterBinder {
                         ch.pipeline().addLast(
                                 new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 new SmppCodec(config.maxCommandLength()),
-                                new SmppSessionHandler(config, authenticator, sessions, handler, ids.incrementAndGet(),
+                                new SmppSessionHandler(config, authenticator, sessions, handler, sessions.nextSessionId(),
                                         slot::busy));
                     }
                 }).bind(config.host(), config.port()).sync().channel();

@@ -6,7 +6,6 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.InvalidPdu;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -27,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One customer connection's SMPP session state machine (SMPP 3.4 §2.2): OPEN → BOUND_TX/RX/TRX → closed.
+ * One customer connection's SMPP session state machine (SMPP 3.4 §2.2): OPEN → BOUND_TX/RX/TRX → (unbound →) closed.
  * It sees only decoded {@link Pdu} records and {@link InvalidPdu}s, never bytes. All state is
  * confined to the channel's event loop.
  */
@@ -35,8 +34,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SmppSessionHandler.class);
     /** §5.2.4 interface_version 0x34: SMPP 3.4. */
     private static final byte SMPP_34 = 0x34;
+    /** How long a customer that unbound has to close the connection itself before Ebb does (§4.2). */
+    static final long UNBIND_GRACE_MILLIS = 1_000;
 
-    private enum State { OPEN, BINDING, BOUND, CLOSED }
+    private enum State { OPEN, BINDING, BOUND, UNBOUND, CLOSED }
 
     private final SmppServerConfig config;
     private final Authenticator authenticator;
@@ -111,8 +112,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             ctx.write(state == State.BOUND ? new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK)
                     : link.errorResponse(CommandStatus.ESME_RINVBNDSTS));
         } else if (msg instanceof Pdu.Unbind unbind) {
-            ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK))
-                    .addListener(ChannelFutureListener.CLOSE);
+            onUnbind(unbind);
         } else if (msg instanceof Pdu.UnbindResp) {
             ctx.close();
         } else if (msg instanceof Pdu.Request<?> request) {
@@ -160,6 +160,21 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                     bind.type(), sessionId);
             ctx.writeAndFlush(new Pdu.BindResp(bind.type(), bind.sequenceNumber(), CommandStatus.ESME_ROK, "ebb", SMPP_34));
         }));
+    }
+
+    /**
+     * §4.2: the ESME that sent unbind closes the connection once it has the unbind_resp. Closing it here first races
+     * the client's reader: jSMPP then drops the answer and waits out its transaction timer ("Unbind response
+     * timeout", 2 s by default, also in {@code ebb send}). So the session leaves its customer's binds now (no submit
+     * taken, no deliver_sm sent, those awaiting an answer go to another bind) and the connection closes when the
+     * customer closes it, or after a grace.
+     */
+    private void onUnbind(Pdu.Unbind unbind) {
+        leaveCustomerSessions();
+        state = State.UNBOUND;
+        failPendingDeliveries();
+        ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK));
+        ctx.executor().schedule(() -> ctx.close(), UNBIND_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void refuseBind(Pdu.Bind bind, int status, boolean locked) {
@@ -268,6 +283,15 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         return Optional.of(result);
     }
 
+    long sessionId() {
+        return sessionId;
+    }
+
+    /** The client's address, or {@code null} for a channel that has none (an embedded one in a test). */
+    InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
     private boolean takeDeliverySlot() {
         int taken;
         do {
@@ -340,22 +364,30 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (state == State.BOUND) {
-            sessions.unbound(customer, this);
-            LOG.info("unbound: system_id {} from {} (session {})", PeerText.forLog(info.systemId()), remote(), sessionId);
-        }
+        leaveCustomerSessions();
         state = State.CLOSED;
         if (bindDeadline != null) {
             bindDeadline.cancel(false);
         }
-        // Every deliver_sm still waiting for its response is failed now, never left hanging.
+        failPendingDeliveries();
+        ctx.fireChannelInactive();
+    }
+
+    private void leaveCustomerSessions() {
+        if (state == State.BOUND) {
+            sessions.unbound(customer, this);
+            LOG.info("unbound: system_id {} from {} (session {})", PeerText.forLog(info.systemId()), remote(), sessionId);
+        }
+    }
+
+    /** Every deliver_sm still waiting for its response is failed, never left hanging: its sender tries another bind. */
+    private void failPendingDeliveries() {
         pendingDeliveries.values().forEach(p -> {
             p.timeout.cancel(false);
             outstandingDeliveries.decrementAndGet();
             p.result.completeExceptionally(new ClosedChannelException());
         });
         pendingDeliveries.clear();
-        ctx.fireChannelInactive();
     }
 
     @Override

@@ -78,6 +78,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void receiptsPreferTheSubmittingBindUnlessTheCustomerSaysAny() throws Exception {
+        String customer = "customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: \""
+                + PasswordHash.hash("x") + "\"\n";
+
+        assertThat(read(customer).customersBySystemId().get("x").smpp().receiptBinds())
+                .isEqualTo(ReceiptBinds.SUBMITTING_FIRST);
+        assertThat(read(customer + "      receiptBinds: any\n").customersBySystemId().get("x").smpp().receiptBinds())
+                .isEqualTo(ReceiptBinds.ANY);
+        assertThatThrownBy(() -> read(customer + "      receiptBinds: newest\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("receiptBinds").hasMessageContaining("submitting-first or any");
+    }
+
+    @Test
     void aPlainPasswordInsteadOfAHashIsRefused() {
         assertThatThrownBy(() -> read("customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: hunter2\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("hash-password");

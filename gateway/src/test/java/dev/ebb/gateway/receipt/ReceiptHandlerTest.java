@@ -109,7 +109,7 @@ class ReceiptHandlerTest {
     private InFlight inFlight(String id) {
         Submission submission = submission(id);
         return new InFlight(stores.privacy.accept(submission, "sim"), "sim", submission.message().source(),
-                submission.message().destination(), true);
+                submission.message().destination(), true, 0);
     }
 
     private Submission submission(String id) {

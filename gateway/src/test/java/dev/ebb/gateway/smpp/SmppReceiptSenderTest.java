@@ -134,7 +134,7 @@ class SmppReceiptSenderTest {
                 .messageId("m" + ++messages).customerId("alpha").channel(Channel.SMPP).systemId("alpha")
                 .source(SourceAddress.international("+4790000001")).destination("+4790000002").route("sim").build();
         InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), "sim",
-                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true);
+                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true, 0);
         return new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +42,21 @@ class SmppSessionHandlerBytesTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
-    /** §4.2: unbind is answered with unbind_resp, then the connection closes. */
+    /**
+     * §4.2: unbind is answered with unbind_resp; the customer that sent it closes the connection (UnbindTest), and
+     * Ebb does only when it has not within the grace.
+     */
     @Test
-    void anUnbindIsAnsweredAndTheConnectionClosed() {
+    void anUnbindIsAnsweredAndTheConnectionLeftToTheCustomerForAGrace() {
+        channel.freezeTime(); // the channel's clock moves only by advanceTimeBy
         channel.writeInbound(bytes("00000010 00000006 00000000 00000003"));
 
         assertThat(written()).isEqualTo("00000010800000060000000000000003");
+        channel.advanceTimeBy(SmppSessionHandler.UNBIND_GRACE_MILLIS - 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isTrue();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
     }
 

@@ -23,7 +23,6 @@ import org.jsmpp.session.connection.socket.SocketConnectionFactory;
 
 /** A customer application on jSMPP: binds as a transceiver and keeps every deliver_sm it receives. */
 public final class EsmeClient implements AutoCloseable {
-    private static final long UNBIND_WAIT_MILLIS = 200;
     private final SMPPSession session;
     private final List<DeliverSm> received = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
@@ -71,6 +70,11 @@ public final class EsmeClient implements AutoCloseable {
                 .submit(session);
     }
 
+    /** Submits {@code message} as it is written (no receipt unless it asks for one); returns Ebb's message id. */
+    public String submit(JsmppSubmit message) throws Exception {
+        return message.submit(session);
+    }
+
     public List<DeliverSm> received() {
         return received;
     }
@@ -82,16 +86,11 @@ public final class EsmeClient implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    /**
-     * Idempotent: a test may close its client early and the fixture close it again. Ebb closes the connection as soon
-     * as its unbind_resp is written, which sometimes races jSMPP's reader: jSMPP then misses the answer and waits out
-     * its transaction timer (2 s). No test asserts on that wait, so it is cut short here.
-     */
+    /** Idempotent: a test may close its client early and the fixture close it again. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            session.setTransactionTimer(UNBIND_WAIT_MILLIS);
             session.unbindAndClose();
         }
     }

@@ -6,6 +6,7 @@ import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.config.HttpLimitsConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppAccountConfig;
@@ -186,6 +187,7 @@ public final class TestConfigs {
         private final String passwordHash;
         private Set<BindType> bindTypes;
         private int maxBinds;
+        private ReceiptBinds receiptBinds;
 
         private AccountBuilder(String systemId, String passwordHash) {
             this.systemId = systemId;
@@ -202,8 +204,14 @@ public final class TestConfigs {
             return this;
         }
 
+        /** Which of the customer's receivers a receipt goes to (null: the default). */
+        public AccountBuilder receiptBinds(ReceiptBinds receiptBinds) {
+            this.receiptBinds = receiptBinds;
+            return this;
+        }
+
         public SmppAccountConfig build() {
-            return new SmppAccountConfig(systemId, passwordHash, bindTypes, maxBinds);
+            return new SmppAccountConfig(systemId, passwordHash, bindTypes, maxBinds, receiptBinds);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
 import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import java.io.IOException;
@@ -38,6 +39,11 @@ public final class TestGateway {
         return builder(dataDir, simulatorPort, simulatorEnabled).build();
     }
 
+    /** With the embedded simulator; {@code receiptBinds} says which of the customer's receivers a receipt goes to. */
+    public static EbbConfig config(Path dataDir, ReceiptBinds receiptBinds) {
+        return builder(dataDir, freePort(), true).receiptBinds(receiptBinds).build();
+    }
+
     /** {@link #config} with the settings a test names changed. */
     public static Builder builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
         return new Builder(dataDir, simulatorPort, simulatorEnabled);
@@ -52,6 +58,7 @@ public final class TestGateway {
         private URI receiptUrl;
         private List<String> moNumbers = List.of();
         private AddressingConfig addressing;
+        private ReceiptBinds receiptBinds;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -82,6 +89,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** Which of the customer's receivers a receipt goes to. */
+        public Builder receiptBinds(ReceiptBinds receiptBinds) {
+            this.receiptBinds = receiptBinds;
+            return this;
+        }
+
         /** How the customer's numbers without '+' are read, and its default sender. */
         public Builder addressing(AddressingConfig addressing) {
             this.addressing = addressing;
@@ -95,7 +108,7 @@ public final class TestGateway {
                             new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                     new ListenerConfig(null, 0),
                     List.of(TestConfigs.customer(SYSTEM_ID)
-                            .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8)).tps(100_000)
+                            .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)).tps(100_000)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),
