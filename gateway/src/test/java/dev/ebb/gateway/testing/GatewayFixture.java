@@ -24,7 +24,9 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -32,14 +34,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A whole gateway for one test, registered as {@code @RegisterExtension final GatewayFixture gateway = ...}: a fresh
  * data directory, every listener on a free loopback port, and after the test every client it handed out, everything
  * given to {@link #closeAfter}, and the gateway closed in reverse order and the directory deleted.
+ *
+ * <p>Registered on a {@code static} field it does the same once for the whole class instead (JUnit then calls
+ * {@link #beforeAll} first), for suites whose tests each leave the gateway as they found it.
  */
-public final class GatewayFixture implements BeforeEachCallback, AfterEachCallback {
+public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
     private final Function<Path, EbbConfig> initial;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<EsmeClient> clients = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private Path dataDir;
     private Main.Running running;
+    private boolean perClass;
 
     private GatewayFixture(Function<Path, EbbConfig> initial) {
         this.initial = initial;
@@ -61,15 +68,38 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
     }
 
     @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        perClass = true;
+        setUp();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        tearDown();
+    }
+
+    @Override
     public void beforeEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            setUp();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (!perClass) {
+            tearDown();
+        }
+    }
+
+    private void setUp() throws Exception {
         dataDir = Files.createTempDirectory("ebb-gateway-");
         if (initial != null) {
             start(initial.apply(dataDir));
         }
     }
 
-    @Override
-    public void afterEach(ExtensionContext context) throws Exception {
+    private void tearDown() throws Exception {
         try {
             closeInReverse(closeAfter);
             stop();
