@@ -69,7 +69,11 @@ public final class SmppIngress implements SubmitSmHandler {
                     Byte.toUnsignedInt(submit.destination().npi()),
                     submit.destination().value(), Optional.empty());
         } catch (UnsupportedDataCodingException e) {
-            return SubmitOutcome.refused(CommandStatus.ESME_RINVDCS);
+            // SMPP 3.4 §5.1.3 names no status for data_coding (0x104 ESME_RINVDCS is SMPP 5.0's, reserved in 3.4).
+            // 0x45 ESME_RSUBMITFAIL, "submit_sm or submit_multi failed", is the permanent refusal of the message
+            // itself: ESME_RSYSERR would have clients (Kannel) retry a message that can never pass, and 0xC4
+            // ESME_RINVOPTPARAMVAL is for optional parameters, which data_coding is not.
+            return SubmitOutcome.refused(CommandStatus.ESME_RSUBMITFAIL);
         } catch (InvalidAddressException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVDSTADR);
         }
