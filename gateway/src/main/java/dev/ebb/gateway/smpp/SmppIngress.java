@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 
 /**
- * Turns a customer's submit_sm into an accepted message: validates it field by field (each failure with
+ * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
  * the status SMPP names for it), then has the {@link Intake} route it and make it durable, and only then
  * answers ESME_ROK.
  */
@@ -47,13 +47,13 @@ public final class SmppIngress implements SubmitSmHandler {
     }
 
     @Override
-    public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.SubmitSm submit) {
+    public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit) {
         SubmitOutcome outcome = accept(session, submit);
         outcomes.accept(outcome.commandStatus());
         return CompletableFuture.completedFuture(outcome);
     }
 
-    private SubmitOutcome accept(SessionInfo session, Pdu.SubmitSm submit) {
+    private SubmitOutcome accept(SessionInfo session, Pdu.MessagePdu submit) {
         Instant now = clock.instant();
         if (!isAscii(submit.serviceType())) {
             // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
@@ -129,7 +129,7 @@ public final class SmppIngress implements SubmitSmHandler {
             Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM);
 
     /** The body's own rules: registered_delivery, optional parameters, length, concatenation. */
-    private static int checkBody(Pdu.SubmitSm submit) {
+    private static int checkBody(Pdu.MessagePdu submit) {
         if ((submit.registeredDelivery() & 0x03) == 0x03) {
             return CommandStatus.ESME_RINVREGDLVFLG; // §5.2.17: value 3 of bits 0-1 is reserved
         }
@@ -155,7 +155,7 @@ public final class SmppIngress implements SubmitSmHandler {
         return CommandStatus.ESME_ROK;
     }
 
-    private static OutboundMessage.Sar sar(Pdu.SubmitSm submit) {
+    private static OutboundMessage.Sar sar(Pdu.MessagePdu submit) {
         return Concatenation.fromSarTlvs(submit.tlvMap())
                 .map(c -> new OutboundMessage.Sar(c.ref(), c.total(), c.seq()))
                 .orElse(null);

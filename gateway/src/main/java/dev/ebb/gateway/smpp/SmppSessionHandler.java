@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -97,6 +98,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             onBind(bind);
         } else if (msg instanceof Pdu.SubmitSm submit) {
             onSubmit(submit);
+        } else if (msg instanceof Pdu.DataSm data) {
+            // §4.7: a data_sm from an ESME is a message to send, with its content in message_payload: a submit.
+            onSubmit(data);
         } else if (msg instanceof Pdu.DeliverSmResp resp) {
             PendingDelivery pending = pendingDeliveries.remove(resp.sequenceNumber());
             if (pending != null) {
@@ -172,10 +176,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(bind.errorResponse(status));
     }
 
-    private void onSubmit(Pdu.SubmitSm submit) {
+    private void onSubmit(Pdu.MessagePdu submit) {
         int refusal = admit();
         if (refusal != CommandStatus.ESME_ROK) {
-            ctx.write(submit.errorResponse(refusal));
+            ctx.write(response(submit, refusal, ""));
             return;
         }
         outstandingSubmits++;
@@ -188,7 +192,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         }
         outcome.whenComplete((result, error) -> {
             SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
-            Pdu.SubmitSmResp resp = new Pdu.SubmitSmResp(submit.sequenceNumber(), answer.commandStatus(), answer.messageId());
+            Pdu.Response resp = response(submit, answer.commandStatus(), answer.messageId());
             if (ctx.executor().inEventLoop()) {
                 answer(resp);
             } else {
@@ -205,8 +209,14 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
      * customer that does not read its responses fills the window just like one whose submits are slow, and is
      * then told ESME_RMSGQFUL (issue 9, item 5).
      */
-    private void answer(Pdu.SubmitSmResp resp) {
+    private void answer(Pdu.Response resp) {
         ctx.write(resp).addListener(written -> outstandingSubmits--);
+    }
+
+    /** submit_sm_resp or data_sm_resp (§4.4.2, §4.7.2): both carry the message_id. */
+    private static Pdu.Response response(Pdu.MessagePdu submit, int status, String messageId) {
+        return submit instanceof Pdu.DataSm ? new Pdu.DataSmResp(submit.sequenceNumber(), status, messageId, List.of())
+                : new Pdu.SubmitSmResp(submit.sequenceNumber(), status, messageId);
     }
 
     /** Why a submit_sm cannot be taken now, or ESME_ROK. */

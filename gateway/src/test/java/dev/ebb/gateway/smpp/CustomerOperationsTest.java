@@ -10,9 +10,20 @@ import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.jsmpp.bean.DataCodings;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.session.DataSmResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SMSC, and schedule_delivery_time refusals.
  */
 class CustomerOperationsTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
     @RegisterExtension
     final GatewayFixture gateway = GatewayFixture.withSimulator();
 
@@ -52,6 +64,24 @@ class CustomerOperationsTest {
         assertThat(resp.getCommandStatus()).isEqualTo(0x45);
         assertThat(resp.getCommandLength()).isEqualTo(17);
         assertThat(resp.getMessageId()).isEmpty();
+    }
+
+    /** SMPP 3.4 §4.7: a data_sm is a message to send; its content is message_payload and its answer data_sm_resp. */
+    @Test
+    void aDataSmIsSentLikeASubmitAndGetsItsReceipt() throws Exception {
+        EsmeClient esme = gateway.esme();
+
+        DataSmResult result = esme.session().dataShortMessage("", TypeOfNumber.ALPHANUMERIC,
+                NumberingPlanIndicator.UNKNOWN, "Acme", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN,
+                "4790000001", new ESMClass(), new RegisteredDelivery(1), DataCodings.ZERO,
+                new OptionalParameter.OctetString(OptionalParameter.Tag.MESSAGE_PAYLOAD.code(),
+                        "sent as data_sm".getBytes(StandardCharsets.ISO_8859_1)));
+        String id = result.getMessageId();
+
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+        assertThat(new String(esme.receiptFor(id).getShortMessage(), StandardCharsets.US_ASCII))
+                .startsWith("id:" + id + " ").contains("stat:DELIVRD");
+        assertThat(gateway.eventsOf(id)).startsWith(EventType.ACCEPTED).contains(EventType.DELIVERED);
     }
 
     private SmppSession cloudhopper() throws Exception {

@@ -111,7 +111,7 @@ class SmppServerTest {
         server.close();
     }
 
-    private CompletionStage<SubmitOutcome> handle(SessionInfo session, Pdu.SubmitSm submit) {
+    private CompletionStage<SubmitOutcome> handle(SessionInfo session, Pdu.MessagePdu submit) {
         if (new String(submit.shortMessage(), StandardCharsets.ISO_8859_1).startsWith("hold")) {
             CompletableFuture<SubmitOutcome> later = new CompletableFuture<>();
             held.add(later);
