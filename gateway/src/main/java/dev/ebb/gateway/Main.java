@@ -27,11 +27,13 @@ import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.KeyRing;
+import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.privacy.StorageGuard;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.route.CustomerMessages;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.route.RouteTable;
@@ -39,6 +41,7 @@ import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.route.SmppMoSender;
 import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.SmppIngress;
+import dev.ebb.gateway.smpp.SmppOperations;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.smpp.SubmitMetrics;
 import dev.ebb.gateway.southbound.SmscConnector;
@@ -70,6 +73,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -224,7 +228,17 @@ public final class Main implements Callable<Integer> {
         Router router = new Router(routes, connectors, privacy, receipts);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, new SubmitMetrics(registry));
-        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
+        // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
+        ExecutorService operationsExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ebb-smpp-operations");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(operationsExecutor::shutdownNow);
+        SmppOperations operations = new SmppOperations(new CustomerMessages(new MessageHistory(metadata, clock)),
+                operationsExecutor);
+        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, operations,
+                boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
 

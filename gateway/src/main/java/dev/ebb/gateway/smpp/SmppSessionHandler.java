@@ -2,6 +2,7 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.InvalidPdu;
 import dev.ebb.gateway.smpp.pdu.Pdu;
@@ -43,6 +44,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private final Authenticator authenticator;
     private final CustomerSessions sessions;
     private final SubmitSmHandler submits;
+    private final MessageOperations operations;
     private final long sessionId;
     private final Runnable onBound;
     private final Map<Integer, PendingDelivery> pendingDeliveries = new HashMap<>();
@@ -63,11 +65,12 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** @param onBound told when the connection binds: from then on it keeps its place against newer connections */
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
-                       SubmitSmHandler submits, long sessionId, Runnable onBound) {
+                       SubmitSmHandler submits, MessageOperations operations, long sessionId, Runnable onBound) {
         this.config = config;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.submits = submits;
+        this.operations = operations;
         this.sessionId = sessionId;
         this.onBound = onBound;
     }
@@ -101,6 +104,8 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof Pdu.DataSm data) {
             // §4.7: a data_sm from an ESME is a message to send, with its content in message_payload: a submit.
             onSubmit(data);
+        } else if (msg instanceof Pdu.QuerySm || msg instanceof Pdu.CancelSm || msg instanceof Pdu.ReplaceSm) {
+            onOperation((Pdu.Request<?>) msg);
         } else if (msg instanceof Pdu.DeliverSmResp resp) {
             PendingDelivery pending = pendingDeliveries.remove(resp.sequenceNumber());
             if (pending != null) {
@@ -201,6 +206,36 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                     ctx.flush();
                 });
             }
+        });
+    }
+
+    /**
+     * query_sm, cancel_sm or replace_sm (§4.8–§4.10): the operations of a transmitter or transceiver (§2.3), counted
+     * in the window and the customer's rate like a submit, since each reads or writes the stores.
+     */
+    private void onOperation(Pdu.Request<?> request) {
+        int refusal = admit();
+        if (refusal != CommandStatus.ESME_ROK) {
+            ctx.write(request.errorResponse(refusal));
+            return;
+        }
+        outstandingSubmits++;
+        CompletionStage<Pdu.Response> response;
+        try {
+            response = operations.handle(info, request);
+        } catch (RuntimeException e) {
+            LOG.error("session {}: {} failed: {}", sessionId, CommandId.name(request.commandId()), e.toString());
+            response = CompletableFuture.completedFuture(request.errorResponse(CommandStatus.ESME_RSYSERR));
+        }
+        response.whenComplete((result, error) -> {
+            if (error != null) {
+                LOG.error("session {}: {} failed: {}", sessionId, CommandId.name(request.commandId()), error.toString());
+            }
+            Pdu.Response resp = error == null ? result : request.errorResponse(CommandStatus.ESME_RSYSERR);
+            ctx.executor().execute(() -> {
+                answer(resp);
+                ctx.flush();
+            });
         });
     }
 

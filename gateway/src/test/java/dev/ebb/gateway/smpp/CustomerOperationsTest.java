@@ -2,14 +2,24 @@ package dev.ebb.gateway.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloudhopper.commons.util.windowing.WindowFuture;
 import com.cloudhopper.smpp.SmppBindType;
 import com.cloudhopper.smpp.SmppSession;
 import com.cloudhopper.smpp.SmppSessionConfiguration;
 import com.cloudhopper.smpp.impl.DefaultSmppClient;
 import com.cloudhopper.smpp.impl.DefaultSmppSessionHandler;
+import com.cloudhopper.smpp.pdu.PduRequest;
+import com.cloudhopper.smpp.pdu.PduResponse;
+import com.cloudhopper.smpp.pdu.QuerySm;
+import com.cloudhopper.smpp.pdu.QuerySmResp;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.SmppAccountConfig;
+import dev.ebb.gateway.core.ValidityPeriod;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
@@ -17,13 +27,20 @@ import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.MessageState;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QuerySmResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,8 +52,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CustomerOperationsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A second customer, whose messages acme must not be able to see or touch. */
+    static final String OTHER = "globex";
+    static final String OTHER_PASSWORD = "globex12";
+
     @RegisterExtension
-    final GatewayFixture gateway = GatewayFixture.withSimulator();
+    final GatewayFixture gateway = GatewayFixture.startedWith(dir -> withOtherCustomer(
+            TestGateway.config(dir, TestGateway.freePort(), true)));
 
     private final DefaultSmppClient cloudhopper = new DefaultSmppClient();
 
@@ -82,6 +104,72 @@ class CustomerOperationsTest {
         assertThat(new String(esme.receiptFor(id).getShortMessage(), StandardCharsets.US_ASCII))
                 .startsWith("id:" + id + " ").contains("stat:DELIVRD");
         assertThat(gateway.eventsOf(id)).startsWith(EventType.ACCEPTED).contains(EventType.DELIVERED);
+    }
+
+    /** §4.8.2: a delivered message's query_sm_resp says DELIVERED and when, as SMPP absolute time (§7.1.1). */
+    @Test
+    void aQueryOfADeliveredMessageSaysDeliveredWithItsFinalDate() throws Exception {
+        EsmeClient esme = gateway.esme();
+        String id = esme.submit("+4790000001", "query me", StandardCharsets.ISO_8859_1, (byte) 0);
+        Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);
+
+        QuerySmResult result = esme.session().queryShortMessage(id, TypeOfNumber.ALPHANUMERIC,
+                NumberingPlanIndicator.UNKNOWN, "Acme");
+
+        assertThat(result.getMessageState()).isEqualTo(MessageState.DELIVERED);
+        Instant finalDate = ValidityPeriod.parse(result.getFinalDate(), Instant.now()).orElseThrow();
+        assertThat(finalDate).isBetween(Instant.now().minusSeconds(30), Instant.now().plusSeconds(1));
+        assertThat(result.getErrorCode()).isEqualTo((byte) 0);
+    }
+
+    /** An id Ebb never gave is 0x67 ESME_RQUERYFAIL (§5.1.3); Cloudhopper reads the error query_sm_resp. */
+    @Test
+    void anUnknownIdIsAQueryFailureThatCloudhopperReads() throws Exception {
+        SmppSession session = cloudhopper();
+        QuerySm query = new QuerySm();
+        query.setMessageId("no-such-message");
+        query.setSourceAddress(new Address((byte) 5, (byte) 0, "Acme"));
+
+        WindowFuture<Integer, PduRequest, PduResponse> sent = session.sendRequestPdu(query, 5_000, true);
+        assertThat(sent.await(5_000)).isTrue();
+        PduResponse resp = sent.getResponse();
+
+        assertThat(resp).isInstanceOf(QuerySmResp.class);
+        assertThat(resp.getCommandStatus()).isEqualTo(0x67); // §5.1.3 ESME_RQUERYFAIL
+    }
+
+    /** Another customer's message is answered as if it did not exist: 0x67, never a sign that it does. */
+    @Test
+    void anotherCustomersMessageIsAQueryFailure() throws Exception {
+        EsmeClient other = gateway.closeAfter(new EsmeClient(gateway.smppPort(), OTHER, OTHER_PASSWORD));
+        String theirs = other.submit("+4790000001", "not acme's", StandardCharsets.ISO_8859_1, (byte) 0);
+        Await.until("the receipt for " + theirs, WAIT, () -> other.receiptFor(theirs) != null);
+        EsmeClient esme = gateway.esme();
+
+        assertThat(refusal(() -> esme.session().queryShortMessage(theirs, TypeOfNumber.ALPHANUMERIC,
+                NumberingPlanIndicator.UNKNOWN, "Acme"))).isEqualTo(0x67);
+        assertThat(other.session().queryShortMessage(theirs, TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
+                "Acme").getMessageState()).isEqualTo(MessageState.DELIVERED);
+    }
+
+    /** The command_status of the NegativeResponseException the call throws, 0 if it returns. */
+    static int refusal(Callable<?> call) throws Exception {
+        try {
+            call.call();
+            return 0;
+        } catch (NegativeResponseException e) {
+            return e.getCommandStatus();
+        }
+    }
+
+    /** {@code config} with a second customer, {@link #OTHER}, bound over SMPP with {@link #OTHER_PASSWORD}. */
+    static EbbConfig withOtherCustomer(EbbConfig config) {
+        List<CustomerConfig> customers = new ArrayList<>(config.customers());
+        customers.add(new CustomerConfig(OTHER, new SmppAccountConfig(OTHER, PasswordHash.hash(OTHER_PASSWORD), null, 8),
+                100_000, false, List.of(), null, List.of(), null));
+        return new EbbConfig(config.dataDir(), config.smpp(), config.http(), config.compliance(), config.metrics(),
+                customers, config.routes(), config.connectors(), config.simulator(), config.content(), config.metadata(),
+                config.storage());
     }
 
     private SmppSession cloudhopper() throws Exception {

@@ -68,6 +68,7 @@ class SmppReceiptSenderTest {
         server = SmppServer.start(new SmppServerConfig("127.0.0.1", 0, 0, 4, Duration.ofSeconds(5), null, null, null,
                         0, 0, 0, null, Duration.ofMillis(20)), Map.of("alpha", alpha),
                 (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
+                SmppServerTest.NO_OPERATIONS,
                 group, group, Optional.empty(), clock);
         sender = new SmppReceiptSender(server.sessions(), stores.privacy, scheduler, clock, MAX_HELD);
     }

@@ -25,7 +25,7 @@ class SmppSessionHandlerBytesTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new SmppCodec(CONFIG.maxCommandLength()),
             new SmppSessionHandler(CONFIG, new Authenticator(Map.of(), Runnable::run,
                     new BindThrottle(Clock.systemUTC())), new CustomerSessions(),
-                    (session, submit) -> new CompletableFuture<>(), 1, () -> { }));
+                    (session, submit) -> new CompletableFuture<>(), SmppServerTest.NO_OPERATIONS, 1, () -> { }));
 
     @AfterEach
     void release() {
