@@ -225,7 +225,7 @@ public final class Main implements Callable<Integer> {
             opened.add(connector);
         }
         RouteTable routes = new RouteTable(cfg.routes());
-        Router router = new Router(routes, connectors, privacy, receipts);
+        Router router = new Router(routes, connectors, privacy, receipts, clock);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), clock, new SubmitMetrics(registry));
         // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
@@ -235,8 +235,8 @@ public final class Main implements Callable<Integer> {
             return t;
         });
         opened.add(operationsExecutor::shutdownNow);
-        SmppOperations operations = new SmppOperations(new CustomerMessages(new MessageHistory(metadata, clock)),
-                operationsExecutor);
+        SmppOperations operations = new SmppOperations(new CustomerMessages(new MessageHistory(metadata, clock), router),
+                cfg.content(), clock, operationsExecutor);
         SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, operations,
                 boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
@@ -245,7 +245,7 @@ public final class Main implements Callable<Integer> {
         requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
 
-        scheduleHousekeeping(housekeeping, connectors.values(), vault, receipts, metadata, registry);
+        scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
 
         // Each part registers the meters it owns.
         for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks)) {
@@ -286,7 +286,8 @@ public final class Main implements Callable<Integer> {
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
             router.dispatch(new InFlight(accepted, accepted.record().route(), submission.message().source(),
-                    submission.message().destination(), submission.message().wantsReceipt()));
+                    submission.message().destination(), submission.message().wantsReceipt()),
+                    submission.message().deliverAt());
             requeued[0]++;
         }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
         if (requeued[0] > 0) {
@@ -294,11 +295,17 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Expiry of queued messages and content buckets, unmatched receipts, tree-head signing and retention pruning. */
+    /**
+     * Scheduled messages that fell due, expiry of queued messages and content buckets, unmatched receipts, tree-head
+     * signing and retention pruning.
+     */
     private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
-                                             ContentVault vault, ReceiptHandler receipts, MetadataStore metadata,
-                                             MeterRegistry registry) {
-        housekeeping.scheduleAtFixedRate(() -> connectors.forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
+                                             Router router, ContentVault vault, ReceiptHandler receipts,
+                                             MetadataStore metadata, MeterRegistry registry) {
+        housekeeping.scheduleAtFixedRate(() -> {
+            router.releaseDue();
+            connectors.forEach(SmscConnector::expireQueued);
+        }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(() -> {
             registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
             receipts.expireUnmatched();

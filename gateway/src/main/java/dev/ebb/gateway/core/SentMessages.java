@@ -14,6 +14,22 @@ public interface SentMessages {
     Optional<Status> status(String customerId, String messageId);
 
     /**
+     * Cancels the customer's message if Ebb has not handed it to an SMSC yet: it ends DELETED.
+     *
+     * @return false when there is no such message of the customer, or it has left Ebb or ended
+     */
+    boolean cancel(String customerId, String messageId);
+
+    /**
+     * Replaces the content of the customer's message if Ebb has not handed it to an SMSC yet.
+     *
+     * @return false when there is no such message of the customer, or it has left Ebb or ended
+     * @throws InvalidMessageException when the new content does not fit the message (its user data header) or would
+     *                                 expire before it is scheduled
+     */
+    boolean replace(String customerId, String messageId, Replacement replacement);
+
+    /**
      * @param state     the §5.2.28 message_state
      * @param finalDate when it reached a final state; null before
      * @param errorCode the network's error code of a failed delivery, 0 otherwise

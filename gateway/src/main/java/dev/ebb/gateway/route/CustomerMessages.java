@@ -1,6 +1,7 @@
 package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.core.Replacement;
 import dev.ebb.gateway.core.SentMessages;
 import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.metadata.EventType;
@@ -8,12 +9,27 @@ import dev.ebb.metadata.TrafficRecord;
 import java.util.List;
 import java.util.Optional;
 
-/** A customer's messages after acceptance, from their traffic records (the source the HTTP status reads too). */
+/**
+ * A customer's messages after acceptance: their state from their traffic records (the source the HTTP status reads
+ * too), cancel and replace through the {@link Router}, which holds the messages not yet sent.
+ */
 public final class CustomerMessages implements SentMessages {
     private final MessageHistory history;
+    private final Router router;
 
-    public CustomerMessages(MessageHistory history) {
+    public CustomerMessages(MessageHistory history, Router router) {
         this.history = history;
+        this.router = router;
+    }
+
+    @Override
+    public boolean cancel(String customerId, String messageId) {
+        return router.cancel(customerId, messageId);
+    }
+
+    @Override
+    public boolean replace(String customerId, String messageId, Replacement replacement) {
+        return router.replace(customerId, messageId, replacement);
     }
 
     /**
@@ -38,8 +54,9 @@ public final class CustomerMessages implements SentMessages {
             case EXPIRED -> MessageState.EXPIRED;
             case UNDELIVERABLE, SUBMIT_FAILED -> MessageState.UNDELIVERABLE;
             case REJECTED -> MessageState.REJECTED;
-            // Content erased before delivery (the customer's DPA ended): §5.2.28 "message has been deleted".
-            case CONTENT_ERASED -> MessageState.DELETED;
+            // Cancelled, or its content erased before delivery (the customer's DPA ended): §5.2.28 "message has
+            // been deleted".
+            case CANCELLED, CONTENT_ERASED -> MessageState.DELETED;
             // Accepted and not final: on its way, in Ebb or at the SMSC.
             default -> MessageState.ENROUTE;
         };

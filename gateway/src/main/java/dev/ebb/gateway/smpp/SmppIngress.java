@@ -87,13 +87,21 @@ public final class SmppIngress implements SubmitSmHandler {
         if (refusal != CommandStatus.ESME_ROK) {
             return SubmitOutcome.refused(refusal);
         }
-        if (!submit.scheduleDeliveryTime().isEmpty()) {
-            // Ebb conveys now or not at all: scheduling would keep content waiting (§5.2.15).
+        Instant deliverAt;
+        try {
+            // §4.4.1 schedule_delivery_time, absolute or relative (§7.1.1): Ebb holds the message, content and all,
+            // so only within the content window; beyond it, or malformed, §5.1.3 0x61 ESME_RINVSCHED.
+            deliverAt = ValidityPeriod.schedule(submit.scheduleDeliveryTime(), now, content.maxValidity()).orElse(null);
+        } catch (InvalidValidityException e) {
             return SubmitOutcome.refused(CommandStatus.ESME_RINVSCHED);
         }
         try {
             expiry = ValidityPeriod.expiry(submit.validityPeriod(), now, content.maxValidity());
         } catch (InvalidValidityException e) {
+            return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
+        }
+        if (deliverAt != null && !deliverAt.isBefore(expiry)) {
+            // It would expire before it is sent: the validity period is what cannot be met (§5.1.3 0x62).
             return SubmitOutcome.refused(CommandStatus.ESME_RINVEXPIRY);
         }
         Msisdn to = destination;
@@ -105,7 +113,7 @@ public final class SmppIngress implements SubmitSmHandler {
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
                 .shortMessage(submit.shortMessage())
                 .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
-                .sar(sar(submit)).expiry(expiry).build()));
+                .sar(sar(submit)).expiry(expiry).deliverAt(deliverAt).build()));
         return switch (outcome.status()) {
             case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.

@@ -57,7 +57,8 @@ class AdmissionTest {
         connector = new SmscConnector(new ConnectorConfig("sim", "127.0.0.1", 1, "ebb", "ebb", null, 1, 1, 0,
                 Duration.ofSeconds(1), 0), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
-                new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts), privacy, () -> true);
+                new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts, clock), privacy,
+                () -> true);
     }
 
     @AfterEach

@@ -1,5 +1,9 @@
 package dev.ebb.gateway.smpp;
 
+import static dev.ebb.gateway.testing.TwoCustomers.OTHER;
+import static dev.ebb.gateway.testing.TwoCustomers.OTHER_PASSWORD;
+import static dev.ebb.gateway.testing.TwoCustomers.refusal;
+import static dev.ebb.gateway.testing.TwoCustomers.withOtherCustomer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudhopper.commons.util.windowing.WindowFuture;
@@ -15,10 +19,6 @@ import com.cloudhopper.smpp.pdu.QuerySmResp;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
-import dev.ebb.gateway.config.CustomerConfig;
-import dev.ebb.gateway.config.EbbConfig;
-import dev.ebb.gateway.config.PasswordHash;
-import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.core.ValidityPeriod;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
@@ -28,9 +28,6 @@ import dev.ebb.metadata.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.MessageState;
@@ -38,7 +35,6 @@ import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.session.DataSmResult;
 import org.jsmpp.session.QuerySmResult;
 import org.junit.jupiter.api.AfterEach;
@@ -52,10 +48,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CustomerOperationsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    /** A second customer, whose messages acme must not be able to see or touch. */
-    static final String OTHER = "globex";
-    static final String OTHER_PASSWORD = "globex12";
-
     @RegisterExtension
     final GatewayFixture gateway = GatewayFixture.startedWith(dir -> withOtherCustomer(
             TestGateway.config(dir, TestGateway.freePort(), true)));
@@ -150,26 +142,6 @@ class CustomerOperationsTest {
                 NumberingPlanIndicator.UNKNOWN, "Acme"))).isEqualTo(0x67);
         assertThat(other.session().queryShortMessage(theirs, TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
                 "Acme").getMessageState()).isEqualTo(MessageState.DELIVERED);
-    }
-
-    /** The command_status of the NegativeResponseException the call throws, 0 if it returns. */
-    static int refusal(Callable<?> call) throws Exception {
-        try {
-            call.call();
-            return 0;
-        } catch (NegativeResponseException e) {
-            return e.getCommandStatus();
-        }
-    }
-
-    /** {@code config} with a second customer, {@link #OTHER}, bound over SMPP with {@link #OTHER_PASSWORD}. */
-    static EbbConfig withOtherCustomer(EbbConfig config) {
-        List<CustomerConfig> customers = new ArrayList<>(config.customers());
-        customers.add(new CustomerConfig(OTHER, new SmppAccountConfig(OTHER, PasswordHash.hash(OTHER_PASSWORD), null, 8),
-                100_000, false, List.of(), null, List.of(), null));
-        return new EbbConfig(config.dataDir(), config.smpp(), config.http(), config.compliance(), config.metrics(),
-                customers, config.routes(), config.connectors(), config.simulator(), config.content(), config.metadata(),
-                config.storage());
     }
 
     private SmppSession cloudhopper() throws Exception {

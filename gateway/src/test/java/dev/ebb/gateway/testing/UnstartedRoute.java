@@ -33,7 +33,7 @@ public final class UnstartedRoute implements AutoCloseable {
         connector = new SmscConnector(new ConnectorConfig("sim", "127.0.0.1", 1, "ebb", "ebb", null, 1, 1, 0,
                 Duration.ofSeconds(1), 10_000_000), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
-                new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts), stores.privacy,
+                new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts, clock), stores.privacy,
                 () -> true);
     }
 
