@@ -28,11 +28,13 @@ import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.KeyRing;
+import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.privacy.StorageGuard;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.route.CustomerMessages;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.route.RouteTable;
@@ -40,6 +42,7 @@ import dev.ebb.gateway.route.Router;
 import dev.ebb.gateway.route.SmppMoSender;
 import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.SmppIngress;
+import dev.ebb.gateway.smpp.SmppOperations;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.smpp.SubmitMetrics;
 import dev.ebb.gateway.smpp.SubmitRefusals;
@@ -72,6 +75,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -224,19 +228,29 @@ public final class Main implements Callable<Integer> {
             opened.add(connector);
         }
         RouteTable routes = new RouteTable(cfg.routes());
-        Router router = new Router(routes, connectors, privacy, receipts);
+        Router router = new Router(routes, connectors, privacy, receipts, clock);
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
                 new SubmitMetrics(registry), new SubmitRefusals(registry, clock, housekeeping));
-        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, boss, workers,
+                // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
+        ExecutorService operationsExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ebb-smpp-operations");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(operationsExecutor::shutdownNow);
+        SmppOperations operations = new SmppOperations(new CustomerMessages(new MessageHistory(metadata, clock), router),
+                cfg.content(), clock, operationsExecutor);
+        SmppServer server = SmppServer.start(cfg.smpp(), cfg.customersBySystemId(), sessions, ingress, operations,
+                boss, workers,
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
 
         requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
 
-        scheduleHousekeeping(housekeeping, connectors.values(), vault, receipts, metadata, registry);
+        scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
 
         // Each part registers the meters it owns.
         for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks)) {
@@ -277,7 +291,8 @@ public final class Main implements Callable<Integer> {
     private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
-            router.dispatch(InFlight.of(accepted, submission.message(), submission.ingress().sessionId()));
+            router.dispatch(InFlight.of(accepted, submission.message(), submission.ingress().sessionId()),
+                    submission.message().deliverAt());
             requeued[0]++;
         }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
         if (requeued[0] > 0) {
@@ -285,11 +300,17 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Expiry of queued messages and content buckets, unmatched receipts, tree-head signing and retention pruning. */
+    /**
+     * Scheduled messages that fell due, expiry of queued messages and content buckets, unmatched receipts, tree-head
+     * signing and retention pruning.
+     */
     private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
-                                             ContentVault vault, ReceiptHandler receipts, MetadataStore metadata,
-                                             MeterRegistry registry) {
-        housekeeping.scheduleAtFixedRate(() -> connectors.forEach(SmscConnector::expireQueued), 1, 1, TimeUnit.SECONDS);
+                                             Router router, ContentVault vault, ReceiptHandler receipts,
+                                             MetadataStore metadata, MeterRegistry registry) {
+        housekeeping.scheduleAtFixedRate(() -> {
+            router.releaseDue();
+            connectors.forEach(SmscConnector::expireQueued);
+        }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(() -> {
             registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
             receipts.expireUnmatched();

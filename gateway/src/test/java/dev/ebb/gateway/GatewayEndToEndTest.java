@@ -241,7 +241,8 @@ class GatewayEndToEndTest {
     @Test
     void badSubmitsGetTheStatusSmppNamesForThem() throws Exception {
         assertThat(refusal("+12", "x", (byte) 0)).isEqualTo(0x0B); // ESME_RINVDSTADR
-        assertThat(refusal("+4790000001", "x", (byte) 0x05)).isEqualTo(0x104); // ESME_RINVDCS (SMPP 5.0)
+        // Issue 11: SMPP 3.4 §5.1.3 has no data_coding status (0x104 is SMPP 5.0's): 0x45 ESME_RSUBMITFAIL.
+        assertThat(refusal("+4790000001", "x", (byte) 0x05)).isEqualTo(0x45);
     }
 
     private int refusal(String to, String text, byte dcs) throws Exception {

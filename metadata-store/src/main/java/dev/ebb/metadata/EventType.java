@@ -26,9 +26,13 @@ public enum EventType {
     /** A delivery receipt was forwarded to the customer (deliver_sm or webhook). */
     RECEIPT_FORWARDED(10),
     /** The message content was erased from the content vault. */
-    CONTENT_ERASED(11);
+    CONTENT_ERASED(11),
+    /** The customer cancelled the message before it left the gateway (SMPP cancel_sm); its content is gone. */
+    CANCELLED(12),
+    /** The customer replaced the content of a message not yet sent (SMPP replace_sm); the old content is gone. */
+    REPLACED(13);
 
-    private static final EventType[] BY_CODE = new EventType[12];
+    private static final EventType[] BY_CODE = new EventType[14];
 
     static {
         for (EventType t : values()) {
@@ -45,7 +49,7 @@ public enum EventType {
     /** True for the events after which nothing more happens to a message (a receipt may still be forwarded). */
     public boolean isFinal() {
         return switch (this) {
-            case DELIVERED, UNDELIVERABLE, EXPIRED, SUBMIT_FAILED, REJECTED, CONTENT_ERASED -> true;
+            case DELIVERED, UNDELIVERABLE, EXPIRED, SUBMIT_FAILED, REJECTED, CONTENT_ERASED, CANCELLED -> true;
             default -> false;
         };
     }

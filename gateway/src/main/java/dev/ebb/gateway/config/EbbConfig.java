@@ -76,6 +76,12 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                 content, metadata, guard);
     }
 
+    /** The same config with another list of customers. */
+    public EbbConfig withCustomers(List<CustomerConfig> others) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, others, routes, connectors, simulator,
+                content, metadata, storage);
+    }
+
     public Optional<CustomerConfig> customer(String id) {
         return customers.stream().filter(c -> c.id().equals(id)).findFirst();
     }

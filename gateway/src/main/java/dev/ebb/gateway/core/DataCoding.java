@@ -41,7 +41,7 @@ public enum DataCoding {
      * Interprets an SMPP data_coding octet (SMPP 3.4 §5.2.19; 0xF0..0xFF is the GSM "data coding/message class"
      * group of 3GPP TS 23.038 §4, where bit 2 selects 8-bit data over the default alphabet).
      *
-     * @throws UnsupportedDataCodingException for every other value (the caller answers ESME_RINVDCS)
+     * @throws UnsupportedDataCodingException for every other value (the SMPP ingress answers ESME_RSUBMITFAIL)
      */
     public static DataCoding of(int dataCoding) {
         return switch (dataCoding) {

@@ -10,11 +10,12 @@ import java.util.Arrays;
  * @param messagePayload the message_payload TLV (0x0424) or {@code null}
  * @param sar            the sar_ TLVs (0x020C/0x020E/0x020F) or {@code null}
  * @param expiry         after this instant the message is not submitted and ends EXPIRED
+ * @param deliverAt      not submitted before this instant (schedule_delivery_time), or {@code null}: at once
  */
 public record OutboundMessage(String messageId, String customerId, String serviceType, SmppAddress source,
                               SmppAddress destination, byte esmClass, byte protocolId, byte priority,
                               byte registeredDelivery, byte dataCoding, byte[] shortMessage, byte[] messagePayload,
-                              Sar sar, Instant expiry) {
+                              Sar sar, Instant expiry, Instant deliverAt) {
     public OutboundMessage {
         serviceType = serviceType == null ? "" : serviceType;
         shortMessage = shortMessage == null ? new byte[0] : shortMessage.clone();
@@ -26,7 +27,15 @@ public record OutboundMessage(String messageId, String customerId, String servic
         return new Builder(messageId, customerId);
     }
 
-    /** Names each of the fourteen fields where a call would otherwise list them in order. */
+    /** The same message as a builder, to change some of its fields. */
+    public Builder toBuilder() {
+        return new Builder(messageId, customerId).serviceType(serviceType).source(source).destination(destination)
+                .esmClass(esmClass).protocolId(protocolId).priority(priority).registeredDelivery(registeredDelivery)
+                .dataCoding(dataCoding).shortMessage(shortMessage).messagePayload(messagePayload).sar(sar)
+                .expiry(expiry).deliverAt(deliverAt);
+    }
+
+    /** Names each of the fifteen fields where a call would otherwise list them in order. */
     public static final class Builder {
         private final String messageId;
         private final String customerId;
@@ -42,6 +51,7 @@ public record OutboundMessage(String messageId, String customerId, String servic
         private byte[] messagePayload;
         private Sar sar;
         private Instant expiry;
+        private Instant deliverAt;
 
         private Builder(String messageId, String customerId) {
             this.messageId = messageId;
@@ -110,9 +120,15 @@ public record OutboundMessage(String messageId, String customerId, String servic
             return this;
         }
 
+        /** Held in Ebb until this instant (null: sent at once). */
+        public Builder deliverAt(Instant value) {
+            deliverAt = value;
+            return this;
+        }
+
         public OutboundMessage build() {
             return new OutboundMessage(messageId, customerId, serviceType, source, destination, esmClass, protocolId,
-                    priority, registeredDelivery, dataCoding, shortMessage, messagePayload, sar, expiry);
+                    priority, registeredDelivery, dataCoding, shortMessage, messagePayload, sar, expiry, deliverAt);
         }
     }
 
@@ -140,9 +156,7 @@ public record OutboundMessage(String messageId, String customerId, String servic
      * wants to know when a message is final, so its content can go early, whether or not the customer asked.
      */
     public OutboundMessage withReceiptRequested() {
-        byte registered = (byte) ((registeredDelivery & ~0x03) | 0x01);
-        return new OutboundMessage(messageId, customerId, serviceType, source, destination, esmClass, protocolId, priority,
-                registered, dataCoding, shortMessage, messagePayload, sar, expiry);
+        return toBuilder().registeredDelivery((byte) ((registeredDelivery & ~0x03) | 0x01)).build();
     }
 
     @Override
@@ -152,7 +166,8 @@ public record OutboundMessage(String messageId, String customerId, String servic
                 && esmClass == m.esmClass && protocolId == m.protocolId && priority == m.priority
                 && registeredDelivery == m.registeredDelivery && dataCoding == m.dataCoding
                 && Arrays.equals(shortMessage, m.shortMessage) && Arrays.equals(messagePayload, m.messagePayload)
-                && java.util.Objects.equals(sar, m.sar) && java.util.Objects.equals(expiry, m.expiry);
+                && java.util.Objects.equals(sar, m.sar) && java.util.Objects.equals(expiry, m.expiry)
+                && java.util.Objects.equals(deliverAt, m.deliverAt);
     }
 
     @Override

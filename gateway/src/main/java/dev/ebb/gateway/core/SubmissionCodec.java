@@ -11,7 +11,8 @@ import java.time.Instant;
  * be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
  */
 public final class SubmissionCodec {
-    private static final byte VERSION = 1;
+    /** Version 2 appends deliverAt; version 1 records (written before scheduling existed) are read as sent at once. */
+    private static final byte VERSION = 2;
 
     private SubmissionCodec() {
     }
@@ -25,7 +26,8 @@ public final class SubmissionCodec {
                 utf8(ingress.clientIp() == null ? "" : ingress.clientIp())};
         byte[] sm = m.shortMessage();
         byte[] payload = m.messagePayload();
-        int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8;
+        int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8
+                + 1 + 8;
         for (byte[] s : strings) {
             size += 2 + s.length;
         }
@@ -56,6 +58,10 @@ public final class SubmissionCodec {
         if (m.expiry() != null) {
             out.putLong(m.expiry().toEpochMilli());
         }
+        out.put((byte) (m.deliverAt() == null ? 0 : 1));
+        if (m.deliverAt() != null) {
+            out.putLong(m.deliverAt().toEpochMilli());
+        }
         byte[] result = new byte[out.position()];
         out.flip().get(result);
         return result;
@@ -66,8 +72,8 @@ public final class SubmissionCodec {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("sealed message version " + version + " is not " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw new IllegalArgumentException("sealed message version " + version + " is not 1 or " + VERSION);
             }
             Channel channel = channel(in.get());
             String systemId = getString(in);
@@ -93,10 +99,11 @@ public final class SubmissionCodec {
             }
             OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
+            Instant deliverAt = version >= 2 && in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
             OutboundMessage message = OutboundMessage.builder(id, customer).serviceType(serviceType).source(source)
                     .destination(destination).esmClass(esm).protocolId(pid).priority(priority)
                     .registeredDelivery(registered).dataCoding(dcs).shortMessage(sm).messagePayload(payload).sar(sar)
-                    .expiry(expiry).build();
+                    .expiry(expiry).deliverAt(deliverAt).build();
             return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
                     clientIp.isEmpty() ? null : clientIp), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {

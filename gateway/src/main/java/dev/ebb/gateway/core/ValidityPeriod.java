@@ -39,6 +39,22 @@ public final class ValidityPeriod {
     }
 
     /**
+     * When a message with this schedule_delivery_time (§4.4.1) is to be sent: empty for an empty field (at once), a
+     * time already past is now. Ebb holds a scheduled message with its content, so the time must fall before
+     * {@code now + maxValidity}, inside the content window (DESIGN.md invariant 2).
+     *
+     * @throws InvalidValidityException when the field is malformed or beyond the window (ESME_RINVSCHED)
+     */
+    public static Optional<Instant> schedule(String field, Instant now, Duration maxValidity) {
+        Optional<Instant> requested = parse(field, now);
+        if (requested.isPresent() && !requested.get().isBefore(now.plus(maxValidity))) {
+            throw new InvalidValidityException("schedule_delivery_time lies beyond the " + maxValidity.toHours()
+                    + " h content window");
+        }
+        return requested.map(at -> at.isBefore(now) ? now : at);
+    }
+
+    /**
      * The instant an SMPP time field names, relative ones counted from {@code now}; empty for an empty field.
      *
      * @throws InvalidValidityException when the field is not 16 characters of the §7.1.1 format

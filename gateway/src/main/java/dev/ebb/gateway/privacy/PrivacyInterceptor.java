@@ -1,5 +1,7 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.gateway.config.ContentConfig;
+import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.core.SubmissionCodec;
 import dev.ebb.metadata.EventType;
@@ -21,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,15 +54,43 @@ public final class PrivacyInterceptor implements MeterBinder {
      */
     public Accepted accept(Submission submission, String route) {
         TrafficRecord accepted = TrafficRecords.accepted(submission, route);
+        return new Accepted(seal(submission, accepted), accepted);
+    }
+
+    /**
+     * Replaces the content of an accepted message not yet sent (SMPP 3.4 §4.10 replace_sm): the edited submission
+     * is sealed into the vault and a REPLACED record appended, then the old content is stripped, unrecoverable like
+     * that of any finished message. A crash between the first step and the last leaves both copies live: the router
+     * keeps the newer when it re-queues them.
+     *
+     * @param edit the new message from the old; it may throw to refuse (nothing is written then)
+     * @return the message's new handle and ACCEPTED template, or empty when its content is already gone
+     * @throws RuntimeException when a write fails; the old content then stays the message's
+     */
+    public Optional<Accepted> replace(Accepted accepted, UnaryOperator<OutboundMessage> edit) {
+        Optional<Submission> current = open(accepted.handle());
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Submission replaced = new Submission(edit.apply(current.get().message()), current.get().ingress(),
+                current.get().acceptedAt());
+        TrafficRecord template = TrafficRecords.accepted(replaced, accepted.record().route());
+        VaultHandle handle = seal(replaced, TrafficRecords.next(template, EventType.REPLACED, clock.instant(), null, 0, 0));
+        vault.strip(accepted.handle());
+        return Optional.of(new Accepted(handle, template));
+    }
+
+    /** Puts the submission into the vault, then appends {@code record}; the content goes again if the append fails. */
+    private VaultHandle seal(Submission submission, TrafficRecord record) {
         VaultHandle handle = vault.put(submission.message().customerId(), submission.message().messageId(),
                 SubmissionCodec.encode(submission));
         try {
-            metadata.append(accepted);
+            metadata.append(record);
         } catch (RuntimeException | InternalError e) {
             // An InternalError is a full disk under a memory-mapped store file; the JVM may deliver it just after
             // the write that caused it returned. Either way this message is not acknowledged.
-            RuntimeException failure = e instanceof RuntimeException r ? r
-                    : new MetadataStoreException("the ACCEPTED record of " + accepted.messageId() + " failed", e);
+            RuntimeException failure = e instanceof RuntimeException r ? r : new MetadataStoreException("the "
+                    + record.eventType() + " record of " + record.messageId() + " failed", e);
             try {
                 vault.strip(handle);
             } catch (RuntimeException stripFailed) {
@@ -68,7 +99,12 @@ public final class PrivacyInterceptor implements MeterBinder {
             }
             throw failure;
         }
-        return new Accepted(handle, accepted);
+        return handle;
+    }
+
+    /** Strips content another copy of the same message superseded (a replace a crash interrupted). */
+    public void discard(VaultHandle superseded) {
+        vault.strip(superseded);
     }
 
     /** The content, for the connector that delivers it; empty once stripped, expired or erased. */
@@ -106,7 +142,9 @@ public final class PrivacyInterceptor implements MeterBinder {
      * holds for it, so it can be ended; without such a record it is left alone with a warning.
      */
     public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable) {
-        Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(Duration.ofDays(1)))
+        // A replaced message's content is sealed after its acceptance, at most the 72 h content window later.
+        Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(
+                        ContentConfig.MAX_RETENTION.plusDays(1)))
                 .stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst().ifPresentOrElse(
                         record -> unreadable.accept(new Accepted(handle, record)),
                         () -> LOG.warn("unreadable message {} has no ACCEPTED record in the metadata store; left in "

@@ -67,7 +67,7 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         matcher.submitted(connector, smscId, message);
     }
 
-    /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone). */
+    /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone, cancelled). */
     @Override
     public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
         privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
@@ -145,6 +145,8 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         return switch (state) {
             case DELIVERED -> EventType.DELIVERED;
             case EXPIRED -> EventType.EXPIRED;
+            // SMPP 3.4 §5.2.28 DELETED: the customer cancelled it (cancel_sm) before it left Ebb.
+            case DELETED -> EventType.CANCELLED;
             default -> EventType.UNDELIVERABLE;
         };
     }

@@ -54,12 +54,14 @@ public final class Admission implements Intake {
         }
         // Every segment is made durable before any is dispatched: a message is sent whole or not at all.
         List<InFlight> durable = new ArrayList<>(segments.size());
+        List<Instant> deliverAt = new ArrayList<>(segments.size());
         for (Function<String, OutboundMessage> segment : segments) {
             String id = ids.next();
             try {
                 OutboundMessage message = segment.apply(id);
                 durable.add(InFlight.of(privacy.accept(new Submission(message, ingress, now), route.get()), message,
                         ingress.sessionId()));
+                deliverAt.add(message.deliverAt());
             } catch (RuntimeException | InternalError e) {
                 // InternalError: a fault on a memory-mapped store file (a full disk) the JVM delivered late, after
                 // an earlier write of this thread returned; this segment is not acknowledged either way.
@@ -69,9 +71,9 @@ public final class Admission implements Intake {
             }
         }
         List<String> accepted = new ArrayList<>(durable.size());
-        for (InFlight message : durable) {
-            router.dispatch(message);
-            accepted.add(message.messageId());
+        for (int i = 0; i < durable.size(); i++) {
+            router.dispatch(durable.get(i), deliverAt.get(i));
+            accepted.add(durable.get(i).messageId());
         }
         return new Outcome(Status.ACCEPTED, accepted);
     }

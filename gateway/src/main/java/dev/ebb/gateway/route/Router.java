@@ -1,18 +1,30 @@
 package dev.ebb.gateway.route;
 
 import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.core.Replacement;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.metadata.EventType;
 import dev.ebb.model.Msisdn;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletionException;
 
 /**
- * Chooses a connector by the prefix table and hands it the message. The router sees no content: it
- * passes the vault handle on, and the content is opened only to give it to the connector that submits it.
+ * Chooses a connector by the prefix table and hands it the message, at once or when it is scheduled. The router
+ * sees no content: it passes the vault handle on, and the content is opened only to give it to the connector that
+ * submits it. Until then the customer may cancel or replace the message.
  */
 public final class Router {
+    private static final Logger LOG = LoggerFactory.getLogger(Router.class);
     /** SMPP 3.4 §5.1.3 system error: a message that failed for a reason of Ebb's own. */
     private static final int ESME_RSYSERR = 0x08;
 
@@ -20,13 +32,20 @@ public final class Router {
     private final Map<String, Connector> connectors;
     private final PrivacyInterceptor privacy;
     private final DispatchResults receipts;
+    private final Clock clock;
+    /** Messages accepted and not yet taken by a connector's sending thread, by id. */
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    /** Scheduled messages not yet due, soonest first; guarded by itself. */
+    private final PriorityQueue<Waiting> scheduled = new PriorityQueue<>(Comparator.comparing(Waiting::deliverAt));
 
+    /** @param clock tells when a scheduled message is due */
     public Router(RouteTable table, Map<String, ? extends Connector> connectors, PrivacyInterceptor privacy,
-                  DispatchResults receipts) {
+                  DispatchResults receipts, Clock clock) {
         this.table = table;
         this.connectors = Map.copyOf(connectors);
         this.privacy = privacy;
         this.receipts = receipts;
+        this.clock = clock;
     }
 
     /** The connector for a destination; empty when no prefix matches (refused at submit time). */
@@ -48,18 +67,114 @@ public final class Router {
         receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
     }
 
-    /** Submits the message southbound; its end arrives later through the {@link DispatchResults}. */
-    public void dispatch(InFlight message) {
+    /**
+     * Submits the message southbound (its end arrives later through the {@link DispatchResults}), at once or, when {@code deliverAt} is later (schedule_delivery_time, SMPP 3.4
+     * §4.4.1), once {@link #releaseDue} finds it due. Until a connector's sending thread takes it, the customer may
+     * cancel or replace it.
+     */
+    public void dispatch(InFlight message, Instant deliverAt) {
+        Waiting entry = new Waiting(message, deliverAt);
+        Waiting previous = waiting.put(message.messageId(), entry);
+        if (previous != null && previous.endWaiting()) {
+            // Two live copies of one message: a replace that a crash interrupted, re-queued oldest first. The newer,
+            // the one the customer asked for, stays.
+            privacy.discard(previous.message().handle());
+        }
+        hold(entry);
+    }
+
+    /** Hands every scheduled message now due to its connector; the gateway calls this on a schedule. */
+    public int releaseDue() {
+        Instant now = clock.instant();
+        List<Waiting> due = new ArrayList<>();
+        synchronized (scheduled) {
+            while (!scheduled.isEmpty() && !scheduled.peek().deliverAt().isAfter(now)) {
+                due.add(scheduled.poll());
+            }
+        }
+        for (Waiting entry : due) {
+            if (!entry.isWaiting()) {
+                continue; // cancelled or replaced while it was held
+            }
+            try {
+                send(entry);
+            } catch (RuntimeException e) {
+                // One message that cannot be handed on must not stop the others (or the schedule that calls this).
+                LOG.error("scheduled message {} could not be dispatched: {}", entry.message().messageId(), e.toString());
+            }
+        }
+        return due.size();
+    }
+
+    /**
+     * cancel_sm (SMPP 3.4 §4.9): ends the customer's message DELETED if it still waits in Ebb, with its receipt if
+     * the customer asked for one.
+     *
+     * @return false for a message of another customer, unknown, or already taken by a connector or ended
+     */
+    public boolean cancel(String customerId, String messageId) {
+        Waiting entry = waiting.get(messageId);
+        if (entry == null || !entry.message().customerId().equals(customerId) || !entry.endWaiting()) {
+            return false;
+        }
+        waiting.remove(messageId, entry);
+        receipts.finish(entry.message(), MessageState.DELETED, null, 0, 0);
+        return true;
+    }
+
+    /**
+     * replace_sm (SMPP 3.4 §4.10): new content for the customer's message if it still waits in Ebb. It waits on under
+     * its new schedule, behind messages queued meanwhile.
+     *
+     * @return false for a message of another customer, unknown, or already taken by a connector or ended
+     * @throws dev.ebb.gateway.core.InvalidMessageException when the new content does not fit the message
+     */
+    public boolean replace(String customerId, String messageId, Replacement replacement) {
+        Waiting entry = waiting.get(messageId);
+        if (entry == null || !entry.message().customerId().equals(customerId)) {
+            return false;
+        }
+        InFlight old = entry.message();
+        Instant deliverAt = replacement.deliverAt() == null ? entry.deliverAt() : replacement.deliverAt();
+        Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(), replacement::applyTo)
+                .map(accepted -> new Waiting(new InFlight(accepted, old.route(), old.source(), old.destination(),
+                        replacement.wantsReceipt(), old.sessionId()), deliverAt)));
+        next.ifPresent(n -> {
+            waiting.replace(messageId, entry, n);
+            hold(n);
+        });
+        return next.isPresent();
+    }
+
+    private void hold(Waiting entry) {
+        if (entry.deliverAt() != null && entry.deliverAt().isAfter(clock.instant())) {
+            synchronized (scheduled) {
+                scheduled.add(entry);
+            }
+        } else {
+            send(entry);
+        }
+    }
+
+    private void send(Waiting entry) {
+        InFlight message = entry.message();
         Connector connector = connectors.get(message.route());
         if (connector == null) {
-            receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
+            if (entry.end()) {
+                waiting.remove(message.messageId(), entry);
+                receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
+            }
             return;
         }
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
-        // router never sees content bytes).
+        // router never sees content bytes); from that claim on, the message can no longer be cancelled or replaced.
         Outbound outbound = new Outbound(message.messageId(), message.record().validUntil(),
-                () -> privacy.open(message.handle()).map(s -> s.message().withReceiptRequested()));
+                () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()));
         connector.submit(outbound).whenComplete((smscId, error) -> {
+            if (!entry.end()) {
+                return; // cancelled or replaced while it waited, and ended then
+            }
+            waiting.remove(message.messageId(), entry);
             if (error == null) {
                 receipts.submitted(message, connector.name(), smscId);
                 return;

@@ -33,7 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 
 /**
- * Turns a customer's submit_sm into an accepted message: validates it field by field (each failure with
+ * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
  * the status SMPP names for it), then has the {@link Intake} route it and make it durable, and only then
  * answers ESME_ROK.
  */
@@ -62,13 +62,13 @@ public final class SmppIngress implements SubmitSmHandler {
     }
 
     @Override
-    public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.SubmitSm submit) {
+    public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit) {
         SubmitOutcome outcome = accept(session, submit);
         outcomes.accept(outcome.commandStatus());
         return CompletableFuture.completedFuture(outcome);
     }
 
-    private SubmitOutcome accept(SessionInfo session, Pdu.SubmitSm submit) {
+    private SubmitOutcome accept(SessionInfo session, Pdu.MessagePdu submit) {
         Instant now = clock.instant();
         if (!isAscii(submit.serviceType())) {
             // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
@@ -84,7 +84,11 @@ public final class SmppIngress implements SubmitSmHandler {
         try {
             DataCoding.of(submit.dataCoding() & 0xFF);
         } catch (UnsupportedDataCodingException e) {
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDCS, Reason.DATA_CODING,
+            // SMPP 3.4 §5.1.3 names no status for data_coding (0x104 ESME_RINVDCS is SMPP 5.0's, reserved in 3.4).
+            // 0x45 ESME_RSUBMITFAIL, "submit_sm or submit_multi failed", is the permanent refusal of the message
+            // itself: ESME_RSYSERR would have clients (Kannel) retry a message that can never pass, and 0xC4
+            // ESME_RINVOPTPARAMVAL is for optional parameters, which data_coding is not.
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RSUBMITFAIL, Reason.DATA_CODING,
                     "data_coding " + (submit.dataCoding() & 0xFF) + " is not supported (SMPP 3.4 §5.2.19)"));
         }
         try {
@@ -110,16 +114,25 @@ public final class SmppIngress implements SubmitSmHandler {
         if (refusal != null) {
             return refuse(session, submit, refusal);
         }
-        if (!submit.scheduleDeliveryTime().isEmpty()) {
-            // Ebb conveys now or not at all: scheduling would keep content waiting (§5.2.15).
+        Instant deliverAt;
+        try {
+            // §4.4.1 schedule_delivery_time, absolute or relative (§7.1.1): Ebb holds the message, content and all,
+            // so only within the content window; beyond it, or malformed, §5.1.3 0x61 ESME_RINVSCHED.
+            deliverAt = ValidityPeriod.schedule(submit.scheduleDeliveryTime(), now, content.maxValidity()).orElse(null);
+        } catch (InvalidValidityException e) {
             return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
-                    "schedule_delivery_time is not supported"));
+                    "schedule_delivery_time malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         try {
             expiry = ValidityPeriod.expiry(submit.validityPeriod(), now, content.maxValidity());
         } catch (InvalidValidityException e) {
             return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
+        }
+        if (deliverAt != null && !deliverAt.isBefore(expiry)) {
+            // It would expire before it is sent: the validity period is what cannot be met (§5.1.3 0x62).
+            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+                    "validity_period ends before schedule_delivery_time (SMPP 3.4 §4.4.1)"));
         }
         Msisdn to = destination;
         Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
@@ -130,7 +143,7 @@ public final class SmppIngress implements SubmitSmHandler {
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
                 .shortMessage(submit.shortMessage())
                 .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
-                .sar(sar(submit)).expiry(expiry).build()));
+                .sar(sar(submit)).expiry(expiry).deliverAt(deliverAt).build()));
         return switch (outcome.status()) {
             case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
             // No prefix of the routing table covers the number: it cannot be delivered, say so now.
@@ -149,7 +162,7 @@ public final class SmppIngress implements SubmitSmHandler {
         };
     }
 
-    private SubmitOutcome refuse(SessionInfo session, Pdu.SubmitSm submit, Refusal refusal) {
+    private SubmitOutcome refuse(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
         refusals.refused(session, submit, refusal);
         return SubmitOutcome.refused(refusal.commandStatus());
     }
@@ -168,7 +181,7 @@ public final class SmppIngress implements SubmitSmHandler {
             Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM);
 
     /** The body's own rules: registered_delivery, optional parameters, length, concatenation. */
-    private static Refusal checkBody(Pdu.SubmitSm submit) {
+    private static Refusal checkBody(Pdu.MessagePdu submit) {
         if ((submit.registeredDelivery() & 0x03) == 0x03) {
             return Refusal.of(CommandStatus.ESME_RINVREGDLVFLG, Reason.REGISTERED_DELIVERY,
                     "registered_delivery 3 is reserved (SMPP 3.4 §5.2.17)");
@@ -198,7 +211,7 @@ public final class SmppIngress implements SubmitSmHandler {
         return null;
     }
 
-    private static OutboundMessage.Sar sar(Pdu.SubmitSm submit) {
+    private static OutboundMessage.Sar sar(Pdu.MessagePdu submit) {
         return Concatenation.fromSarTlvs(submit.tlvMap())
                 .map(c -> new OutboundMessage.Sar(c.ref(), c.total(), c.seq()))
                 .orElse(null);

@@ -56,21 +56,23 @@ public final class SmppServer implements AutoCloseable, MeterBinder {
 
     /** A server with sessions of its own ({@link #sessions()}). */
     public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
-                                   SubmitSmHandler handler, EventLoopGroup boss, EventLoopGroup workers,
-                                   Optional<SslContext> tls, Clock clock) throws InterruptedException {
-        return start(config, customersBySystemId, new CustomerSessions(), handler, boss, workers, tls, clock);
+                                   SubmitSmHandler handler, MessageOperations operations, EventLoopGroup boss,
+                                   EventLoopGroup workers, Optional<SslContext> tls, Clock clock)
+            throws InterruptedException {
+        return start(config, customersBySystemId, new CustomerSessions(), handler, operations, boss, workers, tls, clock);
     }
 
     /**
      * @param customersBySystemId accounts allowed to bind, by SMPP system_id
      * @param sessions            where bound sessions are kept; made before the server, so that what sends to
      *                            customers (receipts, MO) can be built before it
+     * @param operations          takes query_sm, cancel_sm and replace_sm
      * @param workers             the event loops sessions run on (the wiring decides threads)
      * @param clock               times the locks of repeatedly failing binds
      */
     public static SmppServer start(SmppServerConfig config, Map<String, CustomerConfig> customersBySystemId,
-                                   CustomerSessions sessions, SubmitSmHandler handler, EventLoopGroup boss,
-                                   EventLoopGroup workers, Optional<SslContext> tls, Clock clock)
+                                   CustomerSessions sessions, SubmitSmHandler handler, MessageOperations operations,
+                                   EventLoopGroup boss, EventLoopGroup workers, Optional<SslContext> tls, Clock clock)
             throws InterruptedException {
         ExecutorService authExecutor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "smpp-bind-auth");
@@ -107,7 +109,8 @@ public final class SmppServer implements AutoCloseable, MeterBinder {
                         ch.pipeline().addLast(
                                 new IdleStateHandler(config.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 new SmppCodec(config.maxCommandLength()),
-                                new SmppSessionHandler(config, authenticator, sessions, handler, sessions.nextSessionId(),
+                                new SmppSessionHandler(config, authenticator, sessions, handler, operations,
+                                        sessions.nextSessionId(),
                                         slot::busy));
                     }
                 }).bind(config.host(), config.port()).sync().channel();

@@ -2,6 +2,7 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.InvalidPdu;
 import dev.ebb.gateway.smpp.pdu.Pdu;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private final Authenticator authenticator;
     private final CustomerSessions sessions;
     private final SubmitSmHandler submits;
+    private final MessageOperations operations;
     private final long sessionId;
     private final Runnable onBound;
     private final Map<Integer, PendingDelivery> pendingDeliveries = new HashMap<>();
@@ -63,11 +66,12 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** @param onBound told when the connection binds: from then on it keeps its place against newer connections */
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
-                       SubmitSmHandler submits, long sessionId, Runnable onBound) {
+                       SubmitSmHandler submits, MessageOperations operations, long sessionId, Runnable onBound) {
         this.config = config;
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.submits = submits;
+        this.operations = operations;
         this.sessionId = sessionId;
         this.onBound = onBound;
     }
@@ -98,6 +102,11 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             onBind(bind);
         } else if (msg instanceof Pdu.SubmitSm submit) {
             onSubmit(submit);
+        } else if (msg instanceof Pdu.DataSm data) {
+            // §4.7: a data_sm from an ESME is a message to send, with its content in message_payload: a submit.
+            onSubmit(data);
+        } else if (msg instanceof Pdu.QuerySm || msg instanceof Pdu.CancelSm || msg instanceof Pdu.ReplaceSm) {
+            onOperation((Pdu.Request<?>) msg);
         } else if (msg instanceof Pdu.DeliverSmResp resp) {
             PendingDelivery pending = pendingDeliveries.remove(resp.sequenceNumber());
             if (pending != null) {
@@ -187,10 +196,10 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(bind.errorResponse(status));
     }
 
-    private void onSubmit(Pdu.SubmitSm submit) {
+    private void onSubmit(Pdu.MessagePdu submit) {
         int refusal = admit();
         if (refusal != CommandStatus.ESME_ROK) {
-            ctx.write(submit.errorResponse(refusal));
+            ctx.write(response(submit, refusal, ""));
             return;
         }
         outstandingSubmits++;
@@ -203,7 +212,7 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         }
         outcome.whenComplete((result, error) -> {
             SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
-            Pdu.SubmitSmResp resp = new Pdu.SubmitSmResp(submit.sequenceNumber(), answer.commandStatus(), answer.messageId());
+            Pdu.Response resp = response(submit, answer.commandStatus(), answer.messageId());
             if (ctx.executor().inEventLoop()) {
                 answer(resp);
             } else {
@@ -216,12 +225,48 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * query_sm, cancel_sm or replace_sm (§4.8–§4.10): the operations of a transmitter or transceiver (§2.3), counted
+     * in the window and the customer's rate like a submit, since each reads or writes the stores.
+     */
+    private void onOperation(Pdu.Request<?> request) {
+        int refusal = admit();
+        if (refusal != CommandStatus.ESME_ROK) {
+            ctx.write(request.errorResponse(refusal));
+            return;
+        }
+        outstandingSubmits++;
+        CompletionStage<Pdu.Response> response;
+        try {
+            response = operations.handle(info, request);
+        } catch (RuntimeException e) {
+            LOG.error("session {}: {} failed: {}", sessionId, CommandId.name(request.commandId()), e.toString());
+            response = CompletableFuture.completedFuture(request.errorResponse(CommandStatus.ESME_RSYSERR));
+        }
+        response.whenComplete((result, error) -> {
+            if (error != null) {
+                LOG.error("session {}: {} failed: {}", sessionId, CommandId.name(request.commandId()), error.toString());
+            }
+            Pdu.Response resp = error == null ? result : request.errorResponse(CommandStatus.ESME_RSYSERR);
+            ctx.executor().execute(() -> {
+                answer(resp);
+                ctx.flush();
+            });
+        });
+    }
+
+    /**
      * A submit leaves the window when its response has been handed to the kernel, not when it is queued: a
      * customer that does not read its responses fills the window just like one whose submits are slow, and is
      * then told ESME_RMSGQFUL (issue 9, item 5).
      */
-    private void answer(Pdu.SubmitSmResp resp) {
+    private void answer(Pdu.Response resp) {
         ctx.write(resp).addListener(written -> outstandingSubmits--);
+    }
+
+    /** submit_sm_resp or data_sm_resp (§4.4.2, §4.7.2): both carry the message_id. */
+    private static Pdu.Response response(Pdu.MessagePdu submit, int status, String messageId) {
+        return submit instanceof Pdu.DataSm ? new Pdu.DataSmResp(submit.sequenceNumber(), status, messageId, List.of())
+                : new Pdu.SubmitSmResp(submit.sequenceNumber(), status, messageId);
     }
 
     /** Why a submit_sm cannot be taken now, or ESME_ROK. */

@@ -77,7 +77,7 @@ public final class SubmitRefusals {
     }
 
     /** Counts and logs one refused submit of {@code session}. */
-    public void refused(SessionInfo session, Pdu.SubmitSm submit, Refusal refusal) {
+    public void refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
         String key = session.customerId() + '\0' + refusal.commandStatus() + '\0' + refusal.reason();
         counters.computeIfAbsent(key, k -> Counter.builder("ebb.smpp.submits.refused")
                 .description("submit_sm refused, by customer, command_status and the rule that failed")

@@ -14,7 +14,8 @@ class SubmissionCodecTest {
             .source(new SmppAddress((byte) 5, (byte) 0, "Ebb")).destination(SmppAddress.international("+4790000001"))
             .esmClass((byte) 0x40).priority((byte) 1).registeredDelivery((byte) 1).dataCoding((byte) 8)
             .shortMessage("\u00e9t\u00e9".getBytes(StandardCharsets.UTF_16BE)).messagePayload(new byte[] {1, 2, 3})
-            .sar(new OutboundMessage.Sar(513, 3, 2)).expiry(Instant.parse("2026-03-04T10:00:00Z")).build();
+            .sar(new OutboundMessage.Sar(513, 3, 2)).expiry(Instant.parse("2026-03-04T10:00:00Z"))
+            .deliverAt(Instant.parse("2026-03-01T11:00:00Z")).build();
 
     private static final Instant ACCEPTED_AT = Instant.parse("2026-03-01T10:00:00.123Z");
 
@@ -39,6 +40,23 @@ class SubmissionCodecTest {
         assertThat(decoded.messagePayload()).isNull();
         assertThat(decoded.sar()).isNull();
         assertThat(decoded.expiry()).isNull();
+        assertThat(decoded.deliverAt()).isNull();
+    }
+
+    /** Vault records sealed before scheduling existed (version 1, no deliverAt) still open, as sent at once. */
+    @Test
+    void aVersionOneRecordStillDecodes() {
+        OutboundMessage unscheduled = FULL.toBuilder().deliverAt(null).build();
+        byte[] v2 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
+                "127.0.0.1"), ACCEPTED_AT));
+        // Version 1 is version 2 without the trailing deliverAt flag.
+        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+
+        Submission decoded = SubmissionCodec.decode(v1);
+
+        assertThat(decoded.message()).isEqualTo(unscheduled);
+        assertThat(decoded.message().deliverAt()).isNull();
     }
 
     @Test

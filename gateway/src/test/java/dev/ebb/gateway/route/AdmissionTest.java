@@ -57,7 +57,8 @@ class AdmissionTest {
         connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
                 .reconnectMax(Duration.ofSeconds(1)).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
-                new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts), privacy, () -> true);
+                new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts, clock), privacy,
+                () -> true);
     }
 
     @AfterEach

@@ -67,6 +67,7 @@ class SmppReceiptSenderTest {
         server = SmppServer.start(TestConfigs.smppServer().windowSize(4).responseTimeout(Duration.ofSeconds(5))
                         .failedBindDelay(Duration.ofMillis(20)).build(), Map.of("alpha", alpha),
                 (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
+                SmppServerTest.NO_OPERATIONS,
                 group, group, Optional.empty(), clock);
         sender = new SmppReceiptSender(server.sessions(), stores.privacy, scheduler, clock, MAX_HELD);
     }

@@ -53,6 +53,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class SmppServerTest {
+    /** This server's sessions take submits only; query_sm and the like are another test's. */
+    static final MessageOperations NO_OPERATIONS = (session, request) -> CompletableFuture.completedFuture(
+            request.errorResponse(CommandStatus.ESME_RINVCMDID));
     private static final String PASSWORD = "s3cret";
     private static final String HASH = PasswordHash.hash(PASSWORD);
     private static EventLoopGroup group;
@@ -80,7 +83,8 @@ class SmppServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
+        server = SmppServer.start(config(0, 0, null), CUSTOMERS, this::handle, NO_OPERATIONS, group, group,
+                Optional.empty(), clock);
     }
 
     /** A window of 4, refused binds answered after 20 ms; other limits as given, 0 or null for the defaults. */
@@ -97,7 +101,8 @@ class SmppServerTest {
 
     /** Another server, for limits the shared one does not have; closed after the test. */
     private SmppServer serverWith(SmppServerConfig config) throws Exception {
-        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, group, group, Optional.empty(), clock);
+        SmppServer other = SmppServer.start(config, CUSTOMERS, this::handle, NO_OPERATIONS, group, group,
+                Optional.empty(), clock);
         clients.add(other);
         return other;
     }
@@ -110,7 +115,7 @@ class SmppServerTest {
         server.close();
     }
 
-    private CompletionStage<SubmitOutcome> handle(SessionInfo session, Pdu.SubmitSm submit) {
+    private CompletionStage<SubmitOutcome> handle(SessionInfo session, Pdu.MessagePdu submit) {
         if (new String(submit.shortMessage(), StandardCharsets.ISO_8859_1).startsWith("hold")) {
             CompletableFuture<SubmitOutcome> later = new CompletableFuture<>();
             held.add(later);

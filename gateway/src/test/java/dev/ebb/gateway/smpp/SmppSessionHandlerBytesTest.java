@@ -26,7 +26,7 @@ class SmppSessionHandlerBytesTest {
     private final EmbeddedChannel channel = new EmbeddedChannel(new SmppCodec(CONFIG.maxCommandLength()),
             new SmppSessionHandler(CONFIG, new Authenticator(Map.of(), Runnable::run,
                     new BindThrottle(Clock.systemUTC())), new CustomerSessions(),
-                    (session, submit) -> new CompletableFuture<>(), 1, () -> { }));
+                    (session, submit) -> new CompletableFuture<>(), SmppServerTest.NO_OPERATIONS, 1, () -> { }));
 
     @AfterEach
     void release() {
@@ -66,6 +66,18 @@ class SmppSessionHandlerBytesTest {
         channel.writeInbound(bytes("00000010 00000099 00000000 0000002a"));
 
         assertThat(written()).isEqualTo("00000010" + "80000000" + "00000003" + "0000002a");
+    }
+
+    /**
+     * Issue 11: an error submit_sm_resp carries message_id as one NUL octet (the field SMPP 3.4 §4.4.2 shows); Kannel
+     * warns "message_id has no NULL" at a header-only one. Here a submit_sm before any bind, ESME_RINVBNDSTS.
+     */
+    @Test
+    void anErrorSubmitSmRespCarriesANulMessageId() {
+        channel.writeInbound(bytes("00000030 00000004 00000000 00000005 00 0500 45626200 0101 3437393030303030303100"
+                + "00 00 00 00 00 01 00 00 00 02 6869"));
+
+        assertThat(written()).isEqualTo("00000011" + "80000004" + "00000004" + "00000005" + "00");
     }
 
     private static ByteBuf bytes(String hex) {

@@ -75,6 +75,11 @@ public final class EsmeClient implements AutoCloseable {
         return message.submit(session);
     }
 
+    /** The bound jSMPP session, for the operations this class has no shortcut for (query_sm, data_sm, …). */
+    public SMPPSession session() {
+        return session;
+    }
+
     public List<DeliverSm> received() {
         return received;
     }

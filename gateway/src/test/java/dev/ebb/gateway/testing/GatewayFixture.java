@@ -110,8 +110,13 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
 
     /** Stops the running gateway, if any, with its clients, and starts one on {@code config}. */
     public Main.Running start(EbbConfig config) throws InterruptedException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** {@link #start(EbbConfig)} on {@code clock} (a {@code MutableClock} for time-dependent behaviour). */
+    public Main.Running start(EbbConfig config, Clock clock) throws InterruptedException {
         stop();
-        running = Main.start(config, Clock.systemUTC());
+        running = Main.start(config, clock);
         return running;
     }
 

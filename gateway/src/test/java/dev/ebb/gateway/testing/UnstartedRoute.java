@@ -32,7 +32,7 @@ public final class UnstartedRoute implements AutoCloseable {
         connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
                 .reconnectMax(Duration.ofSeconds(1)).maxQueued(10_000_000).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
-                new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts), stores.privacy,
+                new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts, clock), stores.privacy,
                 () -> true);
     }
 

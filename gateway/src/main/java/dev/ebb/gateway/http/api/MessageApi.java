@@ -9,13 +9,12 @@ import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Segmenter;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
+import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.SourceAddress;
-import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
@@ -36,8 +35,6 @@ import java.util.function.Predicate;
  * then admitted like an SMPP submit) and reading back what became of it from the customer's own traffic records.
  */
 public final class MessageApi {
-    /** How far back a status lookup reaches. */
-    static final Duration STATUS_WINDOW = Duration.ofDays(30);
     /**
      * Retry-After of a refusal for lack of disk space: space comes back when people free it or content expires (hourly
      * buckets), not within a second, and a retry costs the client a round trip for nothing.
@@ -49,7 +46,7 @@ public final class MessageApi {
     private final Admission admission;
     private final BiPredicate<CustomerConfig, Integer> rate;
     private final Predicate<String> wantsReceipts;
-    private final MetadataStore store;
+    private final MessageHistory history;
     private final ContentConfig content;
     private final Clock clock;
     /** Concatenation references (8-bit) run on from a random start, so a restart does not reuse the last ones. */
@@ -65,7 +62,7 @@ public final class MessageApi {
         this.admission = admission;
         this.rate = rate;
         this.wantsReceipts = wantsReceipts;
-        this.store = store;
+        this.history = new MessageHistory(store, clock);
         this.content = content;
         this.clock = clock;
     }
@@ -127,21 +124,13 @@ public final class MessageApi {
     /**
      * What became of one of the customer's segments, from its traffic records.
      *
-     * @throws ApiRefusal 404 when the customer sent no such message in the last {@link #STATUS_WINDOW}
+     * @throws ApiRefusal 404 when the customer sent no such message in the last {@link #MessageHistory.WINDOW}
      */
     MessageStatus status(CustomerConfig customer, String messageId) {
-        Instant now = clock.instant();
-        List<TrafficRecord> records;
-        try {
-            records = store.query(TrafficQuery.byMessageId(messageId, now.minus(STATUS_WINDOW), now.plusMillis(1)))
-                    .records().stream().map(StoredRecord::record).filter(r -> r.customerId().equals(customer.id()))
-                    .toList();
-        } catch (IllegalArgumentException e) {
-            records = List.of();
-        }
+        List<TrafficRecord> records = history.of(customer.id(), messageId);
         if (records.isEmpty()) {
             throw new ApiRefusal(404, "not-found", "id", "no message " + messageId + " of yours in the last "
-                    + STATUS_WINDOW.toDays() + " days");
+                    + MessageHistory.WINDOW.toDays() + " days");
         }
         List<MessageStatus.Event> events = records.stream().filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED)
                 .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.smpp.pdu;
 
 import dev.ebb.gateway.core.BindType;
+import java.util.List;
 
 /**
  * A whole frame whose body could not be decoded, as the decoder passes it on (Netty's {@code DecoderResult} style):
@@ -26,9 +27,10 @@ public record InvalidPdu(int commandId, int sequenceNumber, int commandStatus, S
     }
 
     /**
-     * The request's own response carrying the status, as SMPP 3.4 §5.1.3 expects for a bind, submit_sm or deliver_sm
-     * with a bad field; generic_nack (§4.3.1) for everything else: an unknown command_id, a command_length that does
-     * not fit the command (enquire_link or unbind with a body), or a response that was itself malformed.
+     * The request's own response carrying the status, as SMPP 3.4 §5.1.3 expects for a bind, submit_sm, deliver_sm,
+     * data_sm, query_sm, cancel_sm or replace_sm with a bad field; generic_nack (§4.3.1) for everything else: an
+     * unknown command_id, a command_length that does not fit the command (enquire_link or unbind with a body), or a
+     * response that was itself malformed.
      */
     public Pdu.Response response() {
         return switch (commandId) {
@@ -37,6 +39,10 @@ public record InvalidPdu(int commandId, int sequenceNumber, int commandStatus, S
             case CommandId.BIND_TRANSCEIVER -> new Pdu.BindResp(BindType.TRANSCEIVER, sequenceNumber, commandStatus, "", (byte) 0);
             case CommandId.SUBMIT_SM -> new Pdu.SubmitSmResp(sequenceNumber, commandStatus, "");
             case CommandId.DELIVER_SM -> new Pdu.DeliverSmResp(sequenceNumber, commandStatus);
+            case CommandId.DATA_SM -> new Pdu.DataSmResp(sequenceNumber, commandStatus, "", List.of());
+            case CommandId.QUERY_SM -> new Pdu.QuerySmResp(sequenceNumber, commandStatus, "", "", (byte) 0, (byte) 0);
+            case CommandId.CANCEL_SM -> new Pdu.CancelSmResp(sequenceNumber, commandStatus);
+            case CommandId.REPLACE_SM -> new Pdu.ReplaceSmResp(sequenceNumber, commandStatus);
             default -> new Pdu.GenericNack(sequenceNumber, commandStatus);
         };
     }

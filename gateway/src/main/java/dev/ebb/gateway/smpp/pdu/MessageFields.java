@@ -4,7 +4,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** What submit_sm and deliver_sm share as values: their construction checks, equality and hash. */
+/** What submit_sm, deliver_sm (and replace_sm's short_message) share as values: construction checks, equality, hash. */
 final class MessageFields {
     private MessageFields() {
     }
@@ -20,6 +20,11 @@ final class MessageFields {
         Objects.requireNonNull(destination, "destination address");
         Objects.requireNonNull(scheduleDeliveryTime, "schedule_delivery_time");
         Objects.requireNonNull(validityPeriod, "validity_period");
+        return shortMessage(shortMessage);
+    }
+
+    /** A copy of {@code shortMessage}, refused over its one-octet sm_length (§5.2.21: 0..254). */
+    static byte[] shortMessage(byte[] shortMessage) {
         if (shortMessage.length > PduCodec.MAX_SHORT_MESSAGE) {
             throw new IllegalArgumentException("short_message of " + shortMessage.length + " octets over "
                     + PduCodec.MAX_SHORT_MESSAGE + " (use message_payload)");

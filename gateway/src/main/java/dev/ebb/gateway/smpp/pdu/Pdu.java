@@ -2,9 +2,11 @@ package dev.ebb.gateway.smpp.pdu;
 
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,7 +29,7 @@ public sealed interface Pdu {
         int commandStatus();
     }
 
-    /** Fields submit_sm and deliver_sm share (§4.4.1, §4.6.1). */
+    /** Fields submit_sm and deliver_sm share (§4.4.1, §4.6.1), and data_sm's subset of them (§4.7.1). */
     sealed interface MessagePdu extends Pdu {
         String serviceType();
 
@@ -242,6 +244,205 @@ public sealed interface Pdu {
         @Override
         public int commandId() {
             return CommandId.RESPONSE | CommandId.DELIVER_SM;
+        }
+    }
+
+    /**
+     * data_sm (§4.7.1): a message whose content travels in optional parameters (message_payload, §5.3.2.32), with
+     * none of submit_sm's scheduling, validity or short_message fields; as a {@link MessagePdu} those read as their
+     * NULL values (§3.1.1), so ingress checks it like a submit_sm.
+     */
+    record DataSm(int sequenceNumber, String serviceType, SmppAddress source, SmppAddress destination, byte esmClass,
+                  byte registeredDelivery, byte dataCoding, List<Tlv> tlvs) implements Request<DataSmResp>, MessagePdu {
+        public DataSm {
+            Objects.requireNonNull(serviceType, "service_type");
+            Objects.requireNonNull(source, "source address");
+            Objects.requireNonNull(destination, "destination address");
+            tlvs = List.copyOf(tlvs);
+        }
+
+        @Override
+        public int commandId() {
+            return CommandId.DATA_SM;
+        }
+
+        @Override
+        public byte protocolId() {
+            return 0;
+        }
+
+        @Override
+        public byte priorityFlag() {
+            return 0;
+        }
+
+        @Override
+        public String scheduleDeliveryTime() {
+            return "";
+        }
+
+        @Override
+        public String validityPeriod() {
+            return "";
+        }
+
+        @Override
+        public byte replaceIfPresent() {
+            return 0;
+        }
+
+        @Override
+        public byte smDefaultMsgId() {
+            return 0;
+        }
+
+        @Override
+        public byte[] shortMessage() {
+            return new byte[0];
+        }
+
+        @Override
+        public DataSmResp errorResponse(int status) {
+            return new DataSmResp(sequenceNumber, status, "", List.of());
+        }
+
+        @Override
+        public String toString() {
+            return "DataSm[seq=" + sequenceNumber + ", serviceType=" + serviceType + ", from=" + source + ", to="
+                    + destination + ", esm=" + esmClass + ", registered=" + registeredDelivery + ", dcs=" + dataCoding
+                    + ", tlvs=" + tlvs + "]";
+        }
+    }
+
+    /** data_sm_resp (§4.7.2): Ebb's message id, then optional parameters (delivery_failure_reason, …). */
+    record DataSmResp(int sequenceNumber, int commandStatus, String messageId, List<Tlv> tlvs) implements Response {
+        public DataSmResp {
+            tlvs = List.copyOf(tlvs);
+        }
+
+        @Override
+        public int commandId() {
+            return CommandId.RESPONSE | CommandId.DATA_SM;
+        }
+    }
+
+    /**
+     * query_sm (§4.8.1): the state of a message the ESME submitted, by the message_id Ebb answered it with.
+     *
+     * @param source the message's originating address as the ESME gives it (§4.8.1 says it must match the original)
+     */
+    record QuerySm(int sequenceNumber, String messageId, SmppAddress source) implements Request<QuerySmResp> {
+        @Override
+        public int commandId() {
+            return CommandId.QUERY_SM;
+        }
+
+        @Override
+        public QuerySmResp errorResponse(int status) {
+            return new QuerySmResp(sequenceNumber, status, "", "", (byte) 0, (byte) 0);
+        }
+    }
+
+    /**
+     * query_sm_resp (§4.8.2).
+     *
+     * @param finalDate    when the message reached its final state, as SMPP absolute time (§7.1.1); empty before
+     * @param messageState the §5.2.28 message_state
+     * @param errorCode    the network's error code for a failed delivery (§5.2.31), 0 otherwise
+     */
+    record QuerySmResp(int sequenceNumber, int commandStatus, String messageId, String finalDate, byte messageState,
+                       byte errorCode) implements Response {
+        @Override
+        public int commandId() {
+            return CommandId.RESPONSE | CommandId.QUERY_SM;
+        }
+    }
+
+    /**
+     * cancel_sm (§4.9.1): cancels a message not yet delivered, by message_id; with message_id empty, every message
+     * from {@code source} to {@code destination} of {@code serviceType}.
+     */
+    record CancelSm(int sequenceNumber, String serviceType, String messageId, SmppAddress source,
+                    SmppAddress destination) implements Request<CancelSmResp> {
+        @Override
+        public int commandId() {
+            return CommandId.CANCEL_SM;
+        }
+
+        @Override
+        public CancelSmResp errorResponse(int status) {
+            return new CancelSmResp(sequenceNumber, status);
+        }
+    }
+
+    /** cancel_sm_resp (§4.9.2): header only. */
+    record CancelSmResp(int sequenceNumber, int commandStatus) implements Response {
+        @Override
+        public int commandId() {
+            return CommandId.RESPONSE | CommandId.CANCEL_SM;
+        }
+    }
+
+    /**
+     * replace_sm (§4.10.1): new content, and optionally a new schedule and validity, for a message not yet delivered.
+     *
+     * @param scheduleDeliveryTime empty: keep the original's (§4.10.1)
+     * @param validityPeriod       empty: keep the original's
+     */
+    record ReplaceSm(int sequenceNumber, String messageId, SmppAddress source, String scheduleDeliveryTime,
+                     String validityPeriod, byte registeredDelivery, byte smDefaultMsgId, byte[] shortMessage)
+            implements Request<ReplaceSmResp> {
+        public ReplaceSm {
+            Objects.requireNonNull(messageId, "message_id");
+            Objects.requireNonNull(source, "source address");
+            Objects.requireNonNull(scheduleDeliveryTime, "schedule_delivery_time");
+            Objects.requireNonNull(validityPeriod, "validity_period");
+            shortMessage = MessageFields.shortMessage(shortMessage);
+        }
+
+        @Override
+        public int commandId() {
+            return CommandId.REPLACE_SM;
+        }
+
+        @Override
+        public byte[] shortMessage() {
+            return shortMessage.clone();
+        }
+
+        @Override
+        public ReplaceSmResp errorResponse(int status) {
+            return new ReplaceSmResp(sequenceNumber, status);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ReplaceSm r && r.sequenceNumber == sequenceNumber && r.messageId.equals(messageId)
+                    && r.source.equals(source) && r.scheduleDeliveryTime.equals(scheduleDeliveryTime)
+                    && r.validityPeriod.equals(validityPeriod) && r.registeredDelivery == registeredDelivery
+                    && r.smDefaultMsgId == smDefaultMsgId && Arrays.equals(r.shortMessage, shortMessage);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(sequenceNumber, messageId, source, scheduleDeliveryTime, validityPeriod,
+                    registeredDelivery, smDefaultMsgId, Arrays.hashCode(shortMessage));
+        }
+
+        @Override
+        public String toString() {
+            // short_message is content: never printed (DESIGN.md invariant 1).
+            return "ReplaceSm[seq=" + sequenceNumber + ", messageId=" + messageId + ", from=" + source + ", sched="
+                    + scheduleDeliveryTime + ", validity=" + validityPeriod + ", registered=" + registeredDelivery
+                    + ", sm=" + shortMessage.length + " bytes]";
+        }
+    }
+
+    /** replace_sm_resp (§4.10.2): header only. */
+    record ReplaceSmResp(int sequenceNumber, int commandStatus) implements Response {
+        @Override
+        public int commandId() {
+            return CommandId.RESPONSE | CommandId.REPLACE_SM;
         }
     }
 

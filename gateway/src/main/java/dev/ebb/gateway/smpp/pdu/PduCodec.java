@@ -81,6 +81,21 @@ public final class PduCodec {
                 }
                 yield new Pdu.DeliverSmResp(seq, status);
             }
+            case CommandId.DATA_SM -> dataSm(commandId, seq, b);
+            case CommandId.RESPONSE | CommandId.DATA_SM -> new Pdu.DataSmResp(seq, status,
+                    b.isReadable() ? cString(b, MESSAGE_ID, commandId, seq, CommandStatus.ESME_RINVPARLEN) : "",
+                    tlvs(b, commandId, seq));
+            case CommandId.QUERY_SM -> new Pdu.QuerySm(seq, cString(b, MESSAGE_ID, commandId, seq, CommandStatus.ESME_RINVMSGID),
+                    address(b, commandId, seq, CommandStatus.ESME_RINVSRCADR));
+            case CommandId.RESPONSE | CommandId.QUERY_SM -> querySmResp(commandId, status, seq, b);
+            case CommandId.CANCEL_SM -> new Pdu.CancelSm(seq,
+                    cString(b, SERVICE_TYPE, commandId, seq, CommandStatus.ESME_RINVSERTYP),
+                    cString(b, MESSAGE_ID, commandId, seq, CommandStatus.ESME_RINVMSGID),
+                    address(b, commandId, seq, CommandStatus.ESME_RINVSRCADR),
+                    address(b, commandId, seq, CommandStatus.ESME_RINVDSTADR));
+            case CommandId.RESPONSE | CommandId.CANCEL_SM -> new Pdu.CancelSmResp(seq, status);
+            case CommandId.REPLACE_SM -> replaceSm(commandId, seq, b);
+            case CommandId.RESPONSE | CommandId.REPLACE_SM -> new Pdu.ReplaceSmResp(seq, status);
             case CommandId.ENQUIRE_LINK -> new Pdu.EnquireLink(seq);
             case CommandId.RESPONSE | CommandId.ENQUIRE_LINK -> new Pdu.EnquireLinkResp(seq, status);
             case CommandId.UNBIND -> new Pdu.Unbind(seq);
@@ -123,21 +138,58 @@ public final class PduCodec {
         return messageFields(Pdu.DeliverSm.builder(), commandId, seq, b).build();
     }
 
+    /** §4.7.1: data_sm's fields, then its optional parameters. */
+    private static Pdu.DataSm dataSm(int commandId, int seq, ByteBuf b) {
+        String serviceType = cString(b, SERVICE_TYPE, commandId, seq, CommandStatus.ESME_RINVSERTYP);
+        SmppAddress source = address(b, commandId, seq, CommandStatus.ESME_RINVSRCADR);
+        SmppAddress destination = address(b, commandId, seq, CommandStatus.ESME_RINVDSTADR);
+        byte esmClass = b.readByte();
+        byte registered = b.readByte();
+        byte dataCoding = b.readByte();
+        return new Pdu.DataSm(seq, serviceType, source, destination, esmClass, registered, dataCoding,
+                tlvs(b, commandId, seq));
+    }
+
+    /** §4.8.2; an error response may come without a body. */
+    private static Pdu.QuerySmResp querySmResp(int commandId, int status, int seq, ByteBuf b) {
+        if (!b.isReadable()) {
+            return new Pdu.QuerySmResp(seq, status, "", "", (byte) 0, (byte) 0);
+        }
+        String messageId = cString(b, MESSAGE_ID, commandId, seq, CommandStatus.ESME_RINVMSGID);
+        String finalDate = cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVPARLEN);
+        byte state = b.readByte();
+        byte error = b.readByte();
+        return new Pdu.QuerySmResp(seq, status, messageId, finalDate, state, error);
+    }
+
+    /** §4.10.1: replace_sm has no optional parameters in SMPP 3.4. */
+    private static Pdu.ReplaceSm replaceSm(int commandId, int seq, ByteBuf b) {
+        String messageId = cString(b, MESSAGE_ID, commandId, seq, CommandStatus.ESME_RINVMSGID);
+        SmppAddress source = address(b, commandId, seq, CommandStatus.ESME_RINVSRCADR);
+        String schedule = cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVSCHED);
+        String validity = cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVEXPIRY);
+        byte registered = b.readByte();
+        byte defaultMsgId = b.readByte();
+        return new Pdu.ReplaceSm(seq, messageId, source, schedule, validity, registered, defaultMsgId,
+                shortMessage(b, commandId, seq));
+    }
+
     /** §4.4.1 field order, shared by submit_sm and deliver_sm. */
     private static <P extends Pdu.MessagePdu> MessageBuilder<P> messageFields(MessageBuilder<P> f, int commandId, int seq,
                                                                             ByteBuf b) {
         f.sequenceNumber(seq).serviceType(cString(b, SERVICE_TYPE, commandId, seq, CommandStatus.ESME_RINVSERTYP));
-        byte srcTon = b.readByte();
-        byte srcNpi = b.readByte();
-        f.source(new SmppAddress(srcTon, srcNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVSRCADR)));
-        byte dstTon = b.readByte();
-        byte dstNpi = b.readByte();
-        f.destination(new SmppAddress(dstTon, dstNpi, cString(b, ADDRESS, commandId, seq, CommandStatus.ESME_RINVDSTADR)));
+        f.source(address(b, commandId, seq, CommandStatus.ESME_RINVSRCADR));
+        f.destination(address(b, commandId, seq, CommandStatus.ESME_RINVDSTADR));
         f.esmClass(b.readByte()).protocolId(b.readByte()).priorityFlag(b.readByte())
                 .scheduleDeliveryTime(cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVSCHED))
                 .validityPeriod(cString(b, TIME, commandId, seq, CommandStatus.ESME_RINVEXPIRY))
                 .registeredDelivery(b.readByte()).replaceIfPresent(b.readByte()).dataCoding(b.readByte())
                 .smDefaultMsgId(b.readByte());
+        return f.shortMessage(shortMessage(b, commandId, seq)).tlvs(tlvs(b, commandId, seq));
+    }
+
+    /** sm_length and short_message (§5.2.21, §5.2.22). */
+    private static byte[] shortMessage(ByteBuf b, int commandId, int seq) {
         int smLength = b.readUnsignedByte();
         if (smLength > MAX_SHORT_MESSAGE) {
             b.skipBytes(b.readableBytes());
@@ -151,7 +203,14 @@ public final class PduCodec {
         }
         byte[] shortMessage = new byte[smLength];
         b.readBytes(shortMessage);
-        return f.shortMessage(shortMessage).tlvs(tlvs(b, commandId, seq));
+        return shortMessage;
+    }
+
+    /** addr_ton, addr_npi and the address (§5.2.5–5.2.8); a bad address is answered {@code status}. */
+    private static SmppAddress address(ByteBuf b, int commandId, int seq, int status) {
+        byte ton = b.readByte();
+        byte npi = b.readByte();
+        return new SmppAddress(ton, npi, cString(b, ADDRESS, commandId, seq, status));
     }
 
     private static List<Tlv> tlvs(ByteBuf b, int commandId, int seq) {
@@ -210,25 +269,63 @@ public final class PduCodec {
                     out.writeShort(Tlv.SC_INTERFACE_VERSION).writeShort(1).writeByte(resp.scInterfaceVersion());
                 }
             }
+        } else if (pdu instanceof Pdu.DataSm data) {
+            cString(out, data.serviceType());
+            address(data.source(), out);
+            address(data.destination(), out);
+            out.writeByte(data.esmClass()).writeByte(data.registeredDelivery()).writeByte(data.dataCoding());
+            tlvs(data.tlvs(), out);
         } else if (pdu instanceof Pdu.MessagePdu m) {
             messageFields(m, out);
         } else if (pdu instanceof Pdu.SubmitSmResp resp) {
-            if (resp.commandStatus() == CommandStatus.ESME_ROK) {
-                cString(out, resp.messageId());
-            }
+            messageId(resp.commandStatus(), resp.messageId(), out);
+        } else if (pdu instanceof Pdu.DataSmResp resp) {
+            messageId(resp.commandStatus(), resp.messageId(), out);
+            tlvs(resp.tlvs(), out);
+        } else if (pdu instanceof Pdu.QuerySm query) {
+            cString(out, query.messageId());
+            address(query.source(), out);
+        } else if (pdu instanceof Pdu.QuerySmResp resp) {
+            // The whole body also on an error: Cloudhopper reads all four fields of any query_sm_resp it is sent.
+            boolean ok = resp.commandStatus() == CommandStatus.ESME_ROK;
+            cString(out, ok ? resp.messageId() : "");
+            cString(out, ok ? resp.finalDate() : "");
+            out.writeByte(ok ? resp.messageState() : 0).writeByte(ok ? resp.errorCode() : 0);
+        } else if (pdu instanceof Pdu.CancelSm cancel) {
+            cString(out, cancel.serviceType());
+            cString(out, cancel.messageId());
+            address(cancel.source(), out);
+            address(cancel.destination(), out);
+        } else if (pdu instanceof Pdu.ReplaceSm replace) {
+            cString(out, replace.messageId());
+            address(replace.source(), out);
+            cString(out, replace.scheduleDeliveryTime());
+            cString(out, replace.validityPeriod());
+            out.writeByte(replace.registeredDelivery()).writeByte(replace.smDefaultMsgId());
+            byte[] sm = replace.shortMessage();
+            out.writeByte(sm.length).writeBytes(sm);
         } else if (pdu instanceof Pdu.DeliverSmResp) {
             out.writeByte(0); // §4.6.2: message_id is unused and set to NULL
         }
-        // enquire_link, unbind, their responses and generic_nack have no body (§4.11, §4.2, §4.3).
+        // enquire_link, unbind, their responses, cancel_sm_resp, replace_sm_resp and generic_nack have no body
+        // (§4.11, §4.2, §4.9.2, §4.10.2, §4.3).
         out.setInt(start, out.writerIndex() - start);
+    }
+
+    /**
+     * The message_id of a submit_sm_resp or data_sm_resp (§4.4.2, §4.7.2); an error response carries it empty, as one
+     * NUL octet. §4.4.2 notes the body "is not returned" on an error, but its table shows message_id and most SMSCs
+     * send the NUL: clients that read message_id whatever the status (Kannel: "message_id has no NULL") then parse
+     * it, and those that skip the body on an error (jSMPP, Cloudhopper) ignore it.
+     */
+    private static void messageId(int status, String messageId, ByteBuf out) {
+        cString(out, status == CommandStatus.ESME_ROK ? messageId : "");
     }
 
     private static void messageFields(Pdu.MessagePdu m, ByteBuf out) {
         cString(out, m.serviceType());
-        out.writeByte(m.source().ton()).writeByte(m.source().npi());
-        cString(out, m.source().value());
-        out.writeByte(m.destination().ton()).writeByte(m.destination().npi());
-        cString(out, m.destination().value());
+        address(m.source(), out);
+        address(m.destination(), out);
         out.writeByte(m.esmClass()).writeByte(m.protocolId()).writeByte(m.priorityFlag());
         cString(out, m.scheduleDeliveryTime());
         cString(out, m.validityPeriod());
@@ -237,7 +334,16 @@ public final class PduCodec {
         // The record holds at most 254 octets (Pdu.MessagePdu.checked): sm_length is one octet (§5.2.21).
         byte[] sm = m.shortMessage();
         out.writeByte(sm.length).writeBytes(sm);
-        for (Tlv tlv : m.tlvs()) {
+        tlvs(m.tlvs(), out);
+    }
+
+    private static void address(SmppAddress address, ByteBuf out) {
+        out.writeByte(address.ton()).writeByte(address.npi());
+        cString(out, address.value());
+    }
+
+    private static void tlvs(List<Tlv> tlvs, ByteBuf out) {
+        for (Tlv tlv : tlvs) {
             out.writeShort(tlv.tag()).writeShort(tlv.length()).writeBytes(tlv.value());
         }
     }

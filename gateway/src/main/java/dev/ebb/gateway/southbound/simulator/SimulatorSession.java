@@ -129,9 +129,9 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
         } else if (pdu instanceof Pdu.UnbindResp) {
             ctx.close(); // the answer to our own unbind (close()): §4.2 says the connection may go now
         } else if (pdu instanceof Pdu.Request<?> request) {
-            // deliver_sm from an ESME, or unbind/… before bind: SMPP 3.4 §2.3 names the session states each
-            // PDU is allowed in; outside them §5.1.3 ESME_RINVBNDSTS applies.
-            write(request.errorResponse(CommandStatus.ESME_RINVBNDSTS));
+            // Before a bind, SMPP 3.4 §2.3 allows nothing else: §5.1.3 ESME_RINVBNDSTS. Bound, what the simulator does
+            // not implement (deliver_sm from an ESME, query_sm, cancel_sm, replace_sm, data_sm) is ESME_RINVCMDID.
+            write(request.errorResponse(bound == null ? CommandStatus.ESME_RINVBNDSTS : CommandStatus.ESME_RINVCMDID));
         }
         // enquire_link_resp and generic_nack need no answer.
     }

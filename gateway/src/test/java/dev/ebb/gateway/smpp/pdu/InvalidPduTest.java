@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +25,15 @@ class InvalidPduTest {
                 Arguments.of(CommandId.BIND_TRANSCEIVER, new Pdu.BindResp(BindType.TRANSCEIVER, 7, status, "", (byte) 0)),
                 Arguments.of(CommandId.SUBMIT_SM, new Pdu.SubmitSmResp(7, status, "")),
                 Arguments.of(CommandId.DELIVER_SM, new Pdu.DeliverSmResp(7, status)),
-                // §4.3.1: a command_length that does not fit the command, an unknown command, a broken response.
+                Arguments.of(CommandId.DATA_SM, new Pdu.DataSmResp(7, status, "", List.of())),
+                Arguments.of(CommandId.QUERY_SM, new Pdu.QuerySmResp(7, status, "", "", (byte) 0, (byte) 0)),
+                Arguments.of(CommandId.CANCEL_SM, new Pdu.CancelSmResp(7, status)),
+                Arguments.of(CommandId.REPLACE_SM, new Pdu.ReplaceSmResp(7, status)),
+                // §4.3.1: a command_length that does not fit the command, an unknown command (submit_multi, which
+                // Ebb does not take), a broken response.
                 Arguments.of(CommandId.ENQUIRE_LINK, new Pdu.GenericNack(7, status)),
                 Arguments.of(CommandId.UNBIND, new Pdu.GenericNack(7, status)),
-                Arguments.of(0x00000003, new Pdu.GenericNack(7, status)),
+                Arguments.of(0x00000021, new Pdu.GenericNack(7, status)),
                 Arguments.of(CommandId.RESPONSE | CommandId.SUBMIT_SM, new Pdu.GenericNack(7, status)));
     }
 

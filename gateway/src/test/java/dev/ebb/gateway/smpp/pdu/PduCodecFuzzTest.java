@@ -27,7 +27,8 @@ class PduCodecFuzzTest {
             CommandStatus.ESME_RINVCMDID, CommandStatus.ESME_RINVMSGLEN, CommandStatus.ESME_RINVSYSID,
             CommandStatus.ESME_RINVPASWD, CommandStatus.ESME_RINVSYSTYP, CommandStatus.ESME_RINVSERTYP,
             CommandStatus.ESME_RINVSRCADR, CommandStatus.ESME_RINVDSTADR, CommandStatus.ESME_RINVSCHED,
-            CommandStatus.ESME_RINVEXPIRY, CommandStatus.ESME_RINVOPTPARSTREAM, CommandStatus.ESME_RINVPARLEN);
+            CommandStatus.ESME_RINVEXPIRY, CommandStatus.ESME_RINVOPTPARSTREAM, CommandStatus.ESME_RINVPARLEN,
+            CommandStatus.ESME_RINVMSGID);
 
     private final PduCodec codec = new PduCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH);
 
@@ -118,13 +119,19 @@ class PduCodecFuzzTest {
         return again;
     }
 
-    /** What an encoded PDU may lose: the body of an error response, which §4.1.2 and §4.4.2 say is not sent. */
+    /** What an encoded PDU may lose: what an error response carries beyond its empty fields (§4.1.2, §4.4.2). */
     private static Pdu normalised(Pdu pdu) {
         if (pdu instanceof Pdu.BindResp r && r.commandStatus() != CommandStatus.ESME_ROK) {
             return new Pdu.BindResp(r.type(), r.sequenceNumber(), r.commandStatus(), "", (byte) 0);
         }
         if (pdu instanceof Pdu.SubmitSmResp r && r.commandStatus() != CommandStatus.ESME_ROK) {
             return new Pdu.SubmitSmResp(r.sequenceNumber(), r.commandStatus(), "");
+        }
+        if (pdu instanceof Pdu.DataSmResp r && r.commandStatus() != CommandStatus.ESME_ROK) {
+            return new Pdu.DataSmResp(r.sequenceNumber(), r.commandStatus(), "", r.tlvs());
+        }
+        if (pdu instanceof Pdu.QuerySmResp r && r.commandStatus() != CommandStatus.ESME_ROK) {
+            return new Pdu.QuerySmResp(r.sequenceNumber(), r.commandStatus(), "", "", (byte) 0, (byte) 0);
         }
         return pdu;
     }

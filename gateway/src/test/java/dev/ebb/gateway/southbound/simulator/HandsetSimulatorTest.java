@@ -228,13 +228,13 @@ class HandsetSimulatorTest {
 
     /**
      * Frames the simulator cannot take get generic_nack (SMPP 3.4 §4.3.1), as from Ebb's own listener, and the
-     * session goes on: query_sm (0x00000003), which it does not implement, and an enquire_link with a body, whose
-     * command_length does not fit it.
+     * session goes on: submit_multi (0x00000021), which the codec does not implement, and an enquire_link with a
+     * body, whose command_length does not fit it.
      */
     @ParameterizedTest
     @CsvSource({
-            // query_sm seq 6 -> ESME_RINVCMDID (0x03)
-            "0000001400000003000000000000000600000000, 6, 3",
+            // submit_multi seq 6 -> ESME_RINVCMDID (0x03)
+            "0000001400000021000000000000000600000000, 6, 3",
             // enquire_link seq 7 with one byte of body -> ESME_RINVCMDLEN (0x02)
             "0000001100000015000000000000000700, 7, 2"})
     void aFrameItCannotTakeGetsGenericNackAndTheSessionGoesOn(String hex, int seq, int status) throws Exception {
@@ -246,6 +246,17 @@ class HandsetSimulatorTest {
         assertThat(client.next(Pdu.GenericNack.class)).isEqualTo(new Pdu.GenericNack(seq, status));
         client.send(new Pdu.EnquireLink(44));
         assertThat(client.next(Pdu.EnquireLinkResp.class)).isEqualTo(new Pdu.EnquireLinkResp(44, CommandStatus.ESME_ROK));
+    }
+
+    /** A bound ESME's query_sm, which the simulator does not implement, gets its own response ESME_RINVCMDID. */
+    @Test
+    void aQuerySmGetsInvalidCommandId() throws Exception {
+        HandsetSimulator simulator = simulator(Duration.ZERO);
+        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+
+        client.send(new Pdu.QuerySm(6, "abc", SmppAddress.international("4790000001")));
+
+        assertThat(client.next(Pdu.QuerySmResp.class).commandStatus()).isEqualTo(CommandStatus.ESME_RINVCMDID);
     }
 
     @Test
