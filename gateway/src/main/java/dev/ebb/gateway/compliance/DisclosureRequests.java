@@ -315,8 +315,7 @@ public final class DisclosureRequests {
     private static QueryParameters selectorOf(DisclosureRequest r) {
         Map<String, String> s = r.task().selector();
         DisclosureRequest.Timespan t = r.authorisation().timespan();
-        return new QueryParameters(s.get("msisdn"), s.get("role"), s.get("messageId"), s.get("customer"),
-                t.start().toString(), t.end().toString(), null, null);
+        return QueryParameters.selecting(s, t.start().toString(), t.end().toString());
     }
 
     /** Applies a completed workflow entry to the table: how it is rebuilt on start and kept up to date after. */
