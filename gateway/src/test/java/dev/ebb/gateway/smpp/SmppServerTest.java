@@ -18,6 +18,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
@@ -562,9 +563,7 @@ class SmppServerTest {
     }
 
     private RawSmppClient bound(RawSmppClient raw, String systemId) throws Exception {
-        raw.send(bind(1, systemId, PASSWORD));
-        assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
-        return raw;
+        return raw.bind(dev.ebb.gateway.core.BindType.TRANSCEIVER, systemId, PASSWORD);
     }
 
     private SMPPSession jsmpp(String systemId, String password, BindType type) throws Exception {
