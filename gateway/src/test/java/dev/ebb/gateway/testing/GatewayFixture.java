@@ -2,6 +2,7 @@ package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.Main;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
@@ -80,8 +81,13 @@ public final class GatewayFixture implements BeforeEachCallback, AfterEachCallba
 
     /** Stops the running gateway, if any, with its clients, and starts one on {@code config}. */
     public Main.Running start(EbbConfig config) throws InterruptedException {
+        return start(config, FreeSpace.fileStores());
+    }
+
+    /** {@link #start(EbbConfig)} with the free space of the stores' file systems as {@code disk} reports it. */
+    public Main.Running start(EbbConfig config, FreeSpace disk) throws InterruptedException {
         stop();
-        running = Main.start(config, Clock.systemUTC());
+        running = Main.start(config, Clock.systemUTC(), disk);
         return running;
     }
 
