@@ -107,8 +107,9 @@ class SmppServerTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : clients) {
-            c.close();
+        // Newest first: a client before the server it is bound to, which would otherwise wait out its unbind.
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            clients.get(i).close();
         }
         server.close();
     }
