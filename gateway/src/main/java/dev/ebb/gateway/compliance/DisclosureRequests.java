@@ -206,13 +206,10 @@ public final class DisclosureRequests {
             TrafficQuery query = accepted.value().query();
             boolean repeat = !isNextPage(r, continuation);
             int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
-            DisclosureRequest.Authorisation auth = r.authorisation();
             Delivery delivery = gate.run(accepted.entry(), () -> {
                 QueryPage page = rules.sealed(query, holderOf(id), store.query(query));
-                return Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(),
-                        auth.reference(), auth.legalType(), auth.timespan(), pageNumber,
-                        page.continuation().isEmpty(), page.records().size(), page.continuation().orElse(null)),
-                        page.records(), signer);
+                return Delivery.signed(Delivery.Header.of(r, settings.providerId(), clock.instant(), pageNumber,
+                        page), page.records(), signer);
             });
             String next = delivery.header().continuation();
             claim.complete(gate.complete(accepted.entry(), delivery.payload().records().size(), Map.of(
