@@ -263,11 +263,11 @@ public final class Main implements Callable<Integer> {
         storage.check();
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
-        ComplianceServer complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
+        HttpListener complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
         for (int status : new int[] {500, 503}) {
             registry.counter("ebb.http.requests", "status", Integer.toString(status));
         }
-        MetricsServer metricsServer = MetricsServer.start(cfg.metrics(), registry,
+        HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry,
                 () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
                 storage::refusal, boss);
 
@@ -278,12 +278,12 @@ public final class Main implements Callable<Integer> {
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         MessageApi api = new MessageApi(admission, sessions::tryAcquireSubmits, webhooks::wantsReceipts, metadata,
                 cfg.content(), clock);
-        ApiServer apiServer = ApiServer.start(cfg.http(), cfg.customers(), api,
+        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api,
                 status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
         opened.add(apiServer);
-        apiServer.listener().metrics("api").bindTo(registry);
-        complianceServer.listener().metrics("compliance").bindTo(registry);
-        metricsServer.listener().metrics("metrics").bindTo(registry);
+        apiServer.metrics("api").bindTo(registry);
+        complianceServer.metrics("compliance").bindTo(registry);
+        metricsServer.metrics("metrics").bindTo(registry);
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
     }
 
@@ -340,7 +340,7 @@ public final class Main implements Callable<Integer> {
      * The compliance API on an event loop of its own: its handler blocks on store reads and audit fsyncs, and a slow
      * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
      */
-    private static ComplianceServer startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
+    private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
                                                     MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
             throws InterruptedException {
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
@@ -356,7 +356,7 @@ public final class Main implements Callable<Integer> {
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
                 ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(cfg.data().deliveryKey()), clock);
-        ComplianceServer complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
+        HttpListener complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));
         opened.add(() -> complianceLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());

@@ -6,6 +6,7 @@ import dev.ebb.gateway.config.StorageConfig;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.TrafficQuery;
@@ -13,13 +14,11 @@ import dev.ebb.testing.SmallDisk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +26,7 @@ import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,19 +42,15 @@ class StorageGuardTest {
 
     @TempDir
     Path dir;
-    private Main.Running gateway;
+    @RegisterExtension
+    final GatewayFixture gateway = GatewayFixture.unstarted();
     private EsmeClient esme;
     private Path mount;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
-    void stop() throws Exception {
-        if (esme != null) {
-            esme.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
+    void unmount() throws Exception {
+        // Before the fixture's own teardown: a mount is released only once the gateway has closed its files on it.
+        gateway.stop();
         if (mount != null) {
             SmallDisk.unmount(mount);
         }
@@ -64,9 +60,9 @@ class StorageGuardTest {
     void aStoreBelowItsFloorRefusesSubmitsUntilSpaceIsBack() throws Exception {
         AtomicLong free = new AtomicLong(50 * GIB);
         FreeSpace disk = d -> new FreeSpace.Space(free.get(), 100 * GIB);
-        gateway = Main.start(TestGateway.config(dir.resolve("data"), TestGateway.freePort(), true)
-                .withStorage(new StorageConfig(GIB, 5.0, Duration.ofMillis(20))), Clock.systemUTC(), disk);
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true)
+                .withStorage(new StorageConfig(GIB, 5.0, Duration.ofMillis(20))), disk);
+        esme = gateway.esme();
         String before = esme.submit("+4790000001", "before", StandardCharsets.ISO_8859_1, (byte) 0x03);
         assertThat(get("/ready").statusCode()).isEqualTo(200);
 
@@ -82,7 +78,7 @@ class StorageGuardTest {
         assertThat(post.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
                 .startsWith("application/problem+json"));
         assertThat(post.body()).contains("storage-full").doesNotContain("refused over HTTP");
-        assertThat(get("/metrics").body()).contains("ebb_store_writable{store=\"metadata\"} 0.0")
+        assertThat(gateway.metrics()).contains("ebb_store_writable{store=\"metadata\"} 0.0")
                 .contains("ebb_store_writable{store=\"content\"} 0.0")
                 .contains("ebb_store_free_bytes{store=\"metadata\"} " + (double) (GIB - 1))
                 .contains("ebb_store_floor_bytes{store=\"metadata\"} " + (double) GIB);
@@ -92,7 +88,7 @@ class StorageGuardTest {
 
         String after = esme.submit("+4790000001", "after", StandardCharsets.ISO_8859_1, (byte) 0x03);
         assertThat(post("accepted over HTTP").statusCode()).isEqualTo(202);
-        assertThat(get("/metrics").body()).contains("ebb_store_writable{store=\"metadata\"} 1.0");
+        assertThat(gateway.metrics()).contains("ebb_store_writable{store=\"metadata\"} 1.0");
         Await.until("receipts of the messages before and after", WAIT,
                 () -> esme.receiptFor(before) != null && esme.receiptFor(after) != null);
         // Nothing refused left a trace: three accepted messages, three ACCEPTED records.
@@ -108,9 +104,9 @@ class StorageGuardTest {
         Assumptions.assumeTrue(mount != null, "cannot mount a 48 MiB tmpfs here (needs root): the real-disk variant is "
                 + "skipped; aStoreBelowItsFloorRefusesSubmitsUntilSpaceIsBack covers the guard");
         // Floor: the smaller of 8 MiB and 50 % of 48 MiB.
-        gateway = Main.start(TestGateway.config(mount.resolve("data"), TestGateway.freePort(), true)
-                .withStorage(new StorageConfig(8L << 20, 50.0, Duration.ofMillis(20))), Clock.systemUTC());
-        esme = new EsmeClient(gateway.smppPort(), TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+        gateway.start(TestGateway.config(mount.resolve("data"), TestGateway.freePort(), true)
+                .withStorage(new StorageConfig(8L << 20, 50.0, Duration.ofMillis(20))));
+        esme = gateway.esme();
         esme.submit("+4790000001", "room enough", StandardCharsets.ISO_8859_1, (byte) 0x03);
 
         Path filler = mount.resolve("filler");
@@ -141,7 +137,7 @@ class StorageGuardTest {
     }
 
     private HttpResponse<String> post(String text) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.apiPort() + "/v1/messages"))
+        return gateway.http().send(HttpRequest.newBuilder(gateway.api("/v1/messages"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+4790000002\",\"from\":\"Acme\",\"text\":\""
                         + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -149,7 +145,7 @@ class StorageGuardTest {
 
     private HttpResponse<String> get(String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort() + path))
+            return gateway.http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort() + path))
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);

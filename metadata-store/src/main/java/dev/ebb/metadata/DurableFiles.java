@@ -11,13 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The store's whole-file writes, on disk when they return, also after a power cut: the file is forced, and so is the
- * directory that names it, as a new or removed name is durable only once its directory is (POSIX fsync(2)). Used for
- * key files, the format marker and index segments; appends (heads, leaf log) force their own channel.
+ * File operations that are on disk when they return, also after a power cut: the file is forced, and so is the
+ * directory that names it, as a new or removed name is durable only once its directory is (POSIX fsync(2)). Shared
+ * by the metadata store (key files, the format marker, index segments) and the gateway (vault keys and buckets, the
+ * store marker, the delivery key, the audit log's directory); appends (heads, leaf log, audit lines) force their own
+ * channel.
  */
-final class DurableFiles {
+public final class DurableFiles {
     /** Writes a new file's content. */
-    interface Content {
+    public interface Content {
         void writeTo(FileChannel channel) throws IOException;
     }
 
@@ -25,13 +27,8 @@ final class DurableFiles {
     }
 
     /** {@link #replace} for a secret: the file is created 0600 ({@link OwnerOnlyFiles}). */
-    static void replaceOwnerOnly(Path target, byte[] bytes) throws IOException {
-        replace(target, true, channel -> {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
-        });
+    public static void replaceOwnerOnly(Path target, byte[] bytes) throws IOException {
+        replace(target, true, channel -> writeFully(channel, ByteBuffer.wrap(bytes), 0));
     }
 
     /**
@@ -40,27 +37,70 @@ final class DurableFiles {
      * not reused with whatever mode it had; one that fails to be written is deleted (a full disk is the likely cause,
      * and this gives the space back).
      */
-    static void replace(Path target, Content content) throws IOException {
+    public static void replace(Path target, Content content) throws IOException {
         replace(target, false, content);
+    }
+
+    /**
+     * Overwrites the file in place with {@code bytes} (same length) and forces it. On a file system that updates in
+     * place (ext4, xfs) the old bytes are gone from the device, which a rename or delete alone does not achieve.
+     */
+    public static void overwriteInPlace(Path file, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            writeFully(channel, ByteBuffer.wrap(bytes), 0);
+            channel.force(true);
+        }
     }
 
     /**
      * Overwrites the file with zeros, forces that, and deletes it durably (crypto-shredding of a key). On
      * copy-on-write or wear-levelled storage the overwrite is best effort; deleting the only copy is what counts. A
-     * missing file is fine.
+     * missing file is fine (a crash may have got there first).
      */
-    static void shredAndDelete(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.wrap(new byte[Math.toIntExact(channel.size())]);
-            while (zeros.hasRemaining()) {
-                channel.write(zeros, zeros.position());
-            }
-            channel.force(true);
+    public static void shredAndDelete(Path file) throws IOException {
+        try {
+            overwriteInPlace(file, new byte[Math.toIntExact(Files.size(file))]);
         } catch (NoSuchFileException alreadyGone) {
             return;
         }
-        Files.delete(file);
-        fsyncDirectory(file);
+        deleteDurably(file);
+    }
+
+    /** Deletes the file or empty directory if it exists, and forces its directory. */
+    public static void deleteDurably(Path file) throws IOException {
+        if (Files.deleteIfExists(file)) {
+            fsyncDirectory(file.toAbsolutePath().getParent());
+        }
+    }
+
+    /** Creates the directory and its missing parents, 0700 (keys and content live under them), durably. */
+    public static void createDirectoriesDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            createDirectoriesDurably(parent);
+        }
+        OwnerOnlyFiles.createDirectories(dir);
+        if (parent != null) {
+            fsyncDirectory(parent);
+        }
+    }
+
+    /** Forces a directory, so that a name created or removed in it survives a power cut. */
+    public static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Writes all of {@code buffer} at {@code position}, however many writes it takes. */
+    public static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
     }
 
     private static void replace(Path target, boolean ownerOnly, Content content) throws IOException {
@@ -86,13 +126,6 @@ final class DurableFiles {
             }
             throw e;
         }
-        fsyncDirectory(target);
-    }
-
-    /** Forces the directory holding {@code file}, so that a name created or removed in it survives a power cut. */
-    private static void fsyncDirectory(Path file) throws IOException {
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        fsyncDirectory(target.toAbsolutePath().getParent());
     }
 }

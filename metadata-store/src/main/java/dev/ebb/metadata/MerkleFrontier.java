@@ -9,7 +9,7 @@ import java.security.MessageDigest;
  * Not thread-safe; allocation-free on {@link #append}.
  */
 final class MerkleFrontier {
-    private final MessageDigest digest = MerkleTree.sha256();
+    private final MessageDigest digest = Sha256.digest();
     private final byte[][] subtrees = new byte[64][MerkleTree.HASH_LENGTH];
     private final byte[] carry = new byte[MerkleTree.HASH_LENGTH];
     private final byte[] node = nodePrefix();

@@ -1,7 +1,6 @@
 package dev.ebb.metadata;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,12 +19,12 @@ public final class MerkleTree {
 
     /** The root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */
     public static byte[] emptyRoot() {
-        return sha256().digest();
+        return Sha256.digest().digest();
     }
 
     /** {@code SHA-256(0x00 ‖ data)}. */
     public static byte[] leafHash(byte[] data) {
-        MessageDigest d = sha256();
+        MessageDigest d = Sha256.digest();
         d.update((byte) 0);
         d.update(data);
         return d.digest();
@@ -33,7 +32,7 @@ public final class MerkleTree {
 
     /** {@code SHA-256(0x01 ‖ left ‖ right)}. */
     public static byte[] nodeHash(byte[] left, byte[] right) {
-        MessageDigest d = sha256();
+        MessageDigest d = Sha256.digest();
         d.update((byte) 1);
         d.update(left);
         d.update(right);
@@ -181,13 +180,5 @@ public final class MerkleTree {
 
     static int largestPowerOfTwoBelow(int n) {
         return Integer.highestOneBit(n - 1);
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK lacks SHA-256", e);
-        }
     }
 }

@@ -60,7 +60,7 @@ public record SignedTreeHead(LocalDate day, long treeSize, byte[] rootHash, Inst
 
     /** SHA-256 of the full encoding, the value the next day's head commits to. */
     public byte[] hash() {
-        return MerkleTree.sha256().digest(encode());
+        return Sha256.digest().digest(encode());
     }
 
     /** The previous day, if this is not the first day of the store. */

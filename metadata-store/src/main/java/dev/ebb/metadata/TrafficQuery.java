@@ -66,7 +66,7 @@ public record TrafficQuery(Criterion criterion, Instant from, Instant to, int li
 
     /** A fingerprint binding a continuation token to the query it came from (not to its page size). */
     long fingerprint() {
-        byte[] h = MerkleTree.sha256().digest((criterion.fingerprintText() + "|" + from + "|" + to)
+        byte[] h = Sha256.digest().digest((criterion.fingerprintText() + "|" + from + "|" + to)
                 .getBytes(StandardCharsets.UTF_8));
         long f = 0;
         for (int i = 0; i < 8; i++) {

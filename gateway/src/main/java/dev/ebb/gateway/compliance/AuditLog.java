@@ -2,7 +2,9 @@ package dev.ebb.gateway.compliance;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.OwnerOnlyFiles;
+import dev.ebb.metadata.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ public final class AuditLog implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new AuditLogException("audit entry cannot be serialised", e);
         }
-        String hash = HexFormat.of().formatHex(sha256().digest(bodyBytes));
+        String hash = HexFormat.of().formatHex(Sha256.of(bodyBytes));
         ByteBuffer line = ByteBuffer.allocate(BODY_OFFSET + bodyBytes.length + 2).put(PREFIX)
                 .put(hash.getBytes(StandardCharsets.US_ASCII)).put(MIDDLE).put(bodyBytes).put((byte) '}')
                 .put((byte) '\n').flip();
@@ -261,7 +262,7 @@ public final class AuditLog implements AutoCloseable {
             return "not an audit entry line";
         }
         String stored = new String(all, start + PREFIX.length, 64, StandardCharsets.US_ASCII);
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         sha.update(all, start + BODY_OFFSET, length - BODY_OFFSET - 1);
         if (!stored.equals(HexFormat.of().formatHex(sha.digest()))) {
             return "hash does not match the entry (entry or hash changed)";
@@ -302,18 +303,10 @@ public final class AuditLog implements AutoCloseable {
         return -1;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-    }
-
     /** A new file's directory entry must be durable too, or a crash can lose the whole log. */
     private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        try {
+            DurableFiles.fsyncDirectory(dir);
         } catch (IOException e) {
             LOG.warn("audit log: cannot fsync directory {}: {}", dir, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.compliance;
 
+import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficRecord;
@@ -37,6 +38,12 @@ public record Delivery(Header header, Payload payload, SignedJson.Integrity inte
     public record Header(String requestId, String cspId, Instant timestamp, String caseReference, String legalType,
                          DisclosureRequest.Timespan timespan, int page, boolean lastPage, int recordCount,
                          String continuation) {
+        /** The header of page {@code number} of {@code request}, holding {@code page}, made {@code at}. */
+        static Header of(DisclosureRequest request, String cspId, Instant at, int number, QueryPage page) {
+            DisclosureRequest.Authorisation auth = request.authorisation();
+            return new Header(request.id(), cspId, at, auth.reference(), auth.legalType(), auth.timespan(), number,
+                    page.continuation().isEmpty(), page.records().size(), page.continuation().orElse(null));
+        }
     }
 
     /** @param records in time order */

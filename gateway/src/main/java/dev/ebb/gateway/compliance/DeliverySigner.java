@@ -1,15 +1,12 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.gateway.config.DataDirectory;
+import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -58,20 +55,11 @@ public final class DeliverySigner {
                         kf.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(lines.get(1)))));
             }
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            OwnerOnlyFiles.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
+            DurableFiles.createDirectoriesDurably(file.toAbsolutePath().getParent());
             // Created 0600 by the call that creates it: the private key is never readable by others, not even briefly.
-            try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap((Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())
-                        + "\n" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.replaceOwnerOnly(file, (Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())
+                    + "\n" + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             return new DeliverySigner(pair.getPrivate(), pair.getPublic());
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("delivery key " + file + " cannot be used: " + e.getMessage(), e);

@@ -6,11 +6,14 @@ import dev.ebb.metadata.TrafficQuery;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Disclosure requests, the workflow of ETSI TS 103 120 (issue 5): an officer opens a request for a case with its
@@ -23,7 +26,11 @@ import java.util.UUID;
  * rebuilt from it on start ({@link ComplianceService}), so a request's history cannot differ from what the auditors
  * read.
  *
- * <p>Thread-safe: each transition checks and changes the state under one lock.
+ * <p>Thread-safe. The table is read and changed under one lock, held for the table only: the audit appends (each
+ * an fsync), store reads and signing run outside it, so officers working on different requests do not wait for
+ * each other. A transition of a request claims it from its check to its audited completion (see {@link Claim}): a
+ * second transition of the same request waits, then checks the state the first left (two approvals: one approves,
+ * the other gets 409), so no transition is decided on a state another is changing.
  */
 public final class DisclosureRequests {
     private static final String REQUEST = "request";
@@ -35,7 +42,11 @@ public final class DisclosureRequests {
     private final ComplianceSettings settings;
     private final DeliverySigner signer;
     private final Clock clock;
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}. */
     private final Map<String, DisclosureRequest> byId = new LinkedHashMap<>();
+    /** Requests with a transition between its check and its completion; guarded by {@link #lock}. */
+    private final Set<String> claimed = new HashSet<>();
 
     DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
                        ComplianceSettings settings, DeliverySigner signer, Clock clock) {
@@ -54,7 +65,7 @@ public final class DisclosureRequests {
      *
      * @throws ComplianceRefusal as for a query (audited)
      */
-    public synchronized DisclosureRequest create(RequestContext ctx, QueryParameters selector) {
+    public DisclosureRequest create(RequestContext ctx, QueryParameters selector) {
         String id = UUID.randomUUID().toString();
         Map<String, String> criteria = new LinkedHashMap<>(selector.asCriteria());
         criteria.put(REQUEST, id);
@@ -97,12 +108,12 @@ public final class DisclosureRequests {
             AuditEntry done = gate.complete(accepted.entry(), 0, result);
             apply(done);
             fourEyes.completed(done, held);
-            return byId.get(id);
+            return find(id);
         }
     }
 
     /** One request. @throws ComplianceRefusal 404 if there is none (audited) */
-    public synchronized DisclosureRequest get(RequestContext ctx, String id) {
+    public DisclosureRequest get(RequestContext ctx, String id) {
         AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(ctx, Action.REQUEST_READ, Map.of(REQUEST, id),
                 false, who -> existing(id));
         gate.complete(accepted.entry(), 0);
@@ -110,12 +121,15 @@ public final class DisclosureRequests {
     }
 
     /** All requests, oldest first, optionally only those in one state (its wire name, e.g. AwaitingApproval). */
-    public synchronized List<DisclosureRequest> list(RequestContext ctx, String state) {
+    public List<DisclosureRequest> list(RequestContext ctx, String state) {
         Map<String, String> criteria = state == null ? Map.of() : Map.of("state", state);
         AuditGate.Accepted<List<DisclosureRequest>> accepted = gate.accept(ctx, Action.REQUEST_READ, criteria, false,
                 who -> {
                     TaskState wanted = state == null ? null : parseState(state);
-                    return byId.values().stream().filter(r -> wanted == null || r.task().state() == wanted).toList();
+                    synchronized (lock) {
+                        return byId.values().stream().filter(r -> wanted == null || r.task().state() == wanted)
+                                .toList();
+                    }
                 });
         gate.complete(accepted.entry(), 0);
         return accepted.value();
@@ -126,7 +140,7 @@ public final class DisclosureRequests {
      *
      * @throws ComplianceRefusal 403 for self-approval, 404, 409 if it is not awaiting approval (all audited)
      */
-    public synchronized DisclosureRequest approve(RequestContext ctx, String id) {
+    public DisclosureRequest approve(RequestContext ctx, String id) {
         return decide(ctx, id, Action.REQUEST_APPROVE, TaskState.AWAITING_DISCLOSURE, (r, who) -> {
             requireState(r, TaskState.AWAITING_APPROVAL, "approved");
             if (who.tokenId().equals(r.createdBy())) {
@@ -140,7 +154,7 @@ public final class DisclosureRequests {
      *
      * @throws ComplianceRefusal 403 if it is the officer's own (cancel it instead), 404, 409 (all audited)
      */
-    public synchronized DisclosureRequest reject(RequestContext ctx, String id) {
+    public DisclosureRequest reject(RequestContext ctx, String id) {
         return decide(ctx, id, Action.REQUEST_REJECT, TaskState.REJECTED, (r, who) -> {
             requireState(r, TaskState.AWAITING_APPROVAL, "rejected");
             if (who.tokenId().equals(r.createdBy())) {
@@ -154,7 +168,7 @@ public final class DisclosureRequests {
      *
      * @throws ComplianceRefusal 404, 409 if it is disclosed, rejected or cancelled (all audited)
      */
-    public synchronized DisclosureRequest cancel(RequestContext ctx, String id) {
+    public DisclosureRequest cancel(RequestContext ctx, String id) {
         return decide(ctx, id, Action.REQUEST_CANCEL, TaskState.CANCELLED, (r, who) -> {
             if (r.task().state().isFinal()) {
                 throw Rejection.conflict("request " + id + " is " + r.task().state().wireName()
@@ -169,40 +183,40 @@ public final class DisclosureRequests {
      * @param continuation the previous page's token, or null for the first page
      * @throws ComplianceRefusal 404, 409 unless awaiting disclosure, 400 for a bad token (all audited)
      */
-    public synchronized Delivery deliver(RequestContext ctx, String id, String continuation) {
+    public Delivery deliver(RequestContext ctx, String id, String continuation) {
         Map<String, String> criteria = new LinkedHashMap<>();
         criteria.put(REQUEST, id);
         if (continuation != null) {
             criteria.put("continuation", continuation);
         }
-        DisclosureRequest known = byId.get(id);
-        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(onBehalfOf(ctx, known), Action.REQUEST_DELIVER,
-                criteria, false, who -> {
-                    DisclosureRequest r = existing(id);
-                    requireState(r, TaskState.AWAITING_DISCLOSURE, "delivered");
-                    if (!isNextPage(r, continuation) && !isLastPage(r, continuation)) {
-                        throw Rejection.invalid("continuation", "continue request " + id + " with the token of"
-                                + " the last page delivered (header.continuation), or fetch that page again with"
-                                + " the token it was fetched with");
-                    }
-                    return queryOf(r, continuation);
-                });
-        DisclosureRequest r = byId.get(id);
-        boolean repeat = !isNextPage(r, continuation);
-        int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
-        DisclosureRequest.Authorisation auth = r.authorisation();
-        Delivery delivery = gate.run(accepted.entry(), () -> {
-            QueryPage page = rules.sealed(accepted.value(), holderOf(id), store.query(accepted.value()));
-            return Delivery.signed(new Delivery.Header(id, settings.providerId(), clock.instant(), auth.reference(),
-                    auth.legalType(), auth.timespan(), pageNumber, page.continuation().isEmpty(),
-                    page.records().size(), page.continuation().orElse(null)), page.records(), signer);
-        });
-        String next = delivery.header().continuation();
-        AuditEntry done = gate.complete(accepted.entry(), delivery.payload().records().size(), Map.of(
-                "state", (next == null ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE).wireName(),
-                "next", next == null ? "" : next, "repeat", Boolean.toString(repeat)));
-        apply(done);
-        return delivery;
+        // A page moves the request on (pages delivered, the next token), so it is fetched under the request's claim.
+        try (Claim claim = new Claim(id)) {
+            AuditGate.Accepted<Page> accepted = gate.accept(onBehalfOf(ctx, find(id)),
+                    Action.REQUEST_DELIVER, criteria, false, who -> claim.check(() -> {
+                        DisclosureRequest r = existing(id);
+                        requireState(r, TaskState.AWAITING_DISCLOSURE, "delivered");
+                        if (!isNextPage(r, continuation) && !isLastPage(r, continuation)) {
+                            throw Rejection.invalid("continuation", "continue request " + id + " with the token of"
+                                    + " the last page delivered (header.continuation), or fetch that page again"
+                                    + " with the token it was fetched with");
+                        }
+                        return new Page(r, queryOf(r, continuation));
+                    }));
+            DisclosureRequest r = accepted.value().request();
+            TrafficQuery query = accepted.value().query();
+            boolean repeat = !isNextPage(r, continuation);
+            int pageNumber = repeat ? r.task().pagesDelivered() : r.task().pagesDelivered() + 1;
+            Delivery delivery = gate.run(accepted.entry(), () -> {
+                QueryPage page = rules.sealed(query, holderOf(id), store.query(query));
+                return Delivery.signed(Delivery.Header.of(r, settings.providerId(), clock.instant(), pageNumber,
+                        page), page.records(), signer);
+            });
+            String next = delivery.header().continuation();
+            claim.complete(gate.complete(accepted.entry(), delivery.payload().records().size(), Map.of(
+                    "state", (next == null ? TaskState.DISCLOSED : TaskState.AWAITING_DISCLOSURE).wireName(),
+                    "next", next == null ? "" : next, "repeat", Boolean.toString(repeat))));
+            return delivery;
+        }
     }
 
     /**
@@ -213,13 +227,14 @@ public final class DisclosureRequests {
      * @param continuation the previous export page's token, or null for the first
      * @throws ComplianceRefusal 404, 409 while awaiting approval or once rejected or cancelled, 400 for a bad token
      */
-    public synchronized ExportPackage export(RequestContext ctx, String id, String continuation) {
+    public ExportPackage export(RequestContext ctx, String id, String continuation) {
         Map<String, String> criteria = new LinkedHashMap<>();
         criteria.put(REQUEST, id);
         if (continuation != null) {
             criteria.put("continuation", continuation);
         }
-        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(onBehalfOf(ctx, byId.get(id)), Action.REQUEST_EXPORT,
+        // An export does not move the request on: it is checked against the state as it is, and read without a claim.
+        AuditGate.Accepted<TrafficQuery> accepted = gate.accept(onBehalfOf(ctx, find(id)), Action.REQUEST_EXPORT,
                 criteria, false, who -> {
                     DisclosureRequest r = existing(id);
                     TaskState state = r.task().state();
@@ -234,6 +249,10 @@ public final class DisclosureRequests {
                 clock.instant(), signer));
         gate.complete(accepted.entry(), pkg.records().size());
         return pkg;
+    }
+
+    /** A delivery as checked: the request as it was, and the query of the page asked for. */
+    private record Page(DisclosureRequest request, TrafficQuery query) {
     }
 
     /** The page after the last one delivered (the first page before any). */
@@ -252,14 +271,63 @@ public final class DisclosureRequests {
     }
 
     private DisclosureRequest decide(RequestContext ctx, String id, Action action, TaskState next, Check check) {
-        AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(onBehalfOf(ctx, byId.get(id)), action,
-                Map.of(REQUEST, id), false, who -> {
-                    DisclosureRequest r = existing(id);
-                    check.accept(r, who);
-                    return r;
-                });
-        apply(gate.complete(accepted.entry(), 0, Map.of("state", next.wireName())));
-        return byId.get(id);
+        try (Claim claim = new Claim(id)) {
+            AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(onBehalfOf(ctx, find(id)), action,
+                    Map.of(REQUEST, id), false, who -> claim.check(() -> {
+                        DisclosureRequest r = existing(id);
+                        check.accept(r, who);
+                        return r;
+                    }));
+            claim.complete(gate.complete(accepted.entry(), 0, Map.of("state", next.wireName())));
+            return find(id);
+        }
+    }
+
+    /**
+     * A transition's hold on one request, from its check to its audited completion. {@link #check} waits while
+     * another transition holds the request, then checks and claims it under the table lock; {@link #complete}
+     * applies the completion entry; closing lets the next transition of the request check the state this one left,
+     * also when this one was refused or failed.
+     */
+    private final class Claim implements AutoCloseable {
+        private final String id;
+        private boolean held;
+
+        Claim(String id) {
+            this.id = id;
+        }
+
+        <T> T check(Supplier<T> check) {
+            synchronized (lock) {
+                while (claimed.contains(id)) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw Rejection.conflict("request " + id + " is being changed; try again");
+                    }
+                }
+                T value = check.get();
+                claimed.add(id);
+                held = true;
+                return value;
+            }
+        }
+
+        void complete(AuditEntry done) {
+            apply(done);
+        }
+
+        @Override
+        public void close() {
+            if (held) {
+                synchronized (lock) {
+                    claimed.remove(id);
+                    held = false;
+                    lock.notifyAll();
+                }
+            }
+        }
     }
 
     /** Decisions on a request are audited under its case, whatever the caller sent. */
@@ -268,8 +336,14 @@ public final class DisclosureRequests {
                 r.authorisation().legalType(), ctx.clientAddress());
     }
 
+    private DisclosureRequest find(String id) {
+        synchronized (lock) {
+            return byId.get(id);
+        }
+    }
+
     private DisclosureRequest existing(String id) {
-        DisclosureRequest r = byId.get(id);
+        DisclosureRequest r = find(id);
         if (r == null) {
             throw Rejection.notFound(REQUEST, "no disclosure request " + id);
         }
@@ -315,12 +389,17 @@ public final class DisclosureRequests {
     private static QueryParameters selectorOf(DisclosureRequest r) {
         Map<String, String> s = r.task().selector();
         DisclosureRequest.Timespan t = r.authorisation().timespan();
-        return new QueryParameters(s.get("msisdn"), s.get("role"), s.get("messageId"), s.get("customer"),
-                t.start().toString(), t.end().toString(), null, null);
+        return QueryParameters.selecting(s, t.start().toString(), t.end().toString());
     }
 
     /** Applies a completed workflow entry to the table: how it is rebuilt on start and kept up to date after. */
-    synchronized void apply(AuditEntry entry) {
+    void apply(AuditEntry entry) {
+        synchronized (lock) {
+            applyLocked(entry);
+        }
+    }
+
+    private void applyLocked(AuditEntry entry) {
         AuditEvent e = entry.event();
         String id = e.criteria().get(REQUEST);
         if (e.outcome() != Outcome.COMPLETED || id == null) {

@@ -18,6 +18,19 @@ import java.util.Map;
  */
 public record QueryParameters(String msisdn, String role, String messageId, String customer, String from, String to,
                               String limit, String continuation) {
+    /** The parameters by their API names (those of {@link #asCriteria}); absent ones are null. */
+    public static QueryParameters of(Map<String, String> byName) {
+        return new QueryParameters(byName.get("msisdn"), byName.get("role"), byName.get("messageId"),
+                byName.get("customer"), byName.get("from"), byName.get("to"), byName.get("limit"),
+                byName.get("continuation"));
+    }
+
+    /** The first page of the records {@code selector} (msisdn, role, messageId, customer) names in a window. */
+    public static QueryParameters selecting(Map<String, String> selector, String from, String to) {
+        return new QueryParameters(selector.get("msisdn"), selector.get("role"), selector.get("messageId"),
+                selector.get("customer"), from, to, null, null);
+    }
+
     /** The parameters given, by their API names, for the audit log. */
     public Map<String, String> asCriteria() {
         Map<String, String> m = new LinkedHashMap<>();

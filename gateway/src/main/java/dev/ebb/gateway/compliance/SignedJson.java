@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ebb.metadata.Sha256;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Base64;
@@ -87,11 +86,9 @@ public final class SignedJson {
     private static byte[] digest(Map<?, ?> unsigned) {
         unsigned.remove(INTEGRITY);
         try {
-            return MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(unsigned));
+            return Sha256.of(CANONICAL.writeValueAsBytes(unsigned));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("document cannot be serialised", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 }

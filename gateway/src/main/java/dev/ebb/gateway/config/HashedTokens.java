@@ -1,8 +1,8 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.metadata.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +45,7 @@ public final class HashedTokens<T> {
     }
 
     private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
     }
 
     private record Entry<T>(byte[] hash, T holder) {

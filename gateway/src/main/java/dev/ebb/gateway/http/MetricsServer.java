@@ -23,39 +23,23 @@ import java.util.function.Supplier;
  * The operations listener: {@code GET /metrics} (Prometheus text format), {@code GET /health} and {@code GET /ready}
  * (200 while new messages are accepted, 503 with the reason while they are refused, e.g. a store short of disk space).
  */
-public final class MetricsServer implements AutoCloseable {
+public final class MetricsServer {
     private static final int MAX_REQUEST = 8 * 1024;
-    private final HttpListener listener;
 
-    private MetricsServer(HttpListener listener) {
-        this.listener = listener;
+    private MetricsServer() {
     }
 
     /**
      * @param health    "UP" or a short reason the gateway is not ready; anything but UP answers 503
      * @param readiness why new messages are refused, empty while they are accepted
      */
-    public static MetricsServer start(ListenerConfig config, PrometheusMeterRegistry registry, Supplier<String> health,
-                                      Supplier<Optional<String>> readiness, EventLoopGroup group)
+    public static HttpListener start(ListenerConfig config, PrometheusMeterRegistry registry, Supplier<String> health,
+                                     Supplier<Optional<String>> readiness, EventLoopGroup group)
             throws InterruptedException {
-        HttpListener listener = HttpListener.bind(config, group, Optional.empty(), ListenerRefusals.NONE,
+        return HttpListener.bind(config, group, Optional.empty(), ListenerRefusals.NONE,
                 () -> List.of(new HttpObjectAggregator(MAX_REQUEST), new Handler(registry, health, readiness)));
-        return new MetricsServer(listener);
     }
 
-    /** The listener's connections, for metrics. */
-    public HttpListener listener() {
-        return listener;
-    }
-
-    public int port() {
-        return listener.port();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
-    }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final PrometheusMeterRegistry registry;

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.privacy;
 
 import dev.ebb.gateway.config.ContentConfig;
+import dev.ebb.metadata.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

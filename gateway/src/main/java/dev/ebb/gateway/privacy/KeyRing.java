@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,7 +135,7 @@ public final class KeyRing {
         random.nextBytes(bytes);
         try {
             DurableFiles.createDirectoriesDurably(keyPath(bucket).getParent());
-            DurableFiles.writeAtomically(keyPath(bucket), KeyFile.live(bucket, bytes).encode());
+            DurableFiles.replaceOwnerOnly(keyPath(bucket), KeyFile.live(bucket, bytes).encode());
             SecretKey key = new SecretKeySpec(bytes, AES);
             destroyed.remove(bucket);
             live.put(bucket, key);

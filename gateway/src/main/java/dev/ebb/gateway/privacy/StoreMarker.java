@@ -1,5 +1,6 @@
 package dev.ebb.gateway.privacy;
 
+import dev.ebb.metadata.DurableFiles;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ record StoreMarker(byte[] keyStoreId, long generation) {
         ByteBuffer out = ByteBuffer.allocate(LENGTH);
         out.putInt(magic).put(VERSION).put(keyStoreId).putLong(generation);
         out.putInt(crc(out.array(), LENGTH - 4));
-        DurableFiles.writeAtomically(path, out.array());
+        DurableFiles.replaceOwnerOnly(path, out.array());
     }
 
     /**

@@ -4,10 +4,10 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.metadata.Sha256;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
@@ -98,13 +98,9 @@ final class Authenticator {
     }
 
     private static String digest(String storedHash, String password) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(storedHash.getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            return Base64.getEncoder().encodeToString(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        MessageDigest sha = Sha256.digest();
+        sha.update(storedHash.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        return Base64.getEncoder().encodeToString(sha.digest(password.getBytes(StandardCharsets.UTF_8)));
     }
 }

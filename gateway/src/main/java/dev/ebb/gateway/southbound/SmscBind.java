@@ -50,6 +50,11 @@ final class SmscBind {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final long BIND_TIMEOUT_MS = 5_000;
     private static final long RESPONSE_TIMEOUT_MS = 10_000;
+    /**
+     * How long close waits for the SMSC's unbind_resp (§4.2): an SMSC answers in milliseconds, and one that does not
+     * must not hold a shutdown for the transaction timer submits wait.
+     */
+    private static final long UNBIND_WAIT_MS = 500;
     private static final int RECEIVE_QUEUE = 65_536;
     // SMPP 3.4 §5.1.3: refusals that say "not now" rather than "never".
     private static final int ESME_RMSGQFUL = 0x14;
@@ -113,8 +118,15 @@ final class SmscBind {
             }
         }
         SMPPSession current = session;
-        if (current != null) {
+        if (current == null) {
+            return;
+        }
+        if (current.getSessionState().isBound()) {
+            current.setTransactionTimer(UNBIND_WAIT_MS);
             current.unbindAndClose();
+        } else {
+            // A session the SMSC already dropped has nobody to answer an unbind.
+            current.close();
         }
     }
 

@@ -10,6 +10,7 @@ import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,9 +91,6 @@ class SlowReceiverTest {
     }
 
     private static RawSmppClient bound(RawSmppClient client, BindType type) throws Exception {
-        client.send(new Pdu.Bind(type, 1, TestGateway.SYSTEM_ID, TestGateway.PASSWORD, "", (byte) 0x34, (byte) 0,
-                (byte) 0, ""));
-        assertThat(((Pdu.BindResp) client.read()).commandStatus()).isZero();
-        return client;
+        return client.bind(type, TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
     }
 }

@@ -8,6 +8,7 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.testing.PrivacyStores;
@@ -28,7 +29,6 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -124,10 +124,7 @@ class SmppReceiptSenderTest {
     }
 
     private RawSmppClient bound() throws Exception {
-        RawSmppClient raw = new RawSmppClient(server.port());
-        raw.send(new Pdu.Bind(BindType.RECEIVER, 1, "alpha", PASSWORD, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
-        assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
-        return raw;
+        return new RawSmppClient(server.port()).bind(BindType.RECEIVER, "alpha", PASSWORD);
     }
 
     private CustomerReceipt receipt() {

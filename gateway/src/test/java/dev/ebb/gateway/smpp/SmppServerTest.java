@@ -19,6 +19,7 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.gateway.testing.LogCapture;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBufUtil;
@@ -109,8 +110,9 @@ class SmppServerTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : clients) {
-            c.close();
+        // Newest first: a client before the server it is bound to, which would otherwise wait out its unbind.
+        for (int i = clients.size() - 1; i >= 0; i--) {
+            clients.get(i).close();
         }
         server.close();
     }
@@ -556,9 +558,7 @@ class SmppServerTest {
     }
 
     private RawSmppClient bound(RawSmppClient raw, String systemId) throws Exception {
-        raw.send(bind(1, systemId, PASSWORD));
-        assertThat(((Pdu.BindResp) raw.read()).commandStatus()).isZero();
-        return raw;
+        return raw.bind(dev.ebb.gateway.core.BindType.TRANSCEIVER, systemId, PASSWORD);
     }
 
     private SMPPSession jsmpp(String systemId, String password, BindType type) throws Exception {

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.testing.RawSmppClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.core.BindType;

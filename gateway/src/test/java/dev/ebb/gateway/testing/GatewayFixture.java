@@ -2,6 +2,7 @@ package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.Main;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
@@ -110,13 +111,22 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
 
     /** Stops the running gateway, if any, with its clients, and starts one on {@code config}. */
     public Main.Running start(EbbConfig config) throws InterruptedException {
-        return start(config, Clock.systemUTC());
+        return start(config, Clock.systemUTC(), FreeSpace.fileStores());
     }
 
     /** {@link #start(EbbConfig)} on {@code clock} (a {@code MutableClock} for time-dependent behaviour). */
     public Main.Running start(EbbConfig config, Clock clock) throws InterruptedException {
+        return start(config, clock, FreeSpace.fileStores());
+    }
+
+    /** {@link #start(EbbConfig)} with the free space of the stores' file systems as {@code disk} reports it. */
+    public Main.Running start(EbbConfig config, FreeSpace disk) throws InterruptedException {
+        return start(config, Clock.systemUTC(), disk);
+    }
+
+    private Main.Running start(EbbConfig config, Clock clock, FreeSpace disk) throws InterruptedException {
         stop();
-        running = Main.start(config, clock);
+        running = Main.start(config, clock, disk);
         return running;
     }
 

@@ -18,26 +18,23 @@ import java.util.function.IntConsumer;
  * The customer HTTP API listener (port 8080 by default): customers that do not speak SMPP send messages here and
  * read back their state. Requests are small; a body over {@value #MAX_BODY_BYTES} bytes gets 413.
  */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer {
     /** Largest request body: a 255-segment UCS-2 text, escaped as JSON, fits well within it. */
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final HttpListener listener;
-
-    private ApiServer(HttpListener listener) {
-        this.listener = listener;
+    private ApiServer() {
     }
 
     /**
-     * Binds the listener.
+     * Binds the listener; closing it stops listening (the group belongs to the caller).
      *
      * @param customers whose API keys it takes
      * @param api       what the requests of an authenticated customer do
      * @param statuses  told the HTTP status of every answer (metrics)
      * @param group     the event loop group its connections run on
      */
-    public static ApiServer start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
-                                  IntConsumer statuses, EventLoopGroup group) throws InterruptedException {
+    public static HttpListener start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
+                                     IntConsumer statuses, EventLoopGroup group) throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
@@ -46,25 +43,8 @@ public final class ApiServer implements AutoCloseable {
             statuses.accept(problem.status());
             return null;
         };
-        HttpListener listener = HttpListener.bind(config, group, Optional.empty(), counted,
+        return HttpListener.bind(config, group, Optional.empty(), counted,
                 () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, counted), new WipeBodies(),
                         new ApiHandler(api, keys, statuses)));
-        return new ApiServer(listener);
-    }
-
-    /** The listener's connections, for metrics. */
-    public HttpListener listener() {
-        return listener;
-    }
-
-    /** The bound port (useful with port 0). */
-    public int port() {
-        return listener.port();
-    }
-
-    /** Stops listening; the group belongs to the caller. */
-    @Override
-    public void close() {
-        listener.close();
     }
 }

@@ -26,43 +26,23 @@ import java.util.Optional;
  * </ul>
  * Errors are {@code application/problem+json} (RFC 9457).
  */
-public final class ComplianceServer implements AutoCloseable {
-    private final HttpListener listener;
-
-    private ComplianceServer(HttpListener listener) {
-        this.listener = listener;
+public final class ComplianceServer {
+    private ComplianceServer() {
     }
 
     /**
-     * Binds the listener.
+     * Binds the listener; closing it stops listening (the group belongs to the caller).
      *
      * @param config  host, port, body limit
      * @param service the service requests go to
      * @param group   a group used by this listener only (calls into the service block)
      * @param tls     TLS context, or empty for plain HTTP
      */
-    public static ComplianceServer start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
-                                         Optional<SslContext> tls) throws InterruptedException {
-        HttpListener listener = HttpListener.bind(config.listener(), group, tls,
+    public static HttpListener start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
+                                     Optional<SslContext> tls) throws InterruptedException {
+        return HttpListener.bind(config.listener(), group, tls,
                 ComplianceHandler.auditedRefusals(service),
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(), ComplianceHandler.auditedBodyRefusals(service)),
                         new ChunkedWriteHandler(), new ComplianceHandler(service)));
-        return new ComplianceServer(listener);
-    }
-
-    /** The listener's connections, for metrics. */
-    public HttpListener listener() {
-        return listener;
-    }
-
-    /** The bound port (useful with port 0). */
-    public int port() {
-        return listener.port();
-    }
-
-    /** Stops listening; the group belongs to the caller. */
-    @Override
-    public void close() {
-        listener.close();
     }
 }

@@ -5,14 +5,11 @@ import dev.ebb.gateway.compliance.DisclosureRequest;
 import dev.ebb.gateway.compliance.DisclosureRequests;
 import dev.ebb.gateway.compliance.QueryParameters;
 import dev.ebb.gateway.compliance.RequestContext;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The disclosure request resources (ETSI TS 103 120 shaped):
@@ -27,76 +24,41 @@ import java.util.function.Supplier;
  * </ul>
  */
 final class RequestRoutes {
-    private final ComplianceHandler http;
-    private final DisclosureRequests requests;
-    private final Bodies bodies;
-
-    RequestRoutes(ComplianceHandler http, DisclosureRequests requests, Bodies bodies) {
-        this.http = http;
-        this.requests = requests;
-        this.bodies = bodies;
+    private RequestRoutes() {
     }
 
-    HttpResponse route(FullHttpRequest request, List<String> seg, Supplier<Map<String, List<String>>> q,
-                           RequestContext base) {
-        HttpMethod m = request.method();
-        if (seg.size() == 2) {
-            if (m.equals(HttpMethod.POST)) {
-                return http.audited(Action.REQUEST_CREATE, request, base, () -> {
-                    ComplianceHandler.flat(q.get(), Set.of());
-                    Bodies.NewRequest body = bodies.newRequest(request);
-                    Map<String, String> task = body.task();
-                    DisclosureRequest created = requests.create(
-                            new RequestContext(base.bearerToken(), body.reference(), body.legalType(),
-                                    base.clientAddress()),
-                            new QueryParameters(task.get("msisdn"), task.get("role"), task.get("messageId"),
-                                    task.get("customer"), body.start(), body.end(), null, null));
-                    HttpResponse r = http.json(201, created);
+    static List<Route> of(DisclosureRequests requests, Rendering render, Bodies bodies) {
+        return List.of(
+                Route.get("/v1/requests", Action.REQUEST_READ,
+                        x -> render.json(200, requests.list(x.ctx(), x.query(Set.of("state")).get("state")))),
+                Route.postBody("/v1/requests", Action.REQUEST_CREATE, x -> {
+                    x.query(Set.of());
+                    Bodies.NewRequest body = bodies.newRequest(x.request());
+                    DisclosureRequest created = requests.create(new RequestContext(x.ctx().bearerToken(),
+                                    body.reference(), body.legalType(), x.ctx().clientAddress()),
+                            QueryParameters.selecting(body.task(), body.start(), body.end()));
+                    HttpResponse r = render.json(201, created);
                     r.headers().set(HttpHeaderNames.LOCATION, "/v1/requests/" + created.id());
                     return r;
-                });
-            }
-            if (m.equals(HttpMethod.GET)) {
-                return http.audited(Action.REQUEST_READ, request, base, () -> http.json(200,
-                        requests.list(base, ComplianceHandler.flat(q.get(), Set.of("state")).get("state"))));
-            }
-            return http.notAllowed(request, base);
-        }
-        String raw = seg.get(2);
-        if (seg.size() == 3) {
-            return m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_READ, request, base, () -> {
-                ComplianceHandler.flat(q.get(), Set.of());
-                return http.json(200, requests.get(base, ComplianceHandler.decode(raw)));
-            }) : http.notAllowed(request, base);
-        }
-        if (seg.size() != 4) {
-            return http.notFound(request, base);
-        }
-        return switch (seg.get(3)) {
-            case "approve" -> decision(request, q, base, Action.REQUEST_APPROVE,
-                    () -> requests.approve(base, ComplianceHandler.decode(raw)));
-            case "reject" -> decision(request, q, base, Action.REQUEST_REJECT, () -> requests.reject(base, ComplianceHandler.decode(raw)));
-            case "cancel" -> decision(request, q, base, Action.REQUEST_CANCEL, () -> requests.cancel(base, ComplianceHandler.decode(raw)));
-            case "delivery" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_DELIVER, request, base,
-                    () -> http.json(200, requests.deliver(base, ComplianceHandler.decode(raw),
-                            ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
-                    : http.notAllowed(request, base);
-            case "export" -> m.equals(HttpMethod.GET) ? http.audited(Action.REQUEST_EXPORT, request, base,
-                    () -> http.json(200, requests.export(base, ComplianceHandler.decode(raw),
-                            ComplianceHandler.flat(q.get(), Set.of("continuation")).get("continuation"))))
-                    : http.notAllowed(request, base);
-            default -> http.notFound(request, base);
-        };
+                }),
+                Route.get("/v1/requests/*", Action.REQUEST_READ, x -> {
+                    x.query(Set.of());
+                    return render.json(200, requests.get(x.ctx(), x.segment(2)));
+                }),
+                decision("approve", Action.REQUEST_APPROVE, render, x -> requests.approve(x.ctx(), x.segment(2))),
+                decision("reject", Action.REQUEST_REJECT, render, x -> requests.reject(x.ctx(), x.segment(2))),
+                decision("cancel", Action.REQUEST_CANCEL, render, x -> requests.cancel(x.ctx(), x.segment(2))),
+                Route.get("/v1/requests/*/delivery", Action.REQUEST_DELIVER, x -> render.json(200,
+                        requests.deliver(x.ctx(), x.segment(2), x.query(Set.of("continuation")).get("continuation")))),
+                Route.get("/v1/requests/*/export", Action.REQUEST_EXPORT, x -> render.json(200,
+                        requests.export(x.ctx(), x.segment(2), x.query(Set.of("continuation")).get("continuation")))));
     }
 
-    private HttpResponse decision(FullHttpRequest request, Supplier<Map<String, List<String>>> q, RequestContext base,
-                                      Action action, Supplier<DisclosureRequest> call) {
-        if (!request.method().equals(HttpMethod.POST)) {
-            return http.notAllowed(request, base);
-        }
-        return http.audited(action, request, base, () -> {
-            ComplianceHandler.flat(q.get(), Set.of());
-            return http.json(200, call.get());
+    private static Route decision(String verb, Action action, Rendering render,
+                                  Function<Exchange, DisclosureRequest> call) {
+        return Route.post("/v1/requests/*/" + verb, action, x -> {
+            x.query(Set.of());
+            return render.json(200, call.apply(x));
         });
     }
 }

@@ -11,6 +11,7 @@ import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.metadata.Channel;
@@ -75,7 +76,7 @@ abstract class ComplianceApiTestBase {
     MetadataStore store;
     AuditLog audit;
     EventLoopGroup group;
-    ComplianceServer server;
+    HttpListener server;
 
     @BeforeEach
     void start() throws Exception {

@@ -3,7 +3,6 @@ package dev.ebb.gateway.southbound.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.InboundDeliverSm;
@@ -19,6 +18,7 @@ import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.Flood;
 import dev.ebb.gateway.testing.JsmppSubmit;
+import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import io.netty.buffer.ByteBuf;
@@ -170,7 +170,7 @@ class HandsetSimulatorTest {
     @Test
     void bindWithAnUnknownSystemIdIsRefused() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port());
+        RawSmppClient client = rawClient(simulator.port());
 
         client.send(new Pdu.Bind(BindType.TRANSCEIVER, 1, "stranger", "secret", "", (byte) 0x34, (byte) 0, (byte) 0, ""));
 
@@ -180,7 +180,7 @@ class HandsetSimulatorTest {
     @Test
     void submitBeforeBindIsRefusedWithInvalidBindStatus() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port());
+        RawSmppClient client = rawClient(simulator.port());
 
         client.send(submit(7, "4790000002", (byte) 1));
 
@@ -193,7 +193,7 @@ class HandsetSimulatorTest {
     @Test
     void submitOnAReceiverBindIsRefusedWithInvalidBindStatus() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient receiver = rawClient(simulator.port()).bind(BindType.RECEIVER, "ebb", "secret");
+        RawSmppClient receiver = rawClient(simulator.port()).bind(BindType.RECEIVER, "ebb", "secret");
 
         receiver.send(submit(receiver.nextSequence(), "4790000002", (byte) 1));
 
@@ -203,7 +203,7 @@ class HandsetSimulatorTest {
     @Test
     void secondBindOnOneConnectionIsRefusedAsAlreadyBound() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
 
         client.send(new Pdu.Bind(BindType.TRANSMITTER, 9, "ebb", "secret", "", (byte) 0x34, (byte) 0, (byte) 0, ""));
 
@@ -213,17 +213,19 @@ class HandsetSimulatorTest {
     @Test
     void submitWithAnSmLengthBeyondThePduIsAnsweredWithInvalidMessageLength() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
         // SMPP 3.4 §4.4.1 submit_sm, seq 5: empty addresses and strings, then sm_length 200 with 2 octets following.
         String hex = "00000023" + "00000004" + "00000000" + "00000005"
                 + "00" + "000000" + "000000" + "00" + "00" + "00" + "00" + "00" + "01" + "00" + "00" + "00" + "c8" + "6869";
 
-        client.send(Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(hex)));
+        client.sendBytes(ByteBufUtil.decodeHexDump(hex));
 
         Pdu.SubmitSmResp resp = client.next(Pdu.SubmitSmResp.class);
         assertThat(resp.sequenceNumber()).isEqualTo(5);
         assertThat(resp.commandStatus()).isEqualTo(CommandStatus.ESME_RINVMSGLEN);
-        assertThat(client.isOpen()).isTrue();
+        // Still open: the session goes on.
+        client.send(new Pdu.EnquireLink(6));
+        assertThat(client.next(Pdu.EnquireLinkResp.class).commandStatus()).isEqualTo(CommandStatus.ESME_ROK);
     }
 
     /**
@@ -239,9 +241,9 @@ class HandsetSimulatorTest {
             "0000001100000015000000000000000700, 7, 2"})
     void aFrameItCannotTakeGetsGenericNackAndTheSessionGoesOn(String hex, int seq, int status) throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
 
-        client.send(Unpooled.wrappedBuffer(io.netty.buffer.ByteBufUtil.decodeHexDump(hex)));
+        client.sendBytes(ByteBufUtil.decodeHexDump(hex));
 
         assertThat(client.next(Pdu.GenericNack.class)).isEqualTo(new Pdu.GenericNack(seq, status));
         client.send(new Pdu.EnquireLink(44));
@@ -252,7 +254,7 @@ class HandsetSimulatorTest {
     @Test
     void aQuerySmGetsInvalidCommandId() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
 
         client.send(new Pdu.QuerySm(6, "abc", SmppAddress.international("4790000001")));
 
@@ -262,7 +264,7 @@ class HandsetSimulatorTest {
     @Test
     void enquireLinkIsAnswered() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
 
         client.send(new Pdu.EnquireLink(41));
 
@@ -273,7 +275,7 @@ class HandsetSimulatorTest {
     @Test
     void anEnquireLinkBeforeBindIsAnsweredWithInvalidBindStatus() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port());
+        RawSmppClient client = rawClient(simulator.port());
 
         client.send(new Pdu.EnquireLink(42));
 
@@ -297,19 +299,19 @@ class HandsetSimulatorTest {
     @Test
     void unbindIsAnsweredAndTheConnectionClosed() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
 
         client.send(new Pdu.Unbind(42));
 
         assertThat(client.next(Pdu.UnbindResp.class)).isEqualTo(new Pdu.UnbindResp(42, CommandStatus.ESME_ROK));
-        Await.until("the simulator closes the connection", WAIT, () -> !client.isOpen());
+        assertThat(client.closedByPeer()).as("the simulator closes the connection").isTrue();
     }
 
     @Test
     void receiptOfATransmitterGoesToABoundReceiver() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient transmitter = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
-        SmppTestClient receiver = rawClient(simulator.port()).bind(BindType.RECEIVER, "ebb", "secret");
+        RawSmppClient transmitter = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
+        RawSmppClient receiver = rawClient(simulator.port()).bind(BindType.RECEIVER, "ebb", "secret");
 
         transmitter.send(submit(transmitter.nextSequence(), "4790000002", (byte) 1));
         String id = transmitter.next(Pdu.SubmitSmResp.class).messageId();
@@ -323,7 +325,7 @@ class HandsetSimulatorTest {
     @Test
     void receiptWithNoReceiverBoundIsDroppedAndCounted() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient transmitter = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
+        RawSmppClient transmitter = rawClient(simulator.port()).bind(BindType.TRANSMITTER, "ebb", "secret");
 
         transmitter.send(submit(transmitter.nextSequence(), "4790000002", (byte) 1));
         transmitter.next(Pdu.SubmitSmResp.class);
@@ -363,14 +365,14 @@ class HandsetSimulatorTest {
     @Test
     void closeUnbindsBoundSessions() throws Exception {
         HandsetSimulator simulator = simulator(Duration.ZERO);
-        SmppTestClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
+        RawSmppClient client = rawClient(simulator.port()).bind(BindType.TRANSCEIVER, "ebb", "secret");
         CompletableFuture<Void> closing = CompletableFuture.runAsync(simulator::close);
 
         Pdu.Unbind unbind = client.next(Pdu.Unbind.class);
         client.send(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK));
 
         closing.get(10, TimeUnit.SECONDS);
-        Await.until("the connection is closed", WAIT, () -> !client.isOpen());
+        assertThat(client.closedByPeer()).as("the connection is closed").isTrue();
     }
 
     @Test
@@ -402,8 +404,8 @@ class HandsetSimulatorTest {
         return simulator;
     }
 
-    private SmppTestClient rawClient(int port) {
-        SmppTestClient client = new SmppTestClient(group, port);
+    private RawSmppClient rawClient(int port) throws IOException {
+        RawSmppClient client = new RawSmppClient(port);
         closeables.add(0, client);
         return client;
     }

@@ -1,8 +1,11 @@
-package dev.ebb.gateway.smpp;
+package dev.ebb.gateway.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.PduCodec;
-import dev.ebb.gateway.testing.Flood;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
@@ -10,17 +13,25 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
-/** A plain socket speaking bytes, for the malformed input no SMPP library will produce. */
-final class RawSmppClient implements AutoCloseable {
+/**
+ * A bare SMPP peer on a plain blocking socket over Ebb's own codec, for Ebb's listener and the simulator alike: it
+ * sends exactly what a test writes (PDU records, or bytes no SMPP library would produce) and answers nothing by
+ * itself; every read waits at most 5 s.
+ */
+public final class RawSmppClient implements AutoCloseable {
     private final SocketChannel channel;
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
     private final PduCodec codec = new PduCodec(1 << 20);
+    private int sequence;
 
-    RawSmppClient(int port) throws IOException {
+    public RawSmppClient(int port) throws IOException {
         this(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
     }
 
@@ -33,7 +44,7 @@ final class RawSmppClient implements AutoCloseable {
     }
 
     /** A client connecting from {@code localAddress}, another loopback address such as 127.0.0.2. */
-    static RawSmppClient from(String localAddress, int port) throws IOException {
+    public static RawSmppClient from(String localAddress, int port) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.bind(new InetSocketAddress(localAddress, 0));
         channel.connect(new InetSocketAddress("127.0.0.1", port));
@@ -41,16 +52,28 @@ final class RawSmppClient implements AutoCloseable {
     }
 
     /** A client on small socket buffers, for {@link #floodUntilBlocked}. */
-    static RawSmppClient withSmallBuffers(int port) throws IOException {
+    public static RawSmppClient withSmallBuffers(int port) throws IOException {
         return new RawSmppClient(Flood.connect(port));
     }
 
-    void send(Pdu pdu) throws IOException {
+    /** Binds as {@code type} and asserts the bind_resp is ESME_ROK. */
+    public RawSmppClient bind(BindType type, String systemId, String password) throws IOException {
+        send(new Pdu.Bind(type, nextSequence(), systemId, password, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        assertThat(next(Pdu.BindResp.class).commandStatus()).isEqualTo(CommandStatus.ESME_ROK);
+        return this;
+    }
+
+    /** Sequence numbers from 1, for PDUs whose number the test does not care about. */
+    public int nextSequence() {
+        return ++sequence;
+    }
+
+    public void send(Pdu pdu) throws IOException {
         sendBytes(encode(pdu));
     }
 
     /** The PDU's frame as bytes. */
-    static byte[] encode(Pdu pdu) {
+    public static byte[] encode(Pdu pdu) {
         ByteBuf buf = Unpooled.buffer();
         new PduCodec(1 << 20).encode(pdu, buf);
         byte[] bytes = new byte[buf.readableBytes()];
@@ -59,17 +82,24 @@ final class RawSmppClient implements AutoCloseable {
         return bytes;
     }
 
-    void sendBytes(byte[] bytes) throws IOException {
+    public void sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** Sends {@code pdu} over and over without reading, see {@link Flood#writeUntilBlocked}; returns the bytes sent. */
-    long floodUntilBlocked(Pdu pdu, long limit) throws IOException {
+    public long floodUntilBlocked(Pdu pdu, long limit) throws IOException {
         return Flood.writeUntilBlocked(channel, encode(pdu), limit);
     }
 
-    Pdu read() throws IOException {
+    /** The next PDU, which must be of {@code type}. */
+    public <T extends Pdu> T next(Class<T> type) throws IOException {
+        Pdu pdu = read();
+        assertThat(pdu).isInstanceOf(type);
+        return type.cast(pdu);
+    }
+
+    public Pdu read() throws IOException {
         int length = in.readInt();
         byte[] frame = new byte[length];
         frame[0] = (byte) (length >>> 24);
@@ -86,23 +116,23 @@ final class RawSmppClient implements AutoCloseable {
     }
 
     /** The next PDU, or null when none starts to arrive within {@code timeout}. */
-    Pdu readWithin(java.time.Duration timeout) throws IOException {
+    public Pdu readWithin(Duration timeout) throws IOException {
         int usual = socket.getSoTimeout();
         socket.setSoTimeout((int) timeout.toMillis());
         try {
             return read();
-        } catch (java.net.SocketTimeoutException nothing) {
+        } catch (SocketTimeoutException nothing) {
             return null;
         } finally {
             socket.setSoTimeout(usual);
         }
     }
 
-    /** True once the server has closed the connection. */
-    boolean closedByPeer() throws IOException {
+    /** True once the peer has closed the connection; waits for that (or a byte) up to the read timeout. */
+    public boolean closedByPeer() throws IOException {
         try {
             return in.read() == -1;
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             return true;
         }
     }
