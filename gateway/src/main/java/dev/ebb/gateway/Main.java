@@ -209,7 +209,12 @@ public final class Main implements Callable<Integer> {
         // Made before the SMPP server, so that what sends to customers exists before anything can arrive for them.
         CustomerSessions sessions = new CustomerSessions();
         SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping, clock);
-        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, housekeeping, clock);
+        // Receipt posts to customers' endpoints get their own loop: nothing on it blocks, and a customer's slow
+        // endpoint holds its own connections there, not the SMPP sessions'.
+        EventLoopGroup webhookLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        opened.add(() -> webhookLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, webhookLoop, clock);
+        opened.add(webhooks);
         // A receipt goes back the way its message came in.
         ReceiptHandler receipts = new ReceiptHandler(privacy,
                 receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender).forward(receipt),

@@ -3,6 +3,7 @@ package dev.ebb.gateway.config;
 import dev.ebb.gateway.core.Originators;
 import dev.ebb.model.Msisdn;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,12 +21,44 @@ import java.util.List;
  *                         them from forgeries; at least 16 characters; absent: receipts go unsigned
  * @param addressing       how numbers without '+' are read and the default sender; absent: the defaults of
  *                         {@link AddressingConfig}
+ * @param receiptBatch     receipts per POST to {@code receiptUrl}: 1 (the default) posts each as a JSON object; more
+ *                         posts a JSON array of up to this many, as soon as that many are waiting or
+ *                         20 ms after the first of them
+ * @param receiptConnections connections to {@code receiptUrl} open at most, each kept alive between posts and carrying
+ *                         one post at a time; default {@value #DEFAULT_RECEIPT_CONNECTIONS}
+ * @param receiptMaxWaiting receipts of the customer held for {@code receiptUrl} (being posted, waiting for a
+ *                         connection or for a retry) before further ones are dropped; default
+ *                         {@value #DEFAULT_RECEIPT_MAX_WAITING}
+ * @param receiptTimeout   a post not answered within this (from connecting, or from writing it on an open connection)
+ *                         fails and is retried; default 10 s
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
                              List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers,
-                             String receiptSecret, AddressingConfig addressing) {
+                             String receiptSecret, AddressingConfig addressing, int receiptBatch,
+                             int receiptConnections, int receiptMaxWaiting, Duration receiptTimeout) {
+    public static final int DEFAULT_RECEIPT_CONNECTIONS = 8;
+    /**
+     * About 300 bytes each (the accepted record and the posted JSON), so 30 MB for a customer whose endpoint is down:
+     * 8 s of receipts at the full HTTP rate, minutes at a customer's usual one.
+     */
+    public static final int DEFAULT_RECEIPT_MAX_WAITING = 100_000;
+    public static final Duration DEFAULT_RECEIPT_TIMEOUT = Duration.ofSeconds(10);
+
     public CustomerConfig {
         addressing = addressing == null ? AddressingConfig.DEFAULTS : addressing;
+        receiptBatch = receiptBatch == 0 ? 1 : receiptBatch;
+        ConfigException.require(receiptBatch >= 1 && receiptBatch <= 1_000, "customers[" + id + "].receiptBatch",
+                "must be 1..1000, was " + receiptBatch);
+        receiptConnections = receiptConnections == 0 ? DEFAULT_RECEIPT_CONNECTIONS : receiptConnections;
+        ConfigException.require(receiptConnections >= 1 && receiptConnections <= 1_000, "customers[" + id
+                + "].receiptConnections", "must be 1..1000, was " + receiptConnections);
+        receiptMaxWaiting = receiptMaxWaiting == 0 ? DEFAULT_RECEIPT_MAX_WAITING : receiptMaxWaiting;
+        ConfigException.require(receiptMaxWaiting >= 1 && receiptMaxWaiting <= 10_000_000, "customers[" + id
+                + "].receiptMaxWaiting", "must be 1..10000000, was " + receiptMaxWaiting);
+        receiptTimeout = receiptTimeout == null ? DEFAULT_RECEIPT_TIMEOUT : receiptTimeout;
+        ConfigException.require(!receiptTimeout.isNegative() && !receiptTimeout.isZero()
+                        && receiptTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "customers[" + id + "].receiptTimeout",
+                "must be over 0 and at most PT5M, was " + receiptTimeout);
         ConfigException.require(receiptSecret == null || receiptSecret.length() >= 16, "customers[" + id
                 + "].receiptSecret", "must be at least 16 characters");
         ConfigException.require(receiptSecret == null || receiptUrl != null, "customers[" + id + "].receiptSecret",

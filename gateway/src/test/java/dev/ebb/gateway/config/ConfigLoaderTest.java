@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,6 +126,25 @@ class ConfigLoaderTest {
                 .containsOnlyKeys("+4722000001", "12345");
         assertThatThrownBy(() -> read(account + "[\"12\"]\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("short codes");
+    }
+
+    @Test
+    void receiptPostsAreShapedPerCustomerWithDefaults() throws Exception {
+        String url = "customers:\n  - id: x\n    receiptUrl: https://example.net/receipts\n";
+        CustomerConfig plain = read(url).customers().get(0);
+        CustomerConfig batched = read(url + "    receiptBatch: 50\n    receiptConnections: 2\n"
+                + "    receiptMaxWaiting: 500\n    receiptTimeout: PT2S\n").customers().get(0);
+
+        assertThat(List.of(plain.receiptBatch(), plain.receiptConnections(), plain.receiptMaxWaiting()))
+                .containsExactly(1, CustomerConfig.DEFAULT_RECEIPT_CONNECTIONS, CustomerConfig.DEFAULT_RECEIPT_MAX_WAITING);
+        assertThat(plain.receiptTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(List.of(batched.receiptBatch(), batched.receiptConnections(), batched.receiptMaxWaiting()))
+                .containsExactly(50, 2, 500);
+        assertThat(batched.receiptTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> read(url + "    receiptBatch: 1001\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("customers[x].receiptBatch");
+        assertThatThrownBy(() -> read(url + "    receiptTimeout: PT0S\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("customers[x].receiptTimeout");
     }
 
     private EbbConfig read(String yaml) throws Exception {

@@ -134,6 +134,10 @@ public final class TestConfigs {
         private List<String> moNumbers = List.of();
         private String receiptSecret;
         private AddressingConfig addressing;
+        private int receiptBatch;
+        private int receiptConnections;
+        private int receiptMaxWaiting;
+        private Duration receiptTimeout;
 
         private CustomerBuilder(String id) {
             this.id = id;
@@ -176,9 +180,18 @@ public final class TestConfigs {
             return this;
         }
 
+        /** How receipts are posted to the receiptUrl; 0 or null: the default. */
+        public CustomerBuilder receiptPosts(int batch, int connections, int maxWaiting, Duration timeout) {
+            this.receiptBatch = batch;
+            this.receiptConnections = connections;
+            this.receiptMaxWaiting = maxWaiting;
+            this.receiptTimeout = timeout;
+            return this;
+        }
+
         public CustomerConfig build() {
             return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret,
-                    addressing);
+                    addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout);
         }
     }
 

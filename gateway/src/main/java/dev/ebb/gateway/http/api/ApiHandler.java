@@ -8,6 +8,7 @@ import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StrictJson;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment) and
  * {@code GET /v1/messages/{id}}. Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
- * {@code application/problem+json} naming the field.
+ * {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
+ * serves every connection.
  */
+@ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";

@@ -7,12 +7,14 @@ import dev.ebb.gateway.http.BodyLimitAggregator;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.WipeBodies;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The customer HTTP API listener (port 8080 by default): customers that do not speak SMPP send messages here and
@@ -44,7 +46,15 @@ public final class ApiServer {
             return null;
         };
         return HttpListener.bind(config, group, Optional.empty(), counted,
-                () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, counted), new WipeBodies(),
-                        new ApiHandler(api, keys, statuses)));
+                connectionHandlers(new ApiHandler(api, keys, statuses), counted));
+    }
+
+    /**
+     * What each connection gets after the codec: its own aggregator (it holds the request being gathered), the
+     * stateless handlers shared, so that a new connection builds no more than it must.
+     */
+    static Supplier<List<ChannelHandler>> connectionHandlers(ApiHandler handler, ListenerRefusals refusals) {
+        WipeBodies wipe = new WipeBodies();
+        return () -> List.of(new BodyLimitAggregator(MAX_BODY_BYTES, refusals), wipe, handler);
     }
 }

@@ -9,101 +9,128 @@ import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.receipt.ReceiptSink;
 import dev.ebb.metadata.EventType;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.net.URI;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Posts the receipts of messages sent over HTTP to the customer's {@code receiptUrl} as JSON: the message id, its
  * final state, the network error code and the times; never the text or the number. With a {@code receiptSecret} each
- * post carries {@value #SIGNATURE_HEADER}, an HMAC-SHA256 over its time and body. A 2xx answer is a delivery
- * (recorded as RECEIPT_FORWARDED); anything else is retried with back-off for up to {@link #GIVE_UP_AFTER}, while
- * fewer than {@link #MAX_PENDING} are pending. Receipts waiting to retry are held in memory only: a restart loses them.
+ * post carries {@value #SIGNATURE_HEADER}, an HMAC-SHA256 over its time and body (with {@code receiptBatch} over 1,
+ * the whole array). A 2xx answer is a delivery (recorded as RECEIPT_FORWARDED); anything else is retried with
+ * back-off for up to {@link #GIVE_UP_AFTER}. Receipts waiting to retry are held in memory only: a restart loses them.
+ *
+ * <p>Each customer's endpoint has its own kept-alive connections and its own bounded backlog
+ * ({@link WebhookEndpoint}), on Netty's HTTP client: a slow, refusing or failing endpoint delays and, past
+ * {@code receiptMaxWaiting}, drops only its own customer's receipts. https URLs are checked against the JDK's trust
+ * store and the URL's host name.
  */
-public final class WebhookReceiptSender implements ReceiptSink, MeterBinder {
+public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, AutoCloseable {
     /** A receipt not taken within this long after the message ended is dropped (and counted). */
     static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
-    private static final long FIRST_RETRY_MS = 1_000;
-    private static final long MAX_RETRY_MS = 300_000;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    /**
-     * Receipts being posted or waiting for a retry, over all customers: one slow or failing endpoint at a high rate
-     * must fill neither the heap nor the socket table. Past this, a receipt is dropped (and counted).
-     */
-    static final int MAX_PENDING = 100_000;
 
     /** The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>}. */
     public static final String SIGNATURE_HEADER = "X-Ebb-Signature";
 
-    private final Map<String, URI> urls;
-    private final Map<String, byte[]> secrets;
+    private final Map<String, WebhookEndpoint> endpoints;
     private final PrivacyInterceptor privacy;
-    private final ScheduledExecutorService scheduler;
-    private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
-    private final AtomicInteger pending = new AtomicInteger();
     private final ObjectMapper json = Responses.mapper();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final Map<WebhookEndpoint.Outcome, LongAdder> posts = new EnumMap<>(WebhookEndpoint.Outcome.class);
 
-    /** @param customers those with a {@code receiptUrl} get their receipts posted */
-    public WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy,
-                                ScheduledExecutorService scheduler, Clock clock) {
-        Map<String, URI> byCustomer = new HashMap<>();
-        Map<String, byte[]> secretOf = new HashMap<>();
-        customers.forEach(c -> {
-            if (c.receiptUrl() != null) {
-                byCustomer.put(c.id(), c.receiptUrl());
-            }
-            if (c.receiptSecret() != null) {
-                secretOf.put(c.id(), c.receiptSecret().getBytes(StandardCharsets.UTF_8));
-            }
-        });
-        this.urls = Map.copyOf(byCustomer);
-        this.secrets = Map.copyOf(secretOf);
+    /**
+     * @param customers those with a {@code receiptUrl} get their receipts posted
+     * @param group     the event loops the endpoints' connections run on (each endpoint keeps to one of them)
+     */
+    public WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy, EventLoopGroup group,
+                                Clock clock) {
+        this(customers, privacy, group, null, clock);
+    }
+
+    /** @param tls the client context of https endpoints; null: the JDK's trust store, made if one is https */
+    WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy, EventLoopGroup group,
+                         SslContext tls, Clock clock) {
         this.privacy = privacy;
-        this.scheduler = scheduler;
-        this.clock = clock;
+        for (WebhookEndpoint.Outcome o : WebhookEndpoint.Outcome.values()) {
+            posts.put(o, new LongAdder());
+        }
+        WebhookEndpoint.Outcomes outcomes = new WebhookEndpoint.Outcomes() {
+            @Override
+            public void posted(WebhookEndpoint.Outcome outcome) {
+                posts.get(outcome).increment();
+            }
+
+            @Override
+            public void delivered(WebhookEndpoint.Pending receipt) {
+                WebhookReceiptSender.this.delivered(receipt);
+            }
+
+            @Override
+            public void dropped(WebhookEndpoint.Pending receipt) {
+                dropped.incrementAndGet();
+            }
+        };
+        Map<String, WebhookEndpoint> byCustomer = new HashMap<>();
+        SslContext context = tls;
+        for (CustomerConfig c : customers) {
+            if (c.receiptUrl() == null) {
+                continue;
+            }
+            if (context == null && "https".equals(c.receiptUrl().getScheme())) {
+                context = jdkTrust();
+            }
+            byCustomer.put(c.id(), new WebhookEndpoint(c, context, group.next(), clock, outcomes));
+        }
+        this.endpoints = Map.copyOf(byCustomer);
+    }
+
+    /**
+     * What the JDK's own HTTP client did before: the JDK's trust store (cacerts, or {@code javax.net.ssl.trustStore})
+     * and the certificate checked against the URL's host (RFC 9110 §4.3.4).
+     */
+    private static SslContext jdkTrust() {
+        try {
+            return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).endpointIdentificationAlgorithm("HTTPS")
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("the JDK's TLS client cannot be set up", e);
+        }
     }
 
     /** True when the customer's HTTP messages should ask for receipts: it has somewhere to receive them. */
     public boolean wantsReceipts(String customerId) {
-        return urls.containsKey(customerId);
+        return endpoints.containsKey(customerId);
     }
 
     @Override
     public void forward(CustomerReceipt receipt) {
-        URI url = urls.get(receipt.message().customerId());
-        if (url == null) {
-            return;
+        WebhookEndpoint endpoint = endpoints.get(receipt.message().customerId());
+        if (endpoint != null) {
+            endpoint.forward(new WebhookEndpoint.Pending(receipt.message().record(), body(receipt), receipt.doneAt(), 0));
         }
-        if (pending.incrementAndGet() > MAX_PENDING) {
-            pending.decrementAndGet();
-            drop(receipt, "too many receipts pending");
-            return;
-        }
-        attempt(url, receipt, body(receipt), FIRST_RETRY_MS);
     }
 
     public long forwardedCount() {
@@ -114,31 +141,15 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder {
         return dropped.get();
     }
 
-    private void attempt(URI url, CustomerReceipt receipt, byte[] body, long nextDelayMs) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
-                .header("Content-Type", Responses.JSON).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        byte[] secret = secrets.get(receipt.message().customerId());
-        if (secret != null) {
-            request.header(SIGNATURE_HEADER, signature(secret, clock.instant().getEpochSecond(), body));
+    private void delivered(WebhookEndpoint.Pending receipt) {
+        forwarded.incrementAndGet();
+        try {
+            privacy.record(receipt.accepted(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+        } catch (RuntimeException | InternalError e) {
+            // The customer has the receipt; only the record of it is missing (a full disk): say so, go on.
+            LOG.warn("receipt of message {} was posted but its RECEIPT_FORWARDED record could not be stored: {}",
+                    receipt.messageId(), e.getClass().getSimpleName());
         }
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            if (error == null && response.statusCode() / 100 == 2) {
-                pending.decrementAndGet();
-                forwarded.incrementAndGet();
-                privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
-                return;
-            }
-            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + response.statusCode();
-            if (clock.instant().plusMillis(nextDelayMs).isAfter(receipt.doneAt().plus(GIVE_UP_AFTER))) {
-                pending.decrementAndGet();
-                drop(receipt, why + ", for " + GIVE_UP_AFTER);
-                return;
-            }
-            LOG.info("receipt for message {} to customer {} not taken ({}); retrying in {} ms",
-                    receipt.message().messageId(), receipt.message().customerId(), why, nextDelayMs);
-            scheduler.schedule(() -> attempt(url, receipt, body, Math.min(nextDelayMs * 2, MAX_RETRY_MS)),
-                    nextDelayMs, TimeUnit.MILLISECONDS);
-        });
     }
 
     /**
@@ -156,12 +167,6 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder {
         }
     }
 
-    private void drop(CustomerReceipt receipt, String why) {
-        dropped.incrementAndGet();
-        LOG.warn("receipt for message {} to customer {} dropped: {}", receipt.message().messageId(),
-                receipt.message().customerId(), why);
-    }
-
     private byte[] body(CustomerReceipt receipt) {
         try {
             return json.writeValueAsBytes(new Body(receipt.message().messageId(), receipt.state().name(),
@@ -175,12 +180,33 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder {
     private record Body(String id, String state, int errorCode, Instant submittedAt, Instant doneAt) {
     }
 
-    /** Receipts posted to customers' receiptUrl, and those given up. */
+    /**
+     * Receipts posted and given up; posts by outcome; receipts in unanswered posts and waiting, per customer (the
+     * customers with a receiptUrl: a label set the config bounds).
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         FunctionCounter.builder("ebb.receipts.posted", this, WebhookReceiptSender::forwardedCount)
                 .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
         FunctionCounter.builder("ebb.receipts.dropped", this, WebhookReceiptSender::droppedCount)
-                .description("receipts of HTTP messages given up after 24 h of failed posts").register(registry);
+                .description("receipts of HTTP messages given up: 24 h of failed posts, or receiptMaxWaiting held"
+                        + " for the customer already").register(registry);
+        posts.forEach((outcome, count) -> FunctionCounter.builder("ebb.receipts.webhook.posts", count, LongAdder::sum)
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .description("POSTs to customers' receiptUrl by outcome: delivered (2xx), rejected (another status),"
+                        + " timeout, connection (refused, reset, closed, TLS)").register(registry));
+        for (WebhookEndpoint e : endpoints.values()) {
+            Gauge.builder("ebb.receipts.webhook.inflight", e, WebhookEndpoint::inFlight).tag("customer", e.customer())
+                    .description("receipts in POSTs to the customer's receiptUrl not answered yet").register(registry);
+            Gauge.builder("ebb.receipts.webhook.waiting", e, WebhookEndpoint::waiting).tag("customer", e.customer())
+                    .description("receipts for the customer's receiptUrl waiting for a connection or a retry")
+                    .register(registry);
+        }
+    }
+
+    /** Closes the endpoints' connections; the event loops belong to the caller. */
+    @Override
+    public void close() {
+        endpoints.values().forEach(WebhookEndpoint::close);
     }
 }
