@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -207,8 +208,8 @@ public final class EbbLoad implements Callable<Integer> {
         double endToEndSeconds = stats.receipts.sum() == 0 ? 0 : (lastReceipt - start) / 1e9;
         Map<String, Long> refused = new TreeMap<>();
         stats.refused.forEach((status, count) -> refused.put(status, count.sum()));
-        return new Report(mode.name(), stats.sent.sum(), stats.accepted.sum(), stats.receipts.sum(), Map.copyOf(refused),
-                acceptSeconds, endToEndSeconds, accept, receipt);
+        return new Report(mode.name(), stats.sent.sum(), stats.accepted.sum(), stats.receipts.sum(),
+                Collections.unmodifiableMap(refused), acceptSeconds, endToEndSeconds, accept, receipt);
     }
 
     private static double millis(Histogram h, double percentile) {
