@@ -213,6 +213,28 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void whenTheSmscCannotKeepUpHttpCustomersGet503WithRetryAfter() throws Exception {
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), false).maxQueued(3).build());
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        java.net.http.HttpResponse<String> refused = null;
+        for (int i = 0; i < 4; i++) {
+            refused = gateway.http().send(java.net.http.HttpRequest.newBuilder(gateway.api("/v1/messages"))
+                    .header("Authorization", "Bearer " + TestGateway.API_KEY)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"to\":\"+4790000021\",\"from\":\"Acme\",\"text\":\"waits " + i + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            statuses.add(refused.statusCode());
+        }
+
+        // The connector holds maxQueued messages; the next one is pushed back, not queued (RFC 9110 §15.6.4).
+        assertThat(statuses).containsExactly(202, 202, 202, 503);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/problem+json"));
+        assertThat(refused.body()).contains("congested").doesNotContain("waits 3");
+    }
+
+    @Test
     void aComplianceOfficerFindsTheMessagesByNumberWithoutTheirContent() throws Exception {
         String id = esme.submit("+4790000030", "MARKER-Cq77s", StandardCharsets.ISO_8859_1, (byte) 0x03);
         Await.until("the receipt for " + id, WAIT, () -> esme.receiptFor(id) != null);

@@ -1,14 +1,9 @@
 package dev.ebb.bench.load;
 
-import dev.ebb.gateway.core.BindType;
-import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.smpp.pdu.CommandStatus;
-import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.SmppCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -16,208 +11,262 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.nio.charset.StandardCharsets;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ebb-load}: drives a running gateway over SMPP with Ebb's own Netty codec (a jSMPP client tops
- * out near 20 k/s here, far below what is being measured) and reports accepted and receipted rates with
- * submit_sm → submit_sm_resp latency percentiles from HdrHistogram.
+ * {@code ebb-load}: drives a running gateway as its customers do and reports accepted/s, end-to-end/s (receipt back)
+ * and latency percentiles from HdrHistogram for submit → accept and submit → receipt.
+ *
+ * <ul>
+ *   <li>{@code --mode smpp} binds transceivers with Ebb's own Netty codec (a jSMPP client tops out near 20 k/s here,
+ *       far below what is measured), keeps a window of submit_sm in flight per bind (or paces them with
+ *       {@code --rate}) and takes the receipts as deliver_sm;</li>
+ *   <li>{@code --mode http} POSTs to {@code /v1/messages} over keep-alive connections, one request outstanding per
+ *       connection, and runs the customer's receipt endpoint itself on loopback, so the callback path is measured
+ *       too.</li>
+ * </ul>
  */
-@Command(name = "ebb-load", mixinStandardHelpOptions = true,
-        description = "SMPP load generator: binds, submits with a window, counts receipts, reports rates and latency.")
+@Command(name = "ebb-load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Load generator: SMPP binds or HTTP POSTs, counts acceptances and receipts, reports rates and "
+                + "latency percentiles.")
 public final class EbbLoad implements Callable<Integer> {
+    enum Mode { smpp, http }
+
+    @Option(names = "--mode", defaultValue = "smpp", description = "smpp or http (default: ${DEFAULT-VALUE})")
+    Mode mode;
     @Option(names = "--host", defaultValue = "127.0.0.1") String host;
-    @Option(names = "--port", defaultValue = "2775") int port;
-    @Option(names = "--system-id", defaultValue = "demo") String systemId;
-    @Option(names = "--password", defaultValue = "demo1234") String password;
-    @Option(names = "--binds", defaultValue = "4", description = "connections (transceiver binds)") int binds;
-    @Option(names = "--window", defaultValue = "256", description = "outstanding submit_sm per bind") int window;
-    @Option(names = "--messages", defaultValue = "500000", description = "messages in total") long messages;
-    @Option(names = "--rate", defaultValue = "0", description = "target msg/s over all binds (0 = as fast as possible)") int rate;
-    @Option(names = "--no-receipts", description = "submit with registered_delivery 0 and do not wait for receipts") boolean noReceipts;
+    @Option(names = "--port", description = "the gateway's SMPP port (default 2775) or HTTP API port (default 8080)")
+    Integer port;
+    @Option(names = "--messages", defaultValue = "500000", description = "messages in total (default: ${DEFAULT-VALUE})")
+    long messages;
+    @Option(names = "--duration", converter = DurationConverter.class,
+            description = "send for this long instead of a number of messages: 30s, 5m, PT30S")
+    Duration duration;
+    @Option(names = "--rate", defaultValue = "0", description = "target msg/s over all connections (0 = as fast as possible)")
+    int rate;
+    @Option(names = "--no-receipts", description = "do not ask for or wait for receipts (SMPP: registered_delivery 0)")
+    boolean noReceipts;
+    @Option(names = "--receipt-wait", defaultValue = "30s", converter = DurationConverter.class,
+            description = "after sending, wait for receipts until none came for this long (default: ${DEFAULT-VALUE})")
+    Duration receiptWait;
     @Option(names = "--threads", defaultValue = "1", description = "client event-loop threads") int threads;
 
-    private boolean receipts;
-    private final Recorder latency = new Recorder(3);
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder receiptCount = new LongAdder();
-    private final Map<Integer, LongAdder> refused = new ConcurrentHashMap<>();
-    private final AtomicLong remaining = new AtomicLong();
+    @Option(names = "--system-id", defaultValue = "demo", description = "SMPP: the customer's system_id") String systemId;
+    @Option(names = "--password", defaultValue = "demo1234", description = "SMPP: its password") String password;
+    @Option(names = "--binds", defaultValue = "4", description = "SMPP: transceiver binds") int binds;
+    @Option(names = "--window", defaultValue = "256", description = "SMPP: outstanding submit_sm per bind") int window;
+
+    @Option(names = "--connections", defaultValue = "32", description = "HTTP: keep-alive connections") int connections;
+    @Option(names = "--api-key", defaultValue = "demo-api-key", description = "HTTP: the customer's API key") String apiKey;
+    @Option(names = "--receipt-host", defaultValue = "127.0.0.1", description = "HTTP: where the receipt sink listens")
+    String receiptHost;
+    @Option(names = "--receipt-port", defaultValue = "9000",
+            description = "HTTP: the receipt sink's port; the customer's receiptUrl must point there (0: any free port)")
+    int receiptPort;
+
+    private PrintStream out = System.out;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new EbbLoad()).execute(args));
     }
 
+    /** A run configured from command-line arguments, for tools and tests that drive it in-process. */
+    public static EbbLoad of(String... args) {
+        return CommandLine.populateCommand(new EbbLoad(), args);
+    }
+
+    /** Where the progress lines and the report go (default: standard out). */
+    public EbbLoad printingTo(PrintStream stream) {
+        this.out = stream;
+        return this;
+    }
+
     @Override
     public Integer call() throws Exception {
-        receipts = !noReceipts;
-        remaining.set(messages);
+        Report report = run(url -> { });
+        report.print(out);
+        return report.accepted() > 0 ? 0 : 1;
+    }
+
+    /**
+     * Runs the load and returns what it measured.
+     *
+     * @param receiptUrl told the receipt sink's URL once it listens (HTTP mode with receipts)
+     */
+    public Report run(java.util.function.Consumer<String> receiptUrl) throws InterruptedException {
+        boolean receipts = !noReceipts;
+        LoadStats stats = new LoadStats();
+        long start = System.nanoTime();
+        Budget budget = new Budget(duration == null ? messages : Long.MAX_VALUE,
+                duration == null ? Long.MAX_VALUE : start + duration.toNanos());
+        int sessions = mode == Mode.smpp ? binds : connections;
+        int perSession = rate == 0 ? 0 : Math.max(1, rate / sessions);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        CountDownLatch done = new CountDownLatch(binds);
+        CountDownLatch done = new CountDownLatch(sessions);
+        Run run = new Run(budget, stats, done, receipts);
         List<Channel> channels = new ArrayList<>();
+        ReceiptServer sink = null;
         try {
-            for (int i = 0; i < binds; i++) {
-                Session session = new Session(done, rate == 0 ? 0 : Math.max(1, rate / binds));
+            Supplier<ChannelHandler[]> handlers;
+            if (mode == Mode.smpp) {
+                handlers = () -> new ChannelHandler[] {new SmppCodec(1 << 20),
+                        new SmppSession(systemId, password, window, run, perSession)};
+            } else {
+                if (receipts) {
+                    sink = ReceiptServer.start(group, receiptHost, receiptPort, stats);
+                    out.printf("receipt sink at %s; the customer needs   receiptUrl: %s%n", sink.url(), sink.url());
+                    receiptUrl.accept(sink.url());
+                }
+                AtomicLong destinations = new AtomicLong();
+                String hostHeader = host + ":" + port();
+                handlers = () -> new ChannelHandler[] {new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
+                        new HttpSession(hostHeader, apiKey, run, perSession, destinations)};
+            }
+            for (int i = 0; i < sessions; i++) {
+                ChannelHandler[] pipeline = handlers.get();
                 channels.add(new Bootstrap().group(group).channel(NioSocketChannel.class)
                         .option(ChannelOption.TCP_NODELAY, true)
                         .handler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(new SmppCodec(1 << 20), session);
+                                ch.pipeline().addLast(pipeline);
                             }
-                        }).connect(host, port).sync().channel());
+                        }).connect(host, port()).sync().channel());
             }
-            long start = System.nanoTime();
-            long lastAccepted = 0;
-            long lastReceipts = 0;
-            long lastTick = start;
-            Histogram total = new Histogram(3);
-            while (!done.await(1, TimeUnit.SECONDS) || (receipts && receiptCount.sum() < accepted.sum())) {
-                long now = System.nanoTime();
-                Histogram interval = latency.getIntervalHistogram();
-                total.add(interval);
-                double seconds = (now - lastTick) / 1e9;
-                System.out.printf("accepted %,9d (%,8.0f/s)  receipts %,9d (%,8.0f/s)  submit p50 %.2f ms p99 %.2f ms%n",
-                        accepted.sum(), (accepted.sum() - lastAccepted) / seconds, receiptCount.sum(),
-                        (receiptCount.sum() - lastReceipts) / seconds, interval.getValueAtPercentile(50) / 1e6,
-                        interval.getValueAtPercentile(99) / 1e6);
-                lastAccepted = accepted.sum();
-                lastReceipts = receiptCount.sum();
-                lastTick = now;
-                if (receipts && done.getCount() == 0 && (now - start) > TimeUnit.MINUTES.toNanos(10)) {
-                    break;
-                }
-            }
-            total.add(latency.getIntervalHistogram());
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            System.out.printf("%nTOTAL %,d accepted, %,d receipts in %.1f s: %,.0f msg/s accepted, %,.0f receipts/s%n",
-                    accepted.sum(), receiptCount.sum(), elapsed, accepted.sum() / elapsed, receiptCount.sum() / elapsed);
-            System.out.printf("submit_sm -> submit_sm_resp latency: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
-                    total.getValueAtPercentile(50) / 1e6, total.getValueAtPercentile(99) / 1e6,
-                    total.getValueAtPercentile(99.9) / 1e6, total.getMaxValue() / 1e6);
-            refused.forEach((status, count) -> System.out.printf("refused %s: %,d%n", CommandStatus.name(status), count.sum()));
-            return 0;
+            return measure(stats, done, receipts, start);
         } finally {
             channels.forEach(Channel::close);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (sink != null) {
+                sink.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
-    /** One bind: keeps {@code window} submits in flight (or paces them at {@code perSecond}). */
-    private final class Session extends ChannelInboundHandlerAdapter {
-        private final CountDownLatch done;
-        private final int perSecond;
-        private final long[] sentAt = new long[1 << 16];
-        private ChannelHandlerContext ctx;
-        private int sequence;
-        private int inFlight;
-        private boolean finished;
-        private long paceStart;
-        private long paced;
+    private int port() {
+        return port != null ? port : mode == Mode.smpp ? 2775 : 8080;
+    }
 
-        Session(CountDownLatch done, int perSecond) {
-            this.done = done;
-            this.perSecond = perSecond;
+    /** Prints a line a second until every connection is done and, with receipts, until they stop coming. */
+    private Report measure(LoadStats stats, CountDownLatch done, boolean receipts, long start) throws InterruptedException {
+        Histogram accept = new Histogram(3);
+        Histogram receipt = new Histogram(3);
+        long lastAccepted = 0;
+        long lastReceipts = 0;
+        long lastTick = start;
+        long sendingEnded = 0;
+        long lastProgress = start;
+        while (true) {
+            boolean sendingDone = done.await(1, TimeUnit.SECONDS);
+            long now = System.nanoTime();
+            if (sendingDone && sendingEnded == 0) {
+                sendingEnded = now;
+            }
+            Histogram acceptInterval = stats.acceptLatency.getIntervalHistogram();
+            Histogram receiptInterval = stats.receiptLatency.getIntervalHistogram();
+            accept.add(acceptInterval);
+            receipt.add(receiptInterval);
+            long acceptedNow = stats.accepted.sum();
+            long receiptsNow = stats.receipts.sum();
+            double seconds = (now - lastTick) / 1e9;
+            out.printf("accepted %,9d (%,8.0f/s)  receipts %,9d (%,8.0f/s)  accept p50 %.2f p99 %.2f ms  "
+                            + "receipt p50 %.1f p99 %.1f ms%n", acceptedNow, (acceptedNow - lastAccepted) / seconds,
+                    receiptsNow, (receiptsNow - lastReceipts) / seconds, millis(acceptInterval, 50),
+                    millis(acceptInterval, 99), millis(receiptInterval, 50), millis(receiptInterval, 99));
+            if (receiptsNow != lastReceipts || acceptedNow != lastAccepted) {
+                lastProgress = now;
+            }
+            lastAccepted = acceptedNow;
+            lastReceipts = receiptsNow;
+            lastTick = now;
+            if (sendingDone && (!receipts || receiptsNow >= acceptedNow
+                    || now - lastProgress > receiptWait.toNanos())) {
+                break;
+            }
+        }
+        accept.add(stats.acceptLatency.getIntervalHistogram());
+        receipt.add(stats.receiptLatency.getIntervalHistogram());
+        long lastReceipt = stats.lastReceiptAt.get();
+        double acceptSeconds = (sendingEnded - start) / 1e9;
+        double endToEndSeconds = stats.receipts.sum() == 0 ? 0 : (lastReceipt - start) / 1e9;
+        Map<String, Long> refused = new TreeMap<>();
+        stats.refused.forEach((status, count) -> refused.put(status, count.sum()));
+        return new Report(mode.name(), stats.sent.sum(), stats.accepted.sum(), stats.receipts.sum(),
+                Collections.unmodifiableMap(refused), acceptSeconds, endToEndSeconds, accept, receipt);
+    }
+
+    private static double millis(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    /**
+     * What a run measured.
+     *
+     * @param acceptSeconds   from the start until the last answer to a submit
+     * @param endToEndSeconds from the start until the last receipt (0 without receipts)
+     * @param acceptLatency   submit → submit_sm_resp / 202, nanoseconds
+     * @param receiptLatency  submit → receipt (deliver_sm / callback POST), nanoseconds
+     */
+    public record Report(String mode, long sent, long accepted, long receipts, Map<String, Long> refused,
+                         double acceptSeconds, double endToEndSeconds, Histogram acceptLatency,
+                         Histogram receiptLatency) {
+
+        void print(PrintStream out) {
+            out.printf("%nTOTAL (%s) %,d sent, %,d accepted in %.1f s: %,.0f accepted/s; %,d receipts in %.1f s: "
+                            + "%,.0f end-to-end/s%n", mode, sent, accepted, acceptSeconds,
+                    acceptSeconds == 0 ? 0 : accepted / acceptSeconds, receipts, endToEndSeconds,
+                    endToEndSeconds == 0 ? 0 : receipts / endToEndSeconds);
+            out.println("submit -> accept  " + percentiles(acceptLatency));
+            out.println("submit -> receipt " + percentiles(receiptLatency));
+            refused.forEach((status, count) -> out.printf("refused %s: %,d%n", status, count));
         }
 
+        private static String percentiles(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return "(none)";
+            }
+            return String.format("p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms (%,d)",
+                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                    h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6, h.getTotalCount());
+        }
+    }
+
+    /** 30s, 5m, 100ms or ISO-8601 (PT30S). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            this.ctx = ctx;
-            ctx.writeAndFlush(new Pdu.Bind(BindType.TRANSCEIVER, ++sequence, systemId, password, "", (byte) 0x34, (byte) 0,
-                    (byte) 0, ""));
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Pdu.BindResp resp) {
-                if (resp.commandStatus() != 0) {
-                    System.err.println("bind refused: " + CommandStatus.name(resp.commandStatus()));
-                    finish();
-                    return;
-                }
-                paceStart = System.nanoTime();
-                if (perSecond > 0) {
-                    ctx.executor().scheduleAtFixedRate(this::fill, 1, 1, TimeUnit.MILLISECONDS);
-                } else {
-                    fill();
-                }
-            } else if (msg instanceof Pdu.SubmitSmResp resp) {
-                inFlight--;
-                latency.recordValue(Math.max(1, System.nanoTime() - sentAt[resp.sequenceNumber() & 0xFFFF]));
-                if (resp.commandStatus() == 0) {
-                    accepted.increment();
-                } else {
-                    refused.computeIfAbsent(resp.commandStatus(), s -> new LongAdder()).increment();
-                }
-                if (perSecond == 0) {
-                    fill();
-                }
-                if (remaining.get() <= 0 && inFlight == 0) {
-                    finish();
-                }
-            } else if (msg instanceof Pdu.DeliverSm deliver) {
-                if ((deliver.esmClass() & 0x3C) == 0x04) {
-                    receiptCount.increment();
-                }
-                ctx.write(new Pdu.DeliverSmResp(deliver.sequenceNumber(), 0));
-            } else if (msg instanceof Pdu.EnquireLink link) {
-                ctx.write(new Pdu.EnquireLinkResp(link.sequenceNumber(), 0));
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+            if (v.startsWith("pt")) {
+                return Duration.parse(value);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        private void fill() {
-            long allowed = perSecond == 0 ? Long.MAX_VALUE
-                    : (System.nanoTime() - paceStart) * perSecond / 1_000_000_000L - paced;
-            boolean wrote = false;
-            while (inFlight < window && allowed-- > 0 && remaining.getAndDecrement() > 0) {
-                int seq = ++sequence;
-                sentAt[seq & 0xFFFF] = System.nanoTime();
-                inFlight++;
-                paced++;
-                ctx.write(submit(seq));
-                wrote = true;
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
             }
-            if (remaining.get() < 0) {
-                remaining.set(0);
-            }
-            if (wrote) {
-                ctx.flush();
-            } else if (remaining.get() == 0 && inFlight == 0) {
-                finish(); // the others sent the last messages while this bind had none in flight
-            }
-        }
-
-        private Pdu.SubmitSm submit(int seq) {
-            String to = "4790" + String.format("%07d", seq % 10_000_000);
-            return Pdu.SubmitSm.builder().sequenceNumber(seq).source(new SmppAddress((byte) 5, (byte) 0, "EbbLoad"))
-                    .destination(new SmppAddress((byte) 1, (byte) 1, to)).registeredDelivery(receipts ? 1 : 0)
-                    .shortMessage("Load test message 0123456789".getBytes(StandardCharsets.ISO_8859_1)).build();
-        }
-
-        private void finish() {
-            if (!finished) {
-                finished = true;
-                done.countDown();
-            }
+            long n = Long.parseLong(v.substring(0, v.length() - 1));
+            return switch (v.charAt(v.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new CommandLine.TypeConversionException("not a duration: " + value
+                        + " (30s, 5m, 100ms or PT30S)");
+            };
         }
     }
 }

@@ -137,8 +137,8 @@ public final class Router {
         InFlight old = entry.message();
         Instant deliverAt = replacement.deliverAt() == null ? entry.deliverAt() : replacement.deliverAt();
         Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(), replacement::applyTo)
-                .map(accepted -> new Waiting(new InFlight(accepted, old.route(), old.source(), old.destination(),
-                        replacement.wantsReceipt(), old.sessionId()), deliverAt)));
+                .map(accepted -> new Waiting(new InFlight(accepted, replacement.wantsReceipt(), old.sessionId()),
+                        deliverAt)));
         next.ifPresent(n -> {
             waiting.replace(messageId, entry, n);
             hold(n);
@@ -168,28 +168,33 @@ public final class Router {
         }
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
         // router never sees content bytes); from that claim on, the message can no longer be cancelled or replaced.
-        Outbound outbound = new Outbound(message.messageId(), message.record().validUntil(),
+        Outbound outbound = new Outbound(message.messageId(), message.validUntil(),
                 () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()));
-        connector.submit(outbound).whenComplete((smscId, error) -> {
-            if (!entry.end()) {
-                return; // cancelled or replaced while it waited, and ended then
-            }
-            waiting.remove(message.messageId(), entry);
-            if (error == null) {
-                receipts.submitted(message, connector.name(), smscId);
-                return;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // A message that fails before any SMSC receipt tells the customer why in its receipt's err: the SMPP
-            // command_status that ended it (Appendix B leaves err: to the issuer; no network code exists here).
-            if (cause instanceof SubmitFailedException failed) {
-                privacy.record(message.record(), EventType.SUBMIT_FAILED, null, failed.commandStatus(), 0);
-                receipts.finish(message, MessageState.UNDELIVERABLE, null, failed.commandStatus(), failed.commandStatus());
-            } else if (cause instanceof ValidityExpiredException || cause instanceof ContentGoneException) {
-                receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
-            } else {
-                receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
-            }
-        });
+        // The callback takes what it needs from the entry: each message queued holds it, so it captures no more.
+        connector.submit(outbound).whenComplete((smscId, error) -> completed(entry, connector, smscId, error));
+    }
+
+    /** The connector is done with the message: it reached the SMSC as {@code smscId}, or failed with {@code error}. */
+    private void completed(Waiting entry, Connector connector, String smscId, Throwable error) {
+        InFlight message = entry.message();
+        if (!entry.end()) {
+            return; // cancelled or replaced while it waited, and ended then
+        }
+        waiting.remove(message.messageId(), entry);
+        if (error == null) {
+            receipts.submitted(message, connector.name(), smscId);
+            return;
+        }
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        // A message that fails before any SMSC receipt tells the customer why in its receipt's err: the SMPP
+        // command_status that ended it (Appendix B leaves err: to the issuer; no network code exists here).
+        if (cause instanceof SubmitFailedException failed) {
+            privacy.record(message.record(), EventType.SUBMIT_FAILED, null, failed.commandStatus(), 0);
+            receipts.finish(message, MessageState.UNDELIVERABLE, null, failed.commandStatus(), failed.commandStatus());
+        } else if (cause instanceof ValidityExpiredException || cause instanceof ContentGoneException) {
+            receipts.finish(message, MessageState.EXPIRED, null, 0, 0);
+        } else {
+            receipts.finish(message, MessageState.UNDELIVERABLE, null, ESME_RSYSERR, ESME_RSYSERR);
+        }
     }
 }

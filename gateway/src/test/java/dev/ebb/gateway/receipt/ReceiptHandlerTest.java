@@ -108,8 +108,7 @@ class ReceiptHandlerTest {
 
     private InFlight inFlight(String id) {
         Submission submission = submission(id);
-        return new InFlight(stores.privacy.accept(submission, "sim"), "sim", submission.message().source(),
-                submission.message().destination(), true, 0);
+        return new InFlight(stores.privacy.accept(submission, "sim"), true, 0);
     }
 
     private Submission submission(String id) {

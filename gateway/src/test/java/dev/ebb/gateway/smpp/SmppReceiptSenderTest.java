@@ -6,7 +6,6 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.MessageState;
-import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.route.InFlight;
@@ -131,8 +130,7 @@ class SmppReceiptSenderTest {
         TrafficRecord accepted = TrafficRecord.builder().eventType(EventType.ACCEPTED).eventTime(clock.instant())
                 .messageId("m" + ++messages).customerId("alpha").channel(Channel.SMPP).systemId("alpha")
                 .source(SourceAddress.international("+4790000001")).destination("+4790000002").route("sim").build();
-        InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), "sim",
-                SmppAddress.international("4790000001"), SmppAddress.international("4790000002"), true, 0);
+        InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), true, 0);
         return new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant());
     }
 }
