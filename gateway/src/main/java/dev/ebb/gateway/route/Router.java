@@ -169,7 +169,8 @@ public final class Router {
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
         // router never sees content bytes); from that claim on, the message can no longer be cancelled or replaced.
         Outbound outbound = new Outbound(message.messageId(), message.record().validUntil(),
-                () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()));
+                () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()),
+                () -> privacy.record(message.record(), EventType.SUBMIT_UNCONFIRMED, null, 0, 0));
         connector.submit(outbound).whenComplete((smscId, error) -> {
             if (!entry.end()) {
                 return; // cancelled or replaced while it waited, and ended then
