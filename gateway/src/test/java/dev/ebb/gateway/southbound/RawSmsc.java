@@ -219,6 +219,7 @@ final class RawSmsc implements AutoCloseable {
                 switch (commandId) {
                     case BIND_TRANSCEIVER, BIND_TRANSMITTER, BIND_RECEIVER -> {
                         binds.add(commandId);
+                        connection.receives = commandId != BIND_TRANSMITTER;
                         connection.respond(RESPONSE | commandId, 0, sequence, cString("raw"));
                     }
                     case SUBMIT_SM -> {
@@ -255,7 +256,9 @@ final class RawSmsc implements AutoCloseable {
         } else if (reply instanceof Reply.ReceiptFirst) {
             String id = "raw" + ids.incrementAndGet();
             answered.put(submit.destination(), id);
-            submit.connection().deliverReceipt(id);
+            // On a receiver of the same ESME if it bound transmitter and receiver apart (SMPP 3.4 §2.2).
+            connections.stream().filter(c -> c.receives && !c.socket.isClosed()).findFirst()
+                    .orElse(submit.connection()).deliverReceipt(id);
             submit.connection().respond(RESPONSE | SUBMIT_SM, 0, submit.sequence(), cString(id));
         } else if (reply instanceof Reply.Drop) {
             synchronized (held) {
@@ -282,6 +285,8 @@ final class RawSmsc implements AutoCloseable {
         private final Socket socket;
         private final DataOutputStream out;
         private final AtomicInteger sequence = new AtomicInteger();
+        /** Bound as receiver or transceiver: deliver_sm may go here. */
+        private volatile boolean receives;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
