@@ -43,7 +43,7 @@ class NettySmscBindTest {
 
             Await.until("the receipt arrives on the receiver", WAIT, () -> !inbound.isEmpty());
             assertThat(inbound.get(0).receiptedMessageId()).isEqualTo(smscId);
-            assertThat(smsc.deliverSmResponses()).containsExactly(0);
+            Await.until("the receipt answered ESME_ROK", WAIT, () -> smsc.deliverSmResponses().equals(List.of(0)));
         }
     }
 }

@@ -42,7 +42,8 @@ class SouthboundRecordsTest {
         String id = gateway.esme().submit("+4790000701", "early", StandardCharsets.ISO_8859_1, (byte) 0);
 
         assertThat(awaitDelivered(id)).containsExactly(EventType.ACCEPTED, EventType.SUBMITTED, EventType.DELIVERED);
-        assertThat(smsc.deliverSmResponses()).containsExactly(0);
+        // Answered once the receipt's records are written, so after DELIVERED is readable.
+        Await.until("the receipt answered ESME_ROK", WAIT, () -> smsc.deliverSmResponses().equals(List.of(0)));
     }
 
     @ParameterizedTest(name = "{0} client")
