@@ -3,6 +3,7 @@ package dev.ebb.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
@@ -171,7 +172,8 @@ class NoMessageStopsTheLineTest {
     /**
      * Item 3 across a restart: a backlog written before ingress checked sources (TON 5 with a reserved NPI, which
      * jSMPP cannot encode) is re-queued at start; those messages fail with err:010 (ESME_RINVSRCADR) and the rest of
-     * the backlog and new traffic are delivered.
+     * the backlog and new traffic are delivered. On the jSMPP client: Ebb's own sends the TON/NPI octets as stored and
+     * leaves them to the SMSC, as it does data_coding.
      */
     @Test
     void aBacklogOfMessagesThatCannotBeSentDoesNotStopTheGatewayAfterARestart() throws Exception {
@@ -195,7 +197,7 @@ class NoMessageStopsTheLineTest {
             }
         }
 
-        gateway.start(TestGateway.config(data, smscPort, true));
+        gateway.start(TestGateway.builder(data, smscPort, true).connector(c -> c.client(SmscClient.JSMPP)).build());
         EsmeClient esme = gateway.esme();
         String fresh = esme.submit("+4790000302", "after the restart", StandardCharsets.ISO_8859_1, (byte) 0x03);
 

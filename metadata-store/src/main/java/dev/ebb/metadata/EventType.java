@@ -30,9 +30,14 @@ public enum EventType {
     /** The customer cancelled the message before it left the gateway (SMPP cancel_sm); its content is gone. */
     CANCELLED(12),
     /** The customer replaced the content of a message not yet sent (SMPP replace_sm); the old content is gone. */
-    REPLACED(13);
+    REPLACED(13),
+    /**
+     * A submit_sm of the message went unanswered (response timeout, connection lost) and is sent again: the SMSC
+     * may have received it twice.
+     */
+    SUBMIT_UNCONFIRMED(14);
 
-    private static final EventType[] BY_CODE = new EventType[14];
+    private static final EventType[] BY_CODE = new EventType[15];
 
     static {
         for (EventType t : values()) {

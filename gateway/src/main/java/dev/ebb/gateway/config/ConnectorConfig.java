@@ -5,15 +5,26 @@ import java.time.Duration;
 /**
  * A southbound SMPP connection to an operator SMSC (Ebb is the ESME here).
  *
- * @param binds        parallel transceiver binds
- * @param window       submits in flight per bind (jSMPP submits are synchronous, so one sending thread each)
- * @param tps          submits per second per bind (0 = unlimited)
- * @param reconnectMax the longest back-off between reconnect attempts
- * @param maxQueued    accepted messages allowed to wait for this SMSC; beyond it customers get ESME_RMSGQFUL
- *                     (the messages themselves are in the vault; this bounds what the gateway holds in memory)
+ * @param binds           parallel binds
+ * @param window          submit_sm in flight per bind, unanswered (with {@code client: jsmpp} one blocked sending
+ *                        thread each)
+ * @param tps             submits per second per bind (0 = unlimited)
+ * @param reconnectMax    the longest back-off between reconnect attempts
+ * @param maxQueued       accepted messages allowed to wait for this SMSC; beyond it customers get ESME_RMSGQFUL
+ *                        (the messages themselves are in the vault; this bounds what the gateway holds in memory)
+ * @param client          the SMPP client: {@code netty} (Ebb's own, windowed and asynchronous) or {@code jsmpp}
+ * @param bindMode        {@code transceiver}, or {@code transmitter-receiver} (two connections per bind; netty only)
+ * @param responseTimeout how long a submit_sm (or bind, enquire_link) waits for its response; a submit_sm not
+ *                        answered by then is sent again within its validity, and its record says so
+ * @param enquireLink     quiet time on a bind after which Ebb sends enquire_link (SMPP 3.4 §4.11); a bind that
+ *                        then hears nothing for {@code responseTimeout} more is taken for dead and reconnected
  */
 public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
-                              int binds, int window, int tps, Duration reconnectMax, int maxQueued) {
+                              int binds, int window, int tps, Duration reconnectMax, int maxQueued, SmscClient client,
+                              SmscBindMode bindMode, Duration responseTimeout, Duration enquireLink) {
+    /** submit_sm in flight per bind unless configured: Kannel's fastest setting is 100, most SMSCs allow 10..100. */
+    public static final int DEFAULT_WINDOW = 64;
+
     public ConnectorConfig {
         ConfigException.require(name != null && name.matches("[A-Za-z0-9_.-]{1,32}"), "connectors[].name",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + name);
@@ -26,12 +37,24 @@ public record ConnectorConfig(String name, String host, int port, String systemI
         systemType = systemType == null ? "" : systemType;
         binds = binds == 0 ? 2 : binds;
         ConfigException.require(binds >= 1 && binds <= 64, "connectors[" + name + "].binds", "must be 1..64, was " + binds);
-        window = window == 0 ? 16 : window;
+        window = window == 0 ? DEFAULT_WINDOW : window;
         ConfigException.require(window >= 1 && window <= 256, "connectors[" + name + "].window", "must be 1..256, was " + window);
         ConfigException.require(tps >= 0, "connectors[" + name + "].tps", "must be >= 0, was " + tps);
         reconnectMax = reconnectMax == null ? Duration.ofSeconds(30) : reconnectMax;
         maxQueued = maxQueued == 0 ? 200_000 : maxQueued;
         ConfigException.require(maxQueued >= 1 && maxQueued <= 10_000_000, "connectors[" + name + "].maxQueued",
                 "must be 1..10000000, was " + maxQueued);
+        client = client == null ? SmscClient.NETTY : client;
+        bindMode = bindMode == null ? SmscBindMode.TRANSCEIVER : bindMode;
+        ConfigException.require(client == SmscClient.NETTY || bindMode == SmscBindMode.TRANSCEIVER,
+                "connectors[" + name + "].bindMode", "client jsmpp binds as transceiver only");
+        responseTimeout = responseTimeout == null ? Duration.ofSeconds(10) : responseTimeout;
+        ConfigException.require(responseTimeout.compareTo(Duration.ofMillis(10)) >= 0
+                && responseTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "connectors[" + name + "].responseTimeout",
+                "must be PT0.01S..PT5M, was " + responseTimeout);
+        enquireLink = enquireLink == null ? Duration.ofSeconds(30) : enquireLink;
+        ConfigException.require(enquireLink.compareTo(Duration.ofMillis(10)) >= 0
+                && enquireLink.compareTo(Duration.ofHours(1)) <= 0, "connectors[" + name + "].enquireLink",
+                "must be PT0.01S..PT1H, was " + enquireLink);
     }
 }

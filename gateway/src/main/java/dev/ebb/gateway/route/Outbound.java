@@ -9,10 +9,18 @@ import java.util.function.Supplier;
  * A message queued for an SMSC. It holds no content: the sending thread opens the content vault through
  * {@code content} at the moment it submits, so a message waiting out an SMSC outage keeps only a handle.
  *
- * @param expiry  after this the message is not submitted (null: no limit beyond the vault's)
- * @param content the sealed message, or empty once the vault no longer has it (expired, erased)
+ * @param expiry      after this the message is not submitted (null: no limit beyond the vault's)
+ * @param content     the sealed message, or empty once the vault no longer has it (expired, erased)
+ * @param unconfirmed told, before the message is sent again, that a submit_sm of it was sent and never answered
+ *                    (response timeout, connection lost): the SMSC may have it twice, and a record must say so
  */
-public record Outbound(String messageId, Instant expiry, Supplier<Optional<OutboundMessage>> content) {
+public record Outbound(String messageId, Instant expiry, Supplier<Optional<OutboundMessage>> content,
+                       Runnable unconfirmed) {
+
+    /** A message whose unanswered submits nobody records (tests, tools). */
+    public Outbound(String messageId, Instant expiry, Supplier<Optional<OutboundMessage>> content) {
+        this(messageId, expiry, content, () -> { });
+    }
 
     /** For callers that already hold the message (tests, tools). */
     public static Outbound of(OutboundMessage message) {

@@ -169,7 +169,8 @@ public final class Router {
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
         // router never sees content bytes); from that claim on, the message can no longer be cancelled or replaced.
         Outbound outbound = new Outbound(message.messageId(), message.validUntil(),
-                () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()));
+                () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()),
+                () -> privacy.record(message.record(), EventType.SUBMIT_UNCONFIRMED, null, 0, 0));
         // The callback takes what it needs from the entry: each message queued holds it, so it captures no more.
         connector.submit(outbound).whenComplete((smscId, error) -> completed(entry, connector, smscId, error));
     }

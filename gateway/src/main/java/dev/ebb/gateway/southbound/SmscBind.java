@@ -5,7 +5,6 @@ import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.route.ContentGoneException;
 import dev.ebb.gateway.route.SubmitFailedException;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jsmpp.InvalidResponseException;
 import org.jsmpp.PDUException;
@@ -42,14 +42,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transceiver bind of a connector: a supervisor thread that (re)binds with exponential back-off and
- * {@code window} sender threads, because jSMPP's submitShortMessage blocks until its submit_sm_resp.
+ * One transceiver bind of a connector on jSMPP ({@code client: jsmpp}): a supervisor thread that (re)binds with
+ * exponential back-off and {@code window} sender threads, because jSMPP's submitShortMessage blocks until its
+ * submit_sm_resp.
  */
-final class SmscBind {
+final class SmscBind implements Binding {
     private static final Logger LOG = LoggerFactory.getLogger(SmscBind.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final long BIND_TIMEOUT_MS = 5_000;
-    private static final long RESPONSE_TIMEOUT_MS = 10_000;
     /**
      * How long close waits for the SMSC's unbind_resp (§4.2): an SMSC answers in milliseconds, and one that does not
      * must not hold a shutdown for the transaction timer submits wait.
@@ -73,6 +73,8 @@ final class SmscBind {
     private final Object monitor = new Object();
     private final List<Thread> threads = new ArrayList<>();
     private final RateLimiter rateLimiter;
+    /** Sending threads inside submitShortMessage, waiting for its response. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile SMPPSession session;
     private volatile boolean running;
 
@@ -84,7 +86,8 @@ final class SmscBind {
         this.rateLimiter = new RateLimiter(config.tps());
     }
 
-    void start() {
+    @Override
+    public void start() {
         running = true;
         threads.add(startDaemon(this::supervise, "smsc-" + label + "-bind"));
         for (int i = 0; i < config.window(); i++) {
@@ -99,15 +102,28 @@ final class SmscBind {
         return thread;
     }
 
-    boolean isBound() {
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public boolean isBound() {
         SMPPSession current = session;
         return current != null && current.getSessionState().isBound();
     }
 
-    void close() {
+    @Override
+    public void close() {
         running = false;
         synchronized (monitor) {
             monitor.notifyAll();
+        }
+        // The submits in flight get their answers first (bounded by the response timeout): a sending thread
+        // interrupted in submitShortMessage would leave its message's outcome unknown.
+        long drainUntil = System.nanoTime() + config.responseTimeout().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
         threads.forEach(Thread::interrupt);
         for (Thread thread : threads) {
@@ -155,14 +171,14 @@ final class SmscBind {
 
     private SMPPSession bind() throws IOException {
         SMPPSession fresh = new SMPPSession();
-        fresh.setTransactionTimer(RESPONSE_TIMEOUT_MS);
+        fresh.setTransactionTimer(config.responseTimeout().toMillis());
         // jSMPP answers incoming PDUs on this many threads; mobile-originated messages may hold some while they wait
         // for their customer, and receipts and submit responses must still get through.
         fresh.setPduProcessorDegree(JSMPP_DEFAULT_PROCESSORS + DeliverSmListener.MAX_BLOCKED);
         // jSMPP answers deliver_sm with an error once its 100-PDU receive queue is full; an SMSC sending receipts
         // at full path rates needs far more headroom than that.
         fresh.setQueueCapacity(RECEIVE_QUEUE);
-        fresh.setEnquireLinkTimer(30_000);
+        fresh.setEnquireLinkTimer((int) config.enquireLink().toMillis());
         fresh.setMessageReceiverListener(new Receiver());
         fresh.addSessionStateListener(this::onStateChange);
         fresh.connectAndBind(config.host(), config.port(), new BindParameter(BindType.BIND_TRX, config.systemId(),
@@ -219,22 +235,9 @@ final class SmscBind {
             connector.requeue(pending);
             return;
         }
-        String messageId = pending.message().messageId();
-        Optional<OutboundMessage> content;
-        try {
-            content = pending.message().content().get();
-        } catch (RuntimeException unreadable) {
-            fail(pending, ESME_RSYSERR, "its content cannot be read", unreadable);
-            return;
-        }
+        // close() interrupts this thread, and an interrupted vault read looks like content gone.
+        Optional<OutboundMessage> content = connector.open(label, pending, !running);
         if (content.isEmpty()) {
-            if (!running) {
-                // close() interrupts this thread, and an interrupted vault read looks like content gone: the message
-                // stays in the vault and is queued again at the next start.
-                connector.requeue(pending);
-                return;
-            }
-            pending.result().completeExceptionally(new ContentGoneException(messageId));
             return;
         }
         OutboundMessage m = content.get();
@@ -255,6 +258,7 @@ final class SmscBind {
             return;
         }
         rateLimiter.acquire();
+        inFlight.incrementAndGet();
         try {
             SubmitSmResult result = current.submitShortMessage(m.serviceType(), source.ton(), source.npi(),
                     m.source().value(), destination.ton(), destination.npi(), m.destination().value(),
@@ -273,22 +277,18 @@ final class SmscBind {
         } catch (PDUException | InvalidResponseException e) {
             fail(pending, ESME_RSYSERR, "jSMPP cannot encode it or the SMSC's answer", e);
         } catch (ResponseTimeoutException | IOException e) {
-            // The bind is broken or stalled: the supervisor rebinds; the message goes first in line again.
-            connector.requeue(pending);
+            // The bind is broken or stalled: the supervisor rebinds; the message goes first in line again. jSMPP
+            // does not say whether the submit_sm left, so it counts as sent and unanswered.
+            connector.requeueUnconfirmed(pending);
         } catch (RuntimeException e) {
             fail(pending, ESME_RSYSERR, "jSMPP failed on it", e);
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
-    /**
-     * Ends a message that cannot be sent. The log names the exception's class only: a library's message may quote
-     * an address or content.
-     */
     private void fail(SmscConnector.Pending pending, int commandStatus, String reason, Throwable cause) {
-        LOG.warn("connector {} gives up message {}: {}{}", label, pending.message().messageId(), reason,
-                cause == null ? "" : " (" + cause.getClass().getName() + ")");
-        pending.result().completeExceptionally(new SubmitFailedException(config.name(), commandStatus,
-                "message " + pending.message().messageId() + " not submitted: " + reason));
+        connector.fail(label, pending, commandStatus, reason, cause);
     }
 
     /** jSMPP's constants for an address; they exist only for the TON and NPI values SMPP 3.4 §5.2.5/§5.2.6 define. */

@@ -1,17 +1,26 @@
 package dev.ebb.gateway.southbound;
 
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.OutboundMessage;
+import dev.ebb.gateway.route.ContentGoneException;
 import dev.ebb.gateway.route.Connector;
 import dev.ebb.gateway.route.Outbound;
+import dev.ebb.gateway.route.SubmitFailedException;
 import dev.ebb.gateway.route.ValidityExpiredException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -20,26 +29,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One southbound route to an operator SMSC: {@code binds} jSMPP transceiver sessions fed from one queue.
+ * One southbound route to an operator SMSC: {@code binds} sessions fed from one queue, each driven by Ebb's own
+ * windowed client ({@link NettySmscBind}, {@code client: netty}) or by jSMPP ({@link SmscBind}, {@code client: jsmpp}).
  *
  * <p>Accepted messages wait in the queue while no bind is up, so an SMSC outage delays traffic but loses
  * none of it; a message whose validity runs out in the queue fails with {@link ValidityExpiredException}.
- * Transient refusals (throttling, queue full) and broken connections put the message back at the head.
+ * Transient refusals (throttling, queue full) and broken connections put the message back at the head; a message
+ * whose submit_sm went unanswered is recorded as such ({@link Outbound#unconfirmed()}) before it is sent again.
  */
 public final class SmscConnector implements Connector, AutoCloseable, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(SmscConnector.class);
 
+    /** SMPP 3.4 §5.1.3 system error: what Ebb records for a message it cannot submit itself. */
+    private static final int ESME_RSYSERR = 0x08;
+
     private final ConnectorConfig config;
     private final Clock clock;
     private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
-    private final List<SmscBind> binds = new ArrayList<>();
+    private final List<Binding> binds = new ArrayList<>();
     private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong unconfirmed = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong unmatched = new AtomicLong();
+    /** The Netty client's I/O thread for all of this connector's binds; made at start, so an unstarted one has none. */
+    private EventLoopGroup eventLoop;
 
     public SmscConnector(ConnectorConfig config, DeliverSmListener listener, Clock clock) {
         this.config = config;
         this.clock = clock;
         for (int i = 0; i < config.binds(); i++) {
-            binds.add(new SmscBind(config, i, listener, this));
+            binds.add(config.client() == SmscClient.NETTY ? new NettySmscBind(config, i, listener, this)
+                    : new SmscBind(config, i, listener, this));
         }
     }
 
@@ -50,8 +70,18 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
 
     /** Starts binding in the background; submits queue until a bind is up. */
     public SmscConnector start() {
-        binds.forEach(SmscBind::start);
+        if (config.client() == SmscClient.NETTY) {
+            // One I/O thread does a connector's framing and correlation; content, records and receipts are handled
+            // on each bind's own threads, so nothing here waits on a store.
+            eventLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("smsc-" + config.name() + "-io", true),
+                    NioIoHandler.newFactory());
+        }
+        binds.forEach(Binding::start);
         return this;
+    }
+
+    EventLoopGroup eventLoop() {
+        return eventLoop;
     }
 
     @Override
@@ -71,7 +101,27 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     }
 
     public int boundSessions() {
-        return (int) binds.stream().filter(SmscBind::isBound).count();
+        return (int) binds.stream().filter(Binding::isBound).count();
+    }
+
+    /** submit_sm sent over all binds and not yet answered. */
+    public int inFlight() {
+        return binds.stream().mapToInt(Binding::inFlight).sum();
+    }
+
+    /** Submits sent again after one went unanswered (response timeout, connection lost). */
+    public long unconfirmedCount() {
+        return unconfirmed.get();
+    }
+
+    /** ESME_RTHROTTLED / ESME_RMSGQFUL answers that slowed a bind down. */
+    public long throttledCount() {
+        return throttled.get();
+    }
+
+    /** Responses that answered no request in flight: late after a timeout, or an unknown sequence_number. */
+    public long unmatchedResponses() {
+        return unmatched.get();
     }
 
     public long submittedCount() {
@@ -113,14 +163,76 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         queue.addFirst(pending);
     }
 
+    /**
+     * A submit_sm of {@code pending} was sent and never answered: the SMSC may have it. The record saying so is
+     * written before it goes first in line again, so a second copy at the SMSC is never without one. Writes a record:
+     * not for an event loop.
+     */
+    void requeueUnconfirmed(Pending pending) {
+        unconfirmed.incrementAndGet();
+        try {
+            pending.message().unconfirmed().run();
+        } catch (RuntimeException | InternalError e) {
+            LOG.warn("connector {}: the SUBMIT_UNCONFIRMED record of message {} could not be stored; sending it again "
+                    + "anyway: {}", config.name(), pending.message().messageId(), e.toString());
+        }
+        queue.addFirst(pending);
+    }
+
+    /**
+     * Opens the content of {@code pending} on a sending thread. Empty when there is none to send: unreadable (the
+     * message fails with ESME_RSYSERR), gone from the vault (it ends with {@link ContentGoneException}), or the bind
+     * is {@code stopping}, whose interrupt makes a vault read look like content gone: the message then goes back to
+     * the queue and stays in the vault for the next start.
+     */
+    Optional<OutboundMessage> open(String bind, Pending pending, boolean stopping) {
+        Optional<OutboundMessage> content;
+        try {
+            content = pending.message().content().get();
+        } catch (RuntimeException unreadable) {
+            fail(bind, pending, ESME_RSYSERR, "its content cannot be read", unreadable);
+            return Optional.empty();
+        }
+        if (content.isEmpty()) {
+            if (stopping) {
+                requeue(pending);
+            } else {
+                pending.result().completeExceptionally(new ContentGoneException(pending.message().messageId()));
+            }
+        }
+        return content;
+    }
+
+    /**
+     * Ends a message that cannot be sent. The log names the exception's class only: a library's message may quote
+     * an address or content.
+     */
+    void fail(String bind, Pending pending, int commandStatus, String reason, Throwable cause) {
+        LOG.warn("connector {} gives up message {}: {}{}", bind, pending.message().messageId(), reason,
+                cause == null ? "" : " (" + cause.getClass().getName() + ")");
+        pending.result().completeExceptionally(new SubmitFailedException(config.name(), commandStatus,
+                "message " + pending.message().messageId() + " not submitted: " + reason));
+    }
+
     void countSubmitted() {
         submitted.incrementAndGet();
+    }
+
+    void countThrottled() {
+        throttled.incrementAndGet();
+    }
+
+    void countUnmatched() {
+        unmatched.incrementAndGet();
     }
 
     /** Unbinds every session; messages still queued stay in the vault and are re-queued at the next start. */
     @Override
     public void close() {
-        binds.forEach(SmscBind::close);
+        binds.forEach(Binding::close);
+        if (eventLoop != null) {
+            eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (!queue.isEmpty()) {
             LOG.info("connector {} stopped with {} messages queued; they stay in the vault", config.name(), queue.size());
         }
@@ -137,5 +249,14 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
                 .register(registry);
         FunctionCounter.builder("ebb.southbound.submitted", this, SmscConnector::submittedCount)
                 .tag("connector", name()).register(registry);
+        Gauge.builder("ebb.southbound.in.flight", this, SmscConnector::inFlight).tag("connector", name())
+                .description("submit_sm sent and not yet answered").register(registry);
+        FunctionCounter.builder("ebb.southbound.unconfirmed", this, SmscConnector::unconfirmedCount)
+                .tag("connector", name()).description("submits sent again after one went unanswered").register(registry);
+        FunctionCounter.builder("ebb.southbound.throttled", this, SmscConnector::throttledCount)
+                .tag("connector", name()).description("ESME_RTHROTTLED or ESME_RMSGQFUL answers").register(registry);
+        FunctionCounter.builder("ebb.southbound.unmatched.responses", this, SmscConnector::unmatchedResponses)
+                .tag("connector", name()).description("responses to no request in flight (late or unknown)")
+                .register(registry);
     }
 }

@@ -3,6 +3,7 @@ package dev.ebb.gateway.southbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -213,8 +214,9 @@ class SmscConnectorTest {
     }
 
     private SmscConnector connector(int port) {
+        // The jSMPP client's own behaviour; what both clients do is SmscClientContractTest's.
         SmscConnector connector = new SmscConnector(
-                TestConfigs.connector("smsc-a", port).password("secret").binds(2).window(4)
+                TestConfigs.connector("smsc-a", port).client(SmscClient.JSMPP).password("secret").binds(2).window(4)
                         .reconnectMax(Duration.ofMillis(400)).build(),
                 d -> inbound.add(d) ? 0 : 1, clock).start();
         closeables.add(0, connector);

@@ -26,6 +26,7 @@ import dev.ebb.model.Msisdn;
 import dev.ebb.model.Numbering;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,9 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A customer's submit_sm body through everything that happens to it before it leaves Ebb, with no network: decoded,
  * validated by {@link SmppIngress}, sealed into the real vault and metadata store, read back from the vault on another
- * thread as a sending thread does, and encoded by jSMPP into the submit_sm the SMSC receives. A submit is refused with the status
- * naming its fault, never ESME_RSYSERR; one accepted reaches the SMSC as it was sent, or the gateway has accepted a
- * message it cannot deliver.
+ * thread as a sending thread does, and encoded into the submit_sm the SMSC receives, by jSMPP and by Ebb's own
+ * client alike. A submit is refused with the status naming its fault, never ESME_RSYSERR; one accepted reaches the
+ * SMSC as it was sent, or the gateway has accepted a message it cannot deliver.
  *
  * <p>The input is the body after the 16-octet header, so that the fuzzer spends its time on fields, not framing
  * ({@code PduCodecFuzzTest} covers that).
@@ -105,7 +106,12 @@ class SubmitPathFuzzTest {
         assertThat(sealed.shortMessage()).isEqualTo(submit.shortMessage());
         assertThat(sealed.messagePayload()).isEqualTo(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null));
 
-        Pdu.SubmitSm southbound = (Pdu.SubmitSm) CODEC.decode(Unpooled.wrappedBuffer(jsmppSubmitSm(sealed)));
+        byte[] jsmpp = jsmppSubmitSm(sealed);
+        // Both clients put the same octets on the wire (issue 12: client netty is the default, jsmpp stays).
+        ByteBuf netty = Unpooled.buffer();
+        CODEC.encode(NettySmscBind.submitSm(1, sealed), netty);
+        assertThat(ByteBufUtil.getBytes(netty)).as("Ebb's own client's submit_sm").isEqualTo(jsmpp);
+        Pdu.SubmitSm southbound = (Pdu.SubmitSm) CODEC.decode(Unpooled.wrappedBuffer(jsmpp));
         // Both addresses leave normalised (issue 11): the sender with the TON/NPI of its kind, the handset as 1/1.
         SourceAddress source = Originators.fromSmpp(submit.source().ton() & 0xFF, submit.source().npi() & 0xFF,
                 submit.source().value(), Numbering.INTERNATIONAL, Optional.empty());

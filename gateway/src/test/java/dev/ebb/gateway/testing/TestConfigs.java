@@ -4,6 +4,8 @@ import dev.ebb.gateway.config.ApiKeyConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.SmscBindMode;
+import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.ReceiptBinds;
@@ -236,6 +238,11 @@ public final class TestConfigs {
         private int window;
         private Duration reconnectMax;
         private int maxQueued;
+        private int tps;
+        private SmscClient client;
+        private SmscBindMode bindMode;
+        private Duration responseTimeout;
+        private Duration enquireLink;
 
         private ConnectorBuilder(String name, int port) {
             this.name = name;
@@ -267,9 +274,34 @@ public final class TestConfigs {
             return this;
         }
 
+        public ConnectorBuilder tps(int tps) {
+            this.tps = tps;
+            return this;
+        }
+
+        public ConnectorBuilder client(SmscClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public ConnectorBuilder bindMode(SmscBindMode bindMode) {
+            this.bindMode = bindMode;
+            return this;
+        }
+
+        public ConnectorBuilder responseTimeout(Duration responseTimeout) {
+            this.responseTimeout = responseTimeout;
+            return this;
+        }
+
+        public ConnectorBuilder enquireLink(Duration enquireLink) {
+            this.enquireLink = enquireLink;
+            return this;
+        }
+
         public ConnectorConfig build() {
-            return new ConnectorConfig(name, "127.0.0.1", port, "ebb", password, null, binds, window, 0, reconnectMax,
-                    maxQueued);
+            return new ConnectorConfig(name, "127.0.0.1", port, "ebb", password, null, binds, window, tps, reconnectMax,
+                    maxQueued, client, bindMode, responseTimeout, enquireLink);
         }
     }
 

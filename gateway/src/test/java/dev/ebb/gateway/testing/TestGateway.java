@@ -18,6 +18,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A whole-gateway configuration on loopback ephemeral ports with the embedded simulator. */
 public final class TestGateway {
@@ -59,6 +60,7 @@ public final class TestGateway {
         private List<String> moNumbers = List.of();
         private AddressingConfig addressing;
         private ReceiptBinds receiptBinds;
+        private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -101,6 +103,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** The SMSC connector's settings changed (client, window, timeouts). */
+        public Builder connector(UnaryOperator<TestConfigs.ConnectorBuilder> change) {
+            this.connector = change;
+            return this;
+        }
+
         public EbbConfig build() {
             return new EbbConfig(dataDir, smpp, new ListenerConfig("127.0.0.1", 0),
                     ComplianceConfig.of(null, 0, List.of(
@@ -113,8 +121,8 @@ public final class TestGateway {
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),
                     List.of(new RouteConfig("", "sim")),
-                    List.of(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
-                            .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued).build()),
+                    List.of(connector.apply(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
+                            .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued)).build()),
                     TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(Duration.ofMillis(10))
                             .failing("999").build(),
                     null, null);
