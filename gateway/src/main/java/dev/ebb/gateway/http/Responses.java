@@ -73,9 +73,20 @@ public final class Responses {
         return auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
     }
 
-    /** Writes the answer to {@code request}, keeping the connection open only if the client asked to. */
+    /**
+     * Writes the answer to {@code request} in the request's HTTP version, keeping the connection open only if the
+     * client asked to. An HTTP/1.0 client cannot read chunked transfer coding (RFC 9112 §6.1, §7), so a streamed
+     * answer to one is sent without it and ends when Ebb closes the connection.
+     */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        // Answering an HTTP/1.0 client in its own version is what it reads without surprise (ab, curl -0, old
+        // integrations): an HTTP/1.1 status line made some of them wait for a close that keep-alive never sends.
+        response.setProtocolVersion(request.protocolVersion());
+        boolean http10 = !request.protocolVersion().isKeepAliveDefault();
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !(http10 && response instanceof StreamedResponse);
+        if (http10 && response instanceof StreamedResponse) {
+            HttpUtil.setTransferEncodingChunked(response, false);
+        }
         setKeepAlive(request, response, keepAlive);
         ChannelFuture done;
         if (response instanceof StreamedResponse streamed) {
@@ -89,10 +100,9 @@ public final class Responses {
     }
 
     /**
-     * Says in {@code response} whether the connection stays open. Ebb answers in HTTP/1.1 (RFC 9110 §6.2), which is
-     * persistent unless it says {@code close}; an HTTP/1.0 client reads it by its own rules, though, and takes an
-     * answer without {@code Connection: keep-alive} as the last on the connection (RFC 9112 §9.3 and Appendix C.2.2),
-     * so it is named explicitly for one.
+     * Says in {@code response} whether the connection stays open. An HTTP/1.1 answer is persistent unless it says
+     * {@code close}; an HTTP/1.0 client takes an answer without {@code Connection: keep-alive} as the last on the
+     * connection (RFC 9112 §9.3 and Appendix C.2.2), so it is named explicitly for one.
      */
     public static void setKeepAlive(HttpMessage request, HttpResponse response, boolean keepAlive) {
         if (!keepAlive) {

@@ -32,6 +32,7 @@ class CustomerApiConnectionTest {
 
                 RawHttp.Answer answer = client.read();
 
+                assertThat(answer.version()).as(request).isEqualTo("HTTP/1.0");
                 assertThat(answer.status()).as(request).isIn(202, 401, 404);
                 assertThat(answer.header("connection")).as(request).isEqualToIgnoringCase("keep-alive");
             }
@@ -48,6 +49,25 @@ class CustomerApiConnectionTest {
             assertThat(answer.status()).isEqualTo(404);
             assertThat(answer.header("connection")).isEqualToIgnoringCase("close");
             assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aStreamedComplianceAnswerToAnHttp10ClientIsNotChunkedAndEndsWithTheConnection() throws Exception {
+        // RFC 9112 §6.1: chunked transfer coding must not go to an HTTP/1.0 client, which would read the chunk sizes
+        // as part of the body. Even when it asks for keep-alive, the body's end is the close.
+        try (RawHttp client = new RawHttp(gateway.compliancePort())) {
+            client.write("GET /v1/retention/records?msisdn=%2B4790000081 HTTP/1.0\r\nConnection: Keep-Alive\r\n"
+                    + "Authorization: Bearer " + TestGateway.OFFICER_TOKEN + "\r\nX-Case-Reference: 2026-118\r\n"
+                    + "X-Legal-Basis: court order 13/2026\r\n\r\n");
+
+            RawHttp.Answer answer = client.readUntilClosed();
+
+            assertThat(answer.version()).isEqualTo("HTTP/1.0");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.header("transfer-encoding")).isNull();
+            assertThat(answer.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(answer.body()).startsWith("{\"summary\":").endsWith("}\n");
         }
     }
 }

@@ -18,8 +18,8 @@ final class RawHttp implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    /** A parsed answer: status, headers (names lower-cased, last one wins), body by Content-Length. */
-    record Answer(int status, Map<String, String> headers, String body) {
+    /** A parsed answer: version, status, headers (names lower-cased, last one wins), body by Content-Length. */
+    record Answer(String version, int status, Map<String, String> headers, String body) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -48,8 +48,17 @@ final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads one answer. */
+    /** Reads one answer, its body by Content-Length. */
     Answer read() throws IOException {
+        return read(false);
+    }
+
+    /** Reads one answer whose body ends when the server closes the connection (no Content-Length, not chunked). */
+    Answer readUntilClosed() throws IOException {
+        return read(true);
+    }
+
+    private Answer read(boolean untilClosed) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -64,9 +73,11 @@ final class RawHttp implements AutoCloseable {
             int colon = lines[i].indexOf(':');
             headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        byte[] body = in.readNBytes(length);
-        return new Answer(Integer.parseInt(lines[0].split(" ")[1]), headers, new String(body, StandardCharsets.UTF_8));
+        byte[] body = untilClosed ? in.readAllBytes()
+                : in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+        String[] statusLine = lines[0].split(" ");
+        return new Answer(statusLine[0], Integer.parseInt(statusLine[1]), headers,
+                new String(body, StandardCharsets.UTF_8));
     }
 
     /** True when the server has closed the connection (nothing more to read). */
