@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param window       submits in flight per bind (jSMPP submits are synchronous, so one sending thread each)
  * @param tps          submits per second per bind (0 = unlimited)
  * @param reconnectMax the longest back-off between reconnect attempts
- * @param maxQueued    accepted messages allowed to wait for this SMSC; beyond it customers get ESME_RMSGQFUL
+ * @param maxQueued    accepted messages allowed to wait for this SMSC, scheduled ones included; beyond it customers get ESME_RMSGQFUL
  *                     (the messages themselves are in the vault; this bounds what the gateway holds in memory)
  */
 public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,

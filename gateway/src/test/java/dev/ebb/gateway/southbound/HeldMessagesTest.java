@@ -16,6 +16,8 @@ import dev.ebb.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.MessageState;
@@ -185,6 +187,31 @@ class HeldMessagesTest {
         assertThat(refusal(() -> submit(esme, "no such suffix", "2601011200000000"))).isEqualTo(0x61);
         assertThat(gateway.metadata().oldestRecordAge()).isEmpty();
         assertThat(refusal(() -> submit(esme, "in time", "000002220000000R"))).isZero();
+    }
+
+    /**
+     * A scheduled message waits in Ebb's memory like a queued one, so it counts against its route's maxQueued: a
+     * customer scheduling messages days ahead as fast as it can gets ESME_RMSGQFUL (SMPP 3.4 §5.1.3 0x14) at the
+     * limit instead of filling the heap until the gateway dies (hostile test: 650,000 messages 70 h ahead were an
+     * OutOfMemoryError at -Xmx512m, and the restart re-queued them all into memory again). A cancelled one frees its
+     * place.
+     */
+    @Test
+    void scheduledMessagesCountAgainstTheRoutesQueueLimit() throws Exception {
+        gateway.start(withOtherCustomer(TestGateway.builder(gateway.dataDir(), smscPort, false).maxQueued(3).build()),
+                clock);
+        smscUp();
+        EsmeClient esme = gateway.esme();
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(submit(esme, "later " + i, "000002220000000R"));
+        }
+
+        assertThat(refusal(() -> submit(esme, "one too many", "000002220000000R"))).isEqualTo(0x14);
+        assertThat(refusal(() -> esme.submit("+" + HANDSET, "nor now", StandardCharsets.ISO_8859_1, (byte) 0)))
+                .isEqualTo(0x14);
+        cancel(esme, held.get(0));
+        assertThat(refusal(() -> submit(esme, "in the freed place", "000002220000000R"))).isZero();
     }
 
     private String submit(EsmeClient esme, String text, String schedule) throws Exception {
