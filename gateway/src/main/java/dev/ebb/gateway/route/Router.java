@@ -163,7 +163,8 @@ public final class Router {
         }
         InFlight old = entry.message();
         Instant deliverAt = replacement.deliverAt() == null ? entry.deliverAt() : replacement.deliverAt();
-        Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(), replacement::applyTo)
+        Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(),
+                m -> replacement.applyTo(m, old.record().eventTime()))
                 .map(accepted -> new Waiting(new InFlight(accepted, old.route(), old.source(), old.destination(),
                         replacement.wantsReceipt(), old.sessionId()), deliverAt, order.incrementAndGet())));
         next.ifPresent(n -> {

@@ -122,12 +122,14 @@ public final class SmppOperations implements MessageOperations {
         }
         try {
             return messages.replace(session.customerId(), replace.messageId(), new Replacement(replace.shortMessage(),
-                    replace.registeredDelivery(), expiry, deliverAt)) ? CommandStatus.ESME_ROK
+                    replace.registeredDelivery(), expiry, deliverAt, content.maxValidity())) ? CommandStatus.ESME_ROK
                     : CommandStatus.ESME_RREPLACEFAIL;
         } catch (InvalidConcatenationException e) {
             return CommandStatus.ESME_RINVESMCLASS; // §5.1.3 0x43: the text does not fit the segment's esm_class UDH
         } catch (InvalidValidityException e) {
-            return CommandStatus.ESME_RINVEXPIRY; // it would expire before its scheduled delivery
+            // It would expire before its scheduled delivery, also when that falls beyond the content window of the
+            // message's acceptance (its validity ends there).
+            return CommandStatus.ESME_RINVEXPIRY;
         }
     }
 }
