@@ -10,7 +10,8 @@ import java.time.Duration;
  *                        thread each)
  * @param tps             submits per second per bind (0 = unlimited)
  * @param reconnectMax    the longest back-off between reconnect attempts
- * @param maxQueued       accepted messages allowed to wait for this SMSC; beyond it customers get ESME_RMSGQFUL
+ * @param maxQueued       accepted messages allowed to wait for this SMSC, scheduled ones included; beyond it
+ *                        customers get ESME_RMSGQFUL
  *                        (the messages themselves are in the vault; this bounds what the gateway holds in memory)
  * @param client          the SMPP client: {@code netty} (Ebb's own, windowed and asynchronous) or {@code jsmpp}
  * @param bindMode        {@code transceiver}, or {@code transmitter-receiver} (two connections per bind; netty only)

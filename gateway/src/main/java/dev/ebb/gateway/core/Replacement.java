@@ -1,5 +1,6 @@
 package dev.ebb.gateway.core;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -9,8 +10,10 @@ import java.time.Instant;
  *
  * @param expiry    the new end of validity, or {@code null} to keep the message's
  * @param deliverAt the new scheduled time, or {@code null} to keep the message's
+ * @param window    how long after its acceptance a message may still be sent (the content window)
  */
-public record Replacement(byte[] shortMessage, byte registeredDelivery, Instant expiry, Instant deliverAt) {
+public record Replacement(byte[] shortMessage, byte registeredDelivery, Instant expiry, Instant deliverAt,
+                          Duration window) {
     public Replacement {
         shortMessage = shortMessage.clone();
     }
@@ -21,15 +24,20 @@ public record Replacement(byte[] shortMessage, byte registeredDelivery, Instant 
      *
      * @throws InvalidConcatenationException when the new text's user data header is malformed or names another
      *                                       concatenation than the segment's (its traffic records say which it is)
+     * @param acceptedAt when the message was accepted: a new validity ends inside the content window counted from
+     *                   then, as the message's own did, so that replacing it again and again never keeps it (and
+     *                   content for it) past that window
      * @throws InvalidValidityException      when the message would expire before it is scheduled
      */
-    public OutboundMessage applyTo(OutboundMessage original) {
+    public OutboundMessage applyTo(OutboundMessage original, Instant acceptedAt) {
         if (!Concatenation.fromShortMessage(original.esmClass(), shortMessage)
                 .equals(Concatenation.fromShortMessage(original.esmClass(), original.shortMessage()))) {
             throw new InvalidConcatenationException("the new text must keep the segment's concatenation header");
         }
+        Instant end = acceptedAt.plus(window);
+        Instant newExpiry = expiry == null ? original.expiry() : expiry.isAfter(end) ? end : expiry;
         OutboundMessage replaced = original.toBuilder().shortMessage(shortMessage).messagePayload(null)
-                .registeredDelivery(registeredDelivery).expiry(expiry == null ? original.expiry() : expiry)
+                .registeredDelivery(registeredDelivery).expiry(newExpiry)
                 .deliverAt(deliverAt == null ? original.deliverAt() : deliverAt).build();
         if (replaced.deliverAt() != null && replaced.expiry() != null && !replaced.deliverAt().isBefore(replaced.expiry())) {
             throw new InvalidValidityException("the message would expire before its scheduled delivery");

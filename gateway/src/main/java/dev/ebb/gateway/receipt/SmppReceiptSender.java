@@ -21,11 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
+import java.util.Deque;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * its own receipts. One that is refused or not answered in time goes back to the backlog after a back-off.
  *
  * <p>At most {@link #DEFAULT_MAX_HELD} receipts of a customer are held (waiting, in a window or backing off); past
- * that a receipt is dropped, counted and logged (at most every 10 s). Its message keeps its final state in the
+ * that a receipt is dropped, counted and logged (at most every 10 s): the oldest waiting one of the submitting bind
+ * with the most waiting, so that an application that stopped answering loses its own receipts, not those of another
+ * application sharing its system_id. Its message keeps its final state in the
  * metadata store; resending receipts from there is the durability issue's (#13).
  */
 public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
@@ -89,13 +91,18 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     @Override
     public void forward(CustomerReceipt receipt) {
         Backlog backlog = backlogs.computeIfAbsent(receipt.message().customerId(), Backlog::new);
+        Attempt attempt = new Attempt(receipt, FIRST_RETRY_MS);
         if (backlog.held.incrementAndGet() > maxHeld) {
+            // Over the limit: one receipt goes, and if it is a waiting one of another bind, this one takes its place.
             backlog.held.decrementAndGet();
             dropped.incrementAndGet();
-            backlog.drops.count(receipt.message().messageId());
-            return;
+            Attempt evicted = backlog.evictFromLongestBut(attempt.submitter());
+            backlog.drops.count((evicted == null ? receipt : evicted.receipt).message().messageId());
+            if (evicted == null) {
+                return;
+            }
         }
-        backlog.add(new Attempt(receipt, FIRST_RETRY_MS));
+        backlog.add(attempt);
         drain(backlog);
     }
 
@@ -124,7 +131,7 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         int missed = 1;
         try {
             do {
-                for (Map.Entry<Submitter, Queue<Attempt>> queue : backlog.ready.entrySet()) {
+                for (Map.Entry<Submitter, Receipts> queue : backlog.ready.entrySet()) {
                     drain(backlog, queue.getKey(), queue.getValue());
                     // Atomic with Backlog.add: a receipt added meanwhile keeps its queue.
                     backlog.ready.computeIfPresent(queue.getKey(), (submitter, q) -> q.isEmpty() ? null : q);
@@ -142,15 +149,15 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     }
 
     /** Sends the receipts of one submitting bind, oldest first, until the receiver they go to has no room. */
-    private void drain(Backlog backlog, Submitter submitter, Queue<Attempt> queue) {
+    private void drain(Backlog backlog, Submitter submitter, Receipts queue) {
         Attempt next;
-        while ((next = queue.peek()) != null) {
+        while ((next = queue.pollFirst()) != null) {
             Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer, deliverSm(next.receipt),
                     submitter);
             if (sent.isEmpty()) {
+                queue.putBack(next);
                 return;
             }
-            queue.poll();
             Attempt attempt = next;
             sent.get().whenComplete((status, error) -> answered(backlog, attempt, status, error));
         }
@@ -193,7 +200,7 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     /** One customer's receipts, a queue per submitting bind, and the limiters of its log lines. */
     private final class Backlog {
         final String customer;
-        final Map<Submitter, Queue<Attempt>> ready = new ConcurrentHashMap<>();
+        final Map<Submitter, Receipts> ready = new ConcurrentHashMap<>();
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger drainers = new AtomicInteger();
         final LogLimiter notTaken;
@@ -212,10 +219,61 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
 
         void add(Attempt attempt) {
             ready.compute(attempt.submitter(), (submitter, queue) -> {
-                Queue<Attempt> q = queue == null ? new ConcurrentLinkedQueue<>() : queue;
+                Receipts q = queue == null ? new Receipts() : queue;
                 q.add(attempt);
                 return q;
             });
+        }
+
+        /**
+         * Takes the oldest waiting receipt of the submitting bind with the most waiting, if that is another than
+         * {@code own} and has more waiting than it; null otherwise (then the new receipt of {@code own} is the one to go).
+         */
+        Attempt evictFromLongestBut(Submitter own) {
+            Receipts longest = null;
+            for (Map.Entry<Submitter, Receipts> queue : ready.entrySet()) {
+                if (longest == null || queue.getValue().size() > longest.size()) {
+                    longest = queue.getValue();
+                }
+            }
+            Receipts mine = ready.get(own);
+            if (longest == null || longest == mine || longest.size() <= (mine == null ? 0 : mine.size())) {
+                return null;
+            }
+            return longest.pollFirst();
+        }
+    }
+
+    /** One submitting bind's receipts waiting for room, oldest first, with their count (a deque's size is a walk). */
+    private static final class Receipts {
+        private final Deque<Attempt> attempts = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger size = new AtomicInteger();
+
+        void add(Attempt attempt) {
+            attempts.addLast(attempt);
+            size.incrementAndGet();
+        }
+
+        /** A receipt taken by {@link #pollFirst} that its receiver had no room for: first again. */
+        void putBack(Attempt attempt) {
+            attempts.addFirst(attempt);
+            size.incrementAndGet();
+        }
+
+        Attempt pollFirst() {
+            Attempt first = attempts.pollFirst();
+            if (first != null) {
+                size.decrementAndGet();
+            }
+            return first;
+        }
+
+        int size() {
+            return size.get();
+        }
+
+        boolean isEmpty() {
+            return attempts.isEmpty();
         }
     }
 

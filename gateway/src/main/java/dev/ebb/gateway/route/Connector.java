@@ -9,8 +9,11 @@ import java.util.concurrent.CompletionStage;
 public interface Connector {
     String name();
 
-    /** More messages wait than the connector may hold: ingress should refuse new ones for this route. */
-    boolean isFull();
+    /**
+     * More messages wait than the connector may hold, counting {@code scheduled} ones that wait in the router until
+     * their time: ingress should refuse new ones for this route.
+     */
+    boolean isFull(int scheduled);
 
     /**
      * Queues a message for the SMSC.

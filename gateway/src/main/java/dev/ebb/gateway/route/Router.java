@@ -8,12 +8,14 @@ import dev.ebb.model.Msisdn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletionException;
@@ -35,8 +37,19 @@ public final class Router {
     private final Clock clock;
     /** Messages accepted and not yet taken by a connector's sending thread, by id. */
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-    /** Scheduled messages not yet due, soonest first; guarded by itself. */
-    private final PriorityQueue<Waiting> scheduled = new PriorityQueue<>(Comparator.comparing(Waiting::deliverAt));
+    /**
+     * Scheduled messages not yet due, soonest first, then in the order they came; guarded by itself. One cancelled or
+     * replaced leaves at once: it would otherwise stay in memory until its time, up to the content window.
+     */
+    private final TreeSet<Waiting> scheduled = new TreeSet<>(Comparator.comparing(Waiting::deliverAt)
+            .thenComparingLong(Waiting::order));
+    /**
+     * How many of {@link #scheduled} each route has. They wait in memory as a connector's queue does, so they count
+     * against its limit: scheduled days ahead, they would otherwise pile up until the heap is gone. Guarded by
+     * {@link #scheduled}.
+     */
+    private final Map<String, Integer> scheduledByRoute = new HashMap<>();
+    private final AtomicLong order = new AtomicLong();
 
     /** @param clock tells when a scheduled message is due */
     public Router(RouteTable table, Map<String, ? extends Connector> connectors, PrivacyInterceptor privacy,
@@ -53,10 +66,20 @@ public final class Router {
         return table.connectorFor(destination);
     }
 
-    /** The route's connector cannot take more messages now (SMPP 3.4 §5.1.3 ESME_RMSGQFUL for the customer). */
+    /**
+     * The route's connector cannot take more messages now, counting those scheduled for it (SMPP 3.4 §5.1.3
+     * ESME_RMSGQFUL for the customer).
+     */
     public boolean isCongested(String route) {
         Connector connector = connectors.get(route);
-        return connector != null && connector.isFull();
+        if (connector == null) {
+            return false;
+        }
+        int held;
+        synchronized (scheduled) {
+            held = scheduledByRoute.getOrDefault(route, 0);
+        }
+        return connector.isFull(held);
     }
 
     /**
@@ -73,9 +96,10 @@ public final class Router {
      * cancel or replace it.
      */
     public void dispatch(InFlight message, Instant deliverAt) {
-        Waiting entry = new Waiting(message, deliverAt);
+        Waiting entry = new Waiting(message, deliverAt, order.incrementAndGet());
         Waiting previous = waiting.put(message.messageId(), entry);
         if (previous != null && previous.endWaiting()) {
+            unschedule(previous);
             // Two live copies of one message: a replace that a crash interrupted, re-queued oldest first. The newer,
             // the one the customer asked for, stays.
             privacy.discard(previous.message().handle());
@@ -88,8 +112,10 @@ public final class Router {
         Instant now = clock.instant();
         List<Waiting> due = new ArrayList<>();
         synchronized (scheduled) {
-            while (!scheduled.isEmpty() && !scheduled.peek().deliverAt().isAfter(now)) {
-                due.add(scheduled.poll());
+            while (!scheduled.isEmpty() && !scheduled.first().deliverAt().isAfter(now)) {
+                Waiting entry = scheduled.pollFirst();
+                scheduledByRoute.computeIfPresent(entry.message().route(), (route, n) -> n == 1 ? null : n - 1);
+                due.add(entry);
             }
         }
         for (Waiting entry : due) {
@@ -118,6 +144,7 @@ public final class Router {
             return false;
         }
         waiting.remove(messageId, entry);
+        unschedule(entry);
         receipts.finish(entry.message(), MessageState.DELETED, null, 0, 0);
         return true;
     }
@@ -136,11 +163,13 @@ public final class Router {
         }
         InFlight old = entry.message();
         Instant deliverAt = replacement.deliverAt() == null ? entry.deliverAt() : replacement.deliverAt();
-        Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(), replacement::applyTo)
+        Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(),
+                m -> replacement.applyTo(m, old.record().eventTime()))
                 .map(accepted -> new Waiting(new InFlight(accepted, replacement.wantsReceipt(), old.sessionId()),
-                        deliverAt)));
+                        deliverAt, order.incrementAndGet())));
         next.ifPresent(n -> {
             waiting.replace(messageId, entry, n);
+            unschedule(entry);
             hold(n);
         });
         return next.isPresent();
@@ -150,9 +179,22 @@ public final class Router {
         if (entry.deliverAt() != null && entry.deliverAt().isAfter(clock.instant())) {
             synchronized (scheduled) {
                 scheduled.add(entry);
+                scheduledByRoute.merge(entry.message().route(), 1, Integer::sum);
             }
         } else {
             send(entry);
+        }
+    }
+
+    /** Takes an entry that ended while it waited out of the schedule, if it was in it. */
+    private void unschedule(Waiting entry) {
+        if (entry.deliverAt() == null) {
+            return;
+        }
+        synchronized (scheduled) {
+            if (scheduled.remove(entry)) {
+                scheduledByRoute.computeIfPresent(entry.message().route(), (route, n) -> n == 1 ? null : n - 1);
+            }
         }
     }
 

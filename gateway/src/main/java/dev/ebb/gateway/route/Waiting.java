@@ -14,12 +14,17 @@ final class Waiting {
 
     private final InFlight message;
     private final Instant deliverAt;
+    private final long order;
     private State state = State.WAITING;
 
-    /** @param deliverAt not handed to a connector before this (null: at once) */
-    Waiting(InFlight message, Instant deliverAt) {
+    /**
+     * @param deliverAt not handed to a connector before this (null: at once)
+     * @param order     tells apart, in the router's schedule, entries due at the same instant: the earlier first
+     */
+    Waiting(InFlight message, Instant deliverAt, long order) {
         this.message = message;
         this.deliverAt = deliverAt;
+        this.order = order;
     }
 
     InFlight message() {
@@ -28,6 +33,10 @@ final class Waiting {
 
     Instant deliverAt() {
         return deliverAt;
+    }
+
+    long order() {
+        return order;
     }
 
     /**

@@ -199,7 +199,8 @@ public final class SmppIngress implements SubmitSmHandler {
             return Refusal.of(CommandStatus.ESME_RINVMSGLEN, Reason.MESSAGE_LENGTH,
                     "short_message and message_payload both given (SMPP 3.4 §5.3.2.32)");
         }
-        if (payload.isEmpty() && submit.shortMessage().length == 0) {
+        // A message_payload of length 0 is no content either: it would leave as an empty message.
+        if (payload.map(Tlv::length).orElse(0) == 0 && submit.shortMessage().length == 0) {
             return Refusal.of(CommandStatus.ESME_RINVMSGLEN, Reason.MESSAGE_LENGTH, "no short_message or message_payload");
         }
         try {

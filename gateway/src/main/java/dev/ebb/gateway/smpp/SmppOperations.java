@@ -27,30 +27,40 @@ public final class SmppOperations implements MessageOperations {
     private final SentMessages messages;
     private final ContentConfig content;
     private final Clock clock;
-    private final Executor executor;
+    private final CustomerTurns turns;
 
-    /** @param executor runs the store reads and writes of each operation */
+    /** @param executor runs the store reads and writes of each operation, customers taking turns */
     public SmppOperations(SentMessages messages, ContentConfig content, Clock clock, Executor executor) {
         this.messages = messages;
         this.content = content;
         this.clock = clock;
-        this.executor = executor;
+        this.turns = new CustomerTurns(executor);
     }
 
     @Override
     public CompletionStage<Pdu.Response> handle(SessionInfo session, Pdu.Request<?> request) {
-        return CompletableFuture.supplyAsync(() -> {
-            if (request instanceof Pdu.QuerySm query) {
-                return query(session, query);
+        CompletableFuture<Pdu.Response> response = new CompletableFuture<>();
+        turns.execute(session.customerId(), () -> {
+            try {
+                response.complete(run(session, request));
+            } catch (RuntimeException e) {
+                response.completeExceptionally(e);
             }
-            if (request instanceof Pdu.CancelSm cancel) {
-                return new Pdu.CancelSmResp(cancel.sequenceNumber(), cancel(session, cancel));
-            }
-            if (request instanceof Pdu.ReplaceSm replace) {
-                return new Pdu.ReplaceSmResp(replace.sequenceNumber(), replace(session, replace));
-            }
-            return request.errorResponse(CommandStatus.ESME_RINVCMDID);
-        }, executor);
+        });
+        return response;
+    }
+
+    private Pdu.Response run(SessionInfo session, Pdu.Request<?> request) {
+        if (request instanceof Pdu.QuerySm query) {
+            return query(session, query);
+        }
+        if (request instanceof Pdu.CancelSm cancel) {
+            return new Pdu.CancelSmResp(cancel.sequenceNumber(), cancel(session, cancel));
+        }
+        if (request instanceof Pdu.ReplaceSm replace) {
+            return new Pdu.ReplaceSmResp(replace.sequenceNumber(), replace(session, replace));
+        }
+        return request.errorResponse(CommandStatus.ESME_RINVCMDID);
     }
 
     /**
@@ -112,12 +122,14 @@ public final class SmppOperations implements MessageOperations {
         }
         try {
             return messages.replace(session.customerId(), replace.messageId(), new Replacement(replace.shortMessage(),
-                    replace.registeredDelivery(), expiry, deliverAt)) ? CommandStatus.ESME_ROK
+                    replace.registeredDelivery(), expiry, deliverAt, content.maxValidity())) ? CommandStatus.ESME_ROK
                     : CommandStatus.ESME_RREPLACEFAIL;
         } catch (InvalidConcatenationException e) {
             return CommandStatus.ESME_RINVESMCLASS; // §5.1.3 0x43: the text does not fit the segment's esm_class UDH
         } catch (InvalidValidityException e) {
-            return CommandStatus.ESME_RINVEXPIRY; // it would expire before its scheduled delivery
+            // It would expire before its scheduled delivery, also when that falls beyond the content window of the
+            // message's acceptance (its validity ends there).
+            return CommandStatus.ESME_RINVEXPIRY;
         }
     }
 }

@@ -96,8 +96,8 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     }
 
     @Override
-    public boolean isFull() {
-        return queue.size() >= config.maxQueued();
+    public boolean isFull(int scheduled) {
+        return queue.size() + scheduled >= config.maxQueued();
     }
 
     public int boundSessions() {

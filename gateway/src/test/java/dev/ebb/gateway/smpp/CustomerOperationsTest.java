@@ -1,5 +1,6 @@
 package dev.ebb.gateway.smpp;
 
+import dev.ebb.gateway.testing.RawSmppClient;
 import static dev.ebb.gateway.testing.TwoCustomers.OTHER;
 import static dev.ebb.gateway.testing.TwoCustomers.OTHER_PASSWORD;
 import static dev.ebb.gateway.testing.TwoCustomers.refusal;
@@ -19,15 +20,23 @@ import com.cloudhopper.smpp.pdu.QuerySmResp;
 import com.cloudhopper.smpp.pdu.SubmitSm;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import com.cloudhopper.smpp.type.Address;
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.ValidityPeriod;
+import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.MessageState;
@@ -142,6 +151,65 @@ class CustomerOperationsTest {
                 NumberingPlanIndicator.UNKNOWN, "Acme"))).isEqualTo(0x67);
         assertThat(other.session().queryShortMessage(theirs, TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN,
                 "Acme").getMessageState()).isEqualTo(MessageState.DELIVERED);
+    }
+
+    /**
+     * Every customer's query_sm, cancel_sm and replace_sm run on one thread: one customer's flood of them must not
+     * put another's behind all of it (hostile test: 4 binds with 500 query_sm each in flight held another customer's
+     * cancel_sm about a second, and a customer with more binds past jSMPP's 2 s response timer). Each customer with
+     * operations waiting takes its turn.
+     */
+    @Test
+    void aFloodOfAnotherCustomersQueriesDoesNotHoldBackACustomersCancel() throws Exception {
+        int binds = 4;
+        int each = 500;
+        AtomicInteger answered = new AtomicInteger();
+        List<Thread> readers = new ArrayList<>();
+        for (int b = 0; b < binds; b++) {
+            RawSmppClient flooder = gateway.closeAfter(bound(new RawSmppClient(gateway.smppPort()), OTHER,
+                    OTHER_PASSWORD));
+            ByteArrayOutputStream queries = new ByteArrayOutputStream();
+            for (int i = 0; i < each; i++) {
+                queries.write(RawSmppClient.encode(new Pdu.QuerySm(2 + i, "no-such-message", NO_ADDRESS)));
+            }
+            flooder.sendBytes(queries.toByteArray());
+            Thread reader = new Thread(() -> {
+                try {
+                    for (int i = 0; i < each; i++) {
+                        flooder.read();
+                        answered.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            reader.start();
+            readers.add(reader);
+        }
+        Await.until("the flood is being answered", WAIT, () -> answered.get() > 0);
+        RawSmppClient acme = gateway.closeAfter(bound(new RawSmppClient(gateway.smppPort()), TestGateway.SYSTEM_ID,
+                TestGateway.PASSWORD));
+
+        acme.send(new Pdu.CancelSm(2, "", "no-such-message", NO_ADDRESS, NO_ADDRESS));
+        Pdu answer = acme.read();
+        int floodAnsweredBefore = answered.get();
+
+        assertThat(answer).isInstanceOf(Pdu.CancelSmResp.class);
+        assertThat(((Pdu.CancelSmResp) answer).commandStatus()).isEqualTo(0x11);
+        assertThat(floodAnsweredBefore).as("query_sm of the other customer answered before acme's cancel_sm")
+                .isLessThan(binds * each / 2);
+        for (Thread reader : readers) {
+            reader.join(WAIT.toMillis());
+        }
+        assertThat(answered.get()).isEqualTo(binds * each);
+    }
+
+    private static final SmppAddress NO_ADDRESS = new SmppAddress((byte) 0, (byte) 0, "");
+
+    private static RawSmppClient bound(RawSmppClient client, String systemId, String password) throws Exception {
+        client.send(new Pdu.Bind(BindType.TRANSCEIVER, 1, systemId, password, "", (byte) 0x34, (byte) 0, (byte) 0, ""));
+        assertThat(((Pdu.BindResp) client.read()).commandStatus()).isZero();
+        return client;
     }
 
     private SmppSession cloudhopper() throws Exception {

@@ -14,6 +14,7 @@ import com.cloudhopper.smpp.type.Address;
 import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.Await;
@@ -124,6 +125,44 @@ class ReceiptBindsTest {
             }
             assertThat(jsmppReceipts(elsewhere)).as("receipts that reached the transceiver on 127.0.0.1").isEmpty();
             assertThat(received).isEqualTo(ids);
+        }
+    }
+
+    /**
+     * An application that stops answering deliver_sm keeps its own receipts waiting, up to the customer's limit of
+     * receipts held; past it, it is its receipts that go, not those of another application on the same system_id
+     * (hostile test: 10,500 receipts for a stalled Kannel-like bind filled the customer's 10,000, and every receipt of
+     * the healthy application after that was dropped).
+     */
+    @Test
+    void aStalledApplicationsReceiptsDoNotCrowdOutAnotherApplicationsOnTheSystemId() throws Exception {
+        startWithTheDefaultReceiptBinds();
+        int stalled = SmppReceiptSender.DEFAULT_MAX_HELD + 100;
+        try (RawSmppClient receiver = bound(RawSmppClient.from("127.0.0.2", gateway.smppPort()), BindType.RECEIVER);
+             RawSmppClient transmitter = bound(RawSmppClient.from("127.0.0.2", gateway.smppPort()), BindType.TRANSMITTER)) {
+            int batch = 500;
+            for (int sent = 0; sent < stalled; sent += batch) {
+                for (int i = 0; i < batch; i++) {
+                    transmitter.send(submit(2 + sent + i, "4790000600"));
+                }
+                for (int i = 0; i < batch; i++) {
+                    assertThat(((Pdu.SubmitSmResp) transmitter.read()).commandStatus()).isZero();
+                }
+            }
+            Await.until("the stalled application's receipts fill the customer's limit", WAIT,
+                    () -> gateway.metric("ebb_receipts_waiting_for_bind") >= SmppReceiptSender.DEFAULT_MAX_HELD);
+
+            EsmeClient healthy = gateway.esme();
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < MESSAGES; i++) {
+                ids.add(healthy.submit("+47900007" + String.format("%02d", i), "healthy", StandardCharsets.ISO_8859_1,
+                        (byte) 0x01));
+            }
+
+            Await.until("the healthy application's receipts", WAIT, () -> jsmppReceipts(healthy).containsAll(ids));
+            assertThat(jsmppReceipts(healthy)).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(gateway.metric("ebb_receipts_waiting_for_bind")).isLessThanOrEqualTo(
+                    SmppReceiptSender.DEFAULT_MAX_HELD);
         }
     }
 

@@ -45,6 +45,25 @@ class SmppIngressTest {
     }
 
     /**
+     * Hostile test: a data_sm (or submit_sm) whose only content is a message_payload of length 0 was accepted and sent
+     * as an empty message, while a submit_sm with no content is refused; both are now §5.1.3 0x01 ESME_RINVMSGLEN,
+     * and nothing is recorded of them.
+     */
+    @Test
+    void anEmptyMessagePayloadIsNoContent() throws Exception {
+        raw.send(new Pdu.DataSm(sequence++, "", SENDER, HANDSET, (byte) 0, (byte) 0, (byte) 0,
+                List.of(new Tlv(Tlv.MESSAGE_PAYLOAD, new byte[0]))));
+        Pdu.DataSmResp data = (Pdu.DataSmResp) raw.read();
+        raw.send(Pdu.SubmitSm.builder().sequenceNumber(sequence++).source(SENDER).destination(HANDSET)
+                .tlvs(List.of(new Tlv(Tlv.MESSAGE_PAYLOAD, new byte[0]))).build());
+        Pdu.SubmitSmResp submit = (Pdu.SubmitSmResp) raw.read();
+
+        assertThat(data.commandStatus()).isEqualTo(CommandStatus.ESME_RINVMSGLEN);
+        assertThat(submit.commandStatus()).isEqualTo(CommandStatus.ESME_RINVMSGLEN);
+        assertThat(gateway.metadata().oldestRecordAge()).isEmpty();
+    }
+
+    /**
      * Found by SubmitPathFuzzTest: a service_type octet over 0x7F was accepted, then re-encoded by jSMPP as UTF-8
      * (0xC7 'Ç' left as C3 87), so the SMSC got another service type, or one longer than its 5 octets.
      */

@@ -12,10 +12,13 @@ import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.jsmpp.bean.DataCodings;
 import org.jsmpp.bean.ESMClass;
 import org.jsmpp.bean.MessageState;
@@ -185,6 +188,68 @@ class HeldMessagesTest {
         assertThat(refusal(() -> submit(esme, "no such suffix", "2601011200000000"))).isEqualTo(0x61);
         assertThat(gateway.metadata().oldestRecordAge()).isEmpty();
         assertThat(refusal(() -> submit(esme, "in time", "000002220000000R"))).isZero();
+    }
+
+    /**
+     * A scheduled message waits in Ebb's memory like a queued one, so it counts against its route's maxQueued: a
+     * customer scheduling messages days ahead as fast as it can gets ESME_RMSGQFUL (SMPP 3.4 §5.1.3 0x14) at the
+     * limit instead of filling the heap until the gateway dies (hostile test: 650,000 messages 70 h ahead were an
+     * OutOfMemoryError at -Xmx512m, and the restart re-queued them all into memory again). A cancelled one frees its
+     * place.
+     */
+    @Test
+    void scheduledMessagesCountAgainstTheRoutesQueueLimit() throws Exception {
+        gateway.start(withOtherCustomer(TestGateway.builder(gateway.dataDir(), smscPort, false).maxQueued(3).build()),
+                clock);
+        smscUp();
+        EsmeClient esme = gateway.esme();
+        List<String> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(submit(esme, "later " + i, "000002220000000R"));
+        }
+
+        assertThat(refusal(() -> submit(esme, "one too many", "000002220000000R"))).isEqualTo(0x14);
+        assertThat(refusal(() -> esme.submit("+" + HANDSET, "nor now", StandardCharsets.ISO_8859_1, (byte) 0)))
+                .isEqualTo(0x14);
+        cancel(esme, held.get(0));
+        assertThat(refusal(() -> submit(esme, "in the freed place", "000002220000000R"))).isZero();
+    }
+
+    /**
+     * A replace_sm's new validity ends inside the content window counted from the message's acceptance, not from the
+     * replace: replaced 70 h after it was accepted with 10 h more validity, it used to live on to 80 h (and a replace
+     * before each end kept a message, with content for it, for ever). Now it expires at the window's end, and a new
+     * schedule past that end is refused like a submit's (§5.1.3 0x62: it would expire first).
+     */
+    @Test
+    void aReplaceDoesNotKeepAMessagePastTheContentWindowOfItsAcceptance() throws Exception {
+        EsmeClient esme = gateway.esme();
+        Instant accepted = clock.instant();
+        String id = esme.submit("+" + HANDSET, "held", StandardCharsets.ISO_8859_1, (byte) 0);
+        clock.advance(Duration.ofHours(70));
+
+        assertThat(refusal(() -> replace(esme, id, "scheduled past the window", "000000050000000R",
+                "000000100000000R"))).isEqualTo(0x62);
+        assertThat(refusal(() -> replace(esme, id, "ten hours more", null, "000000100000000R"))).isZero();
+        clock.advance(Duration.ofHours(1).plusMinutes(1));
+
+        Await.until("the message expires at the end of its acceptance's window", WAIT,
+                () -> eventsSince(id, accepted).contains(EventType.EXPIRED));
+        assertThat(eventsSince(id, accepted)).startsWith(EventType.ACCEPTED, EventType.REPLACED, EventType.EXPIRED);
+    }
+
+    /** The message's events from {@code from} to the test clock's now (GatewayFixture's look an hour around real time). */
+    private List<EventType> eventsSince(String id, Instant from) {
+        return gateway.metadata().query(TrafficQuery.byMessageId(id, from.minusSeconds(1), clock.instant().plusSeconds(1)))
+                .records().stream().map(r -> r.record().eventType()).toList();
+    }
+
+    /** @return the id, for {@code refusal} */
+    private static String replace(EsmeClient esme, String id, String text, String schedule, String validity)
+            throws Exception {
+        esme.session().replaceShortMessage(id, TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, "Acme",
+                schedule, validity, new RegisteredDelivery(1), (byte) 0, text.getBytes(StandardCharsets.ISO_8859_1));
+        return id;
     }
 
     private String submit(EsmeClient esme, String text, String schedule) throws Exception {
