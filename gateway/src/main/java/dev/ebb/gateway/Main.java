@@ -234,7 +234,10 @@ public final class Main implements Callable<Integer> {
         }
         RouteTable routes = new RouteTable(cfg.routes());
         Router router = new Router(routes, connectors, privacy, receipts, clock);
-        Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits);
+        Map<String, Integer> maxScheduled = cfg.customers().stream().filter(c -> c.smpp() != null)
+                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, c -> c.smpp().maxScheduled()));
+        Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits,
+                customer -> maxScheduled.getOrDefault(customer, 0));
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
                 new SubmitMetrics(registry), new SubmitRefusals(registry, clock, housekeeping));

@@ -9,9 +9,15 @@ import java.util.Set;
  *
  * @param maxBinds     simultaneous binds of this system_id; one more gets ESME_RALYBND
  * @param receiptBinds which receiver bind a receipt goes to; default {@link ReceiptBinds#SUBMITTING_FIRST}
+ * @param maxScheduled messages with a schedule_delivery_time the customer may have waiting at once; one more gets
+ *                     ESME_RMSGQFUL. They wait in the route's queue, so without a share of their own one customer's
+ *                     schedule could fill it for every customer until they fall due, up to the content window;
+ *                     default {@value #DEFAULT_MAX_SCHEDULED}
  */
 public record SmppAccountConfig(String systemId, String passwordHash, Set<BindType> bindTypes, int maxBinds,
-                                ReceiptBinds receiptBinds) {
+                                ReceiptBinds receiptBinds, int maxScheduled) {
+    public static final int DEFAULT_MAX_SCHEDULED = 10_000;
+
     public SmppAccountConfig {
         ConfigException.require(systemId != null && !systemId.isEmpty() && systemId.length() <= 15,
                 "customers[].smpp.systemId", "must be 1..15 characters (SMPP 3.4 §5.2.1)");
@@ -21,5 +27,8 @@ public record SmppAccountConfig(String systemId, String passwordHash, Set<BindTy
         maxBinds = maxBinds == 0 ? 4 : maxBinds;
         ConfigException.require(maxBinds >= 1 && maxBinds <= 1024, "customers[].smpp.maxBinds", "must be 1..1024, was " + maxBinds);
         receiptBinds = receiptBinds == null ? ReceiptBinds.SUBMITTING_FIRST : receiptBinds;
+        maxScheduled = maxScheduled == 0 ? DEFAULT_MAX_SCHEDULED : maxScheduled;
+        ConfigException.require(maxScheduled >= 1 && maxScheduled <= 10_000_000, "customers[].smpp.maxScheduled",
+                "must be 1..10000000, was " + maxScheduled);
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,19 @@ public final class Admission implements Intake {
     private final Router router;
     private final PrivacyInterceptor privacy;
     private final BooleanSupplier storesAdmit;
+    private final ToIntFunction<String> maxScheduled;
 
-    /** @param storesAdmit false while a store is below its free-space floor or stopped (the storage guard) */
-    public Admission(MessageIdGenerator ids, Router router, PrivacyInterceptor privacy, BooleanSupplier storesAdmit) {
+    /**
+     * @param storesAdmit  false while a store is below its free-space floor or stopped (the storage guard)
+     * @param maxScheduled how many scheduled messages a customer may have waiting
+     */
+    public Admission(MessageIdGenerator ids, Router router, PrivacyInterceptor privacy, BooleanSupplier storesAdmit,
+                     ToIntFunction<String> maxScheduled) {
         this.ids = ids;
         this.router = router;
         this.privacy = privacy;
         this.storesAdmit = storesAdmit;
+        this.maxScheduled = maxScheduled;
     }
 
     @Override
@@ -59,6 +66,9 @@ public final class Admission implements Intake {
             String id = ids.next();
             try {
                 OutboundMessage message = segment.apply(id);
+                if (durable.isEmpty() && overScheduledShare(message, segments.size())) {
+                    return new Outcome(Status.CONGESTED, List.of());
+                }
                 durable.add(InFlight.of(privacy.accept(new Submission(message, ingress, now), route.get()), message,
                         ingress.sessionId()));
                 deliverAt.add(message.deliverAt());
@@ -76,6 +86,15 @@ public final class Admission implements Intake {
             accepted.add(durable.get(i).messageId());
         }
         return new Outcome(Status.ACCEPTED, accepted);
+    }
+
+    /**
+     * A scheduled message waits in its route's queue: past the customer's own share of them it gets ESME_RMSGQFUL
+     * alone, instead of filling the queue for every customer until its time comes.
+     */
+    private boolean overScheduledShare(OutboundMessage first, int segments) {
+        return first.deliverAt() != null
+                && router.scheduledOf(first.customerId()) + segments > maxScheduled.applyAsInt(first.customerId());
     }
 
     /**

@@ -49,6 +49,8 @@ public final class Router {
      * {@link #scheduled}.
      */
     private final Map<String, Integer> scheduledByRoute = new HashMap<>();
+    /** How many of {@link #scheduled} each customer has, for its own share of them. Guarded by {@link #scheduled}. */
+    private final Map<String, Integer> scheduledByCustomer = new HashMap<>();
     private final AtomicLong order = new AtomicLong();
 
     /** @param clock tells when a scheduled message is due */
@@ -114,7 +116,7 @@ public final class Router {
         synchronized (scheduled) {
             while (!scheduled.isEmpty() && !scheduled.first().deliverAt().isAfter(now)) {
                 Waiting entry = scheduled.pollFirst();
-                scheduledByRoute.computeIfPresent(entry.message().route(), (route, n) -> n == 1 ? null : n - 1);
+                uncount(entry);
                 due.add(entry);
             }
         }
@@ -180,6 +182,7 @@ public final class Router {
             synchronized (scheduled) {
                 scheduled.add(entry);
                 scheduledByRoute.merge(entry.message().route(), 1, Integer::sum);
+                scheduledByCustomer.merge(entry.message().customerId(), 1, Integer::sum);
             }
         } else {
             send(entry);
@@ -193,8 +196,21 @@ public final class Router {
         }
         synchronized (scheduled) {
             if (scheduled.remove(entry)) {
-                scheduledByRoute.computeIfPresent(entry.message().route(), (route, n) -> n == 1 ? null : n - 1);
+                uncount(entry);
             }
+        }
+    }
+
+    /** An entry left {@link #scheduled}; the caller holds its lock. */
+    private void uncount(Waiting entry) {
+        scheduledByRoute.computeIfPresent(entry.message().route(), (route, n) -> n == 1 ? null : n - 1);
+        scheduledByCustomer.computeIfPresent(entry.message().customerId(), (customer, n) -> n == 1 ? null : n - 1);
+    }
+
+    /** How many scheduled messages of {@code customerId} wait for their time. */
+    public int scheduledOf(String customerId) {
+        synchronized (scheduled) {
+            return scheduledByCustomer.getOrDefault(customerId, 0);
         }
     }
 

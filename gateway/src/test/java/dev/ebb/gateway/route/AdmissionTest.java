@@ -3,6 +3,7 @@ package dev.ebb.gateway.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.RouteConfig;
+import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
@@ -58,7 +59,7 @@ class AdmissionTest {
                 .reconnectMax(Duration.ofSeconds(1)).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
                 new RouteConfig("+47", "sim"))), Map.of("sim", connector), privacy, receipts, clock), privacy,
-                () -> true);
+                () -> true, customer -> SmppAccountConfig.DEFAULT_MAX_SCHEDULED);
     }
 
     @AfterEach

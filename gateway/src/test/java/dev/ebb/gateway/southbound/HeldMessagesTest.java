@@ -216,6 +216,27 @@ class HeldMessagesTest {
     }
 
     /**
+     * Each customer has its own share of scheduled messages (hostile test: with only the route's limit, one customer's
+     * messages scheduled 70 h ahead filled it, and every customer on the route got ESME_RMSGQFUL until they fell due).
+     * Past its share a customer's next scheduled message gets 0x14; its messages for now, and another customer's
+     * scheduled ones, still go.
+     */
+    @Test
+    void aCustomerPastItsShareOfScheduledMessagesHoldsBackNoOtherCustomer() throws Exception {
+        gateway.start(withOtherCustomer(TestGateway.builder(gateway.dataDir(), smscPort, false).maxScheduled(2)
+                .build()), clock);
+        smscUp();
+        EsmeClient esme = gateway.esme();
+        EsmeClient other = gateway.closeAfter(new EsmeClient(gateway.smppPort(), OTHER, OTHER_PASSWORD));
+        submit(esme, "later 0", "000002220000000R");
+        submit(esme, "later 1", "000002220000000R");
+
+        assertThat(refusal(() -> submit(esme, "a third", "000002220000000R"))).isEqualTo(0x14);
+        assertThat(refusal(() -> esme.submit("+" + HANDSET, "now", StandardCharsets.ISO_8859_1, (byte) 0))).isZero();
+        assertThat(refusal(() -> submit(other, "the other's later", "000002220000000R"))).isZero();
+    }
+
+    /**
      * A replace_sm's new validity ends inside the content window counted from the message's acceptance, not from the
      * replace: replaced 70 h after it was accepted with 10 h more validity, it used to live on to 80 h (and a replace
      * before each end kept a message, with content for it, for ever). Now it expires at the window's end, and a new

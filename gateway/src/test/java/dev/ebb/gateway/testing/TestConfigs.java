@@ -203,6 +203,7 @@ public final class TestConfigs {
         private Set<BindType> bindTypes;
         private int maxBinds;
         private ReceiptBinds receiptBinds;
+        private int maxScheduled;
 
         private AccountBuilder(String systemId, String passwordHash) {
             this.systemId = systemId;
@@ -219,6 +220,12 @@ public final class TestConfigs {
             return this;
         }
 
+        /** Scheduled messages the customer may have waiting (0: the default). */
+        public AccountBuilder maxScheduled(int maxScheduled) {
+            this.maxScheduled = maxScheduled;
+            return this;
+        }
+
         /** Which of the customer's receivers a receipt goes to (null: the default). */
         public AccountBuilder receiptBinds(ReceiptBinds receiptBinds) {
             this.receiptBinds = receiptBinds;
@@ -226,7 +233,7 @@ public final class TestConfigs {
         }
 
         public SmppAccountConfig build() {
-            return new SmppAccountConfig(systemId, passwordHash, bindTypes, maxBinds, receiptBinds);
+            return new SmppAccountConfig(systemId, passwordHash, bindTypes, maxBinds, receiptBinds, maxScheduled);
         }
     }
 

@@ -60,6 +60,7 @@ public final class TestGateway {
         private List<String> moNumbers = List.of();
         private AddressingConfig addressing;
         private ReceiptBinds receiptBinds;
+        private int maxScheduled;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
@@ -91,6 +92,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** Scheduled messages the customer may have waiting (0: the default). */
+        public Builder maxScheduled(int maxScheduled) {
+            this.maxScheduled = maxScheduled;
+            return this;
+        }
+
         /** Which of the customer's receivers a receipt goes to. */
         public Builder receiptBinds(ReceiptBinds receiptBinds) {
             this.receiptBinds = receiptBinds;
@@ -116,7 +123,8 @@ public final class TestGateway {
                             new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                     new ListenerConfig(null, 0),
                     List.of(TestConfigs.customer(SYSTEM_ID)
-                            .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)).tps(100_000)
+                            .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
+                                    .maxScheduled(maxScheduled)).tps(100_000)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.config.RouteConfig;
+import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.route.Admission;
@@ -33,7 +34,7 @@ public final class UnstartedRoute implements AutoCloseable {
                 .reconnectMax(Duration.ofSeconds(1)).maxQueued(10_000_000).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(
                 new RouteConfig("", "sim"))), Map.of("sim", connector), stores.privacy, receipts, clock), stores.privacy,
-                () -> true);
+                () -> true, customer -> SmppAccountConfig.DEFAULT_MAX_SCHEDULED);
     }
 
     @Override
