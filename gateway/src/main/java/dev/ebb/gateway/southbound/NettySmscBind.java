@@ -499,9 +499,18 @@ final class NettySmscBind implements Binding {
             } else if (msg instanceof Pdu.GenericNack nack) {
                 onGenericNack(nack);
             } else if (msg instanceof Pdu.Unbind unbind) {
-                // §4.2: the SMSC is going; answer, and reconnect once it has closed.
+                // §4.2: the SMSC is going; answer, and reconnect once it has closed. The bind takes no more submits
+                // now: while it stayed the link's session the feeder kept taking messages (opening each from the
+                // vault) that write() handed straight back, a busy loop for as long as the SMSC kept the
+                // connection open. An SMSC that never closes it is closed on after the grace period.
+                LOG.info("connector {}: {}:{} unbound its {} bind; reconnecting", label, config.host(), config.port(),
+                        link.type);
                 unbinding = true;
+                if (link.session == this) {
+                    link.session = null;
+                }
                 ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK));
+                ctx.executor().schedule(() -> channel.close(), UNBIND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } else if (msg instanceof Pdu.UnbindResp) {
                 ctx.close();
             } else if (msg instanceof Pdu.EnquireLinkResp) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** What only Ebb's own client does (the contract both clients keep is {@link SmscClientContractTest}'s). */
@@ -44,6 +45,42 @@ class NettySmscBindTest {
             Await.until("the receipt arrives on the receiver", WAIT, () -> !inbound.isEmpty());
             assertThat(inbound.get(0).receiptedMessageId()).isEqualTo(smscId);
             Await.until("the receipt answered ESME_ROK", WAIT, () -> smsc.deliverSmResponses().equals(List.of(0)));
+        }
+    }
+
+    /**
+     * An SMSC that sends unbind with a submit in flight and leaves the connection open (SMPP 3.4 §4.2 has the
+     * initiator close it): the bind stops taking messages at once and closes after its grace period, the submit in
+     * flight is sent again on the next bind. It stayed the bound session before, and the feeder took, opened from the
+     * vault and handed back the next message in a busy loop (both cores) until the SMSC closed, which this one never
+     * does: the held message's content was opened thousands of times and nothing reconnected.
+     */
+    @Test
+    void anSmscThatUnbindsAndKeepsTheConnectionOpenIsLeftAndBoundAgain() throws Exception {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        try (RawSmsc smsc = new RawSmsc().script((i, s) -> i == 0 ? new Reply.Hold() : Reply.ok());
+             SmscConnector connector = new SmscConnector(TestConfigs.connector("unbound", smsc.port())
+                     .client(SmscClient.NETTY).binds(1).responseTimeout(Duration.ofSeconds(2))
+                     .reconnectMax(Duration.ofMillis(200)).build(), d -> 0,
+                     new MutableClock(Instant.parse("2026-03-01T10:00:00Z"))).start()) {
+            Await.until("bound", WAIT, () -> connector.boundSessions() == 1);
+            OutboundMessage m = OutboundMessage.builder("m1", "demo").source(SmppAddress.international("4790000001"))
+                    .destination(SmppAddress.international("4790000002"))
+                    .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build();
+            Outbound counted = new Outbound("m1", null, () -> {
+                opened.incrementAndGet();
+                return java.util.Optional.of(m);
+            }, answered::incrementAndGet);
+            var result = connector.submit(counted);
+            Await.until("the submit held in flight", WAIT, () -> smsc.held().size() == 1);
+
+            smsc.unbindConnections();
+
+            assertThat(result.toCompletableFuture().get(10, TimeUnit.SECONDS)).isNotEmpty();
+            assertThat(smsc.connectionCount()).isEqualTo(2);
+            assertThat(answered.get()).as("recorded unconfirmed once").isEqualTo(1);
+            assertThat(opened.get()).as("content opened for each of its two submit_sm").isEqualTo(2);
         }
     }
 }

@@ -186,6 +186,15 @@ final class RawSmsc implements AutoCloseable {
         }
     }
 
+    /** Sends unbind (SMPP 3.4 §4.2) on every open connection and keeps it open, as if waiting for the ESME to go. */
+    void unbindConnections() throws IOException {
+        for (Connection c : connections) {
+            if (!c.socket.isClosed()) {
+                c.respond(UNBIND, 0, 0x50000000 + c.sequence.incrementAndGet(), new byte[0]);
+            }
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
