@@ -611,9 +611,20 @@ final class NettySmscBind implements Binding {
                 }
                 ch.writeAndFlush(new Pdu.DeliverSmResp(deliver.sequenceNumber(), status));
                 if (deliveries.decrementAndGet() == MAX_DELIVERIES / 2) {
-                    ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
+                    ch.eventLoop().execute(() -> ch.config().setAutoRead(ch.isWritable()));
                 }
             });
+        }
+
+        /**
+         * An SMSC that does not read what Ebb writes (deliver_sm_resp, enquire_link_resp) is not read from until it
+         * does: each PDU read is answered, and the answers would otherwise pile up in the channel's outbound buffer
+         * without bound. Reading nothing, the bind is closed by the dead-peer timer if the SMSC never drains.
+         */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && deliveries.get() < MAX_DELIVERIES);
+            ctx.fireChannelWritabilityChanged();
         }
 
         private void unmatched(String what, int sequenceNumber) {

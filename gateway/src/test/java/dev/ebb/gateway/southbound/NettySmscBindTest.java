@@ -12,6 +12,7 @@ import dev.ebb.gateway.southbound.RawSmsc.Reply;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** What only Ebb's own client does (the contract both clients keep is {@link SmscClientContractTest}'s). */
@@ -81,6 +83,77 @@ class NettySmscBindTest {
             assertThat(smsc.connectionCount()).isEqualTo(2);
             assertThat(answered.get()).as("recorded unconfirmed once").isEqualTo(1);
             assertThat(opened.get()).as("content opened for each of its two submit_sm").isEqualTo(2);
+        }
+    }
+
+    /**
+     * An SMSC that floods deliver_sm and never reads what Ebb writes back: once Ebb's writes back up, Ebb stops
+     * reading, so the SMSC's own writes block, and its bind is closed as a dead peer. Ebb read on before, queuing
+     * a deliver_sm_resp for each in the channel's outbound buffer: a gateway at -Xmx512m filled its heap in 20 s.
+     */
+    @Test
+    void anSmscThatDoesNotReadIsNotReadFromEither() throws Exception {
+        int flood = 400_000;
+        AtomicInteger written = new AtomicInteger();
+        try (java.net.ServerSocket server = new java.net.ServerSocket()) {
+            // A small receive window, so what Ebb writes backs up in Ebb rather than in this socket.
+            server.setReceiveBufferSize(8192);
+            server.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+            Thread smsc = new Thread(() -> floodWithoutReading(server, flood, written), "not-reading-smsc");
+            smsc.setDaemon(true);
+            smsc.start();
+            try (SmscConnector connector = new SmscConnector(TestConfigs.connector("deaf", server.getLocalPort())
+                    .client(SmscClient.NETTY).binds(1).reconnectMax(Duration.ofSeconds(60)).build(), d -> 0,
+                    new MutableClock(Instant.parse("2026-03-01T10:00:00Z"))).start()) {
+                int[] last = {-1};
+                Await.until("the SMSC's writes blocked", WAIT, () -> {
+                    int now = written.get();
+                    boolean stalled = now == last[0] && now < flood;
+                    last[0] = now;
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+                    return stalled;
+                });
+                assertThat(written.get()).isLessThan(flood);
+            }
+        }
+    }
+
+    /** Takes one bind, answers it, then writes {@code count} intermediate receipts and never reads again. */
+    private static void floodWithoutReading(java.net.ServerSocket server, int count, AtomicInteger written) {
+        try (java.net.Socket s = server.accept()) {
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            java.io.DataOutputStream out = new java.io.DataOutputStream(
+                    new java.io.BufferedOutputStream(s.getOutputStream(), 8192));
+            int length = in.readInt();
+            int commandId = in.readInt();
+            in.readInt();
+            int sequence = in.readInt();
+            in.skipNBytes(length - 16);
+            out.writeInt(16 + 4);
+            out.writeInt(0x80000000 | commandId);
+            out.writeInt(0);
+            out.writeInt(sequence);
+            out.write(new byte[] {'s', 'm', 's', 0});
+            // esm_class 0x04, text an ENROUTE receipt: not final, so Ebb answers it at once and keeps nothing.
+            byte[] text = "id:1 sub:001 dlvrd:000 submit date:2603011000 done date:2603011000 stat:ENROUTE err:000 text:"
+                    .getBytes(StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.write(new byte[] {0, 1, 1, '1', 0, 1, 1, '2', 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0});
+            body.write(text.length);
+            body.write(text);
+            byte[] b = body.toByteArray();
+            for (int i = 1; i <= count; i++) {
+                out.writeInt(16 + b.length);
+                out.writeInt(0x00000005);
+                out.writeInt(0);
+                out.writeInt(i);
+                out.write(b);
+                written.incrementAndGet();
+            }
+            out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (IOException | InterruptedException closed) {
+            // The test is over, or Ebb closed the connection.
         }
     }
 }
