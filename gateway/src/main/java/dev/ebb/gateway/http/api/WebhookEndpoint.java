@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -374,6 +375,14 @@ final class WebhookEndpoint {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
+                if (msg instanceof HttpObject part && part.decoderResult().isFailure()) {
+                    // Headers past the decoder's limits, a broken chunk, a close mid-body: the decoder emits no
+                    // end it can vouch for and discards whatever follows, so the answer is no answer and the
+                    // connection is of no further use (it is closed).
+                    end(Outcome.CONNECTION, "malformed answer (" + part.decoderResult().cause().getClass().getSimpleName()
+                            + ")");
+                    return;
+                }
                 if (msg instanceof HttpResponse response) {
                     if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                         return; // an interim answer (RFC 9110 §15.2); the final one follows
