@@ -422,6 +422,7 @@ final class NettySmscBind implements Binding {
         private boolean bound;
         private boolean unbinding;
         private long unmatchedLogged;
+        private long invalidLogged;
         private ScheduledFuture<?> timer;
 
         Session(Link link) {
@@ -583,7 +584,15 @@ final class NettySmscBind implements Binding {
          * outcome unknown: it is sent again, recorded as unconfirmed.
          */
         private void onInvalid(InvalidPdu invalid) {
-            LOG.warn("connector {}: unreadable {} from the SMSC: {}", label, CommandId.name(invalid.commandId()), invalid);
+            // Once per connection at WARN: an SMSC sending nothing but broken deliver_sm wrote a WARN line each,
+            // as fast as it could send them.
+            if (invalidLogged++ == 0) {
+                LOG.warn("connector {}: unreadable {} from the SMSC: {}; answered, and further ones on this connection"
+                        + " logged at DEBUG", label, CommandId.name(invalid.commandId()), invalid);
+            } else {
+                LOG.debug("connector {}: unreadable {} from the SMSC: {}", label, CommandId.name(invalid.commandId()),
+                        invalid);
+            }
             if (invalid.commandId() == (CommandId.RESPONSE | CommandId.SUBMIT_SM)) {
                 Sent sent = window.remove(invalid.sequenceNumber());
                 if (sent != null) {

@@ -118,6 +118,30 @@ class NettySmscBindTest {
         }
     }
 
+    /**
+     * deliver_sm whose TLV claims more octets than the PDU has (hostile test): each is answered 0xC2 ESME_RINVPARLEN
+     * (SMPP 3.4 §5.1.3), and the log says so once per connection, not a WARN line per PDU as fast as the SMSC sends.
+     */
+    @Test
+    void brokenDeliverSmAreEachAnsweredAndLoggedOnce() throws Exception {
+        byte[] lying = {0, 1, 1, '1', 0, 1, 1, '2', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 'h', 'i', 0x04, 0x24, 0x01, (byte) 0xF4,
+                'a', 'b', 'c'};
+        try (dev.ebb.gateway.testing.LogCapture log = new dev.ebb.gateway.testing.LogCapture(NettySmscBind.class.getName());
+             RawSmsc smsc = new RawSmsc();
+             SmscConnector connector = new SmscConnector(TestConfigs.connector("lying", smsc.port())
+                     .client(SmscClient.NETTY).binds(1).build(), d -> 0,
+                     new MutableClock(Instant.parse("2026-03-01T10:00:00Z"))).start()) {
+            Await.until("bound", WAIT, () -> connector.boundSessions() == 1);
+            for (int i = 0; i < 200; i++) {
+                smsc.deliver(lying);
+            }
+
+            Await.until("every deliver_sm answered", WAIT, () -> smsc.deliverSmResponses().size() == 200);
+            assertThat(smsc.deliverSmResponses()).containsOnly(0xC2);
+            assertThat(log.lines().stream().filter(l -> l.contains("unreadable"))).hasSize(1);
+        }
+    }
+
     /** Takes one bind, answers it, then writes {@code count} intermediate receipts and never reads again. */
     private static void floodWithoutReading(java.net.ServerSocket server, int count, AtomicInteger written) {
         try (java.net.Socket s = server.accept()) {
