@@ -268,7 +268,45 @@ class WebhookReceiptSenderTest {
         assertThat(answers.get()).isEqualTo(3);
     }
 
-    /** Answers the first post made to this endpoint with {@code malformed}, every other one 204, on kept-alive connections. */
+    /**
+     * An endpoint that answers 200 with an endless chunked body (hostile test): the post fails once its body passes
+     * {@link WebhookEndpoint#MAX_ANSWER_BODY} and the connection is closed, instead of being read at line rate until
+     * receiptTimeout, post after post; the receipt is posted again and taken when the endpoint answers properly.
+     */
+    @Test
+    void anEndlessAnswerBodyIsCutOffAndThePostRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.ServerSocket server = closeAfter(new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
+        String endless = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        Thread accepting = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket socket = server.accept();
+                    closing.add(socket);
+                    Thread serving = new Thread(() -> answerFirstWith(socket, endless, answers));
+                    serving.setDaemon(true);
+                    serving.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        accepting.setDaemon(true);
+        accepting.start();
+        start(null, customer("alpha", URI.create("http://127.0.0.1:" + server.getLocalPort() + "/receipts"))
+                .receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
+
+        forward("alpha", 1);
+
+        Await.until("the receipt taken", WAIT, () -> sender.forwardedCount() == 1);
+        assertThat(posts("connection")).as("the endless answer").isEqualTo(1);
+        assertThat(posts("timeout")).isZero();
+    }
+
+    /**
+     * Answers the first post made to this endpoint with {@code malformed} (a chunked 200's head: then chunks without
+     * end), every other one 204, on kept-alive connections.
+     */
     private static void answerFirstWith(java.net.Socket socket, String malformed,
                                         java.util.concurrent.atomic.AtomicInteger answers) {
         try (socket) {
@@ -290,6 +328,12 @@ class WebhookReceiptSenderTest {
                 String answer = answers.incrementAndGet() == 1 ? malformed : "HTTP/1.1 204 No Content\r\n\r\n";
                 out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                if (answer.endsWith("chunked\r\n\r\n")) {
+                    byte[] chunk = ("400\r\n" + "x".repeat(1024) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    while (true) {
+                        out.write(chunk); // endless: until Ebb closes the connection
+                    }
+                }
             }
         } catch (IOException closed) {
             // Ebb closed the connection, or the test is over.
