@@ -238,24 +238,7 @@ class WebhookReceiptSenderTest {
                 ? "HTTP/1.1 200 OK\r\nX-Padding: " + "a".repeat(20_000) + "\r\nContent-Length: 0\r\n\r\n"
                 : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
         java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
-        java.net.ServerSocket server = closeAfter(new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
-        Thread accepting = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    java.net.Socket socket = server.accept();
-                    closing.add(socket);
-                    Thread serving = new Thread(() -> answerFirstWith(socket, malformed, answers));
-                    serving.setDaemon(true);
-                    serving.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
-        accepting.setDaemon(true);
-        accepting.start();
-        start(null, customer("alpha", URI.create("http://127.0.0.1:" + server.getLocalPort() + "/receipts"))
-                .receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
+        start(null, customer("alpha", rawEndpoint(malformed, answers)).receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
 
         forward("alpha", 1);
         Await.until("the first receipt taken", WAIT, () -> sender.forwardedCount() == 1);
@@ -276,14 +259,25 @@ class WebhookReceiptSenderTest {
     @Test
     void anEndlessAnswerBodyIsCutOffAndThePostRetried() throws Exception {
         java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
-        java.net.ServerSocket server = closeAfter(new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
         String endless = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        start(null, customer("alpha", rawEndpoint(endless, answers)).receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
+
+        forward("alpha", 1);
+
+        Await.until("the receipt taken", WAIT, () -> sender.forwardedCount() == 1);
+        assertThat(posts("connection")).as("the endless answer").isEqualTo(1);
+        assertThat(posts("timeout")).isZero();
+    }
+
+    /** A socket endpoint whose first answer is {@code first} ({@link #answerFirstWith}); counts its answers. */
+    private URI rawEndpoint(String first, java.util.concurrent.atomic.AtomicInteger answers) throws IOException {
+        java.net.ServerSocket server = closeAfter(new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
         Thread accepting = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     java.net.Socket socket = server.accept();
                     closing.add(socket);
-                    Thread serving = new Thread(() -> answerFirstWith(socket, endless, answers));
+                    Thread serving = new Thread(() -> answerFirstWith(socket, first, answers));
                     serving.setDaemon(true);
                     serving.start();
                 } catch (IOException closed) {
@@ -293,14 +287,7 @@ class WebhookReceiptSenderTest {
         });
         accepting.setDaemon(true);
         accepting.start();
-        start(null, customer("alpha", URI.create("http://127.0.0.1:" + server.getLocalPort() + "/receipts"))
-                .receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
-
-        forward("alpha", 1);
-
-        Await.until("the receipt taken", WAIT, () -> sender.forwardedCount() == 1);
-        assertThat(posts("connection")).as("the endless answer").isEqualTo(1);
-        assertThat(posts("timeout")).isZero();
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/receipts");
     }
 
     /**
