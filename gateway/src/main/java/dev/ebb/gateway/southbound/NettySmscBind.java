@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -362,6 +363,12 @@ final class NettySmscBind implements Binding {
             new Bootstrap().group(connector.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.responseTimeout().toMillis(), 30_000))
                     .option(ChannelOption.TCP_NODELAY, true)
+                    // Not writable (and so not read from, channelWritabilityChanged) only once 1 MB waits above the
+                    // socket's own buffer: Ebb's submits are bounded by the window, so it is answers the SMSC does not
+                    // read that get there, not a window of long submits to an SMSC that reads slowly while it sends
+                    // (had Ebb stopped reading for those, an SMSC blocked in writing to it would read nothing either,
+                    // until the dead-peer timer closed the bind).
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
