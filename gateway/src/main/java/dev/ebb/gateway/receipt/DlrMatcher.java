@@ -4,12 +4,15 @@ import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Pairs an SMSC's delivery receipts with the messages Ebb submitted, by (connector, SMSC message id).
@@ -20,20 +23,39 @@ import java.util.function.Consumer;
  * unmatched after {@code holdFor} is given up, and reported. A match whose handling fails is undone: the message
  * waits for its receipt again.
  *
+ * <p>At most {@code maxHeld} receipts are held: an SMSC's flood of receipts for ids it never gave Ebb would
+ * otherwise fill the heap within the hold time (a million in 20 s filled a -Xmx512m gateway). Past it the oldest
+ * quarter is given up at once; a genuine early receipt waits for a submit_sm_resp in flight, of which there are only
+ * as many as the connectors' windows.
+ *
  * @param <M> what Ebb knows of a submitted message
  * @param <R> a receipt
  */
 public final class DlrMatcher<M, R> {
+    /** Early receipts held at most, unless told otherwise: about 25 MB of them. */
+    public static final int DEFAULT_MAX_HELD = 100_000;
+
     private final Map<String, M> submitted = new ConcurrentHashMap<>();
     private final Map<String, Held<R>> early = new ConcurrentHashMap<>();
     private final BiConsumer<M, R> onMatch;
     private final Clock clock;
     private final Duration holdFor;
+    private final int maxHeld;
+    private final IntConsumer onEvicted;
+    /** Receipts in {@link #early}, each counted once however many spellings it is held under. */
+    private final AtomicInteger held = new AtomicInteger();
 
     public DlrMatcher(BiConsumer<M, R> onMatch, Clock clock, Duration holdFor) {
+        this(onMatch, clock, holdFor, DEFAULT_MAX_HELD, evicted -> { });
+    }
+
+    /** @param onEvicted told how many held receipts were given up at once because more than {@code maxHeld} were held */
+    public DlrMatcher(BiConsumer<M, R> onMatch, Clock clock, Duration holdFor, int maxHeld, IntConsumer onEvicted) {
         this.onMatch = onMatch;
         this.clock = clock;
         this.holdFor = holdFor;
+        this.maxHeld = maxHeld;
+        this.onEvicted = onEvicted;
     }
 
     /** The SMSC acknowledged {@code message} with {@code smscId}; a receipt that came first is matched now. */
@@ -64,6 +86,9 @@ public final class DlrMatcher<M, R> {
         }
         Held<R> held = new Held<>(receipt, clock.instant(), keys, new AtomicBoolean());
         keys.forEach(key -> early.put(key, held));
+        if (this.held.incrementAndGet() > maxHeld) {
+            evictOldest();
+        }
         // The submit may have been registered between the lookup and the hold above.
         for (String key : keys) {
             M raced = submitted.get(key);
@@ -94,7 +119,25 @@ public final class DlrMatcher<M, R> {
             return false;
         }
         held.keys().forEach(key -> early.remove(key, held));
+        this.held.decrementAndGet();
         return true;
+    }
+
+    /** Gives up the oldest quarter of the held receipts: a scan per maxHeld / 4 receipts held, not one per receipt. */
+    private synchronized void evictOldest() {
+        int over = held.get() - maxHeld * 3 / 4;
+        if (over <= maxHeld / 4) {
+            return; // another thread evicted meanwhile
+        }
+        List<Held<R>> oldest = early.values().stream().distinct().sorted(Comparator.comparing(Held::since))
+                .limit(over).toList();
+        int count = 0;
+        for (Held<R> h : oldest) {
+            if (release(h)) {
+                count++;
+            }
+        }
+        onEvicted.accept(count);
     }
 
     /** Gives up early receipts held longer than {@code holdFor}; returns how many, each passed to {@code unmatched}. */

@@ -50,7 +50,9 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         this.sink = sink;
         this.keepsContent = keepsContent;
         this.clock = clock;
-        this.matcher = new DlrMatcher<>(this::onMatch, clock, EARLY_RECEIPT_HOLD);
+        this.matcher = new DlrMatcher<>(this::onMatch, clock, EARLY_RECEIPT_HOLD, DlrMatcher.DEFAULT_MAX_HELD,
+                evicted -> LOG.warn("{} delivery receipts for unknown SMSC ids given up early: more than {} were held"
+                        + " waiting for their submit_sm_resp", evicted, DlrMatcher.DEFAULT_MAX_HELD));
     }
 
     /** The SMSC took the message as {@code smscId}; its receipt will end it. */

@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -362,6 +363,12 @@ final class NettySmscBind implements Binding {
             new Bootstrap().group(connector.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(config.responseTimeout().toMillis(), 30_000))
                     .option(ChannelOption.TCP_NODELAY, true)
+                    // Not writable (and so not read from, channelWritabilityChanged) only once 1 MB waits above the
+                    // socket's own buffer: Ebb's submits are bounded by the window, so it is answers the SMSC does not
+                    // read that get there, not a window of long submits to an SMSC that reads slowly while it sends
+                    // (had Ebb stopped reading for those, an SMSC blocked in writing to it would read nothing either,
+                    // until the dead-peer timer closed the bind).
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -422,6 +429,7 @@ final class NettySmscBind implements Binding {
         private boolean bound;
         private boolean unbinding;
         private long unmatchedLogged;
+        private long invalidLogged;
         private ScheduledFuture<?> timer;
 
         Session(Link link) {
@@ -499,9 +507,18 @@ final class NettySmscBind implements Binding {
             } else if (msg instanceof Pdu.GenericNack nack) {
                 onGenericNack(nack);
             } else if (msg instanceof Pdu.Unbind unbind) {
-                // §4.2: the SMSC is going; answer, and reconnect once it has closed.
+                // §4.2: the SMSC is going; answer, and reconnect once it has closed. The bind takes no more submits
+                // now: while it stayed the link's session the feeder kept taking messages (opening each from the
+                // vault) that write() handed straight back, a busy loop for as long as the SMSC kept the
+                // connection open. An SMSC that never closes it is closed on after the grace period.
+                LOG.info("connector {}: {}:{} unbound its {} bind; reconnecting", label, config.host(), config.port(),
+                        link.type);
                 unbinding = true;
+                if (link.session == this) {
+                    link.session = null;
+                }
                 ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK));
+                ctx.executor().schedule(() -> channel.close(), UNBIND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } else if (msg instanceof Pdu.UnbindResp) {
                 ctx.close();
             } else if (msg instanceof Pdu.EnquireLinkResp) {
@@ -574,7 +591,15 @@ final class NettySmscBind implements Binding {
          * outcome unknown: it is sent again, recorded as unconfirmed.
          */
         private void onInvalid(InvalidPdu invalid) {
-            LOG.warn("connector {}: unreadable {} from the SMSC: {}", label, CommandId.name(invalid.commandId()), invalid);
+            // Once per connection at WARN: an SMSC sending nothing but broken deliver_sm wrote a WARN line each,
+            // as fast as it could send them.
+            if (invalidLogged++ == 0) {
+                LOG.warn("connector {}: unreadable {} from the SMSC: {}; answered, and further ones on this connection"
+                        + " logged at DEBUG", label, CommandId.name(invalid.commandId()), invalid);
+            } else {
+                LOG.debug("connector {}: unreadable {} from the SMSC: {}", label, CommandId.name(invalid.commandId()),
+                        invalid);
+            }
             if (invalid.commandId() == (CommandId.RESPONSE | CommandId.SUBMIT_SM)) {
                 Sent sent = window.remove(invalid.sequenceNumber());
                 if (sent != null) {
@@ -602,9 +627,20 @@ final class NettySmscBind implements Binding {
                 }
                 ch.writeAndFlush(new Pdu.DeliverSmResp(deliver.sequenceNumber(), status));
                 if (deliveries.decrementAndGet() == MAX_DELIVERIES / 2) {
-                    ch.eventLoop().execute(() -> ch.config().setAutoRead(true));
+                    ch.eventLoop().execute(() -> ch.config().setAutoRead(ch.isWritable()));
                 }
             });
+        }
+
+        /**
+         * An SMSC that does not read what Ebb writes (deliver_sm_resp, enquire_link_resp) is not read from until it
+         * does: each PDU read is answered, and the answers would otherwise pile up in the channel's outbound buffer
+         * without bound. Reading nothing, the bind is closed by the dead-peer timer if the SMSC never drains.
+         */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable() && deliveries.get() < MAX_DELIVERIES);
+            ctx.fireChannelWritabilityChanged();
         }
 
         private void unmatched(String what, int sequenceNumber) {

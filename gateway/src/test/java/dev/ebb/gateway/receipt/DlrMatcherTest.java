@@ -104,4 +104,29 @@ class DlrMatcherTest {
         assertThat(unmatched).containsExactly("DELIVRD");
         assertThat(matcher.heldReceipts()).isZero();
     }
+
+    /**
+     * An SMSC flooding receipts for ids it never gave Ebb (hostile test): they were all held for the 10 min hold time,
+     * a million of them filling a -Xmx512m gateway's heap in 20 s. Past the bound the oldest are given up, and a
+     * genuine early receipt arriving after the flood still finds its message.
+     */
+    @Test
+    void aFloodOfReceiptsForUnknownIdsHoldsAtMostTheBoundAndGivesUpTheOldest() {
+        List<Integer> evicted = new ArrayList<>();
+        DlrMatcher<String, String> m = new DlrMatcher<>((message, receipt) -> matches.add(message + "=" + receipt),
+                clock, Duration.ofMinutes(10), 100, evicted::add);
+        m.receipt("smsc", receiptIds("1000"), "first");
+        for (int i = 0; i < 10_000; i++) {
+            clock.advance(Duration.ofMillis(1));
+            m.receipt("smsc", receiptIds("unknown" + i), "bogus");
+            assertThat(m.heldReceipts()).isLessThanOrEqualTo(100);
+        }
+        m.receipt("smsc", receiptIds("abc1"), "DELIVRD");
+        m.submitted("smsc", "abc1", "m1");
+        m.submitted("smsc", "1000", "m0");
+
+        assertThat(matches).containsExactly("m1=DELIVRD");
+        assertThat(evicted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(10_001 - m.heldReceipts());
+        assertThat(m.awaitingReceipt()).as("the oldest receipt was given up; its message waits").isEqualTo(1);
+    }
 }

@@ -186,6 +186,24 @@ final class RawSmsc implements AutoCloseable {
         }
     }
 
+    /** Writes a deliver_sm with {@code body} as it is, well-formed or not, on every open connection. */
+    void deliver(byte[] body) throws IOException {
+        for (Connection c : connections) {
+            if (!c.socket.isClosed()) {
+                c.respond(DELIVER_SM, 0, 0x50000000 + c.sequence.incrementAndGet(), body);
+            }
+        }
+    }
+
+    /** Sends unbind (SMPP 3.4 §4.2) on every open connection and keeps it open, as if waiting for the ESME to go. */
+    void unbindConnections() throws IOException {
+        for (Connection c : connections) {
+            if (!c.socket.isClosed()) {
+                c.respond(UNBIND, 0, 0x50000000 + c.sequence.incrementAndGet(), new byte[0]);
+            }
+        }
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {

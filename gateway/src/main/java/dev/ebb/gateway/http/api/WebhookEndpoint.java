@@ -19,8 +19,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
@@ -62,6 +64,12 @@ final class WebhookEndpoint {
     static final long LINGER_MS = 20;
     /** Idle connections are closed after this: the endpoint would keep them open for nothing. */
     private static final int IDLE_SECONDS = 30;
+    /**
+     * An answer's body is read and thrown away up to this much; past it the post has failed. An endpoint streaming an
+     * endless body kept its connections reading at line rate until receiptTimeout, post after post (a core's worth
+     * of the 2-core box for 8 connections).
+     */
+    static final int MAX_ANSWER_BODY = 64 * 1024;
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
 
@@ -356,6 +364,7 @@ final class WebhookEndpoint {
         private List<Pending> post;
         private ScheduledFuture<?> deadline;
         private int status;
+        private long bodyBytes;
         private boolean keepAlive;
 
         @Override
@@ -366,6 +375,7 @@ final class WebhookEndpoint {
         void begin(List<Pending> receipts) {
             post = receipts;
             status = 0;
+            bodyBytes = 0;
             keepAlive = false;
             deadline = loop.schedule(() -> end(Outcome.TIMEOUT, "no answer within " + timeout.toMillis() + " ms"),
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -374,6 +384,19 @@ final class WebhookEndpoint {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
+                if (msg instanceof HttpObject part && part.decoderResult().isFailure()) {
+                    // Headers past the decoder's limits, a broken chunk, a close mid-body: the decoder emits no
+                    // end it can vouch for and discards whatever follows, so the answer is no answer and the
+                    // connection is of no further use (it is closed).
+                    end(Outcome.CONNECTION, "malformed answer (" + part.decoderResult().cause().getClass().getSimpleName()
+                            + ")");
+                    return;
+                }
+                if (msg instanceof HttpContent content && post != null
+                        && (bodyBytes += content.content().readableBytes()) > MAX_ANSWER_BODY) {
+                    end(Outcome.CONNECTION, "answer body over " + MAX_ANSWER_BODY + " bytes");
+                    return;
+                }
                 if (msg instanceof HttpResponse response) {
                     if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                         return; // an interim answer (RFC 9110 §15.2); the final one follows

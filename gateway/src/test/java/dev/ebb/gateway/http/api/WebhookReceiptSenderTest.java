@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Receipts posted to customers' endpoints (real Netty HTTP servers on loopback, {@link ReceiptEndpoint}) over
@@ -220,6 +222,109 @@ class WebhookReceiptSenderTest {
         assertThat(signature).isEqualTo(WebhookReceiptSender.signature(
                 TestGateway.RECEIPT_SECRET.getBytes(StandardCharsets.UTF_8), t,
                 post.body().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * An answer Netty's HTTP decoder cannot read (hostile test): headers past its 8 KB, or a broken chunk after a 200.
+     * The decoder's failure was not looked at: the first waited out the whole receiptTimeout for an end the decoder
+     * would never produce; the second was taken as delivered and its connection went back to the pool with a decoder
+     * that discards everything, so the next post on it waited out receiptTimeout too. Now a malformed answer is a
+     * failed post on a closed connection, retried with back-off like a reset.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"header", "chunk"})
+    void aMalformedAnswerIsAFailedPostAndItsConnectionIsNotReused(String broken) throws Exception {
+        String malformed = broken.equals("header")
+                ? "HTTP/1.1 200 OK\r\nX-Padding: " + "a".repeat(20_000) + "\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        start(null, customer("alpha", rawEndpoint(malformed, answers)).receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
+
+        forward("alpha", 1);
+        Await.until("the first receipt taken", WAIT, () -> sender.forwardedCount() == 1);
+        forward("alpha", 1);
+        Await.until("the second receipt taken", WAIT, () -> sender.forwardedCount() == 2);
+
+        assertThat(posts("connection")).as("the malformed answer").isEqualTo(1);
+        assertThat(posts("timeout")).isZero();
+        assertThat(posts("delivered")).isEqualTo(2);
+        assertThat(answers.get()).isEqualTo(3);
+    }
+
+    /**
+     * An endpoint that answers 200 with an endless chunked body (hostile test): the post fails once its body passes
+     * {@link WebhookEndpoint#MAX_ANSWER_BODY} and the connection is closed, instead of being read at line rate until
+     * receiptTimeout, post after post; the receipt is posted again and taken when the endpoint answers properly.
+     */
+    @Test
+    void anEndlessAnswerBodyIsCutOffAndThePostRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        String endless = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+        start(null, customer("alpha", rawEndpoint(endless, answers)).receiptPosts(0, 1, 0, Duration.ofSeconds(60)));
+
+        forward("alpha", 1);
+
+        Await.until("the receipt taken", WAIT, () -> sender.forwardedCount() == 1);
+        assertThat(posts("connection")).as("the endless answer").isEqualTo(1);
+        assertThat(posts("timeout")).isZero();
+    }
+
+    /** A socket endpoint whose first answer is {@code first} ({@link #answerFirstWith}); counts its answers. */
+    private URI rawEndpoint(String first, java.util.concurrent.atomic.AtomicInteger answers) throws IOException {
+        java.net.ServerSocket server = closeAfter(new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress()));
+        Thread accepting = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    java.net.Socket socket = server.accept();
+                    closing.add(socket);
+                    Thread serving = new Thread(() -> answerFirstWith(socket, first, answers));
+                    serving.setDaemon(true);
+                    serving.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        accepting.setDaemon(true);
+        accepting.start();
+        return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/receipts");
+    }
+
+    /**
+     * Answers the first post made to this endpoint with {@code malformed} (a chunked 200's head: then chunks without
+     * end), every other one 204, on kept-alive connections.
+     */
+    private static void answerFirstWith(java.net.Socket socket, String malformed,
+                                        java.util.concurrent.atomic.AtomicInteger answers) {
+        try (socket) {
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.ISO_8859_1));
+            java.io.OutputStream out = socket.getOutputStream();
+            while (true) {
+                int length = 0;
+                String line = in.readLine();
+                if (line == null) {
+                    return;
+                }
+                while (!(line = in.readLine()).isEmpty()) {
+                    if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                        length = Integer.parseInt(line.substring(15).strip());
+                    }
+                }
+                in.skip(length); // the JSON body: ASCII, one char per byte
+                String answer = answers.incrementAndGet() == 1 ? malformed : "HTTP/1.1 204 No Content\r\n\r\n";
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (answer.endsWith("chunked\r\n\r\n")) {
+                    byte[] chunk = ("400\r\n" + "x".repeat(1024) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    while (true) {
+                        out.write(chunk); // endless: until Ebb closes the connection
+                    }
+                }
+            }
+        } catch (IOException closed) {
+            // Ebb closed the connection, or the test is over.
+        }
     }
 
     private ReceiptEndpoint endpoint(ReceiptEndpoint.Behaviour behaviour) throws InterruptedException {
