@@ -63,8 +63,10 @@ class SouthboundRecordsTest {
     @EnumSource(SmscClient.class)
     void aConnectionDroppedWithAFullWindowRecordsEachOfItsMessagesUnconfirmedOnce(SmscClient client) throws Exception {
         AtomicBoolean answering = new AtomicBoolean();
+        // jSMPP learns of the drop only when its response timer runs out: 2 s, not the default 10 s, keeps the test short
+        // and still longer than the window takes to fill.
         RawSmsc smsc = start(client, (i, s) -> answering.get() ? new Reply.ReceiptFirst() : new Reply.Hold(),
-                c -> c.binds(1).window(4));
+                c -> c.binds(1).window(4).responseTimeout(Duration.ofSeconds(2)));
         EsmeClient esme = gateway.esme();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
