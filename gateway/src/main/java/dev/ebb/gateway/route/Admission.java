@@ -1,5 +1,7 @@
 package dev.ebb.gateway.route;
 
+import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RSYSERR;
+
 import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.MessageIdGenerator;
 import dev.ebb.gateway.core.OutboundMessage;
@@ -24,8 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Admission implements Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
-    /** SMPP 3.4 §5.1.3 system error: the status recorded for segments withdrawn after a failure. */
-    private static final int ESME_RSYSERR = 0x08;
 
     private final MessageIdGenerator ids;
     private final Router router;

@@ -1,5 +1,7 @@
 package dev.ebb.gateway.route;
 
+import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RSYSERR;
+
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.Replacement;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -27,8 +29,6 @@ import java.util.concurrent.CompletionException;
  */
 public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    /** SMPP 3.4 §5.1.3 system error: a message that failed for a reason of Ebb's own. */
-    private static final int ESME_RSYSERR = 0x08;
 
     private final RouteTable table;
     private final Map<String, Connector> connectors;

@@ -78,7 +78,6 @@ final class NettySmscBind implements Binding {
     private static final long UNBIND_WAIT_MILLIS = 1_000;
     /** §4.1.1: interface_version 0x34 for SMPP 3.4. */
     private static final byte INTERFACE_VERSION = 0x34;
-    private static final int ALERT_NOTIFICATION = 0x00000102;
 
     private final ConnectorConfig config;
     private final String label;
@@ -605,7 +604,8 @@ final class NettySmscBind implements Binding {
                 if (sent != null) {
                     unconfirmed(sent);
                 }
-            } else if (!CommandId.isResponse(invalid.commandId()) && invalid.commandId() != ALERT_NOTIFICATION) {
+            } else if (!CommandId.isResponse(invalid.commandId())
+                    && invalid.commandId() != CommandId.ALERT_NOTIFICATION) {
                 channel.writeAndFlush(invalid.response());
             }
         }

@@ -1,5 +1,7 @@
 package dev.ebb.gateway.southbound;
 
+import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RSYSERR;
+
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.DeliverSmListener;
@@ -40,8 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class SmscConnector implements Connector, AutoCloseable, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(SmscConnector.class);
 
-    /** SMPP 3.4 §5.1.3 system error: what Ebb records for a message it cannot submit itself. */
-    private static final int ESME_RSYSERR = 0x08;
 
     private final ConnectorConfig config;
     private final Clock clock;

@@ -13,6 +13,7 @@ public final class CommandId {
     public static final int CANCEL_SM = 0x00000008;
     public static final int BIND_TRANSCEIVER = 0x00000009;
     public static final int ENQUIRE_LINK = 0x00000015;
+    public static final int ALERT_NOTIFICATION = 0x00000102;
     public static final int DATA_SM = 0x00000103;
     public static final int RESPONSE = 0x80000000;
 
@@ -38,7 +39,7 @@ public final class CommandId {
             case 0x0B -> "outbind";
             case ENQUIRE_LINK -> "enquire_link";
             case 0x21 -> "submit_multi";
-            case 0x102 -> "alert_notification";
+            case ALERT_NOTIFICATION -> "alert_notification";
             case DATA_SM -> "data_sm";
             default -> String.format("0x%08x", commandId & ~RESPONSE);
         };
