@@ -82,9 +82,9 @@ public final class Responses {
         // Answering an HTTP/1.0 client in its own version is what it reads without surprise (ab, curl -0, old
         // integrations): an HTTP/1.1 status line made some of them wait for a close that keep-alive never sends.
         response.setProtocolVersion(request.protocolVersion());
-        boolean http10 = !request.protocolVersion().isKeepAliveDefault();
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !(http10 && response instanceof StreamedResponse);
-        if (http10 && response instanceof StreamedResponse) {
+        boolean endsWithClose = !request.protocolVersion().isKeepAliveDefault() && response instanceof StreamedResponse;
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !endsWithClose;
+        if (endsWithClose) {
             HttpUtil.setTransferEncodingChunked(response, false);
         }
         setKeepAlive(request, response, keepAlive);
