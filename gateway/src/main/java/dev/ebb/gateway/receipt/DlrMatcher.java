@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +77,13 @@ public final class DlrMatcher<M, R> {
      *                         and write the same id in decimal in the receipt, or the reverse
      */
     public void receipt(String connector, List<String> smscIdCandidates, R receipt) {
-        List<String> keys = smscIdCandidates.stream().map(id -> key(connector, DeliveryReceipt.canonicalId(id))).distinct().toList();
+        List<String> keys = new ArrayList<>(smscIdCandidates.size());
+        for (String id : smscIdCandidates) {
+            String key = key(connector, DeliveryReceipt.canonicalId(id));
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }
         for (String key : keys) {
             M message = submitted.remove(key);
             if (message != null) {
@@ -84,7 +91,7 @@ public final class DlrMatcher<M, R> {
                 return;
             }
         }
-        Held<R> held = new Held<>(receipt, clock.instant(), keys, new AtomicBoolean());
+        Held<R> held = new Held<>(receipt, clock.instant(), List.copyOf(keys), new AtomicBoolean());
         keys.forEach(key -> early.put(key, held));
         if (this.held.incrementAndGet() > maxHeld) {
             evictOldest();

@@ -20,7 +20,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +53,11 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     private final AtomicLong unconfirmed = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong unmatched = new AtomicLong();
+    /**
+     * No queued message expires before this (epoch ms): the scan of every second then skips a queue of 200,000
+     * long-lived messages instead of walking it under the queue's lock, which the event loops need to submit.
+     */
+    private final AtomicLong earliestExpiry = new AtomicLong(Long.MAX_VALUE);
     /** The Netty client's I/O thread for all of this connector's binds; made at start, so an unstarted one has none. */
     private EventLoopGroup eventLoop;
 
@@ -87,6 +94,7 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     @Override
     public CompletableFuture<String> submit(Outbound message) {
         Pending pending = new Pending(message, new CompletableFuture<>());
+        noteExpiry(pending);
         queue.addLast(pending);
         return pending.result();
     }
@@ -148,10 +156,32 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
      * validity still ends it EXPIRED on time. The gateway calls this on a schedule.
      */
     public int expireQueued() {
+        Instant now = clock.instant();
+        if (now.toEpochMilli() < earliestExpiry.get()) {
+            return 0;
+        }
+        // Reset before the walk: what is added meanwhile notes its own expiry, and survivors note theirs below.
+        earliestExpiry.set(Long.MAX_VALUE);
         List<Pending> expired = new ArrayList<>();
-        queue.removeIf(p -> isExpired(p) && expired.add(p));
+        for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            Instant expiry = p.message().expiry();
+            if (expiry != null && !now.isBefore(expiry)) {
+                it.remove();
+                expired.add(p);
+            } else {
+                noteExpiry(p);
+            }
+        }
         expired.forEach(p -> p.result().completeExceptionally(new ValidityExpiredException(p.message().messageId())));
         return expired.size();
+    }
+
+    private void noteExpiry(Pending pending) {
+        Instant expiry = pending.message().expiry();
+        if (expiry != null) {
+            earliestExpiry.accumulateAndGet(expiry.toEpochMilli(), Math::min);
+        }
     }
 
     private boolean isExpired(Pending pending) {
@@ -160,6 +190,7 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
 
     /** A message that could not be sent for a reason that is not its own goes back to the front. */
     void requeue(Pending pending) {
+        noteExpiry(pending);
         queue.addFirst(pending);
     }
 

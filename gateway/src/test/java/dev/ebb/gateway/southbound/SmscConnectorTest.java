@@ -100,6 +100,34 @@ class SmscConnectorTest {
     }
 
     @Test
+    void eachQueuedMessageExpiresAtItsOwnValidityWhateverWasQueuedBeforeOrAfterIt() throws Exception {
+        // The scan skips a queue in which nothing can have expired yet: what it remembers must follow every
+        // message in, those with a shorter validity than the ones ahead of them too.
+        SmscConnector connector = connector(freePort());
+        CompletableFuture<String> tenMinutes = connector.submit(Outbound.of(expiring("long", Duration.ofMinutes(10))));
+        assertThat(connector.expireQueued()).isZero();
+        CompletableFuture<String> twoMinutes = connector.submit(Outbound.of(expiring("short", Duration.ofMinutes(2))));
+        CompletableFuture<String> fiveMinutes = connector.submit(Outbound.of(expiring("middle", Duration.ofMinutes(5))));
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(connector.expireQueued()).isEqualTo(1);
+        assertThat(twoMinutes).isCompletedExceptionally();
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(connector.expireQueued()).isEqualTo(1);
+        assertThat(fiveMinutes).isCompletedExceptionally();
+        assertThat(tenMinutes).isNotDone();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(connector.expireQueued()).isEqualTo(1);
+        assertThat(connector.queued()).isZero();
+    }
+
+    private OutboundMessage expiring(String id, Duration validity) {
+        return OutboundMessage.builder(id, "demo").source(SmppAddress.international("4790000001"))
+                .destination(SmppAddress.international("4790000002")).registeredDelivery((byte) 1)
+                .shortMessage("x".getBytes(StandardCharsets.US_ASCII)).expiry(clock.instant().plus(validity)).build();
+    }
+
+    @Test
     void deliveryReceiptsFromTheSmscReachTheListener() throws Exception {
         JsmppTestSmsc smsc = smsc(freePort());
         SmscConnector connector = connector(smsc.port());

@@ -6,15 +6,10 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A delivery receipt in the de-facto text format of SMPP 3.4 Appendix B, carried in a deliver_sm's short_message:
@@ -34,19 +29,12 @@ import java.util.regex.Pattern;
  */
 public record DeliveryReceipt(String id, int submitted, int delivered, Instant submitDate, Instant doneDate,
                               MessageState state, int errorCode) {
-    /** Keys in any case, followed by ':'; the look-behind keeps "id" from matching inside another word. */
-    private static final Pattern KEY = Pattern.compile(
-            "(?<![a-z])(id|sub|dlvrd|submit\\s+date|done\\s+date|stat|err)\\s*:", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TEXT = Pattern.compile("(?<![a-z])text\\s*:", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern DATE = Pattern.compile("\\d{10}(\\d{2})?");
-    private static final Pattern DECIMAL = Pattern.compile("\\d{1,9}");
-    private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{1,7}");
-    private static final Pattern HEX_ID = Pattern.compile("[0-9a-f]+");
-    private static final Pattern DECIMAL_ID = Pattern.compile("\\d{1,40}");
+    /** The field keys in the order {@link #fields} files their values; matched in any ASCII case. */
+    private static final String[] KEYS = {"id", "sub", "dlvrd", "submit date", "done date", "stat", "err"};
+    private static final int TEXT = KEYS.length;
 
     public DeliveryReceipt {
-        if (id == null || id.isEmpty() || id.chars().anyMatch(c -> c <= ' ')) {
+        if (id == null || id.isEmpty() || firstAtOrBelowSpace(id) >= 0) {
             throw new IllegalArgumentException("receipt id must be non-empty without spaces or control characters");
         }
         if (submitted < 0 || delivered < 0 || errorCode < 0) {
@@ -79,22 +67,22 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         if (text == null) {
             throw new InvalidReceiptException("not a delivery receipt: no text");
         }
-        Matcher textKey = TEXT.matcher(text);
-        String fields = textKey.find() ? text.substring(0, textKey.start()) : text;
-        Map<String, String> values = fields(fields);
-        String id = required(values, "id").split("\\s+")[0];
-        if (id.chars().anyMatch(c -> c <= ' ')) {
+        String[] values = fields(text);
+        String field = required(values, 0);
+        int space = firstWhitespace(field);
+        String id = space < 0 ? field : field.substring(0, space);
+        if (firstAtOrBelowSpace(id) >= 0) {
             // What is left after the first space: control characters inside the id, which could not be matched.
             throw new InvalidReceiptException("receipt field 'id' holds control characters");
         }
         return new DeliveryReceipt(id,
-                count(values, "sub"),
-                count(values, "dlvrd"),
-                date(values, "submit date"),
-                date(values, "done date"),
-                MessageState.fromStat(required(values, "stat"))
+                count(values, 1),
+                count(values, 2),
+                date(values, 3),
+                date(values, 4),
+                MessageState.fromStat(required(values, 5))
                         .orElseThrow(() -> new InvalidReceiptException("receipt field 'stat' is no known state word")),
-                errorCode(values.getOrDefault("err", "0")));
+                errorCode(values[6] == null ? "0" : values[6]));
     }
 
     /**
@@ -106,10 +94,10 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         Set<String> forms = new LinkedHashSet<>();
         String canonical = canonicalId(id);
         forms.add(canonical);
-        if (DECIMAL_ID.matcher(canonical).matches()) {
+        if (canonical.length() <= 40 && allDigits(canonical, 0, canonical.length())) {
             forms.add(new BigInteger(canonical, 10).toString(16));
         }
-        if (HEX_ID.matcher(canonical).matches() && canonical.length() <= 32) {
+        if (canonical.length() <= 32 && isLowerHex(canonical)) {
             forms.add(new BigInteger(canonical, 16).toString(10));
         }
         return List.copyOf(forms);
@@ -118,7 +106,7 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
     /** An SMSC message id in the form used for matching: lower case, and without leading zeros when it is hex digits. */
     public static String canonicalId(String smscId) {
         String lower = smscId.trim().toLowerCase(Locale.ROOT);
-        if (!HEX_ID.matcher(lower).matches()) {
+        if (!isLowerHex(lower)) {
             return lower;
         }
         int first = 0;
@@ -128,60 +116,165 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         return lower.substring(first);
     }
 
-    private static Map<String, String> fields(String text) {
-        Map<String, String> values = new HashMap<>();
-        Matcher key = KEY.matcher(text);
-        String name = null;
+    /**
+     * The value of each of {@link #KEYS} (null where missing), read up to the first {@code text:}: a key is a word
+     * in any ASCII case not preceded by a letter (so "id" inside "paid" is none), then optional whitespace and ':';
+     * its value runs to the next key, trimmed. The first of a repeated key counts. Hand-scanned rather than by
+     * regular expression: every receipt of the full path is read here.
+     */
+    private static String[] fields(String text) {
+        String[] values = new String[KEYS.length];
+        int name = -1;
         int valueStart = 0;
-        while (key.find()) {
-            if (name != null) {
-                values.putIfAbsent(name, text.substring(valueStart, key.start()).trim());
+        for (int i = 0; i < text.length(); i++) {
+            if (i > 0 && isAsciiLetter(text.charAt(i - 1)) || !isAsciiLetter(text.charAt(i))) {
+                continue;
             }
-            name = SPACES.matcher(key.group(1).toLowerCase(Locale.ROOT)).replaceAll(" ");
-            valueStart = key.end();
+            long found = key(text, i);
+            if (found < 0) {
+                continue;
+            }
+            if (name >= 0 && values[name] == null) {
+                values[name] = text.substring(valueStart, i).trim();
+            }
+            int key = (int) (found >> 32);
+            if (key == TEXT) {
+                return values;
+            }
+            name = key;
+            valueStart = (int) found;
+            i = valueStart - 1;
         }
-        if (name != null) {
-            values.putIfAbsent(name, text.substring(valueStart).trim());
+        if (name >= 0 && values[name] == null) {
+            values[name] = text.substring(valueStart).trim();
         }
         return values;
     }
 
-    private static String required(Map<String, String> values, String name) {
-        String value = values.get(name);
+    /** The key starting at {@code at} and the index after its ':', as (key << 32 | end), or -1 when none starts there. */
+    private static long key(String text, int at) {
+        for (int k = 0; k < KEYS.length; k++) {
+            int end = word(text, at, KEYS[k]);
+            if (end >= 0) {
+                return (long) k << 32 | end;
+            }
+        }
+        int end = word(text, at, "text");
+        return end >= 0 ? (long) TEXT << 32 | end : -1;
+    }
+
+    /** After {@code key} (a space in it standing for one or more whitespace) at {@code at}, whitespace and ':'. */
+    private static int word(String text, int at, String key) {
+        int i = at;
+        for (int k = 0; k < key.length(); k++) {
+            char want = key.charAt(k);
+            if (want == ' ') {
+                if (i >= text.length() || !isWhitespace(text.charAt(i))) {
+                    return -1;
+                }
+                while (i < text.length() && isWhitespace(text.charAt(i))) {
+                    i++;
+                }
+            } else if (i < text.length() && (text.charAt(i) | 0x20) == want) {
+                i++;
+            } else {
+                return -1;
+            }
+        }
+        while (i < text.length() && isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i < text.length() && text.charAt(i) == ':' ? i + 1 : -1;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+
+    /** Whitespace as regular expressions' {@code \s}: space, tab, the line breaks, vertical tab and form feed. */
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c >= '\t' && c <= '\r';
+    }
+
+    private static int firstWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int firstAtOrBelowSpace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) <= ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean allDigits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLowerHex(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String required(String[] values, int key) {
+        String value = values[key];
         if (value == null || value.isEmpty()) {
-            throw new InvalidReceiptException("not a delivery receipt: no '" + name + ":' field (SMPP 3.4 Appendix B)");
+            throw new InvalidReceiptException("not a delivery receipt: no '" + KEYS[key] + ":' field (SMPP 3.4 Appendix B)");
         }
         return value;
     }
 
-    private static int count(Map<String, String> values, String name) {
-        String value = values.getOrDefault(name, "0");
-        if (!DECIMAL.matcher(value).matches()) {
-            throw new InvalidReceiptException("receipt field '" + name + "' is not a number");
+    private static int count(String[] values, int key) {
+        String value = values[key] == null ? "0" : values[key];
+        if (value.length() > 9 || !allDigits(value, 0, value.length())) {
+            throw new InvalidReceiptException("receipt field '" + KEYS[key] + "' is not a number");
         }
         return Integer.parseInt(value);
     }
 
     private static int errorCode(String value) {
-        if (DECIMAL.matcher(value).matches()) {
+        if (value.length() <= 9 && allDigits(value, 0, value.length())) {
             return Integer.parseInt(value);
         }
-        if (HEX.matcher(value).matches()) {
+        if (value.length() <= 7 && isLowerHex(value.toLowerCase(Locale.ROOT))) {
             return Integer.parseInt(value, 16);
         }
         throw new InvalidReceiptException("receipt field 'err' is neither a decimal nor a hex number");
     }
 
-    private static Instant date(Map<String, String> values, String name) {
-        String value = required(values, name);
-        if (!DATE.matcher(value).matches()) {
-            throw new InvalidReceiptException("receipt field '" + name + "' is not YYMMDDhhmm or YYMMDDhhmmss");
+    private static Instant date(String[] values, int key) {
+        String value = required(values, key);
+        if (value.length() != 10 && value.length() != 12 || !allDigits(value, 0, value.length())) {
+            throw new InvalidReceiptException("receipt field '" + KEYS[key] + "' is not YYMMDDhhmm or YYMMDDhhmmss");
         }
         try {
             return LocalDateTime.of(2000 + number(value, 0), number(value, 2), number(value, 4), number(value, 6),
                     number(value, 8), value.length() == 12 ? number(value, 10) : 0).toInstant(ZoneOffset.UTC);
         } catch (DateTimeException e) {
-            throw new InvalidReceiptException("receipt field '" + name + "' names no valid date");
+            throw new InvalidReceiptException("receipt field '" + KEYS[key] + "' names no valid date");
         }
     }
 
@@ -190,7 +283,8 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
     }
 
     private static String date(Instant instant) {
-        ZonedDateTime t = instant.atZone(ZoneOffset.UTC);
+        // LocalDateTime rather than atZone: ZoneOffset.getRules() builds a new ZoneRules on every call.
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
         // Hand-laid rather than String.format: every receipt formats two of these on the full path.
         char[] digits = new char[10];
         int[] parts = {t.getYear() % 100, t.getMonthValue(), t.getDayOfMonth(), t.getHour(), t.getMinute()};
