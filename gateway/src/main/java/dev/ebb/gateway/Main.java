@@ -15,6 +15,7 @@ import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.DataDirectory;
+import dev.ebb.gateway.config.Durability;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
@@ -27,6 +28,7 @@ import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
+import dev.ebb.gateway.privacy.GroupCommit;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -49,6 +51,7 @@ import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.FileSync;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.UnprotectedKeyFileException;
@@ -136,9 +139,15 @@ public final class Main implements Callable<Integer> {
 
     /** {@link #start(EbbConfig, Clock)} with the free-space figures the storage guard acts on. */
     public static Running start(EbbConfig cfg, Clock clock, FreeSpace freeSpace) throws InterruptedException {
+        return start(cfg, clock, freeSpace, FileSync.FSYNC);
+    }
+
+    /** {@link #start(EbbConfig, Clock, FreeSpace)} with the stores' group commits forcing through {@code sync}. */
+    public static Running start(EbbConfig cfg, Clock clock, FreeSpace freeSpace, FileSync sync)
+            throws InterruptedException {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            return wire(cfg, clock, freeSpace, opened);
+            return wire(cfg, clock, freeSpace, sync, opened);
         } catch (Throwable e) {
             // A port in use (Netty rethrows the checked BindException unchecked) or a bad key store half-way
             // through: release what was already opened, then fail as before.
@@ -148,9 +157,11 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Opens the metadata store; a refusal names its directory and where to look further, for the one-line exit. */
-    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock) {
+    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock, FileSync sync) {
         try {
-            return MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
+            return cfg.storage().durability() == Durability.FSYNC
+                    ? MetadataStore.openForGroupCommit(dir, cfg.metadata().storeConfig(), clock, sync)
+                    : MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
         } catch (UnprotectedKeyFileException e) {
             throw e; // names the file and its fix already
         } catch (RuntimeException e) {
@@ -166,8 +177,8 @@ public final class Main implements Callable<Integer> {
      * to {@code opened} as it comes up; closing in reverse stops the listeners first, so nothing new arrives
      * while connectors unbind and the stores flush.
      */
-    private static Running wire(EbbConfig cfg, Clock clock, FreeSpace freeSpace, List<AutoCloseable> opened)
-            throws InterruptedException {
+    private static Running wire(EbbConfig cfg, Clock clock, FreeSpace freeSpace, FileSync sync,
+                                List<AutoCloseable> opened) throws InterruptedException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -175,11 +186,14 @@ public final class Main implements Callable<Integer> {
 
         DataDirectory data = cfg.data();
         KeyRing keys = KeyRing.open(data.contentKeys());
-        ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
+        ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock, sync);
         opened.add(vault);
-        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock);
+        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock, sync);
         opened.add(metadata);
-        PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
+        // Closed before the stores: what waits for a commit gets it.
+        GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force));
+        opened.add(commit);
+        PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock, commit);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
         StorageGuard storage = new StorageGuard(cfg.storage(), freeSpace)
                 .watch(StorageGuard.Store.CONTENT, vault.directory())
@@ -224,8 +238,8 @@ public final class Main implements Callable<Integer> {
                 housekeeping);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
-        DeliverSmListener fromSmsc = d -> d.isReceipt() ? receipts.onDeliverSm(d)
-                : d.isMobileOriginated() ? moRouter.onDeliverSm(d) : 0;
+        DeliverSmListener fromSmsc = DeliverSmListener.answeringWhen(d -> d.isReceipt() ? receipts.onDeliverSm(d)
+                : d.isMobileOriginated() ? moRouter.onDeliverSm(d) : 0, privacy::durable);
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
             SmscConnector connector = new SmscConnector(c, fromSmsc, clock);
@@ -261,7 +275,7 @@ public final class Main implements Callable<Integer> {
         scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
 
         // Each part registers the meters it owns.
-        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks)) {
+        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks, commit)) {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));

@@ -20,12 +20,17 @@ final class DayIndexes {
         t.setDaemon(true);
         return t;
     });
-    private final SegmentWriter segmentWriter = new SegmentWriter();
+    private final SegmentWriter segmentWriter;
 
-    /** @param bufferEntries entries (four per record) of an index buffer */
-    DayIndexes(DayFiles files, int bufferEntries) {
+    /**
+     * @param bufferEntries entries (four per record) of an index buffer
+     * @param beforeSegment runs on the index thread before each segment is written: in group-commit mode it forces the
+     *                      queue, so no segment on disk covers records that are not
+     */
+    DayIndexes(DayFiles files, int bufferEntries, Runnable beforeSegment) {
         this.files = files;
         this.bufferEntries = bufferEntries;
+        this.segmentWriter = new SegmentWriter(beforeSegment);
     }
 
     /** Opens the index of a day being written (its segments so far and an empty buffer) and registers it. */

@@ -35,6 +35,9 @@ final class DayWriter {
     private final Recovery recovery;
     private final HeadSigner signer;
     private final long headIntervalMillis;
+    private final QueueSync queueSync;
+    /** The day whose cycle file {@link #queueSync} was last told of. */
+    private DayState synced;
     private final ByteBuffer encoded = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
     private final long[] keys = new long[RecordCodec.KEY_COUNT];
     private final byte[] leaf = new byte[MerkleTree.HASH_LENGTH];
@@ -47,7 +50,7 @@ final class DayWriter {
     private volatile boolean closed;
 
     DayWriter(DayFiles files, SingleChronicleQueue queue, CycleClock cycleClock, Clock clock, DayIndexes indexes,
-              Recovery recovery, HeadSigner signer, long headIntervalMillis) {
+              Recovery recovery, HeadSigner signer, long headIntervalMillis, QueueSync queueSync) {
         this.files = files;
         this.queue = queue;
         this.cycleClock = cycleClock;
@@ -56,6 +59,7 @@ final class DayWriter {
         this.recovery = recovery;
         this.signer = signer;
         this.headIntervalMillis = headIntervalMillis;
+        this.queueSync = queueSync;
         this.appender = newAppender();
     }
 
@@ -100,6 +104,10 @@ final class DayWriter {
             int length = encoded.remaining();
             byte[] bytes = encoded.array();
             write(bytes, length, now);
+            if (synced != day) {
+                queueSync.writing(appender.currentFile());
+                synced = day;
+            }
             long index = appender.lastIndexAppended();
             if (!day.isNext(index)) {
                 throw stop("checking the queue", new MetadataStoreException("queue out of step with the store: wrote "

@@ -14,10 +14,13 @@ import java.util.List;
 final class HeadSigner {
     private final DayFiles files;
     private final KeyPair key;
+    private final Runnable beforeSigning;
 
-    HeadSigner(DayFiles files, KeyPair key) {
+    /** @param beforeSigning runs before each head is signed: in group-commit mode it forces the queue */
+    HeadSigner(DayFiles files, KeyPair key, Runnable beforeSigning) {
         this.files = files;
         this.key = key;
+        this.beforeSigning = beforeSigning;
     }
 
     PublicKey publicKey() {
@@ -30,6 +33,7 @@ final class HeadSigner {
      * @param lastOfDay the day's latest head so far, null for its first
      */
     SignedTreeHead sign(LocalDate day, long treeSize, byte[] root, long now, SignedTreeHead lastOfDay) {
+        beforeSigning.run();
         SignedTreeHead previous = lastOfDay == null ? latestHeadBefore(day) : previousOf(lastOfDay);
         SignedTreeHead head = SignedTreeHead.sign(day, treeSize, root, Instant.ofEpochMilli(now), previous,
                 key.getPrivate());

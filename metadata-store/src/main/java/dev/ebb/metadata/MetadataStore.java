@@ -51,24 +51,27 @@ public final class MetadataStore implements AutoCloseable {
     private final Pruner pruner;
     private final QueryEngine queries;
     private final Proofs proofs;
+    private final QueueSync queueSync;
 
-    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
+    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries,
+                          FileSync sync, boolean groupCommit) {
         DayFiles files = new DayFiles(dir);
         this.clock = clock;
         files.create();
         files.checkFormat();
         KeyFiles keyFiles = new KeyFiles(files.keys);
         keyFiles.requireOwnerOnly();
+        this.queueSync = new QueueSync(sync, groupCommit, files.queue);
         this.signer = new HeadSigner(files, keyFiles.signingKey(config.signingKeyFile() != null
-                ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY)));
+                ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY)), queueSync::beforeDerived);
         CycleClock cycleClock = new CycleClock(clock);
         this.queue = SingleChronicleQueueBuilder.binary(files.queue).rollCycle(Cycles.ROLL_CYCLE)
                 .timeProvider(cycleClock::millis).build();
-        this.indexes = new DayIndexes(files, indexBufferEntries);
+        this.indexes = new DayIndexes(files, indexBufferEntries, queueSync::beforeDerived);
         this.verifier = new Verifier(files, queue, signer.publicKey(), config.retention());
         Recovery recovery = new Recovery(files, keyFiles, queue, indexes, verifier, signer, clock);
         this.writer = new DayWriter(files, queue, cycleClock, clock, indexes, recovery, signer,
-                config.treeHeadInterval().toMillis());
+                config.treeHeadInterval().toMillis(), queueSync);
         this.pruner = new Pruner(files, keyFiles, indexes, queue, config.retention(), clock);
         this.queries = new QueryEngine(files, keyFiles, queue, indexes, writer, clock);
         this.proofs = new Proofs(files, queue, writer);
@@ -83,16 +86,31 @@ public final class MetadataStore implements AutoCloseable {
      *                                chain between days is broken (the message says what was found)
      */
     public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock) {
-        return open(dir, config, clock, INDEX_BUFFER_ENTRIES);
+        return open(dir, config, clock, INDEX_BUFFER_ENTRIES, FileSync.FSYNC, false);
+    }
+
+    /**
+     * {@link #open(Path, MetadataStoreConfig, Clock)} for group commits ({@code storage.durability: fsync}): {@link
+     * #force()} forces through {@code sync}, and every signed tree head and index segment is written only after the
+     * records it covers are forced, so a power cut never leaves a head or an index over records the disk lacks.
+     */
+    public static MetadataStore openForGroupCommit(Path dir, MetadataStoreConfig config, Clock clock, FileSync sync) {
+        Fields.requireNonNull("sync", sync);
+        return open(dir, config, clock, INDEX_BUFFER_ENTRIES, sync, true);
     }
 
     /** {@link #open(Path, MetadataStoreConfig, Clock)} with another index buffer size (tests fill it quickly). */
     static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
+        return open(dir, config, clock, indexBufferEntries, FileSync.FSYNC, false);
+    }
+
+    private static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries,
+                                      FileSync sync, boolean groupCommit) {
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("config", config);
         Fields.requireNonNull("clock", clock);
         Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.KEY_COUNT, Integer.MAX_VALUE);
-        MetadataStore store = new MetadataStore(dir, config, clock, indexBufferEntries);
+        MetadataStore store = new MetadataStore(dir, config, clock, indexBufferEntries, sync, groupCommit);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.
             store.writer.locked(() -> {
@@ -130,6 +148,17 @@ public final class MetadataStore implements AutoCloseable {
     public void append(TrafficRecord record) {
         Fields.requireNonNull("record", record);
         writer.append(record);
+    }
+
+    /**
+     * Forces every record appended before the call to the device (the current day's cycle file, and the day's before
+     * it after a roll): the metadata half of a group commit. Runs alongside appends; it never takes the writer lock.
+     *
+     * @throws MetadataStoreException if the file cannot be forced: what the page cache held is then not known to be on
+     *                                the device, so nothing appended before may be acknowledged as durable
+     */
+    public void force() {
+        queueSync.force();
     }
 
     /** True while appends are taken: the store is open and no write has failed since it was opened or repaired. */
@@ -244,11 +273,13 @@ public final class MetadataStore implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
+        queueSync.close();
     }
 
     /** After a failed open: lets go of the index thread and the queue without signing anything. */
     private void closeQuietly() {
         indexes.shutdown();
+        queueSync.close();
         try {
             queue.close();
         } catch (RuntimeException e) {

@@ -25,6 +25,12 @@ final class SegmentWriter {
     private long[] keys = new long[0];
     private long[] seqs = new long[0];
     private final ByteBuffer out = ByteBuffer.allocateDirect(CHUNK);
+    private final Runnable beforeWrite;
+
+    /** @param beforeWrite runs before each segment is written (see {@link DayIndexes}) */
+    SegmentWriter(Runnable beforeWrite) {
+        this.beforeWrite = beforeWrite;
+    }
 
     /**
      * Writes {@code buffer} to {@code file} durably ({@link DurableFiles#replace}: a crash leaves either no segment or
@@ -37,6 +43,7 @@ final class SegmentWriter {
             seqs = new long[buffer.capacity()];
         }
         bucketSort(buffer, size);
+        beforeWrite.run();
         try {
             DurableFiles.replace(file, ch -> {
                 out.clear();

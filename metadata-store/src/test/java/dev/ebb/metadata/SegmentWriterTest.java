@@ -34,7 +34,7 @@ class SegmentWriterTest {
             }
         }
         Path file = dir.resolve("0.idx");
-        IndexSegment segment = new SegmentWriter().write(buffer, file, 5000);
+        IndexSegment segment = new SegmentWriter(() -> { }).write(buffer, file, 5000);
 
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
         for (int i = 1; i < buffer.size(); i++) {

@@ -3,6 +3,7 @@ package dev.ebb.gateway.core;
 import dev.ebb.model.Msisdn;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,8 @@ public interface Intake {
      * Admits the segments of one message to {@code destination}.
      *
      * @param segments each builds its segment given the message id Ebb assigns it
+     * @return completes once the outcome may be told: at once, or for an accepted message once its segments are as
+     *         durable as {@code storage.durability} asks (possibly on another thread; what follows must not block)
      */
-    Outcome admit(Msisdn destination, Submission.Ingress ingress, Instant now, List<Function<String, OutboundMessage>> segments);
+    CompletionStage<Outcome> admit(Msisdn destination, Submission.Ingress ingress, Instant now, List<Function<String, OutboundMessage>> segments);
 }

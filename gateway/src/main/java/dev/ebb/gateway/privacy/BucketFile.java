@@ -1,6 +1,7 @@
 package dev.ebb.gateway.privacy;
 
 import dev.ebb.metadata.DurableFiles;
+import dev.ebb.metadata.FileSync;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,6 +34,8 @@ final class BucketFile {
     private final AtomicLong end;
     private volatile FileChannel channel;
     private volatile SecretKey key;
+    /** Written to since the last {@link #force}: only those files are forced by a group commit. */
+    private volatile boolean dirty;
 
     private BucketFile(BucketId id, Path path, FileChannel channel, SecretKey key, byte[] noncePrefix, long end) {
         this.id = id;
@@ -90,6 +93,28 @@ final class BucketFile {
             reopenUnlessRetired(closed);
             bytes.position(start);
             DurableFiles.writeFully(channel, bytes, position);
+        }
+        if (!dirty) {
+            // Read first: puts from every event loop write here, and a store to a shared line each time would
+            // bounce it between the cores for nothing.
+            dirty = true;
+        }
+    }
+
+    /**
+     * Forces what was written before the call, if anything was written since the last force. The flag is cleared
+     * before the force, so a write that completes meanwhile sets it again and the next force covers it.
+     */
+    void force(FileSync sync) throws IOException {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        try {
+            sync.force(channel, path);
+        } catch (ClosedChannelException closed) {
+            reopenUnlessRetired(closed);
+            sync.force(channel, path);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ebb.gateway.privacy;
 
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.metadata.DurableFiles;
+import dev.ebb.metadata.FileSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -74,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Durability</h2>
  * A put returns after its record is written to the file (page cache): it survives {@code kill -9} of the JVM, not a
- * power cut. Keys are fsynced when created and destroyed; markers and deletions are fsynced.
+ * power cut, until {@link #force()} (a group commit, {@code storage.durability: fsync}) has run after it. Keys are
+ * fsynced when created and destroyed; markers, new files and deletions are fsynced.
  */
 public final class ContentVault implements AutoCloseable {
     static final String MARKER_FILE = "VAULT";
@@ -90,6 +92,7 @@ public final class ContentVault implements AutoCloseable {
     private final long bucketMillis;
     private final long retentionMillis;
     private final SecureRandom random = new SecureRandom();
+    private final FileSync sync;
     private final AtomicLong sequence;
     private final Map<BucketId, BucketFile> files = new ConcurrentHashMap<>();
     /** Each customer's newest bucket file: the put fast path is one map lookup and a comparison. */
@@ -98,8 +101,10 @@ public final class ContentVault implements AutoCloseable {
     private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(ThreadScratch::new);
     private volatile boolean closed;
 
-    private ContentVault(Path contentDir, KeyRing keys, ContentConfig config, Clock clock, long generation) {
+    private ContentVault(Path contentDir, KeyRing keys, ContentConfig config, Clock clock, long generation,
+                         FileSync sync) {
         this.contentDir = contentDir;
+        this.sync = sync;
         this.keys = keys;
         this.clock = clock;
         this.bucketMillis = config.bucket().toMillis();
@@ -117,6 +122,11 @@ public final class ContentVault implements AutoCloseable {
      * @throws VaultCorruptedException    if the content directory holds something that is not vault data
      */
     public static ContentVault open(Path contentDir, KeyRing keys, ContentConfig config, Clock clock) {
+        return open(contentDir, keys, config, clock, FileSync.FSYNC);
+    }
+
+    /** {@link #open(Path, KeyRing, ContentConfig, Clock)} whose {@link #force()} forces each file through {@code sync}. */
+    public static ContentVault open(Path contentDir, KeyRing keys, ContentConfig config, Clock clock, FileSync sync) {
         try {
             DurableFiles.createDirectoriesDurably(contentDir);
             Path markerFile = contentDir.resolve(MARKER_FILE);
@@ -146,7 +156,7 @@ public final class ContentVault implements AutoCloseable {
                 generation = 1;
             }
             new StoreMarker(keys.storeId(), generation).write(markerFile, MARKER_MAGIC);
-            ContentVault vault = new ContentVault(contentDir, keys, config, clock, generation);
+            ContentVault vault = new ContentVault(contentDir, keys, config, clock, generation, sync);
             vault.recover();
             vault.expireDue();
             return vault;
@@ -362,6 +372,25 @@ public final class ContentVault implements AutoCloseable {
         }
     }
 
+    /**
+     * Forces every record put (and every strip) before the call to the device: the content half of a group commit.
+     * Only the files written since their last force are forced. May run alongside puts; a file expired or erased
+     * meanwhile is skipped (its content is gone anyway).
+     *
+     * @throws VaultException if a file cannot be forced: what it held is then not known to be on the device
+     */
+    public void force() {
+        for (BucketFile file : files.values()) {
+            try {
+                file.force(sync);
+            } catch (ClosedChannelException retired) {
+                // Expired or erased since the write: nothing of it needs to survive.
+            } catch (IOException e) {
+                throw new VaultException("cannot force content bucket " + file.id(), e);
+            }
+        }
+    }
+
     /** The content directory (the key store is {@link KeyRing#directory()}). */
     public Path directory() {
         return contentDir;
@@ -421,6 +450,9 @@ public final class ContentVault implements AutoCloseable {
             Path path = contentPath(bucket);
             DurableFiles.createDirectoriesDurably(path.getParent());
             BucketFile file = BucketFile.open(bucket, path, key, noncePrefix());
+            // Its name, so that a group commit's force of the file finds it after a power cut (fsync(2) covers the
+            // file, not the directory entry). Once per customer and bucket.
+            DurableFiles.fsyncDirectory(path.getParent());
             files.put(bucket, file);
             return file;
         } catch (IOException e) {

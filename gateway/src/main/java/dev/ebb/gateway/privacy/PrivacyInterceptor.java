@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -30,20 +31,38 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where content and metadata part ways (DESIGN.md, "How a message flows"): content goes
  * sealed into the {@link ContentVault} (≤ 72 h), traffic data into the {@link MetadataStore} (≤ 12 months).
- * Ingress acknowledges a message only after {@link #accept} has returned, so an acknowledged message is
- * durable in both (invariant 4). Everything downstream holds a {@link VaultHandle}, never a copy of the content.
+ * Ingress acknowledges a message only after {@link #accept} has returned and {@link #durable()} has completed, so an
+ * acknowledged message is durable in both (invariant 4) as far as {@code storage.durability} asks. Everything
+ * downstream holds a {@link VaultHandle}, never a copy of the content.
  */
 public final class PrivacyInterceptor implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
     private final ContentVault vault;
     private final MetadataStore metadata;
     private final Clock clock;
+    private final GroupCommit commit;
     private final AtomicLong stripped = new AtomicLong();
 
+    /** With {@code durability: process}: {@link #durable()} completes at once. */
     public PrivacyInterceptor(ContentVault vault, MetadataStore metadata, Clock clock) {
+        this(vault, metadata, clock, GroupCommit.none());
+    }
+
+    /** @param commit forces {@code vault} and {@code metadata} when an acknowledgement waits for it */
+    public PrivacyInterceptor(ContentVault vault, MetadataStore metadata, Clock clock, GroupCommit commit) {
         this.vault = vault;
         this.metadata = metadata;
         this.clock = clock;
+        this.commit = commit;
+    }
+
+    /**
+     * Completes once what this thread wrote to the stores before the call is as durable as {@code storage.durability}
+     * asks (at once in {@code process} mode, after a group commit in {@code fsync} mode); an answer that says
+     * "accepted" or "taken" waits for it. Fails when the stores could not be forced.
+     */
+    public CompletableFuture<Void> durable() {
+        return commit.durable();
     }
 
     /**

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits a validated message into the gateway, the step every ingress (SMPP, HTTP) shares: a route that covers the
  * destination, room on that route, then each segment through the {@link PrivacyInterceptor} (durable before anyone
- * is told "accepted") and on to the router.
+ * is told "accepted") and on to the router. In {@code fsync} durability a message reaches the router only once the
+ * group commit covers it too: nothing leaves for an SMSC that a power cut could take back from Ebb's records.
  */
 public final class Admission implements Intake {
     private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
@@ -47,17 +50,17 @@ public final class Admission implements Intake {
     }
 
     @Override
-    public Outcome admit(Msisdn destination, Submission.Ingress ingress, Instant now,
-                         List<Function<String, OutboundMessage>> segments) {
+    public CompletionStage<Outcome> admit(Msisdn destination, Submission.Ingress ingress, Instant now,
+                                          List<Function<String, OutboundMessage>> segments) {
         if (!storesAdmit.getAsBoolean()) {
-            return new Outcome(Status.STORES_FULL, List.of());
+            return told(Status.STORES_FULL);
         }
         Optional<String> route = router.routeFor(destination);
         if (route.isEmpty()) {
-            return new Outcome(Status.NO_ROUTE, List.of());
+            return told(Status.NO_ROUTE);
         }
         if (router.isCongested(route.get())) {
-            return new Outcome(Status.CONGESTED, List.of());
+            return told(Status.CONGESTED);
         }
         // Every segment is made durable before any is dispatched: a message is sent whole or not at all.
         List<InFlight> durable = new ArrayList<>(segments.size());
@@ -67,7 +70,7 @@ public final class Admission implements Intake {
             try {
                 OutboundMessage message = segment.apply(id);
                 if (durable.isEmpty() && overScheduledShare(message, segments.size())) {
-                    return new Outcome(Status.CONGESTED, List.of());
+                    return told(Status.CONGESTED);
                 }
                 durable.add(InFlight.of(privacy.accept(new Submission(message, ingress, now), route.get()), message,
                         ingress.sessionId()));
@@ -77,15 +80,27 @@ public final class Admission implements Intake {
                 // an earlier write of this thread returned; this segment is not acknowledged either way.
                 LOG.error("message {} not accepted: {}", id, e.getClass().getName());
                 withdraw(durable);
-                return new Outcome(Status.FAILED, List.of());
+                return told(Status.FAILED);
             }
         }
-        List<String> accepted = new ArrayList<>(durable.size());
-        for (int i = 0; i < durable.size(); i++) {
-            router.dispatch(durable.get(i), deliverAt.get(i));
-            accepted.add(durable.get(i).messageId());
-        }
-        return new Outcome(Status.ACCEPTED, accepted);
+        return privacy.durable().handle((forced, notForced) -> {
+            if (notForced != null) {
+                LOG.error("{} segment(s) not accepted, the stores could not be forced: {}", durable.size(),
+                        notForced.getClass().getName());
+                withdraw(durable);
+                return new Outcome(Status.FAILED, List.of());
+            }
+            List<String> accepted = new ArrayList<>(durable.size());
+            for (int i = 0; i < durable.size(); i++) {
+                router.dispatch(durable.get(i), deliverAt.get(i));
+                accepted.add(durable.get(i).messageId());
+            }
+            return new Outcome(Status.ACCEPTED, accepted);
+        });
+    }
+
+    private static CompletionStage<Outcome> told(Status status) {
+        return CompletableFuture.completedFuture(new Outcome(status, List.of()));
     }
 
     /**

@@ -35,7 +35,7 @@ import java.util.function.IntConsumer;
 /**
  * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
  * the status SMPP names for it), then has the {@link Intake} route it and make it durable, and only then
- * answers ESME_ROK.
+ * answers ESME_ROK (from the group commit's completion in {@code fsync} durability).
  */
 public final class SmppIngress implements SubmitSmHandler {
 
@@ -63,18 +63,19 @@ public final class SmppIngress implements SubmitSmHandler {
 
     @Override
     public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit) {
-        SubmitOutcome outcome = accept(session, submit);
-        outcomes.accept(outcome.commandStatus());
-        return CompletableFuture.completedFuture(outcome);
+        return accept(session, submit).thenApply(outcome -> {
+            outcomes.accept(outcome.commandStatus());
+            return outcome;
+        });
     }
 
-    private SubmitOutcome accept(SessionInfo session, Pdu.MessagePdu submit) {
+    private CompletionStage<SubmitOutcome> accept(SessionInfo session, Pdu.MessagePdu submit) {
         Instant now = clock.instant();
         if (!isAscii(submit.serviceType())) {
             // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
             // encoding, and jSMPP re-encodes it as UTF-8 ('Ç' leaves as "Ã‡", maybe over the field's 5 octets).
             // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
+            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
                     "service_type outside ASCII (SMPP 3.4 §5.2.11)"));
         }
         AddressingConfig rules = addressing.getOrDefault(session.customerId(), AddressingConfig.DEFAULTS);
@@ -88,7 +89,7 @@ public final class SmppIngress implements SubmitSmHandler {
             // 0x45 ESME_RSUBMITFAIL, "submit_sm or submit_multi failed", is the permanent refusal of the message
             // itself: ESME_RSYSERR would have clients (Kannel) retry a message that can never pass, and 0xC4
             // ESME_RINVOPTPARAMVAL is for optional parameters, which data_coding is not.
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RSUBMITFAIL, Reason.DATA_CODING,
+            return refused(session, submit, Refusal.of(CommandStatus.ESME_RSUBMITFAIL, Reason.DATA_CODING,
                     "data_coding " + (submit.dataCoding() & 0xFF) + " is not supported (SMPP 3.4 §5.2.19)"));
         }
         try {
@@ -97,7 +98,7 @@ public final class SmppIngress implements SubmitSmHandler {
         } catch (InvalidAddressException e) {
             // SMPP 3.4 §4.4.1 dest_addr, §5.1.3 0x0B ESME_RINVDSTADR: not a handset number after normalisation
             // (letters, over 15 digits, empty, TON 5, an NPI other than 0/1 per §5.2.6).
-            return refuse(session, submit, Refusal.address(CommandStatus.ESME_RINVDSTADR, Field.DESTINATION, e.rule(),
+            return refused(session, submit, Refusal.address(CommandStatus.ESME_RINVDSTADR, Field.DESTINATION, e.rule(),
                     "dest_addr: " + e.getMessage()));
         }
         try {
@@ -107,12 +108,12 @@ public final class SmppIngress implements SubmitSmHandler {
         } catch (InvalidAddressException e) {
             // SMPP 3.4 §4.4.1 source_addr, §5.1.3 0x0A ESME_RINVSRCADR: no sender that can be shown (over 11 or
             // non-GSM characters, a reserved NPI per §5.2.6, empty with no defaultSender).
-            return refuse(session, submit, Refusal.address(CommandStatus.ESME_RINVSRCADR, Field.SOURCE, e.rule(),
+            return refused(session, submit, Refusal.address(CommandStatus.ESME_RINVSRCADR, Field.SOURCE, e.rule(),
                     "source_addr: " + e.getMessage()));
         }
         Refusal refusal = checkBody(submit);
         if (refusal != null) {
-            return refuse(session, submit, refusal);
+            return refused(session, submit, refusal);
         }
         Instant deliverAt;
         try {
@@ -120,22 +121,22 @@ public final class SmppIngress implements SubmitSmHandler {
             // so only within the content window; beyond it, or malformed, §5.1.3 0x61 ESME_RINVSCHED.
             deliverAt = ValidityPeriod.schedule(submit.scheduleDeliveryTime(), now, content.maxValidity()).orElse(null);
         } catch (InvalidValidityException e) {
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
+            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
                     "schedule_delivery_time malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         try {
             expiry = ValidityPeriod.expiry(submit.validityPeriod(), now, content.maxValidity());
         } catch (InvalidValidityException e) {
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         if (deliverAt != null && !deliverAt.isBefore(expiry)) {
             // It would expire before it is sent: the validity period is what cannot be met (§5.1.3 0x62).
-            return refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period ends before schedule_delivery_time (SMPP 3.4 §4.4.1)"));
         }
         Msisdn to = destination;
-        Intake.Outcome outcome = admission.admit(destination, new Submission.Ingress(Channel.SMPP,
+        return admission.admit(destination, new Submission.Ingress(Channel.SMPP,
                 session.systemId(), session.clientAddress(), session.sessionId()), now, List.of(id -> OutboundMessage.builder(id,
                 session.customerId()).serviceType(submit.serviceType()).source(southbound(source))
                 .destination(SmppAddress.international(to.e164())).esmClass(submit.esmClass())
@@ -143,23 +144,28 @@ public final class SmppIngress implements SubmitSmHandler {
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
                 .shortMessage(submit.shortMessage())
                 .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
-                .sar(sar(submit)).expiry(expiry).deliverAt(deliverAt).build()));
-        return switch (outcome.status()) {
-            case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
-            // No prefix of the routing table covers the number: it cannot be delivered, say so now.
-            case NO_ROUTE -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDSTADR, Reason.NO_ROUTE,
-                    "no route serves " + to.masked()));
-            // The SMSC is slower than the customer, or down: push back before memory does.
-            case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.CONGESTED,
-                    "the route's queue is full"));
-            // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the one
-            // clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6 reads it as a
-            // resource limit of the MC; Kannel and Jasmin retry it), while ESME_RSYSERR stays for a write that failed.
-            case STORES_FULL -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.STORES_FULL,
-                    "Ebb's storage is short of space"));
-            case FAILED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RSYSERR, Reason.NOT_DURABLE,
-                    "the message could not be made durable"));
-        };
+                .sar(sar(submit)).expiry(expiry).deliverAt(deliverAt).build()))
+                .thenApply(outcome -> switch (outcome.status()) {
+                    case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
+                    // No prefix of the routing table covers the number: it cannot be delivered, say so now.
+                    case NO_ROUTE -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDSTADR,
+                            Reason.NO_ROUTE, "no route serves " + to.masked()));
+                    // The SMSC is slower than the customer, or down: push back before memory does.
+                    case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL,
+                            Reason.CONGESTED, "the route's queue is full"));
+                    // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the
+                    // one clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6
+                    // reads it as a resource limit of the MC; Kannel and Jasmin retry it), while ESME_RSYSERR stays
+                    // for a write that failed.
+                    case STORES_FULL -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL,
+                            Reason.STORES_FULL, "Ebb's storage is short of space"));
+                    case FAILED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RSYSERR, Reason.NOT_DURABLE,
+                            "the message could not be made durable"));
+                });
+    }
+
+    private CompletionStage<SubmitOutcome> refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
+        return CompletableFuture.completedFuture(refuse(session, submit, refusal));
     }
 
     private SubmitOutcome refuse(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -617,18 +618,22 @@ final class NettySmscBind implements Binding {
             }
             Channel ch = channel;
             offLoop(() -> {
-                int status;
+                CompletionStage<Integer> status;
                 try {
-                    status = listener.onDeliverSm(inbound);
+                    status = listener.take(inbound);
                 } catch (RuntimeException e) {
                     // §5.1.3 ESME_RX_T_APPN: a temporary failure of Ebb's; the SMSC keeps the message and retries.
                     LOG.warn("connector {}: a deliver_sm could not be taken ({})", label, e.getClass().getName());
-                    status = CommandStatus.ESME_RX_T_APPN;
+                    status = CompletableFuture.completedFuture(CommandStatus.ESME_RX_T_APPN);
                 }
-                ch.writeAndFlush(new Pdu.DeliverSmResp(deliver.sequenceNumber(), status));
-                if (deliveries.decrementAndGet() == MAX_DELIVERIES / 2) {
-                    ch.eventLoop().execute(() -> ch.config().setAutoRead(ch.isWritable()));
-                }
+                // Answered once durable (a group commit in fsync mode), from whichever thread completes it.
+                status.whenComplete((taken, failed) -> {
+                    ch.writeAndFlush(new Pdu.DeliverSmResp(deliver.sequenceNumber(),
+                            failed == null ? taken : CommandStatus.ESME_RX_T_APPN));
+                    if (deliveries.decrementAndGet() == MAX_DELIVERIES / 2) {
+                        ch.eventLoop().execute(() -> ch.config().setAutoRead(ch.isWritable()));
+                    }
+                });
             });
         }
 

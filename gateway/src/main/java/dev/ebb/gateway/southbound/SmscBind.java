@@ -338,10 +338,12 @@ final class SmscBind implements Binding {
                     && d.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString p) {
                 body = p.getValue();
             }
-            int status = listener.onDeliverSm(new InboundDeliverSm(config.name(),
+            // jSMPP sends the deliver_sm_resp when this returns: its PDU thread (not an event loop) waits for the
+            // group commit in fsync mode, one at a time per processor thread.
+            int status = listener.take(new InboundDeliverSm(config.name(),
                     new SmppAddress(d.getSourceAddrTon(), d.getSourceAddrNpi(), d.getSourceAddr()),
                     new SmppAddress(d.getDestAddrTon(), d.getDestAddrNpi(), d.getDestAddress()),
-                    d.getEsmClass(), d.getDataCoding(), body, receipted, state));
+                    d.getEsmClass(), d.getDataCoding(), body, receipted, state)).toCompletableFuture().join();
             if (status != 0) {
                 // jSMPP answers deliver_sm_resp with the exception's status.
                 throw new ProcessRequestException("deliver_sm not taken", status);

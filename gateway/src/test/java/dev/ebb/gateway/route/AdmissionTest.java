@@ -71,7 +71,7 @@ class AdmissionTest {
     @Test
     void everySegmentIsDurableAndDispatched() {
         Admission.Outcome outcome = admission.admit(Msisdn.parse("+4790000001"), ingress(), T0,
-                List.of(segment("one"), segment("two")));
+                List.of(segment("one"), segment("two"))).toCompletableFuture().join();
 
         assertThat(outcome.status()).isEqualTo(Admission.Status.ACCEPTED);
         assertThat(outcome.messageIds()).hasSize(2);
@@ -88,7 +88,7 @@ class AdmissionTest {
         };
 
         Admission.Outcome outcome = admission.admit(Msisdn.parse("+4790000001"), ingress(), T0,
-                List.of(recording(ids, "one"), recording(ids, "two"), failing));
+                List.of(recording(ids, "one"), recording(ids, "two"), failing)).toCompletableFuture().join();
 
         assertThat(outcome.status()).isEqualTo(Admission.Status.FAILED);
         assertThat(outcome.messageIds()).isEmpty();
@@ -103,7 +103,7 @@ class AdmissionTest {
     @Test
     void aDestinationNoRouteCoversIsRefusedBeforeAnythingIsWritten() {
         Admission.Outcome outcome = admission.admit(Msisdn.parse("+4690000001"), ingress(), T0,
-                List.of(segment("one")));
+                List.of(segment("one"))).toCompletableFuture().join();
 
         assertThat(outcome.status()).isEqualTo(Admission.Status.NO_ROUTE);
         assertThat(metadata.query(TrafficQuery.byMsisdn("+4690000001", TrafficQuery.Role.EITHER, T0,

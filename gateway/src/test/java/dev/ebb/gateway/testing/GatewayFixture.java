@@ -4,6 +4,7 @@ import dev.ebb.gateway.Main;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.FileSync;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
@@ -122,6 +123,13 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
     /** {@link #start(EbbConfig)} with the free space of the stores' file systems as {@code disk} reports it. */
     public Main.Running start(EbbConfig config, FreeSpace disk) throws InterruptedException {
         return start(config, Clock.systemUTC(), disk);
+    }
+
+    /** {@link #start(EbbConfig)} with the stores forcing their files through {@code sync} (a {@link PowerCut}). */
+    public Main.Running start(EbbConfig config, FileSync sync) throws InterruptedException {
+        stop();
+        running = Main.start(config, Clock.systemUTC(), FreeSpace.fileStores(), sync);
+        return running;
     }
 
     private Main.Running start(EbbConfig config, Clock clock, FreeSpace disk) throws InterruptedException {

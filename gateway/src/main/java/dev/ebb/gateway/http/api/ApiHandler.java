@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
@@ -24,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +36,15 @@ import org.slf4j.LoggerFactory;
  * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment) and
  * {@code GET /v1/messages/{id}}. Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
  * {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
- * serves every connection.
+ * serves every connection; a connection's answer still being made durable is an attribute of its channel.
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";
     private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
+    /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
+    private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
 
     private final MessageApi api;
     private final HashedTokens<CustomerConfig> keys;
@@ -59,43 +65,78 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             Responses.refuseUndecodable(ctx, json);
             return;
         }
-        FullHttpResponse response;
+        CompletableFuture<FullHttpResponse> response;
         try {
-            response = route(ctx, request);
-        } catch (ApiRefusal r) {
-            response = Responses.problem(json,
+            response = route(ctx, request).toCompletableFuture().exceptionally(this::refusal);
+        } catch (RuntimeException e) {
+            response = CompletableFuture.completedFuture(refusal(e));
+        }
+        answerInOrder(ctx, request, response);
+    }
+
+    /**
+     * Writes the answer once it is made and every earlier answer of the connection is written: a client may send its
+     * next request before the 202 of the last (RFC 9112 §9.3.2, pipelining), and answers must leave in request order.
+     * The request's content is released by then; its line and headers, all that {@link Responses#send} reads, are not.
+     */
+    private void answerInOrder(ChannelHandlerContext ctx, FullHttpRequest request,
+                               CompletableFuture<FullHttpResponse> response) {
+        CompletableFuture<Void> before = ctx.channel().attr(PENDING).get();
+        if ((before == null || before.isDone()) && response.isDone()) {
+            send(ctx, request, response.join());
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        ctx.channel().attr(PENDING).set(written);
+        CompletableFuture<Void> turn = before == null ? CompletableFuture.completedFuture(null) : before;
+        response.thenCombine(turn, (answer, previousWritten) -> answer).thenAccept(answer -> ctx.executor().execute(() -> {
+            send(ctx, request, answer);
+            written.complete(null);
+        }));
+    }
+
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        statuses.accept(response.status().code());
+        Responses.send(ctx, request, response);
+    }
+
+    /** A refusal as its problem+json answer; anything else as a 500 naming nothing of the request. */
+    private FullHttpResponse refusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (cause instanceof ApiRefusal r) {
+            FullHttpResponse response = Responses.problem(json,
                     Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
             if (r.status() == 429 || r.status() == 503) {
                 // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast,
                 // disk space takes longer.
                 response.headers().setInt(HttpHeaderNames.RETRY_AFTER, r.retryAfterSeconds());
             }
-        } catch (RuntimeException e) {
-            // Only the type: a message could carry content or a number (DESIGN invariant 1).
-            LOG.error("customer API request failed: {}", e.getClass().getName());
-            response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
-                    "the request could not be answered"));
+            return response;
         }
-        statuses.accept(response.status().code());
-        Responses.send(ctx, request, response);
+        // Only the type: a message could carry content or a number (DESIGN invariant 1).
+        LOG.error("customer API request failed: {}", cause.getClass().getName());
+        return Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
+                "the request could not be answered"));
     }
 
-    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private CompletionStage<FullHttpResponse> route(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         if (path.equals(MESSAGES)) {
             if (!request.method().equals(HttpMethod.POST)) {
-                return notAllowed(request, path, HttpMethod.POST);
+                return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.POST));
             }
             CustomerConfig customer = authenticate(request);
-            MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
-            FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
-                    sent.messageIds().size(), sent.encoding()));
-            r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
-            return r;
+            return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
+                FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
+                        sent.messageIds().size(), sent.encoding()));
+                r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
+                return r;
+            });
         }
         if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
             if (!request.method().equals(HttpMethod.GET)) {
-                return notAllowed(request, path, HttpMethod.GET);
+                return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.GET));
             }
             CustomerConfig customer = authenticate(request);
             String id;
@@ -104,9 +145,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             } catch (IllegalArgumentException e) {
                 throw ApiRefusal.invalid("id", "the message id has a malformed percent-encoding");
             }
-            return json(200, api.status(customer, id));
+            return CompletableFuture.completedFuture(json(200, api.status(customer, id)));
         }
-        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
+        return CompletableFuture.completedFuture(Responses.problem(json, Problem.of(404, "not-found", "Not found",
+                "no resource " + path)));
     }
 
     private CustomerConfig authenticate(FullHttpRequest request) {

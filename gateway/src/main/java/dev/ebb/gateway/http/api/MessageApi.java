@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -74,11 +75,11 @@ public final class MessageApi {
     /**
      * Validates and admits a message.
      *
-     * @throws ApiRefusal 400 naming the field, 429 over the customer's rate, 503 when the route is congested or
-     *                    Ebb's storage short of space, 500
-     *                    when it could not be made durable
+     * @return completes once the message is durable ({@code storage.durability}), or fails with an {@link ApiRefusal}:
+     *         503 when the route is congested or Ebb's storage short of space, 500 when it could not be made durable
+     * @throws ApiRefusal 400 naming the field, 429 over the customer's rate
      */
-    Sent send(CustomerConfig customer, String clientIp, SendRequest request) {
+    CompletionStage<Sent> send(CustomerConfig customer, String clientIp, SendRequest request) {
         Instant now = clock.instant();
         Msisdn to = destination(customer, request.to());
         SourceAddress from = source(customer, request.from());
@@ -107,18 +108,17 @@ public final class MessageApi {
                     .esmClass(s.concatenation().isPresent() ? ESM_UDHI : 0).registeredDelivery(registeredDelivery)
                     .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(expiry).build());
         }
-        Admission.Outcome outcome = admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now,
-                builders);
-        return switch (outcome.status()) {
-            case ACCEPTED -> new Sent(outcome.messageIds(), coding.name());
-            case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
-            case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
-                    + " is congested; retry later");
-            case STORES_FULL -> throw new ApiRefusal(503, "storage-full", null, "Ebb's storage is short of space;"
-                    + " nothing was sent; retry later", STORES_RETRY_AFTER_SECONDS);
-            case FAILED -> throw new ApiRefusal(500, "not-accepted", null, "the message could not be accepted;"
-                    + " nothing was sent");
-        };
+        return admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now, builders)
+                .thenApply(outcome -> switch (outcome.status()) {
+                    case ACCEPTED -> new Sent(outcome.messageIds(), coding.name());
+                    case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
+                    case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
+                            + " is congested; retry later");
+                    case STORES_FULL -> throw new ApiRefusal(503, "storage-full", null, "Ebb's storage is short of"
+                            + " space; nothing was sent; retry later", STORES_RETRY_AFTER_SECONDS);
+                    case FAILED -> throw new ApiRefusal(500, "not-accepted", null, "the message could not be"
+                            + " accepted; nothing was sent");
+                });
     }
 
     /**
