@@ -95,16 +95,24 @@ final class Recovery {
         DayCrypto crypto = new DayCrypto(keyFiles.daySecretOrCreate(day), DayCrypto.WRITER_CACHE);
         byte[] stored = files.readLeaves(day);
         long storedLeaves = stored.length / MerkleTree.HASH_LENGTH;
-        if (storedLeaves > count) {
-            throw new MetadataStoreException("day " + day + ": the leaf log has " + storedLeaves
-                    + " entries but the queue holds only " + count + " records (records missing from the queue)");
-        }
         List<SignedTreeHead> heads = files.readHeads(day);
+        long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
+        if (storedLeaves > count) {
+            if (signed > count) {
+                throw new MetadataStoreException("day " + day + ": the leaf log has " + storedLeaves
+                        + " entries and a signed head covers " + signed + " records, but the queue holds only " + count
+                        + " (records missing from the queue)");
+            }
+            // After a power cut the kernel may have written the leaf log back ahead of queue pages that never reached
+            // the disk: records no head covers and no customer was told of in fsync mode. Their leaves go with them.
+            LOG.warn("metadata day {}: the leaf log is {} entries ahead of the queue ({} records) and no signed head "
+                    + "covers them (writes lost in a power cut); dropping those leaves", day, storedLeaves - count, count);
+            storedLeaves = count;
+        }
         MerkleFrontier frontier = new MerkleFrontier();
         LeafWriter leaves = new LeafWriter(files.leavesFile(day), storedLeaves);
         DayIndex index = indexes.openWritable(day);
         long indexedUpTo = index.indexedUpTo();
-        long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
         // Read are the records the leaf log or the index lacks, and those no signed head covers: a fault on a mapped
         // page of a full disk is reported after the write returned, so the writer may have logged the leaf of the
         // record it meant to write while the queue holds it cut short. The others' leaves come from the leaf log.

@@ -252,6 +252,37 @@ class MetadataStoreTest {
         assertRecord9IsAnUnindexedLeafAndAppendsGoOn(crashed, day);
     }
 
+    @Test
+    void aLeafLogWrittenBackAheadOfTheQueueByAPowerCutIsTrimmedToTheRecordsTheQueueHolds() throws IOException {
+        // Issue 13, fsync mode: the kernel may write the leaf log back ahead of queue pages that never reached the disk
+        // (records no customer was told of). Open refused for good with "the leaf log has 10 entries but the queue
+        // holds only 5". The copy is the disk after such a cut: 5 records and their head, the leaves of all 10.
+        Path live = dir.resolve("live");
+        Path cut = dir.resolve("cut");
+        LocalDate day = LocalDate.of(2025, 1, 10);
+        try (MetadataStore store = MetadataStore.open(live, CONFIG, clock)) {
+            for (int i = 0; i < 10; i++) {
+                store.append(Records.accepted(clock.instant(), "m-0-" + i + "x", "+4790000001").build());
+                if (i == 4) {
+                    store.signTreeHead();
+                    copyTree(live, cut);
+                }
+            }
+        }
+        DayFiles files = new DayFiles(cut);
+        Files.copy(new DayFiles(live).leavesFile(day), files.leavesFile(day), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(files.leafCount(day)).isEqualTo(10);
+
+        try (MetadataStore store = MetadataStore.open(cut, CONFIG, clock)) {
+            assertThat(files.leafCount(day)).isEqualTo(5);
+            store.append(Records.accepted(clock.instant(), "m-0-5y", "+4790000002").build());
+            VerifyReport report = store.verify(day, day);
+            assertThat(report.ok()).isTrue();
+            assertThat(report.recordsChecked()).isEqualTo(6);
+            assertThat(store.signTreeHead().orElseThrow().treeSize()).isEqualTo(6);
+        }
+    }
+
     /** Appends m-0-0x..m-0-9x to a store in {@code live} (a head after the fifth if asked), copied before close. */
     private void writeTenCopyingWhileOpen(Path live, Path copy, boolean headAfterFive) throws IOException {
         try (MetadataStore store = MetadataStore.open(live, CONFIG, clock)) {
