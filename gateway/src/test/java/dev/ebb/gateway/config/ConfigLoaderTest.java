@@ -118,6 +118,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSimulatorsFaultsAreReadAndMayNotAddUpToMoreThanEverySubmit() throws Exception {
+        SimulatorConfig.Faults faults = read("simulator:\n  faults: {throttled: 0.1, temporary: 0.2, temporaryStatus: 0x14,"
+                + " late: 0.05, lateBy: PT15S}\n").simulator().faults();
+
+        assertThat(faults.temporaryStatus()).isEqualTo(0x14);
+        assertThat(faults.lateBy()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(faults.dropped()).isZero();
+        assertThatThrownBy(() -> read("simulator:\n  faults: {throttled: 0.6, late: 0.6}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("simulator.faults");
+    }
+
+    @Test
     void receiptsPreferTheSubmittingBindUnlessTheCustomerSaysAny() throws Exception {
         String customer = "customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: \""
                 + PasswordHash.hash("x") + "\"\n";
