@@ -323,7 +323,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Scheduled messages that fell due, expiry of queued messages and content buckets, unmatched receipts, tree-head
+     * Scheduled messages that fell due, expiry of queued messages and content buckets, route failover, unmatched receipts, tree-head
      * signing and retention pruning.
      */
     private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
@@ -332,6 +332,7 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(() -> {
             router.releaseDue();
             connectors.forEach(SmscConnector::expireQueued);
+            router.failOver();
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(() -> {
             registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());

@@ -35,9 +35,14 @@ public enum EventType {
      * A submit_sm of the message went unanswered (response timeout, connection lost) and is sent again: the SMSC
      * may have received it twice.
      */
-    SUBMIT_UNCONFIRMED(14);
+    SUBMIT_UNCONFIRMED(14),
+    /**
+     * A submit_sm given up as unanswered (SUBMIT_UNCONFIRMED) was answered ESME_ROK after all, late: the SMSC took the
+     * message twice. The record carries the SMSC's id of that second copy; the message's own life goes on by the other.
+     */
+    SUBMIT_DUPLICATE(17);
 
-    private static final EventType[] BY_CODE = new EventType[15];
+    private static final EventType[] BY_CODE = new EventType[18];
 
     static {
         for (EventType t : values()) {

@@ -1,6 +1,7 @@
 package dev.ebb.gateway.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A southbound SMPP connection to an operator SMSC (Ebb is the ESME here).
@@ -19,12 +20,33 @@ import java.time.Duration;
  *                        answered by then is sent again within its validity, and its record says so
  * @param enquireLink     quiet time on a bind after which Ebb sends enquire_link (SMPP 3.4 §4.11); a bind that
  *                        then hears nothing for {@code responseTimeout} more is taken for dead and reconnected
+ * @param temporaryErrors submit_sm_resp (or generic_nack) command_status values that mean "not now": the message is
+ *                        sent again after a back-off, for as long as its validity lasts; any other refusal ends it
+ *                        (SUBMIT_FAILED, UNDELIV receipt). ESME_RTHROTTLED and ESME_RMSGQFUL among them also pause
+ *                        the whole bind, as they say the SMSC, not the message, is the problem
+ * @param retryDelay      the first back-off of a message refused with a temporary error; it doubles with each refusal
+ *                        of the same message up to {@code retryDelayMax}
  */
 public record ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
                               int binds, int window, int tps, Duration reconnectMax, int maxQueued, SmscClient client,
-                              SmscBindMode bindMode, Duration responseTimeout, Duration enquireLink) {
+                              SmscBindMode bindMode, Duration responseTimeout, Duration enquireLink,
+                              List<Integer> temporaryErrors, Duration retryDelay, Duration retryDelayMax) {
     /** submit_sm in flight per bind unless configured: Kannel's fastest setting is 100, most SMSCs allow 10..100. */
     public static final int DEFAULT_WINDOW = 64;
+    /**
+     * SMPP 3.4 §5.1.3 statuses that say "not now" rather than "never": 0x08 ESME_RSYSERR (the SMSC's own fault, not
+     * the message's), 0x14 ESME_RMSGQFUL (its queue is full), 0x58 ESME_RTHROTTLED (the ESME sends too fast) and
+     * 0x64 ESME_RX_T_APPN (a temporary application error). Kannel and Jasmin retry the same ones.
+     */
+    public static final List<Integer> DEFAULT_TEMPORARY_ERRORS = List.of(0x08, 0x14, 0x58, 0x64);
+
+    /** Without the fault settings: their defaults. */
+    public ConnectorConfig(String name, String host, int port, String systemId, String password, String systemType,
+                           int binds, int window, int tps, Duration reconnectMax, int maxQueued, SmscClient client,
+                           SmscBindMode bindMode, Duration responseTimeout, Duration enquireLink) {
+        this(name, host, port, systemId, password, systemType, binds, window, tps, reconnectMax, maxQueued, client,
+                bindMode, responseTimeout, enquireLink, null, null, null);
+    }
 
     public ConnectorConfig {
         ConfigException.require(name != null && name.matches("[A-Za-z0-9_.-]{1,32}"), "connectors[].name",
@@ -57,5 +79,20 @@ public record ConnectorConfig(String name, String host, int port, String systemI
         ConfigException.require(enquireLink.compareTo(Duration.ofMillis(10)) >= 0
                 && enquireLink.compareTo(Duration.ofHours(1)) <= 0, "connectors[" + name + "].enquireLink",
                 "must be PT0.01S..PT1H, was " + enquireLink);
+        temporaryErrors = temporaryErrors == null ? DEFAULT_TEMPORARY_ERRORS : List.copyOf(temporaryErrors);
+        ConfigException.require(!temporaryErrors.contains(0), "connectors[" + name + "].temporaryErrors",
+                "0x00 is ESME_ROK, not an error");
+        retryDelay = retryDelay == null ? Duration.ofSeconds(1) : retryDelay;
+        retryDelayMax = retryDelayMax == null ? Duration.ofMinutes(1) : retryDelayMax;
+        ConfigException.require(retryDelay.compareTo(Duration.ofMillis(1)) >= 0
+                && retryDelay.compareTo(Duration.ofHours(1)) <= 0, "connectors[" + name + "].retryDelay",
+                "must be PT0.001S..PT1H, was " + retryDelay);
+        ConfigException.require(retryDelayMax.compareTo(retryDelay) >= 0 && retryDelayMax.compareTo(Duration.ofHours(1)) <= 0,
+                "connectors[" + name + "].retryDelayMax", "must be retryDelay..PT1H, was " + retryDelayMax);
+    }
+
+    /** The SMSC refused a submit with {@code commandStatus} for now; it is sent again later. */
+    public boolean isTemporary(int commandStatus) {
+        return temporaryErrors.contains(commandStatus);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -50,9 +51,20 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         requireUnique(connectors, ConnectorConfig::name, "connectors[].name");
         requireUnique(routes, RouteConfig::prefix, "routes[].prefix");
         Set<String> names = connectors.stream().map(ConnectorConfig::name).collect(Collectors.toSet());
+        Map<String, RouteConfig> failover = new HashMap<>();
         for (RouteConfig route : routes) {
             ConfigException.require(names.contains(route.connector()), "routes[" + route.prefix() + "].connector",
                     "names no connector: '" + route.connector() + "' (known: " + names + ")");
+            ConfigException.require(route.fallback() == null || names.contains(route.fallback()),
+                    "routes[" + route.prefix() + "].fallback",
+                    "names no connector: '" + route.fallback() + "' (known: " + names + ")");
+            // A message knows its connector, not the row that chose it: failover is the connector's, so every row
+            // naming a connector must say the same about it.
+            RouteConfig first = failover.putIfAbsent(route.connector(), route);
+            ConfigException.require(first == null || (Objects.equals(first.fallback(), route.fallback())
+                            && (route.fallback() == null || first.fallbackAfter().equals(route.fallbackAfter()))),
+                    "routes[" + route.prefix() + "].fallback", "differs from routes[" + (first == null ? "" : first.prefix())
+                            + "] of the same connector '" + route.connector() + "'; give them the same fallback");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.route;
 
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,7 +20,21 @@ public interface Connector {
      * Queues a message for the SMSC.
      *
      * @return completes with the SMSC's message id, or fails with {@link SubmitFailedException},
-     *         {@link ValidityExpiredException} or {@link ContentGoneException}
+     *         {@link ValidityExpiredException}, {@link ContentGoneException} or {@link WithdrawnException}
      */
     CompletionStage<String> submit(Outbound message);
+
+    /**
+     * Since when (by the gateway's clock) the connector has had no bind; null while one is up. Learnt when asked:
+     * the router asks on every dispatch and on its failover schedule.
+     */
+    Instant unboundSince();
+
+    /**
+     * Gives every message still queued back unsent: each fails with {@link WithdrawnException}, for the router to send
+     * it by another connector. Submits in flight are not touched.
+     *
+     * @return how many were withdrawn
+     */
+    int withdrawQueued();
 }

@@ -91,6 +91,38 @@ public final class InFlight {
         this.sessionId = sessionId;
     }
 
+    /** {@code original} on another route: every field its own but {@code route}. */
+    private InFlight(InFlight original, String route) {
+        this.messageId = original.messageId;
+        this.customerId = original.customerId;
+        this.bucketMillis = original.bucketMillis;
+        this.position = original.position;
+        this.acceptedAtMillis = original.acceptedAtMillis;
+        this.validUntilMillis = original.validUntilMillis;
+        this.channel = original.channel;
+        this.systemId = original.systemId;
+        this.clientIp = original.clientIp;
+        this.source = original.source;
+        this.sourceTon = original.sourceTon;
+        this.sourceNpi = original.sourceNpi;
+        this.destination = original.destination;
+        this.segmentIndex = original.segmentIndex;
+        this.segmentCount = original.segmentCount;
+        this.concatRef = original.concatRef;
+        this.dataCoding = original.dataCoding;
+        this.route = route;
+        this.receiptWanted = original.receiptWanted;
+        this.sessionId = original.sessionId;
+    }
+
+    /**
+     * This message as it went by {@code connector}: the same, but its later records name that route. Itself when that
+     * is the route it was accepted for; another when a fallback took it.
+     */
+    public InFlight via(String connector) {
+        return connector.equals(route) ? this : new InFlight(this, connector);
+    }
+
     /** {@code message}, accepted as {@code accepted}, on its way to the route its record names. */
     public static InFlight of(PrivacyInterceptor.Accepted accepted, OutboundMessage message, long sessionId) {
         return new InFlight(accepted, message.wantsReceipt(), sessionId);

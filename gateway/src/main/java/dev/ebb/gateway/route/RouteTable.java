@@ -6,7 +6,9 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.model.Msisdn;
 import dev.ebb.model.Numbering;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,8 @@ public final class RouteTable {
     private final int[] connectorOf;
     /** Pre-built results, so a lookup allocates nothing. */
     private final List<Optional<String>> connectors;
+    /** The rows that name a fallback, by their connector (the config makes the rows of one connector agree). */
+    private final Map<String, RouteConfig> failovers;
 
     /**
      * Builds the table.
@@ -55,6 +59,14 @@ public final class RouteTable {
         this.children = Arrays.copyOf(kids, nodes * 10);
         this.connectorOf = Arrays.copyOf(ends, nodes);
         this.connectors = routes.stream().map(r -> Optional.of(r.connector())).toList();
+        Map<String, RouteConfig> withFallback = new LinkedHashMap<>();
+        routes.stream().filter(r -> r.fallback() != null).forEach(r -> withFallback.putIfAbsent(r.connector(), r));
+        this.failovers = Map.copyOf(withFallback);
+    }
+
+    /** The route of each connector that has a fallback, by that connector's name. */
+    public Map<String, RouteConfig> failovers() {
+        return failovers;
     }
 
     /**

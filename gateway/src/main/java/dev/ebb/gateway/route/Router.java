@@ -2,12 +2,14 @@ package dev.ebb.gateway.route;
 
 import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RSYSERR;
 
+import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.core.Replacement;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.metadata.EventType;
 import dev.ebb.model.Msisdn;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +29,11 @@ import java.util.concurrent.CompletionException;
  * Chooses a connector by the prefix table and hands it the message, at once or when it is scheduled. The router
  * sees no content: it passes the vault handle on, and the content is opened only to give it to the connector that
  * submits it. Until then the customer may cancel or replace the message.
+ *
+ * <p>Failover: a route with a {@code fallback} sends by it while its own connector has had no bind for
+ * {@code fallbackAfter} and the fallback has one; {@link #failOver} then also moves the messages queued for the
+ * connector over. Once the connector binds again new messages go by it. A message that went by a fallback gets a ROUTED
+ * record naming it, and its later records name it as their route.
  */
 public final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -52,6 +60,10 @@ public final class Router {
     /** How many of {@link #scheduled} each customer has, for its own share of them. Guarded by {@link #scheduled}. */
     private final Map<String, Integer> scheduledByCustomer = new HashMap<>();
     private final AtomicLong order = new AtomicLong();
+    /** The route of each connector that has a fallback, by connector. */
+    private final Map<String, RouteConfig> failovers;
+    /** Connectors whose route now goes by its fallback, for a log line when that starts and ends. */
+    private final Set<String> failedOver = ConcurrentHashMap.newKeySet();
 
     /** @param clock tells when a scheduled message is due */
     public Router(RouteTable table, Map<String, ? extends Connector> connectors, PrivacyInterceptor privacy,
@@ -61,6 +73,7 @@ public final class Router {
         this.privacy = privacy;
         this.receipts = receipts;
         this.clock = clock;
+        this.failovers = table.failovers();
     }
 
     /** The connector for a destination; empty when no prefix matches (refused at submit time). */
@@ -73,7 +86,7 @@ public final class Router {
      * ESME_RMSGQFUL for the customer).
      */
     public boolean isCongested(String route) {
-        Connector connector = connectors.get(route);
+        Connector connector = connectorFor(route);
         if (connector == null) {
             return false;
         }
@@ -214,9 +227,54 @@ public final class Router {
         }
     }
 
+    /**
+     * The connector a message of {@code route} goes by now: the route's own, or its fallback while the own one has
+     * been without a bind for {@code fallbackAfter} and the fallback has one.
+     */
+    private Connector connectorFor(String route) {
+        Connector primary = connectors.get(route);
+        RouteConfig failover = failovers.get(route);
+        if (primary == null || failover == null) {
+            return primary;
+        }
+        Instant down = primary.unboundSince();
+        if (down == null || Duration.between(down, clock.instant()).compareTo(failover.fallbackAfter()) < 0) {
+            return primary;
+        }
+        Connector fallback = connectors.get(failover.fallback());
+        return fallback.unboundSince() == null ? fallback : primary;
+    }
+
+    /**
+     * Moves the messages queued for each connector whose route now goes by its fallback over to it, and notes (in the
+     * log) where a route switched; the gateway calls this on a schedule.
+     *
+     * @return how many messages were moved
+     */
+    public int failOver() {
+        int moved = 0;
+        for (Map.Entry<String, RouteConfig> route : failovers.entrySet()) {
+            String name = route.getKey();
+            Connector primary = connectors.get(name);
+            if (connectorFor(name) == primary) {
+                if (failedOver.remove(name)) {
+                    LOG.info("connector {} is bound again: its route goes by it again, not by {}", name,
+                            route.getValue().fallback());
+                }
+                continue;
+            }
+            if (failedOver.add(name)) {
+                LOG.warn("connector {} has had no bind for {} or more: its route goes by {} until it binds again", name,
+                        route.getValue().fallbackAfter(), route.getValue().fallback());
+            }
+            moved += primary.withdrawQueued();
+        }
+        return moved;
+    }
+
     private void send(Waiting entry) {
         InFlight message = entry.message();
-        Connector connector = connectors.get(message.route());
+        Connector connector = connectorFor(message.route());
         if (connector == null) {
             if (entry.end()) {
                 waiting.remove(message.messageId(), entry);
@@ -224,18 +282,30 @@ public final class Router {
             }
             return;
         }
+        InFlight used = message.via(connector.name());
+        if (used != message) {
+            privacy.record(used.record(), EventType.ROUTED, null, 0, 0);
+        }
         // The content is opened by the connector's sending thread, only when it submits (DESIGN.md: the
         // router never sees content bytes); from that claim on, the message can no longer be cancelled or replaced.
         Outbound outbound = new Outbound(message.messageId(), message.validUntil(),
                 () -> entry.claim().flatMap(m -> privacy.open(m.handle())).map(s -> s.message().withReceiptRequested()),
-                () -> privacy.record(message.record(), EventType.SUBMIT_UNCONFIRMED, null, 0, 0));
+                () -> privacy.record(used.record(), EventType.SUBMIT_UNCONFIRMED, null, 0, 0),
+                smscId -> privacy.record(used.record(), EventType.SUBMIT_DUPLICATE, smscId, 0, 0));
         // The callback takes what it needs from the entry: each message queued holds it, so it captures no more.
         connector.submit(outbound).whenComplete((smscId, error) -> completed(entry, connector, smscId, error));
     }
 
     /** The connector is done with the message: it reached the SMSC as {@code smscId}, or failed with {@code error}. */
     private void completed(Waiting entry, Connector connector, String smscId, Throwable error) {
-        InFlight message = entry.message();
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof WithdrawnException) {
+            if (!entry.isEnded()) {
+                send(entry); // by the fallback now
+            }
+            return;
+        }
+        InFlight message = entry.message().via(connector.name());
         if (!entry.end()) {
             return; // cancelled or replaced while it waited, and ended then
         }
@@ -244,7 +314,6 @@ public final class Router {
             receipts.submitted(message, connector.name(), smscId);
             return;
         }
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         // A message that fails before any SMSC receipt tells the customer why in its receipt's err: the SMPP
         // command_status that ended it (Appendix B leaves err: to the issuer; no network code exists here).
         if (cause instanceof SubmitFailedException failed) {

@@ -86,6 +86,10 @@ final class Waiting {
         return true;
     }
 
+    synchronized boolean isEnded() {
+        return state == State.ENDED;
+    }
+
     synchronized boolean isWaiting() {
         return state == State.WAITING;
     }

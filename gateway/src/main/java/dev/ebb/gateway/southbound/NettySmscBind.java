@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -62,9 +63,11 @@ import org.slf4j.LoggerFactory;
  * receipt its final one, and a store may fsync.
  *
  * <p>Faults. A submit_sm unanswered after {@code responseTimeout}, or in flight when the connection drops, is
- * recorded as unconfirmed and sent again within its validity; a late or unknown response is counted and dropped.
- * ESME_RTHROTTLED and ESME_RMSGQFUL (§5.1.3) pause this bind with a growing back-off and the message goes first
- * in line again; any other refusal, in submit_sm_resp or generic_nack (§4.3), ends the message. A bind quiet for
+ * recorded as unconfirmed and sent again within its validity. The connection remembers the sequence_number of the
+ * last {@value #MAX_LATE} it gave up on: a late ESME_ROK for one of them is recorded as a duplicate (the SMSC has the
+ * message twice), an unknown response is counted and dropped. A refusal, in submit_sm_resp or generic_nack (§4.3),
+ * with one of the connector's {@code temporaryErrors} is retried ({@link SmscConnector#retryLater}), ESME_RTHROTTLED
+ * and ESME_RMSGQFUL (§5.1.3) pausing this bind with a growing back-off; any other refusal ends the message. A bind quiet for
  * {@code enquireLink} sends enquire_link (§4.11); one that then hears nothing for {@code responseTimeout} is closed
  * and reconnected with back-off.
  */
@@ -77,6 +80,8 @@ final class NettySmscBind implements Binding {
     private static final int MAX_DELIVERIES = 1024;
     /** How long an unbind waits for its unbind_resp before the connection is closed anyway (§4.2). */
     private static final long UNBIND_WAIT_MILLIS = 1_000;
+    /** Timed-out submits a connection remembers, so that a late answer still tells whether the SMSC took a copy. */
+    private static final int MAX_LATE = 4096;
     /** §4.1.1: interface_version 0x34 for SMPP 3.4. */
     private static final byte INTERFACE_VERSION = 0x34;
 
@@ -423,6 +428,13 @@ final class NettySmscBind implements Binding {
         private final Link link;
         /** submit_sm in flight by sequence_number, oldest first. */
         private final LinkedHashMap<Integer, Sent> window = new LinkedHashMap<>();
+        /** submit_sm given up as unanswered and sent again, by sequence_number, the newest {@link #MAX_LATE}. */
+        private final LinkedHashMap<Integer, Sent> late = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Sent> eldest) {
+                return size() > MAX_LATE;
+            }
+        };
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
         private Channel channel;
         private int bindSequence;
@@ -477,6 +489,7 @@ final class NettySmscBind implements Binding {
                 }
                 it.remove();
                 expired.add(sent);
+                late.put(sent.pdu.sequenceNumber(), sent);
             }
             if (!expired.isEmpty()) {
                 LOG.warn("connector {}: {} submit_sm unanswered after {}; sending them again", label, expired.size(),
@@ -549,7 +562,16 @@ final class NettySmscBind implements Binding {
         private void onSubmitResponse(int sequenceNumber, int status, String smscId) {
             Sent sent = window.remove(sequenceNumber);
             if (sent == null) {
-                unmatched("submit_sm_resp", sequenceNumber);
+                Sent gaveUp = late.remove(sequenceNumber);
+                if (gaveUp != null && status == CommandStatus.ESME_ROK) {
+                    LOG.info("connector {}: submit_sm of message {} answered after its response timeout, and it was"
+                            + " sent again: the SMSC has it twice (recorded SUBMIT_DUPLICATE)", label,
+                            gaveUp.pending.message().messageId());
+                    offLoop(() -> connector.duplicated(gaveUp.pending, smscId));
+                } else {
+                    // Unknown, or a late refusal: no copy was taken, and the copy sent again goes on.
+                    unmatched("submit_sm_resp", sequenceNumber);
+                }
                 return;
             }
             slots.release();
@@ -560,10 +582,11 @@ final class NettySmscBind implements Binding {
                     connector.countSubmitted();
                     sent.pending.result().complete(smscId);
                 });
-            } else if (status == CommandStatus.ESME_RTHROTTLED || status == CommandStatus.ESME_RMSGQFUL) {
-                // §5.1.3: "not now", not "never": the SMSC did not take it; it goes again after the pause.
-                slowDown();
-                connector.requeue(sent.pending);
+            } else if (connector.retryLater(sent.pending, status)) {
+                // §5.1.3: "not now", not "never": the SMSC did not take it; it goes again after a back-off.
+                if (SmscConnector.pausesTheBind(status)) {
+                    slowDown();
+                }
             } else {
                 offLoop(() -> sent.pending.result().completeExceptionally(new SubmitFailedException(config.name(), status)));
             }
@@ -709,6 +732,7 @@ final class NettySmscBind implements Binding {
             if (link.current == this) {
                 link.current = null;
             }
+            late.clear(); // their answers can no longer come
             if (!window.isEmpty()) {
                 LOG.warn("connector {}: connection closed with {} submit_sm unanswered; sending them again", label,
                         window.size());

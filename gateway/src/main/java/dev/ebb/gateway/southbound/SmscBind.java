@@ -56,9 +56,6 @@ final class SmscBind implements Binding {
      */
     private static final long UNBIND_WAIT_MS = 500;
     private static final int RECEIVE_QUEUE = 65_536;
-    // SMPP 3.4 §5.1.3: refusals that say "not now" rather than "never".
-    private static final int ESME_RMSGQFUL = 0x14;
-    private static final int ESME_RTHROTTLED = 0x58;
     // SMPP 3.4 §5.1.3: what Ebb records and reports for a message it cannot submit itself.
     private static final int ESME_RSYSERR = 0x08;
     private static final int ESME_RINVSRCADR = 0x0A;
@@ -268,9 +265,11 @@ final class SmscBind implements Binding {
             connector.countSubmitted();
             pending.result().complete(result.getMessageId());
         } catch (NegativeResponseException e) {
-            if (e.getCommandStatus() == ESME_RTHROTTLED || e.getCommandStatus() == ESME_RMSGQFUL) {
-                connector.requeue(pending);
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            if (connector.retryLater(pending, e.getCommandStatus())) {
+                if (SmscConnector.pausesTheBind(e.getCommandStatus())) {
+                    connector.countThrottled();
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
             } else {
                 pending.result().completeExceptionally(new SubmitFailedException(config.name(), e.getCommandStatus()));
             }

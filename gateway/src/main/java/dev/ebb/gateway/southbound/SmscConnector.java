@@ -1,16 +1,20 @@
 package dev.ebb.gateway.southbound;
 
+import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RMSGQFUL;
 import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RSYSERR;
+import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RTHROTTLED;
 
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.route.ContentGoneException;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.route.Connector;
 import dev.ebb.gateway.route.Outbound;
 import dev.ebb.gateway.route.SubmitFailedException;
 import dev.ebb.gateway.route.ValidityExpiredException;
+import dev.ebb.gateway.route.WithdrawnException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +30,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Accepted messages wait in the queue while no bind is up, so an SMSC outage delays traffic but loses
  * none of it; a message whose validity runs out in the queue fails with {@link ValidityExpiredException}.
- * Transient refusals (throttling, queue full) and broken connections put the message back at the head; a message
- * whose submit_sm went unanswered is recorded as such ({@link Outbound#unconfirmed()}) before it is sent again.
+ * Broken connections put the message back at the head; a message whose submit_sm went unanswered is recorded as
+ * such ({@link Outbound#unconfirmed()}) before it is sent again, and one whose unanswered submit_sm is answered ESME_ROK
+ * after all, late, is recorded as duplicated ({@link Outbound#duplicated()}). A refusal the connector's
+ * {@code temporaryErrors} name is retried: ESME_RTHROTTLED and ESME_RMSGQFUL at the head of the queue once the bind's
+ * pause is over, any other after the message's own back-off ({@code retryDelay}, doubling); both within its validity.
  */
 public final class SmscConnector implements Connector, AutoCloseable, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(SmscConnector.class);
@@ -48,16 +58,22 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     private final ConnectorConfig config;
     private final Clock clock;
     private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
+    /** Messages refused with a temporary error, each waiting out its back-off before it joins the queue's head. */
+    private final DelayQueue<Retry> retries = new DelayQueue<>();
     private final List<Binding> binds = new ArrayList<>();
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong unconfirmed = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong unmatched = new AtomicLong();
     /**
-     * No queued message expires before this (epoch ms): the scan of every second then skips a queue of 200,000
-     * long-lived messages instead of walking it under the queue's lock, which the event loops need to submit.
+     * No queued or backing-off message expires before this (epoch ms): the scan of every second then skips a queue
+     * of 200,000 long-lived messages instead of walking it under the queue's lock, which the event loops need to submit.
      */
     private final AtomicLong earliestExpiry = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong duplicated = new AtomicLong();
+    /** See {@link #unboundSince()}. */
+    private final AtomicReference<Instant> unboundSince = new AtomicReference<>();
     /** The Netty client's I/O thread for all of this connector's binds; made at start, so an unstarted one has none. */
     private EventLoopGroup eventLoop;
 
@@ -93,19 +109,40 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
 
     @Override
     public CompletableFuture<String> submit(Outbound message) {
-        Pending pending = new Pending(message, new CompletableFuture<>());
+        Pending pending = new Pending(message, new CompletableFuture<>(), 0);
         noteExpiry(pending);
         queue.addLast(pending);
         return pending.result();
     }
 
+    /** Messages waiting for a bind, those backing off after a temporary error included. */
     public int queued() {
-        return queue.size();
+        return queue.size() + retries.size();
     }
 
     @Override
     public boolean isFull(int scheduled) {
-        return queue.size() + scheduled >= config.maxQueued();
+        return queued() + scheduled >= config.maxQueued();
+    }
+
+    @Override
+    public Instant unboundSince() {
+        if (boundSessions() > 0) {
+            unboundSince.set(null);
+            return null;
+        }
+        unboundSince.compareAndSet(null, clock.instant());
+        return unboundSince.get();
+    }
+
+    @Override
+    public int withdrawQueued() {
+        List<Pending> withdrawn = new ArrayList<>();
+        // removeIf, not drainTo: a DelayQueue drains only what is due.
+        retries.removeIf(r -> withdrawn.add(r.pending()));
+        queue.drainTo(withdrawn);
+        withdrawn.forEach(p -> p.result().completeExceptionally(new WithdrawnException(config.name())));
+        return withdrawn.size();
     }
 
     public int boundSessions() {
@@ -136,9 +173,30 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         return submitted.get();
     }
 
-    /** Next message for a sending thread, or null after {@code timeoutMillis}; expired messages are failed here. */
+    /** Refusals with a temporary error other than throttling whose message went to back off and try again. */
+    public long retriedCount() {
+        return retried.get();
+    }
+
+    /** Submits given up as unanswered and then answered ESME_ROK, late: the SMSC took the message twice. */
+    public long duplicatedCount() {
+        return duplicated.get();
+    }
+
+    /**
+     * Next message for a sending thread, or null after {@code timeoutMillis}; expired messages are failed here.
+     * Messages whose back-off is over go first, the longest waiting first.
+     */
     Pending take(long timeoutMillis) throws InterruptedException {
         while (true) {
+            List<Pending> due = new ArrayList<>();
+            for (Retry r; (r = retries.poll()) != null; ) {
+                due.add(r.pending());
+            }
+            for (int i = due.size() - 1; i >= 0; i--) {
+                noteExpiry(due.get(i));
+                queue.addFirst(due.get(i));
+            }
             Pending next = queue.pollFirst(timeoutMillis, TimeUnit.MILLISECONDS);
             if (next == null) {
                 return null;
@@ -165,33 +223,86 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         List<Pending> expired = new ArrayList<>();
         for (Iterator<Pending> it = queue.iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            Instant expiry = p.message().expiry();
-            if (expiry != null && !now.isBefore(expiry)) {
+            if (expiredAt(p, now)) {
                 it.remove();
                 expired.add(p);
             } else {
                 noteExpiry(p);
             }
         }
+        retries.removeIf(r -> expiredAt(r.pending(), now) ? expired.add(r.pending()) : noteExpiry(r.pending()));
         expired.forEach(p -> p.result().completeExceptionally(new ValidityExpiredException(p.message().messageId())));
         return expired.size();
     }
 
-    private void noteExpiry(Pending pending) {
+    /** Remembers when {@code pending} expires, for the scan to know it cannot skip; false, for removeIf. */
+    private boolean noteExpiry(Pending pending) {
         Instant expiry = pending.message().expiry();
         if (expiry != null) {
             earliestExpiry.accumulateAndGet(expiry.toEpochMilli(), Math::min);
         }
+        return false;
+    }
+
+    private static boolean expiredAt(Pending pending, Instant now) {
+        return pending.message().expiry() != null && !now.isBefore(pending.message().expiry());
     }
 
     private boolean isExpired(Pending pending) {
-        return pending.message().expiry() != null && !clock.instant().isBefore(pending.message().expiry());
+        return expiredAt(pending, clock.instant());
     }
 
     /** A message that could not be sent for a reason that is not its own goes back to the front. */
     void requeue(Pending pending) {
         noteExpiry(pending);
         queue.addFirst(pending);
+    }
+
+    /** §5.1.3 ESME_RTHROTTLED, ESME_RMSGQFUL: the SMSC as a whole asks for less, so the bind pauses, not the message. */
+    static boolean pausesTheBind(int commandStatus) {
+        return commandStatus == ESME_RTHROTTLED || commandStatus == ESME_RMSGQFUL;
+    }
+
+    /**
+     * The SMSC refused a submit of {@code pending} with {@code commandStatus}. A status the connector's
+     * {@code temporaryErrors} name queues the message again: at the head if it {@linkplain #pausesTheBind pauses the
+     * bind} (whose caller then pauses), else after its own back-off, doubling with each refusal. Expiry ends it once
+     * its validity is over. Writes nothing: safe on an event loop.
+     *
+     * @return false for a final refusal, which the caller ends (off the event loop: it writes records)
+     */
+    boolean retryLater(Pending pending, int commandStatus) {
+        if (!config.isTemporary(commandStatus)) {
+            return false;
+        }
+        if (pausesTheBind(commandStatus)) {
+            queue.addFirst(pending);
+            return true;
+        }
+        retried.incrementAndGet();
+        long delay = config.retryDelay().toNanos() << Math.min(pending.attempts(), 30);
+        delay = delay <= 0 ? config.retryDelayMax().toNanos() : Math.min(delay, config.retryDelayMax().toNanos());
+        LOG.debug("connector {}: message {} refused with {} for now; trying again in {} ms", config.name(),
+                pending.message().messageId(), CommandStatus.name(commandStatus), TimeUnit.NANOSECONDS.toMillis(delay));
+        noteExpiry(pending);
+        retries.add(new Retry(new Pending(pending.message(), pending.result(), pending.attempts() + 1),
+                System.nanoTime() + delay));
+        return true;
+    }
+
+    /**
+     * A submit_sm of {@code pending} given up as unanswered was answered ESME_ROK after all as {@code smscId}: the SMSC
+     * holds two copies. Recorded, never hidden; the copy sent again goes on as it was. Writes a record: not for an
+     * event loop.
+     */
+    void duplicated(Pending pending, String smscId) {
+        duplicated.incrementAndGet();
+        try {
+            pending.message().duplicated().accept(smscId);
+        } catch (RuntimeException | InternalError e) {
+            LOG.warn("connector {}: the SUBMIT_DUPLICATE record of message {} could not be stored: {}", config.name(),
+                    pending.message().messageId(), e.toString());
+        }
     }
 
     /**
@@ -264,12 +375,26 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         if (eventLoop != null) {
             eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
-        if (!queue.isEmpty()) {
-            LOG.info("connector {} stopped with {} messages queued; they stay in the vault", config.name(), queue.size());
+        if (queued() > 0) {
+            LOG.info("connector {} stopped with {} messages queued; they stay in the vault", config.name(), queued());
         }
     }
 
-    record Pending(Outbound message, CompletableFuture<String> result) {
+    /** @param attempts how many times the SMSC refused it with a temporary error that is not throttling */
+    record Pending(Outbound message, CompletableFuture<String> result, int attempts) {
+    }
+
+    /** A message backing off until {@code dueNanos} (System.nanoTime). */
+    private record Retry(Pending pending, long dueNanos) implements Delayed {
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((Retry) other).dueNanos);
+        }
     }
 
     /** This connector's queue, binds and submits, tagged with its name. */
@@ -286,6 +411,12 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
                 .tag("connector", name()).description("submits sent again after one went unanswered").register(registry);
         FunctionCounter.builder("ebb.southbound.throttled", this, SmscConnector::throttledCount)
                 .tag("connector", name()).description("ESME_RTHROTTLED or ESME_RMSGQFUL answers").register(registry);
+        FunctionCounter.builder("ebb.southbound.retried", this, SmscConnector::retriedCount)
+                .tag("connector", name()).description("temporary refusals whose message backs off and goes again")
+                .register(registry);
+        FunctionCounter.builder("ebb.southbound.duplicated", this, SmscConnector::duplicatedCount)
+                .tag("connector", name()).description("submits answered late, after the message had been sent again")
+                .register(registry);
         FunctionCounter.builder("ebb.southbound.unmatched.responses", this, SmscConnector::unmatchedResponses)
                 .tag("connector", name()).description("responses to no request in flight (late or unknown)")
                 .register(registry);

@@ -78,6 +78,57 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nowhere");
     }
 
+    private static final String TWO_CONNECTORS = "connectors:\n"
+            + "  - {name: primary, port: 2776, systemId: ebb}\n"
+            + "  - {name: backup, port: 2777, systemId: ebb, temporaryErrors: [0x58, 0x64], retryDelay: PT0.5S}\n";
+
+    @Test
+    void aRouteFallsBackToAnotherConnectorAfterThirtySecondsUnlessItSaysOtherwise() throws Exception {
+        EbbConfig config = read(TWO_CONNECTORS + "routes:\n  - {prefix: \"47\", connector: primary, fallback: backup}\n"
+                + "  - {prefix: \"46\", connector: backup, fallback: primary, fallbackAfter: PT2M}\n");
+
+        assertThat(config.routes().get(0).fallback()).isEqualTo("backup");
+        assertThat(config.routes().get(0).fallbackAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.routes().get(1).fallbackAfter()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aFallbackToAnUnknownConnectorIsRefusedByName() {
+        assertThatThrownBy(() -> read(TWO_CONNECTORS + "routes:\n  - {prefix: \"47\", connector: primary, fallback: nowhere}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[47].fallback")
+                .hasMessageContaining("'nowhere'");
+    }
+
+    @Test
+    void routesOfOneConnectorMustAgreeOnItsFallback() {
+        assertThatThrownBy(() -> read(TWO_CONNECTORS + "routes:\n  - {prefix: \"47\", connector: primary, fallback: backup}\n"
+                + "  - {prefix: \"48\", connector: primary}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[48].fallback");
+    }
+
+    @Test
+    void temporaryErrorsAreReadInHexAndDefaultToTheFourSmpp34NamesAsNotNow() throws Exception {
+        List<ConnectorConfig> connectors = read(TWO_CONNECTORS).connectors();
+
+        assertThat(connectors.get(0).temporaryErrors()).containsExactly(0x08, 0x14, 0x58, 0x64);
+        assertThat(connectors.get(0).retryDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(connectors.get(1).temporaryErrors()).containsExactly(0x58, 0x64);
+        assertThat(connectors.get(1).isTemporary(0x14)).isFalse();
+        assertThat(connectors.get(1).retryDelay()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void theSimulatorsFaultsAreReadAndMayNotAddUpToMoreThanEverySubmit() throws Exception {
+        SimulatorConfig.Faults faults = read("simulator:\n  faults: {throttled: 0.1, temporary: 0.2, temporaryStatus: 0x14,"
+                + " late: 0.05, lateBy: PT15S}\n").simulator().faults();
+
+        assertThat(faults.temporaryStatus()).isEqualTo(0x14);
+        assertThat(faults.lateBy()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(faults.dropped()).isZero();
+        assertThatThrownBy(() -> read("simulator:\n  faults: {throttled: 0.6, late: 0.6}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("simulator.faults");
+    }
+
     @Test
     void receiptsPreferTheSubmittingBindUnlessTheCustomerSaysAny() throws Exception {
         String customer = "customers:\n  - id: x\n    smpp:\n      systemId: x\n      passwordHash: \""

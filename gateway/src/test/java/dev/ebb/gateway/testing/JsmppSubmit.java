@@ -24,6 +24,7 @@ public final class JsmppSubmit {
     private byte dataCoding;
     private byte[] shortMessage = new byte[0];
     private OptionalParameter[] tlvs = new OptionalParameter[0];
+    private String validityPeriod;
 
     private JsmppSubmit(String destination) {
         this.destination = destination;
@@ -67,6 +68,12 @@ public final class JsmppSubmit {
         return this;
     }
 
+    /** validity_period as SMPP 3.4 §7.1.1 writes it, absolute or relative ("000000001000000R": ten minutes). */
+    public JsmppSubmit validityPeriod(String period) {
+        validityPeriod = period;
+        return this;
+    }
+
     public JsmppSubmit tlvs(OptionalParameter... parameters) {
         tlvs = parameters;
         return this;
@@ -75,7 +82,7 @@ public final class JsmppSubmit {
     /** Sends it on {@code session} and returns the message id of the submit_sm_resp. */
     public String submit(SMPPSession session) throws Exception {
         return session.submitShortMessage("", sourceTon, sourceNpi, source, TypeOfNumber.INTERNATIONAL,
-                NumberingPlanIndicator.ISDN, destination, esmClass, (byte) 0, priorityFlag, null, null,
+                NumberingPlanIndicator.ISDN, destination, esmClass, (byte) 0, priorityFlag, null, validityPeriod,
                 new RegisteredDelivery(registeredDelivery), (byte) 0, DataCodings.newInstance(dataCoding), (byte) 0,
                 shortMessage, tlvs).getMessageId();
     }

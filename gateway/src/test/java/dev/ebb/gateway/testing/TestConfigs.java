@@ -250,6 +250,8 @@ public final class TestConfigs {
         private SmscBindMode bindMode;
         private Duration responseTimeout;
         private Duration enquireLink;
+        private List<Integer> temporaryErrors;
+        private Duration retryDelay;
 
         private ConnectorBuilder(String name, int port) {
             this.name = name;
@@ -306,9 +308,22 @@ public final class TestConfigs {
             return this;
         }
 
+        /** The submit_sm_resp statuses retried (null: the default list). */
+        public ConnectorBuilder temporaryErrors(List<Integer> temporaryErrors) {
+            this.temporaryErrors = temporaryErrors;
+            return this;
+        }
+
+        /** The first back-off after a temporary error; the longest is ten times it. */
+        public ConnectorBuilder retryDelay(Duration retryDelay) {
+            this.retryDelay = retryDelay;
+            return this;
+        }
+
         public ConnectorConfig build() {
             return new ConnectorConfig(name, "127.0.0.1", port, "ebb", password, null, binds, window, tps, reconnectMax,
-                    maxQueued, client, bindMode, responseTimeout, enquireLink);
+                    maxQueued, client, bindMode, responseTimeout, enquireLink, temporaryErrors, retryDelay,
+                    retryDelay == null ? null : retryDelay.multipliedBy(10));
         }
     }
 
@@ -318,6 +333,7 @@ public final class TestConfigs {
         private String password = "ebb";
         private Duration receiptDelay;
         private List<SimulatorConfig.FailureRule> failures = List.of();
+        private SimulatorConfig.Faults faults;
 
         private SimulatorBuilder(int port) {
             this.port = port;
@@ -344,8 +360,14 @@ public final class TestConfigs {
             return this;
         }
 
+        /** How it misbehaves from the start. */
+        public SimulatorBuilder faults(SimulatorConfig.Faults faults) {
+            this.faults = faults;
+            return this;
+        }
+
         public SimulatorConfig build() {
-            return new SimulatorConfig(enabled, "127.0.0.1", port, "ebb", password, receiptDelay, failures);
+            return new SimulatorConfig(enabled, "127.0.0.1", port, "ebb", password, receiptDelay, failures, faults);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
+import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.ListenerConfig;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -62,6 +64,8 @@ public final class TestGateway {
         private ReceiptBinds receiptBinds;
         private int maxScheduled;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
+        private List<ConnectorConfig> moreConnectors = List.of();
+        private List<RouteConfig> routes = List.of(new RouteConfig("", "sim"));
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -116,7 +120,23 @@ public final class TestGateway {
             return this;
         }
 
+        /** Connectors besides "sim", the one on the simulator's port. */
+        public Builder moreConnectors(List<ConnectorConfig> connectors) {
+            this.moreConnectors = connectors;
+            return this;
+        }
+
+        /** The prefix table instead of every destination to "sim". */
+        public Builder routes(List<RouteConfig> routes) {
+            this.routes = routes;
+            return this;
+        }
+
         public EbbConfig build() {
+            List<ConnectorConfig> connectors = new ArrayList<>();
+            connectors.add(connector.apply(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
+                    .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued)).build());
+            connectors.addAll(moreConnectors);
             return new EbbConfig(dataDir, smpp, new ListenerConfig("127.0.0.1", 0),
                     ComplianceConfig.of(null, 0, List.of(
                             new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
@@ -128,9 +148,7 @@ public final class TestGateway {
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),
-                    List.of(new RouteConfig("", "sim")),
-                    List.of(connector.apply(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
-                            .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued)).build()),
+                    routes, connectors,
                     TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(Duration.ofMillis(10))
                             .failing("999").build(),
                     null, null);

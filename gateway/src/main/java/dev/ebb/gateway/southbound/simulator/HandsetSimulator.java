@@ -7,6 +7,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.net.WriteBackpressure;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.SmppCodec;
+import dev.ebb.gateway.config.SimulatorConfig.Faults;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +18,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * submit came from if that session can receive, else round-robin to another bound receiver; with none bound it is
  * dropped and counted ({@link #receiptsDropped()}). {@link #sendMo} plays a handset sending a message.
  *
+ * <p>Faults, as operators' SMSCs have them: the config's {@link SimulatorConfig.Faults} (or {@link #faults} at run time)
+ * answer a share of submits ESME_RTHROTTLED, with a temporary error, late, or not at all (the connection closes);
+ * {@link #dropConnections} closes every connection at once, whatever is in flight on it; {@link #down} closes the
+ * listener too until {@link #up} (or {@link #downFor}). What was never answered is counted ({@link #unanswered()}).
+ *
  * <p>Threading: sessions run on the given event loop group's threads and never block; the receipt delay is
  * measured on the event loop's scheduler, receipt dates come from {@code clock}. {@code random} decides failures
  * from several event-loop threads, so it must be safe for concurrent use (e.g. {@link java.util.Random}).
@@ -63,6 +70,17 @@ public final class HandsetSimulator implements AutoCloseable {
     private final LongAdder submitted = new LongAdder();
     private final LongAdder receiptsSent = new LongAdder();
     private final LongAdder receiptsDropped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder answeredLate = new LongAdder();
+    private final LongAdder unanswered = new LongAdder();
+    private final AtomicInteger owed = new AtomicInteger();
+    private final RandomGenerator random;
+    private volatile Faults faults;
+    private ServerBootstrap bootstrap;
+    private EventLoopGroup group;
+    private int listenPort;
+    /** Listener closed by {@link #down}; guarded by this. */
+    private boolean down;
     private final Set<SimulatorSession> sessions = ConcurrentHashMap.newKeySet();
     /** Bound RX/TRX sessions: replaced under the monitor on (un)bind, read without a lock when a receipt goes out. */
     private volatile SimulatorSession[] receivers = new SimulatorSession[0];
@@ -74,6 +92,8 @@ public final class HandsetSimulator implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.failures = new FailureRules(config.failures(), random);
+        this.random = random;
+        this.faults = config.faults();
         this.receiptDelayNanos = config.receiptDelay().toNanos();
         // Top bit set: eight hex digits without a leading zero, so the id is the same after DeliveryReceipt.canonicalId.
         this.idPrefix = Integer.toHexString(random.nextInt() | 0x10000000);
@@ -88,7 +108,7 @@ public final class HandsetSimulator implements AutoCloseable {
      */
     public static HandsetSimulator start(SimulatorConfig config, EventLoopGroup group, Clock clock, RandomGenerator random) {
         HandsetSimulator simulator = new HandsetSimulator(config, clock, random);
-        ChannelFuture bind = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -102,17 +122,83 @@ public final class HandsetSimulator implements AutoCloseable {
                         channel.pipeline().addLast(WriteBackpressure.INSTANCE, new SmppCodec(SmppServerConfig.DEFAULT_MAX_COMMAND_LENGTH),
                                 new SimulatorSession(simulator));
                     }
-                })
-                .bind(config.host(), config.port())
-                .syncUninterruptibly();
+                });
+        ChannelFuture bind = bootstrap.bind(config.host(), config.port()).syncUninterruptibly();
+        simulator.bootstrap = bootstrap;
+        simulator.group = group;
         simulator.serverChannel = bind.channel();
+        simulator.listenPort = ((InetSocketAddress) bind.channel().localAddress()).getPort();
         LOG.info("handset simulator listening on {}:{}", config.host(), simulator.port());
         return simulator;
     }
 
-    /** The port listened on, also when the config asked for port 0. */
+    /** The port listened on, also when the config asked for port 0 (and while {@link #down}). */
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listenPort;
+    }
+
+    /** From now on submits are answered with these faults (tests; the config gives the first ones). */
+    public void faults(Faults faults) {
+        this.faults = faults;
+    }
+
+    /**
+     * Closes every connection at once, without unbind, like an SMSC that crashes or a network that drops: submits
+     * in flight on them stay unanswered.
+     */
+    public void dropConnections() {
+        sessions.forEach(SimulatorSession::drop);
+    }
+
+    /** Down: the listener closes, so binds are refused, and every connection is dropped; until {@link #up}. */
+    public synchronized void down() {
+        if (down || closed) {
+            return;
+        }
+        down = true;
+        serverChannel.close().syncUninterruptibly();
+        dropConnections();
+        LOG.info("handset simulator down: listener on port {} closed, connections dropped", listenPort);
+    }
+
+    /** Listens again on the same port after {@link #down}. Binds asynchronously when called on an event loop. */
+    public synchronized void up() {
+        if (!down || closed) {
+            return;
+        }
+        ChannelFuture bind = bootstrap.bind(config.host(), listenPort);
+        serverChannel = bind.channel();
+        down = false;
+        if (!bind.channel().eventLoop().inEventLoop()) {
+            bind.syncUninterruptibly();
+        }
+        LOG.info("handset simulator up again on port {}", listenPort);
+    }
+
+    /** {@link #down} now, {@link #up} after {@code period}. */
+    public void downFor(Duration period) {
+        down();
+        group.next().schedule(this::up, period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** submit_sm answered ESME_RTHROTTLED or with a temporary error by the {@link #faults}. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** submit_sm answered ESME_ROK late, after the faults' {@code lateBy}. */
+    public long answeredLate() {
+        return answeredLate.sum();
+    }
+
+    /** submit_sm the faults answer late whose answer is not yet written. */
+    public int answersOwed() {
+        return owed.get();
+    }
+
+    /** submit_sm never answered: their connection closed first (a dropped fault, {@link #dropConnections}, down). */
+    public long unanswered() {
+        return unanswered.sum();
     }
 
     /** submit_sm accepted so far. */
@@ -163,7 +249,9 @@ public final class HandsetSimulator implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         serverChannel.close().syncUninterruptibly();
         List<ChannelFuture> closing = new ArrayList<>();
         sessions.forEach(session -> closing.add(session.unbindAndClose()));
@@ -276,6 +364,48 @@ public final class HandsetSimulator implements AutoCloseable {
     void countSubmitted() {
         submitted.increment();
     }
+
+    void countRefused() {
+        refused.increment();
+    }
+
+    void countAnsweredLate() {
+        answeredLate.increment();
+    }
+
+    void owe(int answers) {
+        owed.addAndGet(answers);
+    }
+
+    void countUnanswered(int submits) {
+        unanswered.add(submits);
+    }
+
+    /** What the faults make of the next submit_sm. Called on event-loop threads. */
+    Fault nextFault() {
+        Faults f = faults;
+        if (!f.any()) {
+            return Fault.NONE;
+        }
+        double x = random.nextDouble();
+        if ((x -= f.throttled()) < 0) {
+            return Fault.THROTTLED;
+        }
+        if ((x -= f.temporary()) < 0) {
+            return Fault.TEMPORARY;
+        }
+        if ((x -= f.late()) < 0) {
+            return Fault.LATE;
+        }
+        return x - f.dropped() < 0 ? Fault.DROPPED : Fault.NONE;
+    }
+
+    Faults currentFaults() {
+        return faults;
+    }
+
+    /** What becomes of one submit_sm. */
+    enum Fault { NONE, THROTTLED, TEMPORARY, LATE, DROPPED }
 
     void countReceiptSent() {
         receiptsSent.increment();

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     private final IntObjectMap<CompletableFuture<Void>> pendingMo = new IntObjectHashMap<>();
     /** Receipts sent and not yet acknowledged: an SMSC resends what the ESME refused or never answered. */
     private final IntObjectMap<PendingReceipt> unacknowledged = new IntObjectHashMap<>();
+    /** submit_sm the faults answer late, by sequence number, until their answer is written. */
+    private final IntObjectMap<ScheduledFuture<?>> answersOwed = new IntObjectHashMap<>();
 
     SimulatorSession(HandsetSimulator simulator) {
         this.simulator = simulator;
@@ -90,6 +93,12 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         unbound();
         simulator.closed(this);
+        if (!answersOwed.isEmpty()) {
+            simulator.countUnanswered(answersOwed.size());
+            simulator.owe(-answersOwed.size());
+            answersOwed.values().forEach(f -> f.cancel(false));
+            answersOwed.clear();
+        }
         if (!unacknowledged.isEmpty()) {
             simulator.redeliver(List.copyOf(unacknowledged.values()));
             unacknowledged.clear();
@@ -167,13 +176,59 @@ final class SimulatorSession extends ChannelInboundHandlerAdapter {
             write(submit.errorResponse(CommandStatus.ESME_RINVBNDSTS));
             return;
         }
+        if (!ctx.channel().isActive()) {
+            simulator.countUnanswered(1); // read in the burst that a dropped fault closed the connection in
+            return;
+        }
+        switch (simulator.nextFault()) {
+            case NONE -> {
+                String id = simulator.nextMessageId();
+                write(new Pdu.SubmitSmResp(submit.sequenceNumber(), CommandStatus.ESME_ROK, id));
+                simulator.countSubmitted();
+                PendingReceipt receipt = simulator.receiptFor(id, submit);
+                if (receipt != null) {
+                    receipts.add(receipt);
+                }
+            }
+            case THROTTLED -> {
+                simulator.countRefused();
+                write(submit.errorResponse(CommandStatus.ESME_RTHROTTLED));
+            }
+            case TEMPORARY -> {
+                simulator.countRefused();
+                write(submit.errorResponse(simulator.currentFaults().temporaryStatus()));
+            }
+            case LATE -> {
+                answersOwed.put(submit.sequenceNumber(), ctx.executor().schedule(() -> answerLate(submit),
+                        simulator.currentFaults().lateBy().toNanos(), TimeUnit.NANOSECONDS));
+                simulator.owe(1);
+            }
+            case DROPPED -> {
+                simulator.countUnanswered(1);
+                ctx.close(); // channelInactive counts the late answers still owed
+            }
+        }
+    }
+
+    /** The ESME_ROK a LATE fault held back; its receipt follows it after the receipt delay, as any other. */
+    private void answerLate(Pdu.SubmitSm submit) {
+        if (answersOwed.remove(submit.sequenceNumber()) == null) {
+            return;
+        }
+        simulator.owe(-1);
         String id = simulator.nextMessageId();
-        write(new Pdu.SubmitSmResp(submit.sequenceNumber(), CommandStatus.ESME_ROK, id));
+        ctx.writeAndFlush(new Pdu.SubmitSmResp(submit.sequenceNumber(), CommandStatus.ESME_ROK, id), ctx.voidPromise());
         simulator.countSubmitted();
+        simulator.countAnsweredLate();
         PendingReceipt receipt = simulator.receiptFor(id, submit);
         if (receipt != null) {
-            receipts.add(receipt);
+            simulator.scheduleReceipts(this, List.of(receipt));
         }
+    }
+
+    /** Closes the connection at once, without unbind: what is in flight on it stays unanswered. From any thread. */
+    void drop() {
+        ctx.channel().close();
     }
 
     private void onDeliverSmResp(Pdu.DeliverSmResp resp) {
