@@ -11,6 +11,7 @@ import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.RawSmppClient;
+import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +31,15 @@ class SlowReceiverTest {
     private static final int MESSAGES = 5_000;
     private static final int BATCH = 500;
 
+    /**
+     * Long enough that no deliver_sm of the unanswered window times out while the test reads it on a loaded machine:
+     * a timeout frees its slot, and the deliver_sm then sent beyond the window would be right, not a leak.
+     */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
+
     @RegisterExtension
-    final GatewayFixture gateway = GatewayFixture.withSimulator();
+    final GatewayFixture gateway = GatewayFixture.startedWith(dir -> TestGateway.builder(dir, TestGateway.freePort(), true)
+            .smpp(TestConfigs.smppServer().responseTimeout(RESPONSE_TIMEOUT).build()).build());
 
     @Test
     void receiptsForAReceiverThatDoesNotReadWaitInEbbNotInItsConnectionAndArriveOnceItReads() throws Exception {
