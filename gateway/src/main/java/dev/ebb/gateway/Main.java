@@ -27,6 +27,7 @@ import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -49,6 +50,8 @@ import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
+import dev.ebb.metadata.KeyUnwrapException;
+import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.UnprotectedKeyFileException;
@@ -148,10 +151,10 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Opens the metadata store; a refusal names its directory and where to look further, for the one-line exit. */
-    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock) {
+    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock, KeyWrapper kek) {
         try {
-            return MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
-        } catch (UnprotectedKeyFileException e) {
+            return MetadataStore.open(dir, cfg.metadata().storeConfig(), clock, kek);
+        } catch (UnprotectedKeyFileException | KeyUnwrapException e) {
             throw e; // names the file and its fix already
         } catch (RuntimeException e) {
             throw new MetadataStoreException("metadata store " + dir.toAbsolutePath() + " cannot be opened: "
@@ -174,10 +177,11 @@ public final class Main implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(registry);
 
         DataDirectory data = cfg.data();
-        KeyRing keys = KeyRing.open(data.contentKeys());
+        KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
+        KeyRing keys = KeyRing.open(data.contentKeys(), kek);
         ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);
-        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock);
+        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock, kek);
         opened.add(metadata);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
@@ -271,7 +275,8 @@ public final class Main implements Callable<Integer> {
         storage.check();
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
-        HttpListener complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
+        HttpListener complianceServer = startCompliance(cfg, metadata, audit, DeliverySigner.openOrCreate(
+                data.deliveryKey(), kek), registry, clock, opened);
         for (int status : new int[] {500, 503}) {
             registry.counter("ebb.http.requests", "status", Integer.toString(status));
         }
@@ -349,7 +354,8 @@ public final class Main implements Callable<Integer> {
      * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
      */
     private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
-                                                    MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
+                                                DeliverySigner deliveryKey, MeterRegistry registry, Clock clock,
+                                                List<AutoCloseable> opened)
             throws InterruptedException {
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
         // start would otherwise go unseen.
@@ -363,7 +369,7 @@ public final class Main implements Callable<Integer> {
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(cfg.data().deliveryKey()), clock);
+                ComplianceSettings.of(cfg), deliveryKey, clock);
         HttpListener complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));

@@ -52,13 +52,14 @@ public final class MetadataStore implements AutoCloseable {
     private final QueryEngine queries;
     private final Proofs proofs;
 
-    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
+    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek, int indexBufferEntries) {
         DayFiles files = new DayFiles(dir);
         this.clock = clock;
         files.create();
         files.checkFormat();
-        KeyFiles keyFiles = new KeyFiles(files.keys);
+        KeyFiles keyFiles = new KeyFiles(files.keys, kek);
         keyFiles.requireOwnerOnly();
+        keyFiles.wrapDayKeysInClear();
         this.signer = new HeadSigner(files, keyFiles.signingKey(config.signingKeyFile() != null
                 ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY)));
         CycleClock cycleClock = new CycleClock(clock);
@@ -83,16 +84,29 @@ public final class MetadataStore implements AutoCloseable {
      *                                chain between days is broken (the message says what was found)
      */
     public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock) {
-        return open(dir, config, clock, INDEX_BUFFER_ENTRIES);
+        return open(dir, config, clock, null, INDEX_BUFFER_ENTRIES);
     }
 
-    /** {@link #open(Path, MetadataStoreConfig, Clock)} with another index buffer size (tests fill it quickly). */
-    static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
+    /**
+     * {@link #open(Path, MetadataStoreConfig, Clock)} with the day keys and the signing key stored wrapped under
+     * {@code kek} (DESIGN invariant 3: a copied data directory shows no numbers, also with its key files); keys found
+     * in clear are wrapped first, with a log line saying so.
+     *
+     * @param kek the key-encryption key, or null to keep the keys in clear
+     * @throws KeyUnwrapException if a key file is wrapped and {@code kek} is null or not the KEK it was wrapped under
+     */
+    public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek) {
+        return open(dir, config, clock, kek, INDEX_BUFFER_ENTRIES);
+    }
+
+    /** {@link #open(Path, MetadataStoreConfig, Clock, KeyWrapper)} with another index buffer size (tests fill it quickly). */
+    static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek,
+                              int indexBufferEntries) {
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("config", config);
         Fields.requireNonNull("clock", clock);
         Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.KEY_COUNT, Integer.MAX_VALUE);
-        MetadataStore store = new MetadataStore(dir, config, clock, indexBufferEntries);
+        MetadataStore store = new MetadataStore(dir, config, clock, kek, indexBufferEntries);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.
             store.writer.locked(() -> {
