@@ -178,6 +178,9 @@ public final class Main implements Callable<Integer> {
 
         DataDirectory data = cfg.data();
         KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
+        if (kek == null) {
+            KeyEncryptionKey.warnKeysInClear(data);
+        }
         KeyRing keys = KeyRing.open(data.contentKeys(), kek);
         ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock);
         opened.add(vault);

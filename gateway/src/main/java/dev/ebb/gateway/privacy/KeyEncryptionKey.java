@@ -78,8 +78,8 @@ public final class KeyEncryptionKey implements KeyWrapper {
     }
 
     /**
-     * The KEK {@code keys} names, or empty when it names none: Ebb then keeps its keys in clear and says so loudly,
-     * unless {@code keys.require} is set.
+     * The KEK {@code keys} names, or empty when it names none: Ebb then keeps its keys in clear (and the gateway says
+     * so at start, {@link #warnKeysInClear}), unless {@code keys.require} is set.
      *
      * @param env the process environment (the PKCS#11 PIN may come from it)
      * @throws ConfigException if {@code keys.require} is set and no KEK is given, the passphrase file is inside the
@@ -92,10 +92,6 @@ public final class KeyEncryptionKey implements KeyWrapper {
                 throw new ConfigException("keys.require", "is true, but no key-encryption key is configured: set "
                         + KeysConfig.KEK_FILE_ENV + " to a passphrase file outside the data directory, or keys.pkcs11");
             }
-            LOG.warn("NO KEY-ENCRYPTION KEY: the content, metadata and signing keys in {} are stored in clear, so a copy"
-                    + " of that directory reveals message content and numbers. Fine for a demo; in production set {}"
-                    + " (a passphrase file outside it) or keys.pkcs11, and keys.require: true", data.root()
-                    .toAbsolutePath(), KeysConfig.KEK_FILE_ENV);
             return Optional.empty();
         }
         KeyEncryptionKey kek = keys.file() != null ? fromPassphraseFile(keys.file(), data)
@@ -103,6 +99,14 @@ public final class KeyEncryptionKey implements KeyWrapper {
         LOG.info("keys in {} are wrapped under the key-encryption key {}", data.root().toAbsolutePath(),
                 kek.describe());
         return Optional.of(kek);
+    }
+
+    /** The warning of a gateway started without a KEK: what a copy of its data directory gives away. */
+    public static void warnKeysInClear(DataDirectory data) {
+        LOG.warn("NO KEY-ENCRYPTION KEY: the content, metadata and signing keys in {} are stored in clear, so a copy of"
+                + " that directory reveals message content and numbers. Fine for a demo; in production set {} (a "
+                + "passphrase file outside it) or keys.pkcs11, and keys.require: true", data.root().toAbsolutePath(),
+                KeysConfig.KEK_FILE_ENV);
     }
 
     /** A KEK derived from the passphrase in {@code file}, with the salt of {@code data} (made on first use). */
