@@ -23,6 +23,6 @@ public interface KeyWrapper {
      */
     byte[] unwrap(byte[] wrapped, String purpose);
 
-    /** Names the KEK for messages and logs (where it comes from, never its value), e.g. {@code EBB_KEK_FILE /etc/kek}. */
+    /** Names the KEK for messages and logs: where it comes from, never its value ({@code from file /etc/ebb/kek}). */
     String describe();
 }
