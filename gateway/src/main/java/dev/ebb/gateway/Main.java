@@ -29,6 +29,7 @@ import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.GroupCommit;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -52,6 +53,8 @@ import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.FileSync;
+import dev.ebb.metadata.KeyUnwrapException;
+import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.UnprotectedKeyFileException;
@@ -157,12 +160,12 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Opens the metadata store; a refusal names its directory and where to look further, for the one-line exit. */
-    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock, FileSync sync) {
+    private static MetadataStore openMetadata(Path dir, EbbConfig cfg, Clock clock, KeyWrapper kek, FileSync sync) {
         try {
             return cfg.storage().durability() == Durability.FSYNC
-                    ? MetadataStore.openForGroupCommit(dir, cfg.metadata().storeConfig(), clock, sync)
-                    : MetadataStore.open(dir, cfg.metadata().storeConfig(), clock);
-        } catch (UnprotectedKeyFileException e) {
+                    ? MetadataStore.openForGroupCommit(dir, cfg.metadata().storeConfig(), clock, kek, sync)
+                    : MetadataStore.open(dir, cfg.metadata().storeConfig(), clock, kek);
+        } catch (UnprotectedKeyFileException | KeyUnwrapException e) {
             throw e; // names the file and its fix already
         } catch (RuntimeException e) {
             throw new MetadataStoreException("metadata store " + dir.toAbsolutePath() + " cannot be opened: "
@@ -185,10 +188,14 @@ public final class Main implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(registry);
 
         DataDirectory data = cfg.data();
-        KeyRing keys = KeyRing.open(data.contentKeys());
+        KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
+        if (kek == null) {
+            KeyEncryptionKey.warnKeysInClear(data);
+        }
+        KeyRing keys = KeyRing.open(data.contentKeys(), kek);
         ContentVault vault = ContentVault.open(data.content(), keys, cfg.content(), clock, sync);
         opened.add(vault);
-        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock, sync);
+        MetadataStore metadata = openMetadata(data.metadata(), cfg, clock, kek, sync);
         opened.add(metadata);
         // Closed before the stores: what waits for a commit gets it.
         GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force));
@@ -285,7 +292,8 @@ public final class Main implements Callable<Integer> {
         storage.check();
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
-        HttpListener complianceServer = startCompliance(cfg, metadata, audit, registry, clock, opened);
+        HttpListener complianceServer = startCompliance(cfg, metadata, audit, DeliverySigner.openOrCreate(
+                data.deliveryKey(), kek), registry, clock, opened);
         for (int status : new int[] {500, 503}) {
             registry.counter("ebb.http.requests", "status", Integer.toString(status));
         }
@@ -364,7 +372,8 @@ public final class Main implements Callable<Integer> {
      * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
      */
     private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
-                                                    MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
+                                                DeliverySigner deliveryKey, MeterRegistry registry, Clock clock,
+                                                List<AutoCloseable> opened)
             throws InterruptedException {
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
         // start would otherwise go unseen.
@@ -378,7 +387,7 @@ public final class Main implements Callable<Integer> {
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(cfg.data().deliveryKey()), clock);
+                ComplianceSettings.of(cfg), deliveryKey, clock);
         HttpListener complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));

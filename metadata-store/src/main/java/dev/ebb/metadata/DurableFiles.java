@@ -42,6 +42,20 @@ public final class DurableFiles {
     }
 
     /**
+     * {@link #replaceOwnerOnly} of a secret kept in clear until now (a key being wrapped): once the new file has taken
+     * its name, the old file's bytes are overwritten with zeros through a descriptor opened before the rename, and
+     * forced. There is never a moment without one of the two, and the secret in clear does not stay behind in the
+     * blocks the rename freed (best effort on copy-on-write storage, as for {@link #shredAndDelete}).
+     */
+    public static void replaceShredding(Path target, byte[] bytes) throws IOException {
+        try (FileChannel old = FileChannel.open(target, StandardOpenOption.WRITE)) {
+            replaceOwnerOnly(target, bytes);
+            writeFully(old, ByteBuffer.wrap(new byte[Math.toIntExact(old.size())]), 0);
+            old.force(true);
+        }
+    }
+
+    /**
      * Overwrites the file in place with {@code bytes} (same length) and forces it. On a file system that updates in
      * place (ext4, xfs) the old bytes are gone from the device, which a rename or delete alone does not achieve.
      */

@@ -53,14 +53,15 @@ public final class MetadataStore implements AutoCloseable {
     private final Proofs proofs;
     private final QueueSync queueSync;
 
-    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries,
+    private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek, int indexBufferEntries,
                           FileSync sync, boolean groupCommit) {
         DayFiles files = new DayFiles(dir);
         this.clock = clock;
         files.create();
         files.checkFormat();
-        KeyFiles keyFiles = new KeyFiles(files.keys);
+        KeyFiles keyFiles = new KeyFiles(files.keys, kek);
         keyFiles.requireOwnerOnly();
+        keyFiles.wrapDayKeysInClear();
         this.queueSync = new QueueSync(sync, groupCommit, files.queue);
         this.signer = new HeadSigner(files, keyFiles.signingKey(config.signingKeyFile() != null
                 ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY)), queueSync::beforeDerived);
@@ -86,31 +87,48 @@ public final class MetadataStore implements AutoCloseable {
      *                                chain between days is broken (the message says what was found)
      */
     public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock) {
-        return open(dir, config, clock, INDEX_BUFFER_ENTRIES, FileSync.FSYNC, false);
+        return open(dir, config, clock, null, INDEX_BUFFER_ENTRIES, FileSync.FSYNC, false);
     }
 
     /**
-     * {@link #open(Path, MetadataStoreConfig, Clock)} for group commits ({@code storage.durability: fsync}): {@link
-     * #force()} forces through {@code sync}, and every signed tree head and index segment is written only after the
-     * records it covers are forced, so a power cut never leaves a head or an index over records the disk lacks.
+     * {@link #open(Path, MetadataStoreConfig, Clock)} with the day keys and the signing key stored wrapped under
+     * {@code kek} (DESIGN invariant 3: a copied data directory shows no numbers, also with its key files); keys found
+     * in clear are wrapped first, with a log line saying so.
+     *
+     * @param kek the key-encryption key, or null to keep the keys in clear
+     * @throws KeyUnwrapException if a key file is wrapped and {@code kek} is null or not the KEK it was wrapped under
      */
-    public static MetadataStore openForGroupCommit(Path dir, MetadataStoreConfig config, Clock clock, FileSync sync) {
+    public static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek) {
+        return open(dir, config, clock, kek, INDEX_BUFFER_ENTRIES, FileSync.FSYNC, false);
+    }
+
+    /**
+     * {@link #open(Path, MetadataStoreConfig, Clock, KeyWrapper)} for group commits ({@code storage.durability:
+     * fsync}): {@link #force()} forces through {@code sync}, and every signed tree head and index segment is written
+     * only after the records it covers are forced, so a power cut never leaves a head or an index over records the
+     * disk lacks.
+     *
+     * @param kek the key-encryption key, or null to keep the keys in clear
+     */
+    public static MetadataStore openForGroupCommit(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek,
+                                                   FileSync sync) {
         Fields.requireNonNull("sync", sync);
-        return open(dir, config, clock, INDEX_BUFFER_ENTRIES, sync, true);
+        return open(dir, config, clock, kek, INDEX_BUFFER_ENTRIES, sync, true);
     }
 
-    /** {@link #open(Path, MetadataStoreConfig, Clock)} with another index buffer size (tests fill it quickly). */
-    static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries) {
-        return open(dir, config, clock, indexBufferEntries, FileSync.FSYNC, false);
+    /** {@link #open(Path, MetadataStoreConfig, Clock, KeyWrapper)} with another index buffer size (tests fill it quickly). */
+    static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek,
+                              int indexBufferEntries) {
+        return open(dir, config, clock, kek, indexBufferEntries, FileSync.FSYNC, false);
     }
 
-    private static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, int indexBufferEntries,
-                                      FileSync sync, boolean groupCommit) {
+    private static MetadataStore open(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek,
+                                      int indexBufferEntries, FileSync sync, boolean groupCommit) {
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("config", config);
         Fields.requireNonNull("clock", clock);
         Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.KEY_COUNT, Integer.MAX_VALUE);
-        MetadataStore store = new MetadataStore(dir, config, clock, indexBufferEntries, sync, groupCommit);
+        MetadataStore store = new MetadataStore(dir, config, clock, kek, indexBufferEntries, sync, groupCommit);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.
             store.writer.locked(() -> {

@@ -85,7 +85,7 @@ class QueryTest {
     @Test
     void everyRecordIsFoundRightAfterItsAppendWhileFullIndexBuffersAreWrittenOut() {
         List<StoredRecord> all = new ArrayList<>();
-        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, null, SMALL_BUFFER)) {
             for (int i = 0; i < MID_DAY_RECORDS; i++) {
                 clock.advance(Duration.ofSeconds(1));
                 TrafficRecord r = Records.accepted(clock.instant(), "m-" + i, number(i)).build();
@@ -103,7 +103,7 @@ class QueryTest {
     void fullIndexBuffersBecomeSegmentsThatCoverTheDayWithoutRebuilding() {
         LocalDate day = LocalDate.of(2025, 5, 1);
         List<StoredRecord> all = new ArrayList<>();
-        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, null, SMALL_BUFFER)) {
             for (int i = 0; i < MID_DAY_RECORDS; i++) {
                 clock.advance(Duration.ofSeconds(1));
                 TrafficRecord r = Records.accepted(clock.instant(), "m-" + i, number(i)).build();
@@ -115,7 +115,7 @@ class QueryTest {
         assertThat(new DayFiles(dir).segmentFiles(day)).hasSize(MID_DAY_RECORDS * RecordCodec.KEY_COUNT
                 / SMALL_BUFFER);
         assertThat(DayIndex.readOnly(day, new DayFiles(dir)).indexedUpTo()).isEqualTo(MID_DAY_RECORDS);
-        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, SMALL_BUFFER)) {
+        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, null, SMALL_BUFFER)) {
             assertThat(allPages(store, TrafficQuery.byCustomer("acme", START, clock.instant().plusSeconds(1))
                     .withLimit(TrafficQuery.MAX_LIMIT))).isEqualTo(all);
         }

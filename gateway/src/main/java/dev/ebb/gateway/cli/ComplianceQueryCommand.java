@@ -15,6 +15,8 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
+import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.MetadataStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,10 +50,11 @@ public final class ComplianceQueryCommand implements Callable<Integer> {
         EbbConfig cfg = new ConfigLoader().load(config);
         Clock clock = Clock.systemUTC();
         DataDirectory data = cfg.data();
-        try (MetadataStore store = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock);
+        KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
+        try (MetadataStore store = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock, kek);
              AuditLog audit = AuditLog.open(data.auditLog(), clock)) {
             ComplianceService service = new ComplianceService(store, audit, new TokenTable(cfg.compliance().tokens()),
-                    ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey()), clock);
+                    ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey(), kek), clock);
             Disclosure disclosure;
             try {
                 disclosure = service.query(new RequestContext(token, caseReference, legalBasis, "cli"),

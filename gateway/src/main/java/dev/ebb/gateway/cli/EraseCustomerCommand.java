@@ -4,9 +4,11 @@ import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.route.RouteTable;
+import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.TrafficRecord;
 import java.nio.file.Path;
@@ -33,9 +35,10 @@ public final class EraseCustomerCommand implements Callable<Integer> {
         EbbConfig cfg = new ConfigLoader().load(config);
         Clock clock = Clock.systemUTC();
         DataDirectory data = cfg.data();
-        try (ContentVault vault = ContentVault.open(data.content(), KeyRing.open(data.contentKeys()),
+        KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
+        try (ContentVault vault = ContentVault.open(data.content(), KeyRing.open(data.contentKeys(), kek),
                 cfg.content(), clock);
-             MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock)) {
+             MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock, kek)) {
             PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);
             List<TrafficRecord> erased = privacy.eraseCustomer(customer, new RouteTable(cfg.routes())::routeOf);
             System.out.printf("customer %s: content keys destroyed; %d pending messages recorded as CONTENT_ERASED.%n",

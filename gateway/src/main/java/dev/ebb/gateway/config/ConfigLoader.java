@@ -19,9 +19,14 @@ public final class ConfigLoader {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
 
+    /**
+     * The configuration a command starts with: {@code file}, and the key-encryption key file named by
+     * {@value KeysConfig#KEK_FILE_ENV} when that is set.
+     */
     public EbbConfig load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+            EbbConfig config = read(in, file.toString());
+            return config.withKeys(config.keys().withEnvironment(System.getenv()));
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot be read: " + e.getMessage());
         }

@@ -39,6 +39,14 @@ public record DataDirectory(Path root) {
         return audit().resolve("audit.log");
     }
 
+    /**
+     * The salt and work factor that derive the key-encryption key from a passphrase file: not secret, but without it
+     * the passphrase opens nothing, so it is kept (and backed up) with the keys it protects.
+     */
+    public Path kekSalt() {
+        return root.resolve("kek-salt");
+    }
+
     /** The key that signs what the compliance API delivers. */
     public Path deliveryKey() {
         return root.resolve("compliance").resolve("delivery.key");

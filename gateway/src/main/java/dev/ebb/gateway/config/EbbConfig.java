@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
-                        MetadataConfig metadata, StorageConfig storage) {
+                        MetadataConfig metadata, StorageConfig storage, KeysConfig keys) {
     public EbbConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
@@ -30,15 +30,16 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         content = content == null ? ContentConfig.defaults() : content;
         metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
         storage = storage == null ? StorageConfig.defaults() : storage;
+        keys = keys == null ? KeysConfig.defaults() : keys;
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
                 "customers[].smpp.systemId");
-        List<ApiKeyConfig> keys = customers.stream().flatMap(c -> c.apiKeys().stream()).toList();
-        requireUnique(keys, ApiKeyConfig::sha256, "customers[].apiKeys[].sha256");
+        List<ApiKeyConfig> apiKeys = customers.stream().flatMap(c -> c.apiKeys().stream()).toList();
+        requireUnique(apiKeys, ApiKeyConfig::sha256, "customers[].apiKeys[].sha256");
         Set<String> complianceHashes = compliance.tokens().stream().map(ApiTokenConfig::sha256)
                 .collect(Collectors.toSet());
-        for (ApiKeyConfig key : keys) {
+        for (ApiKeyConfig key : apiKeys) {
             // A customer's key must never double as a compliance token (issue 5: customers' keys never work there).
             ConfigException.require(!complianceHashes.contains(key.sha256()), "customers[].apiKeys[" + key.id()
                     + "].sha256", "is also a compliance token's hash");
@@ -74,7 +75,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                      List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
                      MetadataConfig metadata) {
         this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
-                null);
+                null, null);
     }
 
     /** The folders of {@link #dataDir}. */
@@ -85,13 +86,19 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
     /** The same config with another {@code storage} section. */
     public EbbConfig withStorage(StorageConfig guard) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, guard);
+                content, metadata, guard, keys);
     }
 
     /** The same config with another list of customers. */
     public EbbConfig withCustomers(List<CustomerConfig> others) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, others, routes, connectors, simulator,
-                content, metadata, storage);
+                content, metadata, storage, keys);
+    }
+
+    /** The same config with another {@code keys} section (the key-encryption key). */
+    public EbbConfig withKeys(KeysConfig kek) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
+                content, metadata, storage, kek);
     }
 
     public Optional<CustomerConfig> customer(String id) {

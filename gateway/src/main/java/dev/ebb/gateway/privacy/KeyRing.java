@@ -1,7 +1,9 @@
 package dev.ebb.gateway.privacy;
 
 import dev.ebb.metadata.DurableFiles;
+import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.OwnerOnlyFiles;
+import dev.ebb.metadata.WrappedKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -18,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * AES-256 keys, one per (customer, time bucket), for crypto-shredding content (DESIGN.md invariant 2).
@@ -39,6 +43,11 @@ import javax.crypto.spec.SecretKeySpec;
  * device; the tombstone is removed once the bucket's content files are deleted, which lets a restart finish an
  * expiry that a crash interrupted. A process-wide view: several vaults must not share one key store directory.
  *
+ * <p>With a key-encryption key ({@link KeyWrapper}) each key is stored wrapped under it, bound to its store id and
+ * bucket (a wrapped key opens as no other bucket's); keys found in clear are wrapped when the store opens, each file
+ * replaced whole and the clear bytes overwritten. Destroying a wrapped key overwrites the wrapped copy, the only one:
+ * the KEK then opens nothing.
+ *
  * <p>Thread-safe: lookups are lock-free, changes are serialised (they are rare: one per customer and bucket).
  */
 public final class KeyRing {
@@ -47,27 +56,38 @@ public final class KeyRing {
     private static final String KEY_SUFFIX = ".key";
     private static final String AES = "AES";
 
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+
     private final Path directory;
+    private final KeyWrapper kek;
     private final SecureRandom random = new SecureRandom();
     private final Map<BucketId, SecretKey> live = new ConcurrentHashMap<>();
     private final Set<BucketId> destroyed = ConcurrentHashMap.newKeySet();
     private volatile byte[] storeId;
 
-    private KeyRing(Path directory, byte[] storeId) {
+    private KeyRing(Path directory, KeyWrapper kek, byte[] storeId) {
         this.directory = directory;
+        this.kek = kek;
         this.storeId = storeId;
+    }
+
+    /** {@link #open(Path, KeyWrapper)} with the keys in clear. */
+    public static KeyRing open(Path directory) {
+        return open(directory, null);
     }
 
     /**
      * Opens the key store in {@code directory}. A missing or empty directory gives an empty, not yet initialised key
      * ring; {@link ContentVault#open} initialises it for a new vault and refuses it for an existing one.
      *
+     * @param kek the key-encryption key the keys are wrapped under, or null to keep them in clear
      * @throws KeyStoreCorruptedException if the directory holds anything that is not a valid key store
+     * @throws dev.ebb.metadata.KeyUnwrapException if a key is wrapped and {@code kek} is null or not the KEK it was wrapped under
      */
-    public static KeyRing open(Path directory) {
+    public static KeyRing open(Path directory, KeyWrapper kek) {
         try {
             if (!Files.exists(directory) || isEmptyDirectory(directory)) {
-                return new KeyRing(directory, null);
+                return new KeyRing(directory, kek, null);
             }
             if (!Files.isDirectory(directory)) {
                 throw new KeyStoreCorruptedException(directory, "a file where the key store directory should be");
@@ -77,8 +97,12 @@ public final class KeyRing {
             if (marker.isEmpty()) {
                 throw new KeyStoreCorruptedException(markerFile, "missing, but the directory holds " + listing(directory));
             }
-            KeyRing ring = new KeyRing(directory, marker.get().keyStoreId());
-            ring.load();
+            KeyRing ring = new KeyRing(directory, kek, marker.get().keyStoreId());
+            int wrapped = ring.load();
+            if (wrapped > 0) {
+                LOG.warn("content key store {}: wrapped {} bucket key(s) kept in clear until now under the "
+                        + "key-encryption key {}", directory.toAbsolutePath(), wrapped, kek.describe());
+            }
             return ring;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read key store " + directory, e);
@@ -135,7 +159,7 @@ public final class KeyRing {
         random.nextBytes(bytes);
         try {
             DurableFiles.createDirectoriesDurably(keyPath(bucket).getParent());
-            DurableFiles.replaceOwnerOnly(keyPath(bucket), KeyFile.live(bucket, bytes).encode());
+            DurableFiles.replaceOwnerOnly(keyPath(bucket), keyFile(bucket, bytes).encode());
             SecretKey key = new SecretKeySpec(bytes, AES);
             destroyed.remove(bucket);
             live.put(bucket, key);
@@ -145,12 +169,16 @@ public final class KeyRing {
         }
     }
 
-    /** Destroys the bucket's key durably: its file is overwritten in place by a tombstone and fsynced. */
+    /**
+     * Destroys the bucket's key durably: its file (the key in clear, or the wrapped copy) is overwritten in place by a
+     * tombstone of the same length and fsynced.
+     */
     synchronized void destroy(BucketId bucket) throws IOException {
         Path path = keyPath(bucket);
         live.remove(bucket);
         if (Files.exists(path)) {
-            DurableFiles.overwriteInPlace(path, KeyFile.tombstone(bucket).encode());
+            byte[] stored = Files.readAllBytes(path);
+            DurableFiles.overwriteInPlace(path, KeyFile.decode(path, stored).tombstone().encode());
         }
         destroyed.add(bucket);
     }
@@ -185,7 +213,20 @@ public final class KeyRing {
         return directory.resolve(bucket.customerFileName()).resolve(bucket.startMillis() + KEY_SUFFIX);
     }
 
-    private void load() throws IOException {
+    /** The file of a new key: wrapped under the KEK if there is one. */
+    private KeyFile keyFile(BucketId bucket, byte[] key) {
+        return kek == null ? KeyFile.live(bucket, key) : KeyFile.wrapped(bucket, kek.wrap(key, purpose(bucket)));
+    }
+
+    /** What a bucket's wrapped key is bound to: this key store and the bucket, so it opens as no other key. */
+    private String purpose(BucketId bucket) {
+        return "ebb content key " + StoreMarker.hex(storeId) + " " + bucket.customerFileName() + " "
+                + bucket.startMillis();
+    }
+
+    /** Loads every key; returns how many were found in clear and wrapped now. */
+    private int load() throws IOException {
+        int wrapped = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -195,21 +236,24 @@ public final class KeyRing {
                 if (name.equals(MARKER_FILE + ".tmp")) {
                     Files.delete(entry);
                 } else if (Files.isDirectory(entry) && name.matches("([0-9a-f]{2})+")) {
-                    loadCustomer(entry);
+                    wrapped += loadCustomer(entry);
                 } else {
                     throw new KeyStoreCorruptedException(entry, "unexpected entry in the key store");
                 }
             }
         }
+        return wrapped;
     }
 
-    private void loadCustomer(Path customerDir) throws IOException {
+    private int loadCustomer(Path customerDir) throws IOException {
+        int wrapped = 0;
         String customerId = BucketId.customerFromFileName(customerDir.getFileName().toString());
         try (DirectoryStream<Path> files = Files.newDirectoryStream(customerDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (name.matches("-?[0-9]+\\" + KEY_SUFFIX + "\\.tmp")) {
-                    // A key whose creation a crash interrupted: never renamed, so nothing was encrypted with it.
+                    // A key whose creation a crash interrupted: never renamed, so nothing was encrypted with it. Or
+                    // the wrapped form of a key whose wrapping a crash interrupted: the key is still in its file.
                     DurableFiles.shredAndDelete(file);
                     continue;
                 }
@@ -224,14 +268,29 @@ public final class KeyRing {
                     throw new KeyStoreCorruptedException(file, "holds the key of " + keyFile.bucket()
                             + " but its name says " + expected);
                 }
-                if (keyFile.live()) {
-                    live.put(expected, new SecretKeySpec(keyFile.key(), AES));
-                    Arrays.fill(keyFile.key(), (byte) 0);
-                } else {
+                if (!keyFile.live()) {
                     destroyed.add(expected);
+                    continue;
                 }
+                byte[] key = keyFile.wrapped() ? unwrap(file, keyFile) : keyFile.key();
+                if (!keyFile.wrapped() && kek != null) {
+                    DurableFiles.replaceShredding(file, keyFile(expected, key).encode());
+                    wrapped++;
+                }
+                live.put(expected, new SecretKeySpec(key, AES));
+                Arrays.fill(key, (byte) 0);
             }
         }
+        return wrapped;
+    }
+
+    private byte[] unwrap(Path file, KeyFile keyFile) {
+        byte[] key = WrappedKeys.open(kek, keyFile.key(), purpose(keyFile.bucket()),
+                "content key store " + directory.toAbsolutePath(), file);
+        if (key.length != KeyFile.KEY_LENGTH) {
+            throw new KeyStoreCorruptedException(file, "a wrapped key of " + key.length + " bytes");
+        }
+        return key;
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -24,6 +24,10 @@ record StoreMarker(byte[] keyStoreId, long generation) {
     private static final int LENGTH = 4 + 1 + ID_LENGTH + 8 + 4;
 
     String keyStoreIdHex() {
+        return hex(keyStoreId);
+    }
+
+    static String hex(byte[] keyStoreId) {
         return HexFormat.of().formatHex(keyStoreId);
     }
 

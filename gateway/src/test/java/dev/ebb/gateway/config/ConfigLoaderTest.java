@@ -31,6 +31,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void keysNameOneKeyEncryptionKeyATokenOrAPassphraseFile() throws Exception {
+        EbbConfig token = read("keys:\n  require: true\n  pkcs11: {library: /usr/lib/softhsm/libsofthsm2.so, slot: 7,"
+                + " pinFile: /etc/ebb/pin}\n");
+
+        assertThat(token.keys().require()).isTrue();
+        assertThat(token.keys().pkcs11().keyLabel()).isEqualTo(Pkcs11Config.DEFAULT_KEY_LABEL);
+        assertThat(token.keys().pkcs11().providerConfig()).contains("slot = 7");
+        assertThat(read("dataDir: data\n").keys().configured()).isFalse();
+        assertThatThrownBy(() -> read("keys:\n  file: /etc/ebb/kek\n  pkcs11: {library: /usr/lib/x.so}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not both");
+        assertThatThrownBy(() -> read("keys:\n  pkcs11: {library: /usr/lib/x.so, slot: 1, slotListIndex: 0}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("slot or slotListIndex");
+    }
+
+    @Test
     void contentRetentionAbove72HoursIsRefusedAtStartUp() {
         assertThatThrownBy(() -> read("content:\n  retention: PT73H\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("content.retention").hasMessageContaining("72");

@@ -60,7 +60,7 @@ class GroupCommitTest {
                 ContentConfig.defaults(), clock, sync);
         opened.add(vault);
         MetadataStore metadata = MetadataStore.openForGroupCommit(dir.resolve("metadata"),
-                MetadataStoreConfig.defaults(), clock, sync);
+                MetadataStoreConfig.defaults(), clock, null, sync);
         opened.add(metadata);
         GroupCommit commit = GroupCommit.of(storage, List.of(vault::force, metadata::force));
         opened.add(commit);

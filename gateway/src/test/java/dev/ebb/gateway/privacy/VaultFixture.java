@@ -2,17 +2,12 @@ package dev.ebb.gateway.privacy;
 
 import dev.ebb.testing.MutableClock;
 import dev.ebb.gateway.config.ContentConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.ebb.gateway.testing.DiskSearch;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Real directories under a temp dir, a mutable clock, and the vault opened on them (reopenable, like a restart). */
 final class VaultFixture implements AutoCloseable {
@@ -47,21 +42,11 @@ final class VaultFixture implements AutoCloseable {
 
     /** Every regular file under the root whose raw bytes contain {@code needle}. */
     List<Path> filesContaining(byte[] needle) {
-        List<Path> hits = new ArrayList<>();
-        for (Path file : allFiles()) {
-            if (indexOf(read(file), needle) >= 0) {
-                hits.add(file);
-            }
-        }
-        return hits;
+        return DiskSearch.filesContaining(root, needle);
     }
 
     List<Path> allFiles() {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DiskSearch.files(root);
     }
 
     List<Path> contentFiles() {
@@ -73,20 +58,11 @@ final class VaultFixture implements AutoCloseable {
     }
 
     static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DiskSearch.read(file);
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
-                return i;
-            }
-        }
-        return -1;
+        return DiskSearch.indexOf(haystack, needle);
     }
 
     @Override
