@@ -61,6 +61,7 @@ public final class TestGateway {
         private AddressingConfig addressing;
         private ReceiptBinds receiptBinds;
         private int maxScheduled;
+        private int metricsPort;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
@@ -98,6 +99,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** The metrics listener's port (0: a free one, known once started), for a scraper configured first. */
+        public Builder metricsPort(int metricsPort) {
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
         /** Which of the customer's receivers a receipt goes to. */
         public Builder receiptBinds(ReceiptBinds receiptBinds) {
             this.receiptBinds = receiptBinds;
@@ -121,7 +128,7 @@ public final class TestGateway {
                     ComplianceConfig.of(null, 0, List.of(
                             new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                             new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
-                    new ListenerConfig(null, 0),
+                    new ListenerConfig(null, metricsPort),
                     List.of(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
                                     .maxScheduled(maxScheduled)).tps(100_000)
