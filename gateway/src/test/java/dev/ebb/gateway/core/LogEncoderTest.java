@@ -13,6 +13,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.gateway.http.AccessLog;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.JsmppSubmit;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The two log formats of {@code config/logback.xml}, read by Logback itself: the JSON one is one JSON object per line
- * and keeps a number masked as the text one does (issue 14: logs ops can ship, same masking rules).
+ * and keeps a number masked as the text one does (issue 14: logs ops can ship, same masking rules); and its access
+ * log switch.
  */
 class LogEncoderTest {
     private static final Path CONFIG = Path.of("..", "config", "logback.xml");
@@ -78,7 +80,8 @@ class LogEncoderTest {
     void textIsTheDefaultFormat() throws Exception {
         Assumptions.assumeTrue(System.getenv("EBB_LOG_FORMAT") == null, "EBB_LOG_FORMAT is set in this environment");
         String line = encodeAll(encoder(null), List.of(event(null)));
-        assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] dev\\.ebb\\.test - started\n");
+        assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  \\[main] dev\\.ebb\\.test"
+                + " - started\n");
     }
 
     @Test
@@ -94,6 +97,23 @@ class LogEncoderTest {
         }
     }
 
+    /** The access log (README, Operations) writes client addresses: off unless asked for. */
+    @Test
+    void theAccessLogIsOffUnlessEbbAccessLogSaysInfo() throws Exception {
+        Assumptions.assumeTrue(System.getenv("EBB_ACCESS_LOG") == null, "EBB_ACCESS_LOG is set in this environment");
+        LoggerContext byDefault = configured(null);
+        LoggerContext asked = new LoggerContext();
+        asked.putProperty("EBB_ACCESS_LOG", "INFO");
+        configure(asked);
+        try {
+            assertThat(byDefault.getLogger(AccessLog.LOGGER).isInfoEnabled()).isFalse();
+            assertThat(asked.getLogger(AccessLog.LOGGER).isInfoEnabled()).isTrue();
+        } finally {
+            byDefault.stop();
+            asked.stop();
+        }
+    }
+
     /** The encoder of {@code config/logback.xml} as Logback configures it with EBB_LOG_FORMAT {@code format}. */
     private static Encoder<ILoggingEvent> encoder(String format) throws Exception {
         return encoderOf(configured(format));
@@ -104,6 +124,10 @@ class LogEncoderTest {
         if (format != null) {
             context.putProperty("EBB_LOG_FORMAT", format);
         }
+        return configure(context);
+    }
+
+    private static LoggerContext configure(LoggerContext context) throws Exception {
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
         configurator.doConfigure(CONFIG.toFile());
