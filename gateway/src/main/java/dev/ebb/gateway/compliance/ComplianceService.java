@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Lawful retention queries and their audit (DESIGN invariant 5), independent of any transport. Every call first
@@ -28,6 +29,7 @@ public final class ComplianceService {
     private final FourEyes fourEyes;
     private final Clock clock;
     private final DeliverySigner signer;
+    private final TokenTable tokens;
     private final DisclosureRequests requests;
     private final SubjectRights subjects;
 
@@ -43,6 +45,7 @@ public final class ComplianceService {
                              DeliverySigner signer, Clock clock) {
         this.store = store;
         this.audit = audit;
+        this.tokens = tokens;
         this.gate = new AuditGate(audit, tokens);
         this.rules = new QueryRules(settings.maxRecordsPerPage(), settings.retention(),
                 new ContinuationTokens(signer.derivedKey(ContinuationTokens.PURPOSE)), clock);
@@ -56,6 +59,11 @@ public final class ComplianceService {
             subjects.apply(entry);
             fourEyes.apply(entry);
         });
+    }
+
+    /** The configured id of the compliance token {@code bearerToken}, if it is one (for the access log). */
+    public Optional<String> tokenIdOf(String bearerToken) {
+        return tokens.authenticate(bearerToken).map(Principal::tokenId);
     }
 
     /** The ETSI TS 103 120-shaped disclosure request workflow. */

@@ -70,6 +70,17 @@ public final class HttpListener implements AutoCloseable {
     public static HttpListener bind(ListenerConfig config, EventLoopGroup group, Optional<SslContext> tls,
                                     ListenerRefusals refusals, Supplier<List<ChannelHandler>> handlers)
             throws InterruptedException {
+        return bind(config, group, tls, null, refusals, handlers);
+    }
+
+    /**
+     * {@link #bind(ListenerConfig, EventLoopGroup, Optional, ListenerRefusals, Supplier)} with an access log.
+     *
+     * @param accessLog the listener's name in the access log ({@link AccessLog}), or null for none
+     */
+    public static HttpListener bind(ListenerConfig config, EventLoopGroup group, Optional<SslContext> tls,
+                                    String accessLog, ListenerRefusals refusals,
+                                    Supplier<List<ChannelHandler>> handlers) throws InterruptedException {
         HttpLimitsConfig limits = config.limits();
         ConnectionLimits caps = new ConnectionLimits(limits.maxConnections(), limits.maxConnectionsPerAddress());
         LongAdder silent = new LongAdder();
@@ -95,7 +106,9 @@ public final class HttpListener implements AutoCloseable {
                                 json, slot, silent);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), WriteBackpressure.INSTANCE,
-                                gate.bytes(), new HttpServerCodec(), gate.messages(), new FlowControlHandler());
+                                gate.bytes(), new HttpServerCodec());
+                        AccessLog.forConnection(accessLog).ifPresent(log -> ch.pipeline().addLast(log));
+                        ch.pipeline().addLast(gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));
                     }
                 }).bind(config.host(), config.port()).sync().channel();

@@ -2,6 +2,7 @@ package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
+import dev.ebb.gateway.core.PeerText;
 import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.InvalidPdu;

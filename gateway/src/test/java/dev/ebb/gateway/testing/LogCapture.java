@@ -31,6 +31,13 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** The events so far, for a test that formats them with an encoder of its own. */
+    public List<ILoggingEvent> events() {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

@@ -63,6 +63,7 @@ public final class TestGateway {
         private AddressingConfig addressing;
         private ReceiptBinds receiptBinds;
         private int maxScheduled;
+        private int metricsPort;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
         private List<ConnectorConfig> moreConnectors = List.of();
         private List<RouteConfig> routes = List.of(new RouteConfig("", "sim"));
@@ -99,6 +100,12 @@ public final class TestGateway {
         /** Scheduled messages the customer may have waiting (0: the default). */
         public Builder maxScheduled(int maxScheduled) {
             this.maxScheduled = maxScheduled;
+            return this;
+        }
+
+        /** The metrics listener's port (0: a free one, known once started), for a scraper configured first. */
+        public Builder metricsPort(int metricsPort) {
+            this.metricsPort = metricsPort;
             return this;
         }
 
@@ -141,7 +148,7 @@ public final class TestGateway {
                     ComplianceConfig.of(null, 0, List.of(
                             new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                             new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
-                    new ListenerConfig(null, 0),
+                    new ListenerConfig(null, metricsPort),
                     List.of(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
                                     .maxScheduled(maxScheduled)).tps(100_000)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
+import dev.ebb.gateway.http.AccessLog;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StrictJson;
@@ -126,7 +127,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (!request.method().equals(HttpMethod.POST)) {
                 return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.POST));
             }
-            CustomerConfig customer = authenticate(request);
+            CustomerConfig customer = authenticate(ctx, request);
             return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
                 FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
                         sent.messageIds().size(), sent.encoding()));
@@ -138,7 +139,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (!request.method().equals(HttpMethod.GET)) {
                 return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.GET));
             }
-            CustomerConfig customer = authenticate(request);
+            CustomerConfig customer = authenticate(ctx, request);
             String id;
             try {
                 id = QueryStringDecoder.decodeComponent(path.substring(MESSAGES.length() + 1));
@@ -151,14 +152,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "no resource " + path)));
     }
 
-    private CustomerConfig authenticate(FullHttpRequest request) {
+    /** The customer whose API key the request carries, named in the access log too. */
+    private CustomerConfig authenticate(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.headers().getAll(HttpHeaderNames.AUTHORIZATION).size() > 1) {
             // Which one would a proxy in front have checked? Refused, as on the compliance listener.
             throw ApiRefusal.invalid("Authorization", "Authorization is given more than once");
         }
         String key = Responses.bearerToken(request);
-        return keys.holderOf(key).orElseThrow(() -> new ApiRefusal(401, "unauthenticated", null,
+        CustomerConfig customer = keys.holderOf(key).orElseThrow(() -> new ApiRefusal(401, "unauthenticated", null,
                 key == null ? "no API key (Authorization: Bearer <key>)" : "unknown API key"));
+        AccessLog.identify(ctx, customer::id);
+        return customer;
     }
 
     /** The body: a JSON object of string members among {@link #MEMBERS}. */

@@ -45,7 +45,7 @@ public final class ApiServer {
             statuses.accept(problem.status());
             return null;
         };
-        return HttpListener.bind(config, group, Optional.empty(), counted,
+        return HttpListener.bind(config, group, Optional.empty(), "api", counted,
                 connectionHandlers(new ApiHandler(api, keys, statuses), counted));
     }
 

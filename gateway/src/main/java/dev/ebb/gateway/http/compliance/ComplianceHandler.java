@@ -4,6 +4,7 @@ import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.ComplianceRefusal;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.RequestContext;
+import dev.ebb.gateway.http.AccessLog;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
@@ -68,6 +69,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             response = render.problem(Problem.of(500, "internal-error", "Internal error",
                     "the request could not be answered"));
         }
+        AccessLog.identify(ctx, () -> service.tokenIdOf(Responses.bearerToken(request)).orElse(null));
         Responses.send(ctx, request, response);
     }
 

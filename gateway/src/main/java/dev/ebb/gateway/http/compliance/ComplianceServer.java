@@ -40,7 +40,7 @@ public final class ComplianceServer {
      */
     public static HttpListener start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                      Optional<SslContext> tls) throws InterruptedException {
-        return HttpListener.bind(config.listener(), group, tls,
+        return HttpListener.bind(config.listener(), group, tls, "compliance",
                 ComplianceHandler.auditedRefusals(service),
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(), ComplianceHandler.auditedBodyRefusals(service)),
                         new ChunkedWriteHandler(), new ComplianceHandler(service)));

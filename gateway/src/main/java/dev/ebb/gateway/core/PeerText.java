@@ -1,14 +1,14 @@
-package dev.ebb.gateway.smpp;
+package dev.ebb.gateway.core;
 
 import dev.ebb.model.Msisdn;
 import java.util.regex.Pattern;
 
 /**
- * Text a peer chose (a system_id), made safe for a log line: a value that may be a phone number is masked like
- * one (DESIGN.md invariant 1), anything else has its control and non-ASCII characters escaped, so no peer can
- * forge a log line with CR/LF or hide in terminal escapes (issue 9, item 13).
+ * Text a peer chose (an SMPP system_id, a segment of an HTTP path), made safe for a log line: a value that may be a
+ * phone number is masked like one (DESIGN.md invariant 1), anything else has its control and non-ASCII characters
+ * escaped, so no peer can forge a log line with CR/LF or hide in terminal escapes (issue 9, item 13).
  */
-final class PeerText {
+public final class PeerText {
     /** Six digits in a row may be (part of) a phone number. */
     private static final Pattern NUMBER_LIKE = Pattern.compile("[0-9]{6,}");
     /** SMPP 3.4 §5.2.1 system_id is at most 15 octets; what a decoder lets through longer is cut. */
@@ -17,7 +17,7 @@ final class PeerText {
     private PeerText() {
     }
 
-    static String forLog(String text) {
+    public static String forLog(String text) {
         if (text == null) {
             return "null";
         }
