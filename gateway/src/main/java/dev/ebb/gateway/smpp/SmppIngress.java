@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntConsumer;
 
 /**
  * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
@@ -42,30 +41,40 @@ public final class SmppIngress implements SubmitSmHandler {
     private final Intake admission;
     private final ContentConfig content;
     private final Clock clock;
-    private final IntConsumer outcomes;
+    private final SubmitMetrics metrics;
     private final Map<String, AddressingConfig> addressing;
     private final SubmitRefusals refusals;
 
     /**
      * @param addressing how each customer's addresses are read, by customer id (the defaults for one not in it)
-     * @param outcomes   told the command_status of every submit (metrics)
+     * @param metrics    told the command_status and answer time of every submit
      * @param refusals   told why each refused submit was refused (log, metrics)
      */
     public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing, Clock clock,
-                       IntConsumer outcomes, SubmitRefusals refusals) {
+                       SubmitMetrics metrics, SubmitRefusals refusals) {
         this.refusals = refusals;
         this.admission = admission;
         this.addressing = Map.copyOf(addressing);
         this.content = content;
         this.clock = clock;
-        this.outcomes = outcomes;
+        this.metrics = metrics;
     }
 
     @Override
     public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit) {
         SubmitOutcome outcome = accept(session, submit);
-        outcomes.accept(outcome.commandStatus());
+        metrics.outcome(outcome.commandStatus());
         return CompletableFuture.completedFuture(outcome);
+    }
+
+    @Override
+    public void refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
+        refusals.refused(session, submit, refusal);
+    }
+
+    @Override
+    public void answered(SessionInfo session, int commandStatus, long nanos) {
+        metrics.answered(session, commandStatus, nanos);
     }
 
     private SubmitOutcome accept(SessionInfo session, Pdu.MessagePdu submit) {
@@ -150,7 +159,7 @@ public final class SmppIngress implements SubmitSmHandler {
             case NO_ROUTE -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RINVDSTADR, Reason.NO_ROUTE,
                     "no route serves " + to.masked()));
             // The SMSC is slower than the customer, or down: push back before memory does.
-            case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.CONGESTED,
+            case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL, Reason.QUEUE_FULL,
                     "the route's queue is full"));
             // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the one
             // clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6 reads it as a

@@ -393,6 +393,7 @@ final class NettySmscBind implements Binding {
             if (!running) {
                 return;
             }
+            connector.countReconnect();
             Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(config.reconnectMax()) > 0 ? config.reconnectMax()
                     : backoff.multipliedBy(2);
@@ -478,6 +479,7 @@ final class NettySmscBind implements Binding {
                 expired.add(sent);
             }
             if (!expired.isEmpty()) {
+                connector.countResponseTimeouts(expired.size());
                 LOG.warn("connector {}: {} submit_sm unanswered after {}; sending them again", label, expired.size(),
                         config.responseTimeout());
                 expired.forEach(this::unconfirmed);
@@ -551,6 +553,7 @@ final class NettySmscBind implements Binding {
                 unmatched("submit_sm_resp", sequenceNumber);
                 return;
             }
+            connector.answered(status, System.nanoTime() - sent.sentAt);
             slots.release();
             inFlight.decrementAndGet();
             if (status == CommandStatus.ESME_ROK) {

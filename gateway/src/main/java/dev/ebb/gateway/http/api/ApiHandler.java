@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,27 +41,39 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final MessageApi api;
     private final HashedTokens<CustomerConfig> keys;
-    private final IntConsumer statuses;
+    private final ApiAnswers answers;
     private final ObjectMapper json = Responses.mapper();
 
-    /** @param statuses told the HTTP status of every answer (metrics) */
-    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, IntConsumer statuses) {
+    /** @param answers told of every answer and of each message sent (metrics) */
+    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
         this.api = api;
         this.keys = keys;
-        this.statuses = statuses;
+        this.answers = answers;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long read = System.nanoTime();
         if (request.decoderResult().isFailure()) {
-            statuses.accept(400);
+            answers.answered(400);
             Responses.refuseUndecodable(ctx, json);
             return;
         }
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        // A message sent is timed and its refusal counted with the customer's id, once the customer is known.
+        boolean sending = path.equals(MESSAGES) && request.method().equals(HttpMethod.POST);
+        CustomerConfig sender = null;
+        String refusal = null;
         FullHttpResponse response;
         try {
-            response = route(ctx, request);
+            if (sending) {
+                sender = authenticate(request);
+                response = send(ctx, sender, request);
+            } else {
+                response = route(request, path);
+            }
         } catch (ApiRefusal r) {
+            refusal = r.reason();
             response = Responses.problem(json,
                     Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
             if (r.status() == 429 || r.status() == 503) {
@@ -73,25 +84,30 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             // Only the type: a message could carry content or a number (DESIGN invariant 1).
             LOG.error("customer API request failed: {}", e.getClass().getName());
+            refusal = "internal-error";
             response = Responses.problem(json, Problem.of(500, "internal-error", "Internal error",
                     "the request could not be answered"));
         }
-        statuses.accept(response.status().code());
+        int status = response.status().code();
+        answers.answered(status);
         Responses.send(ctx, request, response);
+        if (sender != null) {
+            answers.sent(sender.id(), status, refusal, System.nanoTime() - read);
+        }
     }
 
-    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+    /** {@code POST /v1/messages}: 202 with one id per segment. */
+    private FullHttpResponse send(ChannelHandlerContext ctx, CustomerConfig customer, FullHttpRequest request) {
+        MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
+        FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
+                sent.messageIds().size(), sent.encoding()));
+        r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
+        return r;
+    }
+
+    private FullHttpResponse route(FullHttpRequest request, String path) {
         if (path.equals(MESSAGES)) {
-            if (!request.method().equals(HttpMethod.POST)) {
-                return notAllowed(request, path, HttpMethod.POST);
-            }
-            CustomerConfig customer = authenticate(request);
-            MessageApi.Sent sent = api.send(customer, clientIp(ctx), body(request));
-            FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
-                    sent.messageIds().size(), sent.encoding()));
-            r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
-            return r;
+            return notAllowed(request, path, HttpMethod.POST);
         }
         if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
             if (!request.method().equals(HttpMethod.GET)) {
