@@ -61,6 +61,7 @@ public final class TestGateway {
         private AddressingConfig addressing;
         private ReceiptBinds receiptBinds;
         private int maxScheduled;
+        private int tps = 100_000;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
@@ -98,6 +99,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** The customer's submit rate over SMPP and HTTP together (100,000 by default). */
+        public Builder tps(int tps) {
+            this.tps = tps;
+            return this;
+        }
+
         /** Which of the customer's receivers a receipt goes to. */
         public Builder receiptBinds(ReceiptBinds receiptBinds) {
             this.receiptBinds = receiptBinds;
@@ -124,7 +131,7 @@ public final class TestGateway {
                     new ListenerConfig(null, 0),
                     List.of(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
-                                    .maxScheduled(maxScheduled)).tps(100_000)
+                                    .maxScheduled(maxScheduled)).tps(tps)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),
