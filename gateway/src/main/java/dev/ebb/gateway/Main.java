@@ -17,10 +17,14 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.Durability;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.config.RouteConfig;
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.MessageIdGenerator;
+import dev.ebb.gateway.core.SubmitMeters;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.http.MetricsServer;
+import dev.ebb.gateway.http.Readiness;
+import dev.ebb.gateway.http.api.ApiMetrics;
 import dev.ebb.gateway.http.api.ApiServer;
 import dev.ebb.gateway.http.api.MessageApi;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
@@ -49,6 +53,7 @@ import dev.ebb.gateway.smpp.SmppOperations;
 import dev.ebb.gateway.smpp.SmppServer;
 import dev.ebb.gateway.smpp.SubmitMetrics;
 import dev.ebb.gateway.smpp.SubmitRefusals;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.southbound.SmscConnector;
 import dev.ebb.gateway.southbound.simulator.HandsetSimulator;
 import dev.ebb.metadata.Channel;
@@ -78,6 +83,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -85,6 +91,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -259,9 +266,10 @@ public final class Main implements Callable<Integer> {
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, c -> c.smpp().maxScheduled()));
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits,
                 customer -> maxScheduled.getOrDefault(customer, 0));
+        SubmitMeters smppSubmits = new SubmitMeters(registry, Channel.SMPP, CommandStatus::name);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
-                new SubmitMetrics(registry), new SubmitRefusals(registry, clock, housekeeping));
+                new SubmitMetrics(registry, smppSubmits), new SubmitRefusals(smppSubmits, clock, housekeeping));
                 // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
         ExecutorService operationsExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ebb-smpp-operations");
@@ -276,45 +284,74 @@ public final class Main implements Callable<Integer> {
                 TlsFiles.serverContext(cfg.smpp().tlsCertFile(), cfg.smpp().tlsKeyFile(), "smpp.tlsCertFile"), clock);
         opened.add(server);
 
+        // Each part registers the meters it owns, before the first re-queued message could be timed.
+        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, vault, moRouter, webhooks, commit)) {
+            part.bindTo(registry);
+        }
+        connectors.values().forEach(c -> c.bindTo(registry));
         requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
 
         scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
 
-        // Each part registers the meters it owns.
-        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, moRouter, webhooks, commit)) {
-            part.bindTo(registry);
-        }
-        connectors.values().forEach(c -> c.bindTo(registry));
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
+        audit.bindTo(registry);
         storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
         HttpListener complianceServer = startCompliance(cfg, metadata, audit, DeliverySigner.openOrCreate(
                 data.deliveryKey(), kek), registry, clock, opened);
-        for (int status : new int[] {500, 503}) {
-            registry.counter("ebb.http.requests", "status", Integer.toString(status));
-        }
-        HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry,
-                () -> connectors.values().stream().allMatch(c -> c.boundSessions() > 0) ? "UP" : "DEGRADED: an SMSC is not bound",
-                storage::refusal, boss);
-
-        opened.add(metricsServer);
         // Customers' HTTP requests get their own loop too: a status lookup reads the store, which SMPP sessions
         // should not wait behind.
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         MessageApi api = new MessageApi(admission, sessions::tryAcquireSubmits, webhooks::wantsReceipts, metadata,
                 cfg.content(), clock);
-        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api,
-                status -> registry.counter("ebb.http.requests", "status", Integer.toString(status)).increment(), apiLoop);
+        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, new ApiMetrics(registry), apiLoop);
         opened.add(apiServer);
         apiServer.metrics("api").bindTo(registry);
         complianceServer.metrics("compliance").bindTo(registry);
+        // Last, so that it answers ready only once everything it checks is there.
+        Readiness readiness = readiness(cfg, vault, storage, audit, server, apiServer, complianceServer, connectors);
+        readiness.bindTo(registry);
+        HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry, readiness, boss);
+        opened.add(metricsServer);
         metricsServer.metrics("metrics").bindTo(registry);
         return new Running(server.port(), apiServer.port(), metricsServer.port(), complianceServer.port(), opened, metadata);
+    }
+
+    /**
+     * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, and at least one
+     * bind up per connector that a route uses (a connector no route names carries no traffic).
+     */
+    private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, AuditLog audit,
+                                       SmppServer smpp, HttpListener api, HttpListener compliance,
+                                       Map<String, SmscConnector> connectors) {
+        Map<String, Readiness.Check> checks = new LinkedHashMap<>();
+        checks.put("content-store", () -> vault.isOpen() ? storage.notWritable(StorageGuard.Store.CONTENT)
+                : Optional.of("the content vault is closed"));
+        checks.put("metadata-store", () -> storage.notWritable(StorageGuard.Store.METADATA));
+        checks.put("audit-log", () -> audit.isOpen() ? storage.notWritable(StorageGuard.Store.AUDIT)
+                : Optional.of("the audit log is closed"));
+        checks.put("smpp-listener", listening(smpp::listening, "SMPP"));
+        checks.put("api-listener", listening(api::listening, "customer API"));
+        checks.put("compliance-listener", listening(compliance::listening, "compliance API"));
+        Set<String> routed = cfg.routes().stream().map(RouteConfig::connector).collect(Collectors.toSet());
+        for (ConnectorConfig config : cfg.connectors()) {
+            SmscConnector c = connectors.get(config.name());
+            if (routed.contains(config.name())) {
+                checks.put("connector:" + config.name(), () -> c.boundSessions() > 0 ? Optional.empty()
+                        : Optional.of("no bind up to " + config.host() + ":" + config.port() + " (0 of "
+                        + config.binds() + "); its messages queue"));
+            }
+        }
+        return new Readiness(checks);
+    }
+
+    private static Readiness.Check listening(BooleanSupplier listening, String listener) {
+        return () -> listening.getAsBoolean() ? Optional.empty() : Optional.of("the " + listener + " listener is closed");
     }
 
     /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */

@@ -64,7 +64,8 @@ class StorageGuardTest {
                 .withStorage(new StorageConfig(GIB, 5.0, Duration.ofMillis(20))), disk);
         esme = gateway.esme();
         String before = esme.submit("+4790000001", "before", StandardCharsets.ISO_8859_1, (byte) 0x03);
-        assertThat(get("/ready").statusCode()).isEqualTo(200);
+        // /ready also waits for the connector's bind, which may come a moment after the first submit.
+        Await.until("/ready with room on every store", WAIT, () -> get("/ready").statusCode() == 200);
 
         free.set(GIB - 1);
         Await.until("/ready says the stores are short of space", WAIT, () -> get("/ready").statusCode() == 503);

@@ -118,6 +118,24 @@ final class DayFiles {
         return out;
     }
 
+    /**
+     * Bytes of a day's files: its Chronicle cycle (as long as the file is: Chronicle grows it in blocks), signed heads,
+     * leaf log and index segments.
+     */
+    long bytesOf(LocalDate day) {
+        long bytes = 0;
+        List<Path> paths = new ArrayList<>(List.of(cycleFile(day), headsFile(day), leavesFile(day)));
+        paths.addAll(segmentFiles(day));
+        for (Path p : paths) {
+            try {
+                bytes += Files.size(p);
+            } catch (IOException absent) {
+                // Not written yet (a day without records has no cycle), or pruned meanwhile: no bytes held.
+            }
+        }
+        return bytes;
+    }
+
     /** Every day that has a cycle file, a heads file or a key, ascending. */
     TreeSet<LocalDate> days() {
         TreeSet<LocalDate> days = new TreeSet<>();

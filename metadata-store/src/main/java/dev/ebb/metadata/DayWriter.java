@@ -255,6 +255,20 @@ final class DayWriter {
         }
     }
 
+    /** The day being written and its records so far; null before the first append of today since the store opened. */
+    DayCount currentDay() {
+        lock.lock();
+        try {
+            return current == null ? null : new DayCount(current.day(), current.count());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A day and how many records it holds. */
+    record DayCount(LocalDate day, long records) {
+    }
+
     /** See {@link MetadataStore#close}: signs and seals the current day, waits for the index thread, closes the queue. */
     void close() {
         lock.lock();

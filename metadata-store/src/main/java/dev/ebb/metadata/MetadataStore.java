@@ -52,6 +52,7 @@ public final class MetadataStore implements AutoCloseable {
     private final QueryEngine queries;
     private final Proofs proofs;
     private final QueueSync queueSync;
+    private final Usage usage;
 
     private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek, int indexBufferEntries,
                           FileSync sync, boolean groupCommit) {
@@ -76,6 +77,7 @@ public final class MetadataStore implements AutoCloseable {
         this.pruner = new Pruner(files, keyFiles, indexes, queue, config.retention(), clock);
         this.queries = new QueryEngine(files, keyFiles, queue, indexes, writer, clock);
         this.proofs = new Proofs(files, queue, writer);
+        this.usage = new Usage(files, writer, pruner);
     }
 
     /**
@@ -229,6 +231,15 @@ public final class MetadataStore implements AutoCloseable {
     /** Age of the oldest record kept (by its event time), for metrics; empty when the store holds no record. */
     public Optional<Duration> oldestRecordAge() {
         return queries.oldestRecordAge();
+    }
+
+    /**
+     * Days, records and bytes kept now, and days pruned since the store was opened: what a metrics scrape asks for.
+     * Cheap: days before the current one are counted once (a file size each) and again only after a day roll or a
+     * prune, never by reading records; the current day's count is the writer's. Briefly takes the writer lock.
+     */
+    public StoreUsage usage() {
+        return usage.now();
     }
 
     /** The public key that verifies this store's tree heads. */

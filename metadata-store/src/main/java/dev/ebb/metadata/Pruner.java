@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ final class Pruner {
     private final SingleChronicleQueue queue;
     private final Period retention;
     private final Clock clock;
+    private final AtomicLong pruned = new AtomicLong();
 
     Pruner(DayFiles files, KeyFiles keyFiles, DayIndexes indexes, SingleChronicleQueue queue, Period retention,
            Clock clock) {
@@ -33,6 +35,11 @@ final class Pruner {
         this.queue = queue;
         this.retention = retention;
         this.clock = clock;
+    }
+
+    /** Days dropped since the store was opened, by {@link #pruneExpired} (at open too). */
+    long daysPruned() {
+        return pruned.get();
     }
 
     /** Drops each day D with {@code D + retention} before today (UTC, store clock); returns them, ascending. */
@@ -51,6 +58,7 @@ final class Pruner {
                 throw new MetadataStoreException("cannot delete expired cycle " + files.cycleFile(day), e);
             }
             dropped.add(day);
+            pruned.incrementAndGet();
         }
         if (!dropped.isEmpty()) {
             // Chronicle caches the first and last cycle: without this a tailer would look for the deleted files.

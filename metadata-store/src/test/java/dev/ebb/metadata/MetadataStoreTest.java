@@ -87,6 +87,41 @@ class MetadataStoreTest {
         }
     }
 
+    /** Issue 14: the days, records and bytes kept and the days pruned, as metrics show them, without a scan. */
+    @Test
+    void usageCountsTheDaysRecordsAndBytesKeptAndTheDaysPruned() {
+        try (MetadataStore store = open()) {
+            assertThat(store.usage()).isEqualTo(new StoreUsage(0, 0, 0, 0));
+            for (int d = 0; d < 3; d++) {
+                for (int i = 0; i <= d; i++) {
+                    store.append(Records.accepted(clock.instant(), "m-" + d + "-" + i, "+4790000001").build());
+                }
+                clock.advance(Duration.ofDays(1));
+            }
+            StoreUsage kept = store.usage();
+            assertThat(kept.days()).isEqualTo(3);
+            assertThat(kept.records()).isEqualTo(1 + 2 + 3);
+            assertThat(kept.daysPruned()).isZero();
+            long files = 0;
+            for (int d = 0; d < 3; d++) {
+                files += new DayFiles(dir).bytesOf(LocalDate.of(2025, 1, 10 + d));
+            }
+            assertThat(kept.bytes()).isEqualTo(files).isPositive();
+
+            store.append(Records.accepted(clock.instant(), "m-3-0", "+4790000001").build());
+            assertThat(store.usage().records()).as("the current day counts as it is written").isEqualTo(7);
+            assertThat(store.usage().days()).isEqualTo(4);
+
+            clock.set(DAY1.atOffset(java.time.ZoneOffset.UTC).plusMonths(12).plusDays(2).toInstant());
+            assertThat(store.pruneExpired()).hasSize(2);
+            assertThat(store.usage()).satisfies(u -> {
+                assertThat(u.days()).isEqualTo(2);
+                assertThat(u.records()).isEqualTo(3 + 1);
+                assertThat(u.daysPruned()).isEqualTo(2);
+            });
+        }
+    }
+
     @Test
     void expiredDaysAreDroppedAtOpenAndVerificationAnchorsOnTheFirstKeptDay() {
         try (MetadataStore store = open()) {

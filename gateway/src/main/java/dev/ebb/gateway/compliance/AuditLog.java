@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.OwnerOnlyFiles;
 import dev.ebb.metadata.Sha256;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: appends are serialised.
  */
-public final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AutoCloseable, MeterBinder {
     /** The previous hash of the first entry. */
     public static final String GENESIS = "0".repeat(64);
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -48,13 +51,18 @@ public final class AuditLog implements AutoCloseable {
     private long nextSequence;
     private String lastHash;
     private volatile Consumer<AuditEvent> appended = e -> { };
+    /** The file's length: what was there at open, and each entry appended since. */
+    private volatile long bytes;
+    /** Whether the last check of the chain passed: {@link #open} checked it, {@link #verify()} checks it again. */
+    private volatile boolean verified = true;
 
-    private AuditLog(Path file, Clock clock, FileChannel channel, long nextSequence, String lastHash) {
+    private AuditLog(Path file, Clock clock, FileChannel channel, long nextSequence, String lastHash, long bytes) {
         this.file = file;
         this.clock = clock;
         this.channel = channel;
         this.nextSequence = nextSequence;
         this.lastHash = lastHash;
+        this.bytes = bytes;
     }
 
     /**
@@ -88,7 +96,7 @@ public final class AuditLog implements AutoCloseable {
                 channel.force(true);
             }
             channel.position(scan.goodLength);
-            return new AuditLog(file, clock, channel, scan.entries, scan.lastHash);
+            return new AuditLog(file, clock, channel, scan.entries, scan.lastHash, scan.goodLength);
         } catch (IOException e) {
             throw new AuditLogException("audit log " + file + " cannot be opened: " + e.getMessage(), e);
         }
@@ -139,6 +147,7 @@ public final class AuditLog implements AutoCloseable {
             throw new AuditLogException("audit log " + file + " cannot be written: " + e.getMessage(), e);
         }
         AuditEntry entry = new AuditEntry(nextSequence, time, lastHash, event, hash);
+        bytes = start + line.limit();
         nextSequence++;
         lastHash = hash;
         appended.accept(event);
@@ -198,7 +207,34 @@ public final class AuditLog implements AutoCloseable {
 
     /** Re-reads the whole file and checks every entry's hash and link; reports the first broken entry. */
     public AuditVerifyReport verify() {
-        return verify(file);
+        AuditVerifyReport report = verify(file);
+        verified = report.ok();
+        return report;
+    }
+
+    /** False once {@link #close()}d: appends fail. */
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    /** The log's size in bytes (no file is read). */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Whether the last check of the chain (at open, or {@link #verify()} since) found it whole. */
+    public boolean lastVerifyOk() {
+        return verified;
+    }
+
+    /** The log's size, and whether its last check passed ({@code ebb_compliance_audit_verified}, 1 or 0). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.compliance.audit.bytes", this, AuditLog::bytes).baseUnit("bytes")
+                .description("size of the compliance audit log").register(registry);
+        Gauge.builder("ebb.compliance.audit.verified", this, a -> a.lastVerifyOk() ? 1 : 0)
+                .description("1 while the audit log's last chain check (at start, or GET /v1/audit/verify) passed,"
+                        + " 0 once one failed").register(registry);
     }
 
     /** Checks the log in {@code file} without opening it for writing (offline use). */

@@ -130,6 +130,11 @@ public final class HttpListener implements AutoCloseable {
         return silent.sum();
     }
 
+    /** True while the listener accepts connections (bound, not closed). */
+    public boolean listening() {
+        return channel.isActive();
+    }
+
     /** The bound port (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();

@@ -10,7 +10,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.crypto.SecretKey;
 
@@ -32,6 +34,11 @@ final class BucketFile {
     private final Path path;
     private final byte[] noncePrefix;
     private final AtomicLong end;
+    /** Where appends of this opening started: records before it were written before a restart. */
+    private final long openedEnd;
+    /** Records put and not stripped, for metrics; those before {@link #openedEnd} once {@link #countRecovered}. */
+    private final LongAdder live = new LongAdder();
+    private final AtomicBoolean recoveredCounted = new AtomicBoolean();
     private volatile FileChannel channel;
     private volatile SecretKey key;
     /** Written to since the last {@link #force}: only those files are forced by a group commit. */
@@ -45,6 +52,7 @@ final class BucketFile {
         this.key = key;
         this.noncePrefix = noncePrefix;
         this.end = new AtomicLong(end);
+        this.openedEnd = end;
     }
 
     /** Opens (creating if needed) the file; appends continue after the last byte ever written. */
@@ -78,6 +86,32 @@ final class BucketFile {
 
     long end() {
         return end.get();
+    }
+
+    long openedEnd() {
+        return openedEnd;
+    }
+
+    /** A record was put (written whole). */
+    void countPut() {
+        live.increment();
+    }
+
+    /** A live record was stripped. */
+    void countStripped() {
+        live.decrement();
+    }
+
+    /** The live records found before {@link #openedEnd} by the backlog scan at start-up; counted once. */
+    void countRecovered(long records) {
+        if (recoveredCounted.compareAndSet(false, true)) {
+            live.add(records);
+        }
+    }
+
+    /** Records held readable: put or recovered, not stripped. */
+    long liveRecords() {
+        return live.sum();
     }
 
     void writeNonce(byte[] into, int offset, long position) {

@@ -3,6 +3,10 @@ package dev.ebb.gateway.privacy;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.metadata.DurableFiles;
 import dev.ebb.metadata.FileSync;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * power cut, until {@link #force()} (a group commit, {@code storage.durability: fsync}) has run after it. Keys are
  * fsynced when created and destroyed; markers, new files and deletions are fsynced.
  */
-public final class ContentVault implements AutoCloseable {
+public final class ContentVault implements AutoCloseable, MeterBinder {
     static final String MARKER_FILE = "VAULT";
     static final String FILE_SUFFIX = ".vault";
     private static final int MARKER_MAGIC = 0x45424256;
@@ -99,6 +104,7 @@ public final class ContentVault implements AutoCloseable {
     private final Map<String, BucketFile> current = new ConcurrentHashMap<>();
     private final Object lifecycle = new Object();
     private final ThreadLocal<ThreadScratch> scratch = ThreadLocal.withInitial(ThreadScratch::new);
+    private final AtomicLong keysDestroyed = new AtomicLong();
     private volatile boolean closed;
 
     private ContentVault(Path contentDir, KeyRing keys, ContentConfig config, Clock clock, long generation,
@@ -204,6 +210,7 @@ public final class ContentVault implements AutoCloseable {
                     RecordHeader.ciphertextOffset(id.length));
             Arrays.fill(record, RecordHeader.ciphertextOffset(id.length) + written, length, (byte) 0);
             file.write(buffer, position);
+            file.countPut();
         } catch (ClosedChannelException erased) {
             throw new VaultException("content bucket " + file.id() + " was expired or erased during the write of message "
                     + messageId, erased);
@@ -281,6 +288,7 @@ public final class ContentVault implements AutoCloseable {
             tombstone[0] = RecordHeader.STRIPPED;
             file.write(ByteBuffer.wrap(tombstone, 0, tombstoneLength),
                     handle.position() + RecordHeader.stateOffset(header.idLength()));
+            file.countStripped();
         } catch (ClosedChannelException expired) {
             // The bucket died meanwhile: its key is gone, which strips more than this could.
         } catch (IOException e) {
@@ -342,12 +350,18 @@ public final class ContentVault implements AutoCloseable {
         for (List<BucketFile> bucket : byBucket.values()) {
             List<Pending> pending = new ArrayList<>();
             for (BucketFile file : bucket) {
+                long[] recovered = {0};
                 try {
                     file.scan(file.end(), header -> {
                         if (header.state() == RecordHeader.LIVE) {
                             pending.add(new Pending(file.id(), header));
+                            if (header.position() < file.openedEnd()) {
+                                recovered[0]++;
+                            }
                         }
                     });
+                    // Counted here rather than by a scan at open: this one reads every file anyway.
+                    file.countRecovered(recovered[0]);
                 } catch (ClosedChannelException expired) {
                     // Expired or erased while we looked: nothing of it is pending any more.
                 } catch (IOException e) {
@@ -389,6 +403,73 @@ public final class ContentVault implements AutoCloseable {
                 throw new VaultException("cannot force content bucket " + file.id(), e);
             }
         }
+    }
+
+    /**
+     * How old the oldest content still readable may be: the age of the oldest live bucket's start (the time of the
+     * oldest message it can hold), zero when none. At most {@code retention} plus the expiry schedule's interval.
+     */
+    public Duration oldestContentAge() {
+        long oldest = Long.MAX_VALUE;
+        for (BucketId bucket : files.keySet()) {
+            oldest = Math.min(oldest, bucket.startMillis());
+        }
+        return oldest == Long.MAX_VALUE ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - oldest));
+    }
+
+    /**
+     * Messages whose content the vault holds readable: put, or found by {@link #forEachPending} after a restart, and
+     * neither stripped nor expired.
+     */
+    public long heldMessages() {
+        long held = 0;
+        for (BucketFile file : files.values()) {
+            held += file.liveRecords();
+        }
+        return held;
+    }
+
+    /** Bytes of the live buckets' content files (records, stripped ones included, until their bucket expires). */
+    public long heldBytes() {
+        long bytes = 0;
+        for (BucketFile file : files.values()) {
+            bytes += file.end();
+        }
+        return bytes;
+    }
+
+    /** Live (customer, bucket) pairs: each a key and a file. */
+    public int liveBuckets() {
+        return files.size();
+    }
+
+    /** Bucket keys destroyed since the vault was opened (expiry and erasure). */
+    public long keysDestroyed() {
+        return keysDestroyed.get();
+    }
+
+    /**
+     * The privacy promise made visible, read from what the vault keeps in memory (no file is read per scrape): the age
+     * of the oldest readable content (DESIGN.md invariant 2: at most 72 h), messages, bytes and buckets held, keys
+     * destroyed.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.content.oldest.age", this, v -> v.oldestContentAge().toMillis() / 1000.0)
+                .baseUnit("seconds").description("age of the oldest content readable: its bucket's start").register(registry);
+        Gauge.builder("ebb.content.messages", this, ContentVault::heldMessages)
+                .description("messages whose content is held readable").register(registry);
+        Gauge.builder("ebb.content.bytes", this, ContentVault::heldBytes)
+                .description("bytes of content files of live buckets").register(registry);
+        Gauge.builder("ebb.content.buckets", this, ContentVault::liveBuckets)
+                .description("live (customer, time bucket) keys, each with its content file").register(registry);
+        FunctionCounter.builder("ebb.content.keys.destroyed", this, ContentVault::keysDestroyed)
+                .description("bucket keys destroyed (crypto-shredding at expiry or erasure)").register(registry);
+    }
+
+    /** False once {@link #close()}d. */
+    public boolean isOpen() {
+        return !closed;
     }
 
     /** The content directory (the key store is {@link KeyRing#directory()}). */
@@ -469,6 +550,7 @@ public final class ContentVault implements AutoCloseable {
                 file.retire();
             }
             keys.destroy(bucket);
+            keysDestroyed.incrementAndGet();
             Path path = contentPath(bucket);
             DurableFiles.deleteDurably(path);
             deleteIfEmpty(path.getParent());

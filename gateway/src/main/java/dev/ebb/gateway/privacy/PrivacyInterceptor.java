@@ -241,7 +241,10 @@ public final class PrivacyInterceptor implements MeterBinder {
         String routeOf(Submission submission);
     }
 
-    /** Content that left early, and the age of the oldest traffic record kept. */
+    /**
+     * Content that left early; the age of the oldest traffic record kept, and the days, records and bytes kept and
+     * days pruned (the 12-month retention made visible). The vault's own gauges are its own ({@link ContentVault}).
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         FunctionCounter.builder("ebb.content.stripped", this, PrivacyInterceptor::strippedCount)
@@ -249,5 +252,13 @@ public final class PrivacyInterceptor implements MeterBinder {
         Gauge.builder("ebb.metadata.oldest.record.age", metadata,
                 m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds")
                 .register(registry);
+        Gauge.builder("ebb.metadata.days", metadata, m -> m.usage().days())
+                .description("days of traffic records kept, the current one included").register(registry);
+        Gauge.builder("ebb.metadata.records", metadata, m -> m.usage().records())
+                .description("traffic records kept").register(registry);
+        Gauge.builder("ebb.metadata.bytes", metadata, m -> m.usage().bytes())
+                .description("bytes of the kept days' files").register(registry);
+        FunctionCounter.builder("ebb.metadata.days.pruned", metadata, m -> m.usage().daysPruned())
+                .description("days dropped at the end of their retention, with their keys").register(registry);
     }
 }

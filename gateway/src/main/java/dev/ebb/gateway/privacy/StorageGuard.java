@@ -136,6 +136,12 @@ public final class StorageGuard implements MeterBinder {
         return watched.get(store).okNow();
     }
 
+    /** Why {@code store} does not take writes now (below its floor, or stopped after a failed write); empty if it does. */
+    public Optional<String> notWritable(Store store) {
+        Watched w = watched.get(store);
+        return w == null || w.okNow() ? Optional.empty() : Optional.of(w.reason());
+    }
+
     /** The stores watched, for metrics. */
     public List<Store> stores() {
         return List.copyOf(watched.keySet());

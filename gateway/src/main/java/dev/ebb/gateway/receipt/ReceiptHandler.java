@@ -2,6 +2,8 @@ package dev.ebb.gateway.receipt;
 
 import dev.ebb.gateway.core.DeliverSmListener;
 import dev.ebb.gateway.core.InboundDeliverSm;
+import dev.ebb.gateway.core.Latency;
+import dev.ebb.gateway.core.MeterTable;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.route.DispatchResults;
@@ -12,12 +14,14 @@ import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.metadata.EventType;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -43,6 +47,8 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     private final AtomicLong notRecorded = new AtomicLong();
     /** True from a receipt refused because its record could not be stored until one is taken again. */
     private final AtomicBoolean refusing = new AtomicBoolean();
+    /** ebb_delivery_seconds by connector and final state; made once {@link #bindTo} gave the registry. */
+    private volatile MeterTable<String, MessageState, Timer> deliveries;
 
     /** @param keepsContent customers that keep content of finished messages until the 72 h limit */
     public ReceiptHandler(PrivacyInterceptor privacy, ReceiptSink sink, Predicate<String> keepsContent, Clock clock) {
@@ -73,6 +79,12 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     @Override
     public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
         privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        MeterTable<String, MessageState, Timer> times = deliveries;
+        if (times != null) {
+            // The injected clock on both ends: a message accepted before a restart is timed from its acceptance.
+            times.get(message.route(), state).record(Math.max(0, clock.millis() - message.acceptedAtMillis()),
+                    TimeUnit.MILLISECONDS);
+        }
         privacy.finished(message.handle(), keepsContent.test(message.customerId()));
         if (message.receiptWanted()) {
             sink.forward(new CustomerReceipt(message, state, errorCode, clock.instant()));
@@ -153,9 +165,15 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         };
     }
 
-    /** Messages at their SMSC, waiting for its receipt. */
+    /**
+     * Messages at their SMSC, waiting for its receipt; {@code ebb_delivery_seconds{connector,state}}, from acceptance
+     * to the final state (an SMSC's receipt, or Ebb ending it: expired, refused, cancelled).
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("ebb.receipts.awaiting", this, ReceiptHandler::awaitingReceipt).register(registry);
+        deliveries = new MeterTable<>((connector, state) -> Latency.timer("ebb.delivery",
+                        "time from a message accepted to its final state, by connector and state")
+                .tags("connector", connector, "state", state.name()).register(registry));
     }
 }

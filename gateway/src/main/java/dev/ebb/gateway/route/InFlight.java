@@ -166,6 +166,11 @@ public final class InFlight {
         return customerId;
     }
 
+    /** When it was accepted (its ACCEPTED record's event time), in epoch milliseconds. */
+    public long acceptedAtMillis() {
+        return acceptedAtMillis;
+    }
+
     /** The route (connector) its record names. */
     public String route() {
         return route;

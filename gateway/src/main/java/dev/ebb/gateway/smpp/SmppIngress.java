@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntConsumer;
 
 /**
  * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
@@ -42,31 +41,41 @@ public final class SmppIngress implements SubmitSmHandler {
     private final Intake admission;
     private final ContentConfig content;
     private final Clock clock;
-    private final IntConsumer outcomes;
+    private final SubmitMetrics metrics;
     private final Map<String, AddressingConfig> addressing;
     private final SubmitRefusals refusals;
 
     /**
      * @param addressing how each customer's addresses are read, by customer id (the defaults for one not in it)
-     * @param outcomes   told the command_status of every submit (metrics)
+     * @param metrics    told the command_status and answer time of every submit
      * @param refusals   told why each refused submit was refused (log, metrics)
      */
     public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing, Clock clock,
-                       IntConsumer outcomes, SubmitRefusals refusals) {
+                       SubmitMetrics metrics, SubmitRefusals refusals) {
         this.refusals = refusals;
         this.admission = admission;
         this.addressing = Map.copyOf(addressing);
         this.content = content;
         this.clock = clock;
-        this.outcomes = outcomes;
+        this.metrics = metrics;
     }
 
     @Override
     public CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit) {
         return accept(session, submit).thenApply(outcome -> {
-            outcomes.accept(outcome.commandStatus());
+            metrics.outcome(outcome.commandStatus());
             return outcome;
         });
+    }
+
+    @Override
+    public void refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
+        refusals.refused(session, submit, refusal);
+    }
+
+    @Override
+    public void answered(SessionInfo session, int commandStatus, long nanos) {
+        metrics.answered(session, commandStatus, nanos);
     }
 
     private CompletionStage<SubmitOutcome> accept(SessionInfo session, Pdu.MessagePdu submit) {
@@ -75,7 +84,7 @@ public final class SmppIngress implements SubmitSmHandler {
             // service_type is a C-Octet String, ASCII (SMPP 3.4 §3.1, §5.2.11): an octet over 0x7F has no agreed
             // encoding, and jSMPP re-encodes it as UTF-8 ('Ç' leaves as "Ã‡", maybe over the field's 5 octets).
             // §5.1.3: 0x15 ESME_RINVSERTYP, invalid service type.
-            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
                     "service_type outside ASCII (SMPP 3.4 §5.2.11)"));
         }
         AddressingConfig rules = addressing.getOrDefault(session.customerId(), AddressingConfig.DEFAULTS);
@@ -89,7 +98,7 @@ public final class SmppIngress implements SubmitSmHandler {
             // 0x45 ESME_RSUBMITFAIL, "submit_sm or submit_multi failed", is the permanent refusal of the message
             // itself: ESME_RSYSERR would have clients (Kannel) retry a message that can never pass, and 0xC4
             // ESME_RINVOPTPARAMVAL is for optional parameters, which data_coding is not.
-            return refused(session, submit, Refusal.of(CommandStatus.ESME_RSUBMITFAIL, Reason.DATA_CODING,
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RSUBMITFAIL, Reason.DATA_CODING,
                     "data_coding " + (submit.dataCoding() & 0xFF) + " is not supported (SMPP 3.4 §5.2.19)"));
         }
         try {
@@ -98,7 +107,7 @@ public final class SmppIngress implements SubmitSmHandler {
         } catch (InvalidAddressException e) {
             // SMPP 3.4 §4.4.1 dest_addr, §5.1.3 0x0B ESME_RINVDSTADR: not a handset number after normalisation
             // (letters, over 15 digits, empty, TON 5, an NPI other than 0/1 per §5.2.6).
-            return refused(session, submit, Refusal.address(CommandStatus.ESME_RINVDSTADR, Field.DESTINATION, e.rule(),
+            return refusedNow(session, submit, Refusal.address(CommandStatus.ESME_RINVDSTADR, Field.DESTINATION, e.rule(),
                     "dest_addr: " + e.getMessage()));
         }
         try {
@@ -108,12 +117,12 @@ public final class SmppIngress implements SubmitSmHandler {
         } catch (InvalidAddressException e) {
             // SMPP 3.4 §4.4.1 source_addr, §5.1.3 0x0A ESME_RINVSRCADR: no sender that can be shown (over 11 or
             // non-GSM characters, a reserved NPI per §5.2.6, empty with no defaultSender).
-            return refused(session, submit, Refusal.address(CommandStatus.ESME_RINVSRCADR, Field.SOURCE, e.rule(),
+            return refusedNow(session, submit, Refusal.address(CommandStatus.ESME_RINVSRCADR, Field.SOURCE, e.rule(),
                     "source_addr: " + e.getMessage()));
         }
         Refusal refusal = checkBody(submit);
         if (refusal != null) {
-            return refused(session, submit, refusal);
+            return refusedNow(session, submit, refusal);
         }
         Instant deliverAt;
         try {
@@ -121,18 +130,18 @@ public final class SmppIngress implements SubmitSmHandler {
             // so only within the content window; beyond it, or malformed, §5.1.3 0x61 ESME_RINVSCHED.
             deliverAt = ValidityPeriod.schedule(submit.scheduleDeliveryTime(), now, content.maxValidity()).orElse(null);
         } catch (InvalidValidityException e) {
-            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVSCHED, Reason.SCHEDULED,
                     "schedule_delivery_time malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         try {
             expiry = ValidityPeriod.expiry(submit.validityPeriod(), now, content.maxValidity());
         } catch (InvalidValidityException e) {
-            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period malformed or beyond " + content.maxValidity() + " (SMPP 3.4 §7.1.1)"));
         }
         if (deliverAt != null && !deliverAt.isBefore(expiry)) {
             // It would expire before it is sent: the validity period is what cannot be met (§5.1.3 0x62).
-            return refused(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period ends before schedule_delivery_time (SMPP 3.4 §4.4.1)"));
         }
         Msisdn to = destination;
@@ -152,7 +161,7 @@ public final class SmppIngress implements SubmitSmHandler {
                             Reason.NO_ROUTE, "no route serves " + to.masked()));
                     // The SMSC is slower than the customer, or down: push back before memory does.
                     case CONGESTED -> refuse(session, submit, Refusal.of(CommandStatus.ESME_RMSGQFUL,
-                            Reason.CONGESTED, "the route's queue is full"));
+                            Reason.QUEUE_FULL, "the route's queue is full"));
                     // A store short of disk space: SMPP 3.4 §5.1.3 has no status for it. 0x14 ESME_RMSGQFUL is the
                     // one clients treat as "the message centre cannot take more now, retry later" (SMPP 5.0 §4.7.6
                     // reads it as a resource limit of the MC; Kannel and Jasmin retry it), while ESME_RSYSERR stays
@@ -164,7 +173,7 @@ public final class SmppIngress implements SubmitSmHandler {
                 });
     }
 
-    private CompletionStage<SubmitOutcome> refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
+    private CompletionStage<SubmitOutcome> refusedNow(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
         return CompletableFuture.completedFuture(refuse(session, submit, refusal));
     }
 

@@ -117,6 +117,11 @@ public final class SmppServer implements AutoCloseable, MeterBinder {
         return new SmppServer(listener, connections, sessions, authExecutor, limits, authenticator);
     }
 
+    /** True while the listener accepts connections (bound, not closed). */
+    public boolean listening() {
+        return listener.isActive();
+    }
+
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }

@@ -42,6 +42,11 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     private enum State { OPEN, BINDING, BOUND, UNBOUND, CLOSED }
 
+    private static final SubmitRefusals.Refusal NOT_BOUND = SubmitRefusals.Refusal.of(CommandStatus.ESME_RINVBNDSTS,
+            SubmitRefusals.Reason.BIND_STATE, "submit before bind (SMPP 3.4 §2.3)");
+    private static final SubmitRefusals.Refusal RECEIVER_BIND = SubmitRefusals.Refusal.of(CommandStatus.ESME_RINVBNDSTS,
+            SubmitRefusals.Reason.BIND_STATE, "submit on a receiver bind (SMPP 3.4 §2.3)");
+
     private final SmppServerConfig config;
     private final Authenticator authenticator;
     private final CustomerSessions sessions;
@@ -64,6 +69,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private int outstandingSubmits;
     private int nextSequence = 1;
     private ScheduledFuture<?> bindDeadline;
+    /** Made once, not per refusal: a customer over its window or rate may be refused thousands of times a second. */
+    private final SubmitRefusals.Refusal windowFull;
+    private SubmitRefusals.Refusal throttled;
 
     /** @param onBound told when the connection binds: from then on it keeps its place against newer connections */
     SmppSessionHandler(SmppServerConfig config, Authenticator authenticator, CustomerSessions sessions,
@@ -75,6 +83,8 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
         this.operations = operations;
         this.sessionId = sessionId;
         this.onBound = onBound;
+        this.windowFull = SubmitRefusals.Refusal.of(CommandStatus.ESME_RMSGQFUL, SubmitRefusals.Reason.WINDOW_FULL,
+                config.windowSize() + " submits already unanswered on the bind (smpp.windowSize)");
     }
 
     @Override
@@ -161,6 +171,8 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             customer = result.customer();
+            throttled = SubmitRefusals.Refusal.of(CommandStatus.ESME_RTHROTTLED, SubmitRefusals.Reason.THROTTLED,
+                    "over the customer's rate of " + customer.tps() + " messages per second");
             info = new SessionInfo(customer.id(), bind.systemId(), bind.type(), remote(), sessionId);
             state = State.BOUND;
             bindDeadline.cancel(false);
@@ -198,9 +210,17 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSubmit(Pdu.MessagePdu submit) {
-        int refusal = admit();
-        if (refusal != CommandStatus.ESME_ROK) {
-            ctx.write(response(submit, refusal, ""));
+        long read = System.nanoTime();
+        SubmitRefusals.Refusal refusal = admitSubmit();
+        if (refusal != null) {
+            if (info == null) {
+                ctx.write(response(submit, refusal.commandStatus(), ""));
+            } else {
+                // Told with the customer: throttled and window-full refusals are what an operator is asked about.
+                submits.refused(info, submit, refusal);
+                ctx.write(response(submit, refusal.commandStatus(), "")).addListener(written ->
+                        submits.answered(info, refusal.commandStatus(), System.nanoTime() - read));
+            }
             return;
         }
         outstandingSubmits++;
@@ -215,13 +235,21 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
             SubmitOutcome answer = error == null ? result : SubmitOutcome.refused(CommandStatus.ESME_RSYSERR);
             Pdu.Response resp = response(submit, answer.commandStatus(), answer.messageId());
             if (ctx.executor().inEventLoop()) {
-                answer(resp);
+                answerSubmit(resp, answer.commandStatus(), read);
             } else {
                 ctx.executor().execute(() -> {
-                    answer(resp);
+                    answerSubmit(resp, answer.commandStatus(), read);
                     ctx.flush();
                 });
             }
+        });
+    }
+
+    /** {@link #answer} for a submit read at {@code read} (System.nanoTime()): its time is told once it is written. */
+    private void answerSubmit(Pdu.Response resp, int commandStatus, long read) {
+        ctx.write(resp).addListener(written -> {
+            outstandingSubmits--;
+            submits.answered(info, commandStatus, System.nanoTime() - read);
         });
     }
 
@@ -272,19 +300,26 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
 
     /** Why a submit_sm cannot be taken now, or ESME_ROK. */
     private int admit() {
+        SubmitRefusals.Refusal refusal = admitSubmit();
+        return refusal == null ? CommandStatus.ESME_ROK : refusal.commandStatus();
+    }
+
+    /** Why a submit_sm cannot be taken now, or null. */
+    private SubmitRefusals.Refusal admitSubmit() {
         if (state != State.BOUND || !info.bindType().canSubmit()) {
-            return CommandStatus.ESME_RINVBNDSTS; // §5.1.3: not bound, or bound as a receiver
+            // §5.1.3: not bound, or bound as a receiver
+            return state == State.BOUND ? RECEIVER_BIND : NOT_BOUND;
         }
         if (outstandingSubmits >= config.windowSize()) {
             // §5.1.3 0x14 ESME_RMSGQFUL, the answer SMSCs give a window overflow: clients (jSMPP, Cloudhopper,
             // Kannel) take it as "retry later". Not reading instead (Kannel's way as a server) would also hold back
             // the customer's enquire_links, and its link timer would drop a session that is only busy.
-            return CommandStatus.ESME_RMSGQFUL;
+            return windowFull;
         }
         if (!sessions.tryAcquireSubmit(customer)) {
-            return CommandStatus.ESME_RTHROTTLED;
+            return throttled;
         }
-        return CommandStatus.ESME_ROK;
+        return null;
     }
 
     /**

@@ -1,12 +1,11 @@
 package dev.ebb.gateway.smpp;
 
 import dev.ebb.gateway.core.LogLimiter;
+import dev.ebb.gateway.core.SubmitMeters;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.model.AddressRule;
 import dev.ebb.model.Msisdn;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,19 +19,23 @@ import org.slf4j.LoggerFactory;
  * Tells operations why a customer's submit_sm was refused, so that they can tell the customer: one log line per
  * (customer, reason) and {@link #LOG_INTERVAL} with how many there were, naming the bind, the command_status and the
  * rule that failed, the addresses masked and never the text (DESIGN.md invariant 1); and the counter
- * {@code ebb_smpp_submits_refused_total{customer,status,reason}}, every label from a fixed set.
+ * {@code ebb_submits_refused_total{channel="smpp",customer,status,reason}}, every label from a fixed set.
  */
 public final class SubmitRefusals {
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SubmitRefusals.class);
 
-    /** Why a submit was refused, other than by its addresses (those are named by their {@link AddressRule}). */
+    /**
+     * Why a submit was refused, other than by its addresses (those are named by their {@link AddressRule}). The
+     * session's own refusals (bind state, window, rate) come first; {@code QUEUE_FULL} is the route's queue.
+     */
     public enum Reason {
+        BIND_STATE, WINDOW_FULL, THROTTLED,
         SERVICE_TYPE, DATA_CODING, REGISTERED_DELIVERY, PARAMETER_TWICE, MESSAGE_LENGTH, CONCATENATION,
-        SCHEDULED, VALIDITY, NO_ROUTE, CONGESTED, STORES_FULL, NOT_DURABLE;
+        SCHEDULED, VALIDITY, NO_ROUTE, QUEUE_FULL, STORES_FULL, NOT_DURABLE;
 
         String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return kebab(name());
         }
     }
 
@@ -41,15 +44,20 @@ public final class SubmitRefusals {
         SOURCE, DESTINATION;
 
         String label(AddressRule rule) {
-            return name().toLowerCase(Locale.ROOT) + "_" + rule.label();
+            return kebab(name() + "_" + rule.label());
         }
+    }
+
+    /** Metric label values are kebab-case words, as the HTTP API's reasons. */
+    private static String kebab(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
      * One refusal.
      *
      * @param commandStatus the status answered
-     * @param reason        a metric label from a fixed set ({@code destination_not_e164}, {@code validity})
+     * @param reason        a metric label from a fixed set ({@code destination-not-e164}, {@code validity})
      * @param rule          what failed, in words, with any address masked
      */
     public record Refusal(int commandStatus, String reason, String rule) {
@@ -63,26 +71,25 @@ public final class SubmitRefusals {
         }
     }
 
-    private final MeterRegistry registry;
+    private final SubmitMeters meters;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Map<String, LogLimiter> lines = new ConcurrentHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    /** @param scheduler writes the count of refusals after a line when its interval ends */
-    public SubmitRefusals(MeterRegistry registry, Clock clock, ScheduledExecutorService scheduler) {
-        this.registry = registry;
+    /**
+     * @param meters    the SMPP channel's submit meters, where refusals are counted
+     * @param scheduler writes the count of refusals after a line when its interval ends
+     */
+    public SubmitRefusals(SubmitMeters meters, Clock clock, ScheduledExecutorService scheduler) {
+        this.meters = meters;
         this.clock = clock;
         this.scheduler = scheduler;
     }
 
     /** Counts and logs one refused submit of {@code session}. */
     public void refused(SessionInfo session, Pdu.MessagePdu submit, Refusal refusal) {
+        meters.refused(session.customerId(), refusal.commandStatus(), refusal.reason());
         String key = session.customerId() + '\0' + refusal.commandStatus() + '\0' + refusal.reason();
-        counters.computeIfAbsent(key, k -> Counter.builder("ebb.smpp.submits.refused")
-                .description("submit_sm refused, by customer, command_status and the rule that failed")
-                .tag("customer", session.customerId()).tag("status", CommandStatus.name(refusal.commandStatus()))
-                .tag("reason", refusal.reason()).register(registry)).increment();
         lines.computeIfAbsent(key, k -> new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.info(
                 "customer {}: {} submit_sm refused with {} (0x{}) for {}; the last {}", session.customerId(), events,
                 CommandStatus.name(refusal.commandStatus()), String.format("%08X", refusal.commandStatus()),

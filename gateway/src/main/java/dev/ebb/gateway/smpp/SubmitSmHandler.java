@@ -10,4 +10,18 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface SubmitSmHandler {
     CompletionStage<SubmitOutcome> submit(SessionInfo session, Pdu.MessagePdu submit);
+
+    /**
+     * A submit the session answered itself, without handing it over: over the window, the customer's rate, or sent
+     * on a receiver bind. For logs and metrics; a handler that reports nothing ignores it.
+     */
+    default void refused(SessionInfo session, Pdu.MessagePdu submit, SubmitRefusals.Refusal refusal) {
+    }
+
+    /**
+     * The response to a submit, handed over or not, was written {@code nanos} after the submit was read (metrics). On
+     * the session's event loop.
+     */
+    default void answered(SessionInfo session, int commandStatus, long nanos) {
+    }
 }

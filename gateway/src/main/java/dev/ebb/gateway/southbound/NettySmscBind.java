@@ -399,6 +399,7 @@ final class NettySmscBind implements Binding {
             if (!running) {
                 return;
             }
+            connector.countReconnect();
             Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(config.reconnectMax()) > 0 ? config.reconnectMax()
                     : backoff.multipliedBy(2);
@@ -492,6 +493,7 @@ final class NettySmscBind implements Binding {
                 late.put(sent.pdu.sequenceNumber(), sent);
             }
             if (!expired.isEmpty()) {
+                connector.countResponseTimeouts(expired.size());
                 LOG.warn("connector {}: {} submit_sm unanswered after {}; sending them again", label, expired.size(),
                         config.responseTimeout());
                 expired.forEach(this::unconfirmed);
@@ -574,6 +576,7 @@ final class NettySmscBind implements Binding {
                 }
                 return;
             }
+            connector.answered(status, System.nanoTime() - sent.sentAt);
             slots.release();
             inFlight.decrementAndGet();
             if (status == CommandStatus.ESME_ROK) {

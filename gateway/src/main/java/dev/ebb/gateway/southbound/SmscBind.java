@@ -6,6 +6,7 @@ import dev.ebb.gateway.core.InboundDeliverSm;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.route.SubmitFailedException;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,11 +146,16 @@ final class SmscBind implements Binding {
 
     private void supervise() {
         Duration backoff = FIRST_BACKOFF;
+        boolean first = true;
         while (running) {
             if (isBound()) {
                 awaitChange(1_000);
                 continue;
             }
+            if (!first) {
+                connector.countReconnect();
+            }
+            first = false;
             try {
                 session = bind();
                 backoff = FIRST_BACKOFF;
@@ -256,15 +262,18 @@ final class SmscBind implements Binding {
         }
         rateLimiter.acquire();
         inFlight.incrementAndGet();
+        long sentAt = System.nanoTime();
         try {
             SubmitSmResult result = current.submitShortMessage(m.serviceType(), source.ton(), source.npi(),
                     m.source().value(), destination.ton(), destination.npi(), m.destination().value(),
                     new ESMClass(m.esmClass()), m.protocolId(), m.priority(), null, null,
                     new RegisteredDelivery(m.registeredDelivery()), (byte) 0, dataCoding(m),
                     (byte) 0, m.shortMessage(), optionalParameters(m));
+            connector.answered(CommandStatus.ESME_ROK, System.nanoTime() - sentAt);
             connector.countSubmitted();
             pending.result().complete(result.getMessageId());
         } catch (NegativeResponseException e) {
+            connector.answered(e.getCommandStatus(), System.nanoTime() - sentAt);
             if (connector.retryLater(pending, e.getCommandStatus())) {
                 if (SmscConnector.pausesTheBind(e.getCommandStatus())) {
                     connector.countThrottled();
@@ -278,6 +287,9 @@ final class SmscBind implements Binding {
         } catch (ResponseTimeoutException | IOException e) {
             // The bind is broken or stalled: the supervisor rebinds; the message goes first in line again. jSMPP
             // does not say whether the submit_sm left, so it counts as sent and unanswered.
+            if (e instanceof ResponseTimeoutException) {
+                connector.countResponseTimeouts(1);
+            }
             connector.requeueUnconfirmed(pending);
         } catch (RuntimeException e) {
             fail(pending, ESME_RSYSERR, "jSMPP failed on it", e);

@@ -7,6 +7,7 @@ import static dev.ebb.gateway.smpp.pdu.CommandStatus.ESME_RTHROTTLED;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.SmscClient;
 import dev.ebb.gateway.core.DeliverSmListener;
+import dev.ebb.gateway.core.Latency;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.route.ContentGoneException;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
@@ -15,9 +16,11 @@ import dev.ebb.gateway.route.Outbound;
 import dev.ebb.gateway.route.SubmitFailedException;
 import dev.ebb.gateway.route.ValidityExpiredException;
 import dev.ebb.gateway.route.WithdrawnException;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,10 +31,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +79,11 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
     private final AtomicLong duplicated = new AtomicLong();
     /** See {@link #unboundSince()}. */
     private final AtomicReference<Instant> unboundSince = new AtomicReference<>();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong responseTimeouts = new AtomicLong();
+    /** ebb_southbound_submit_seconds by command_status; made once {@link #bindTo} gave the registry. */
+    private final Map<Integer, Timer> submitTimes = new ConcurrentHashMap<>();
+    private volatile MeterRegistry registry;
     /** The Netty client's I/O thread for all of this connector's binds; made at start, so an unstarted one has none. */
     private EventLoopGroup eventLoop;
 
@@ -368,6 +378,49 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         unmatched.incrementAndGet();
     }
 
+    /** A bind connects or binds again after its connection failed or was lost. */
+    void countReconnect() {
+        reconnects.incrementAndGet();
+    }
+
+    /** submit_sm unanswered within {@code responseTimeout}. */
+    void countResponseTimeouts(int count) {
+        responseTimeouts.addAndGet(count);
+    }
+
+    /** Connects and binds after a failed or lost connection, over all binds (a counter). */
+    public long reconnectCount() {
+        return reconnects.get();
+    }
+
+    /** submit_sm unanswered within {@code responseTimeout}, over all binds (a counter). */
+    public long responseTimeoutCount() {
+        return responseTimeouts.get();
+    }
+
+    /**
+     * The SMSC answered a submit_sm (submit_sm_resp, or generic_nack) with {@code commandStatus}, {@code nanos} after it
+     * was written. From the binds' I/O threads: a map lookup and a histogram update, no allocation once the status was
+     * seen.
+     */
+    void answered(int commandStatus, long nanos) {
+        Timer timer = submitTimes.get(commandStatus);
+        if (timer == null) {
+            MeterRegistry r = registry;
+            if (r == null) {
+                return; // not bound to a registry (tests of the connector alone)
+            }
+            timer = submitTimer(r, commandStatus);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer submitTimer(MeterRegistry r, int commandStatus) {
+        return submitTimes.computeIfAbsent(commandStatus, status -> Latency.timer("ebb.southbound.submit",
+                        "time from a submit_sm written to the SMSC's answer, by command_status")
+                .tags("connector", name(), "status", CommandStatus.name(status)).register(r));
+    }
+
     /** Unbinds every session; messages still queued stay in the vault and are re-queued at the next start. */
     @Override
     public void close() {
@@ -397,12 +450,23 @@ public final class SmscConnector implements Connector, AutoCloseable, MeterBinde
         }
     }
 
-    /** This connector's queue, binds and submits, tagged with its name. */
+    /** This connector's queue, binds, window and submits, tagged with its name. */
     @Override
     public void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        submitTimer(registry, CommandStatus.ESME_ROK); // the series a dashboard shows exists from the start
         Gauge.builder("ebb.southbound.queued", this, SmscConnector::queued).tag("connector", name()).register(registry);
         Gauge.builder("ebb.southbound.binds", this, SmscConnector::boundSessions).tag("connector", name())
+                .description("binds up").register(registry);
+        Gauge.builder("ebb.southbound.binds.wanted", config, ConnectorConfig::binds).tag("connector", name())
+                .description("binds configured (binds)").register(registry);
+        Gauge.builder("ebb.southbound.window", config, c -> c.window() * c.binds()).tag("connector", name())
+                .description("submit_sm that may be in flight over all binds (window x binds)").register(registry);
+        FunctionCounter.builder("ebb.southbound.reconnects", this, SmscConnector::reconnectCount)
+                .tag("connector", name()).description("connects and binds after a failed or lost connection")
                 .register(registry);
+        FunctionCounter.builder("ebb.southbound.response.timeouts", this, SmscConnector::responseTimeoutCount)
+                .tag("connector", name()).description("submit_sm unanswered within responseTimeout").register(registry);
         FunctionCounter.builder("ebb.southbound.submitted", this, SmscConnector::submittedCount)
                 .tag("connector", name()).register(registry);
         Gauge.builder("ebb.southbound.in.flight", this, SmscConnector::inFlight).tag("connector", name())

@@ -59,19 +59,19 @@ class SubmitRefusalsTest {
 
             List<String> lines = log.lines();
             assertThat(lines).hasSize(2);
-            assertThat(lines).filteredOn(l -> l.contains("destination_not_e164")).singleElement().asString()
+            assertThat(lines).filteredOn(l -> l.contains("destination-not-e164")).singleElement().asString()
                     .contains("customer " + TestGateway.SYSTEM_ID, "bind " + TestGateway.SYSTEM_ID + " (TRANSMITTER)",
                             "ESME_RINVDSTADR (0x0000000B)", "not an E.164 number", "4790***001");
-            assertThat(lines).filteredOn(l -> l.contains("source_alphanumeric_length")).singleElement().asString()
+            assertThat(lines).filteredOn(l -> l.contains("source-alphanumeric-length")).singleElement().asString()
                     .contains("ESME_RINVSRCADR (0x0000000A)", "longer than 11");
             assertThat(String.join("\n", lines)).doesNotContain(TOO_LONG).doesNotContain("47900000")
                     .doesNotContain("4790000001").doesNotContain(TEXT).doesNotContain("EbbBankNorgeAS");
         }
         String metrics = gateway.metrics();
-        assertThat(metrics).contains("ebb_smpp_submits_refused_total{customer=\"" + TestGateway.SYSTEM_ID
-                        + "\",reason=\"destination_not_e164\",status=\"ESME_RINVDSTADR\"} 3.0")
-                .contains("ebb_smpp_submits_refused_total{customer=\"" + TestGateway.SYSTEM_ID
-                        + "\",reason=\"source_alphanumeric_length\",status=\"ESME_RINVSRCADR\"} 2.0")
+        assertThat(metrics).contains("ebb_submits_refused_total{channel=\"smpp\",customer=\"" + TestGateway.SYSTEM_ID
+                        + "\",reason=\"destination-not-e164\",status=\"ESME_RINVDSTADR\"} 3.0")
+                .contains("ebb_submits_refused_total{channel=\"smpp\",customer=\"" + TestGateway.SYSTEM_ID
+                        + "\",reason=\"source-alphanumeric-length\",status=\"ESME_RINVSRCADR\"} 2.0")
                 .doesNotContain(TOO_LONG);
     }
 

@@ -17,6 +17,7 @@ import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.testing.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -60,6 +61,7 @@ class SmscClientContractTest {
     /** The SMSC's ids of the copies answered late, by message. */
     private final Map<String, List<String>> duplicated = new ConcurrentHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private EventLoopGroup simulatorLoop;
 
     @AfterEach
@@ -197,6 +199,8 @@ class SmscClientContractTest {
         assertThat(smsc.destinations()).containsExactly(destination(0), destination(0));
         assertThat(unconfirmed).containsOnlyKeys("t");
         assertThat(unconfirmed.get("t")).hasValue(1);
+        assertThat(connector.responseTimeoutCount()).isEqualTo(1);
+        assertThat(submitTimes("ESME_ROK")).as("the submit answered; the unanswered one is a timeout").isEqualTo(1);
         Await.until("the late answer is given", WAIT, () -> !smsc.answeredId(destination(0)).equals(smscId));
         if (client == SmscClient.NETTY) {
             // The SMSC took the copy it answered late as well: two copies, the second recorded with its id.
@@ -279,6 +283,7 @@ class SmscClientContractTest {
         smsc.dropConnections();
 
         assertThat(allOf(results)).hasSize(2 * WINDOW);
+        assertThat(connector.reconnectCount()).as("the bind came back").isPositive();
         List<String> destinations = smsc.destinations();
         for (int i = 0; i < 2 * WINDOW; i++) {
             boolean inTheWindow = i < WINDOW;
@@ -300,6 +305,9 @@ class SmscClientContractTest {
 
         assertThat(ids).hasSize(10).doesNotHaveDuplicates();
         assertThat(smsc.submits()).hasSize(16);
+        assertThat(submitTimes("ESME_RTHROTTLED")).isEqualTo(3);
+        assertThat(submitTimes("ESME_RMSGQFUL")).isEqualTo(3);
+        assertThat(submitTimes("ESME_ROK")).isEqualTo(10);
         assertThat(connector.throttledCount()).isEqualTo(6);
         assertThat(unconfirmed).isEmpty();
     }
@@ -388,9 +396,15 @@ class SmscClientContractTest {
     }
 
     private SmscConnector connector(SmscClient client, int port, UnaryOperator<TestConfigs.ConnectorBuilder> change) {
-        SmscConnector connector = new SmscConnector(config(client, port, change), this::take, clock).start();
-        closeables.add(0, connector);
+        SmscConnector connector = new SmscConnector(config(client, port, change), this::take, clock);
+        connector.bindTo(registry);
+        closeables.add(0, connector.start());
         return connector;
+    }
+
+    /** How many submit_sm the SMSC answered with {@code status}, by ebb_southbound_submit_seconds. */
+    private long submitTimes(String status) {
+        return registry.get("ebb.southbound.submit").tag("status", status).timer().count();
     }
 
     private RawSmsc raw() throws IOException {

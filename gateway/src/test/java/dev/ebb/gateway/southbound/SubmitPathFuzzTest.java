@@ -9,9 +9,11 @@ import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.core.SubmitMeters;
 import dev.ebb.gateway.smpp.SessionInfo;
 import dev.ebb.gateway.smpp.SmppIngress;
 import dev.ebb.gateway.smpp.SubmitOutcome;
+import dev.ebb.gateway.smpp.SubmitMetrics;
 import dev.ebb.gateway.smpp.SubmitRefusals;
 import dev.ebb.gateway.smpp.pdu.CommandId;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
@@ -21,6 +23,7 @@ import dev.ebb.gateway.smpp.pdu.PduCodec;
 import dev.ebb.gateway.smpp.pdu.PduDecodingException;
 import dev.ebb.gateway.smpp.pdu.Tlv;
 import dev.ebb.gateway.testing.UnstartedRoute;
+import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.Msisdn;
 import dev.ebb.model.Numbering;
@@ -76,8 +79,10 @@ class SubmitPathFuzzTest {
     @BeforeAll
     static void open() {
         route = new UnstartedRoute(dir);
-        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), Map.of(), route.clock, status -> { },
-                new SubmitRefusals(new SimpleMeterRegistry(), route.clock, REFUSAL_REPORTS));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SubmitMeters meters = new SubmitMeters(registry, Channel.SMPP, CommandStatus::name);
+        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), Map.of(), route.clock,
+                new SubmitMetrics(registry, meters), new SubmitRefusals(meters, route.clock, REFUSAL_REPORTS));
     }
 
     @AfterAll

@@ -64,6 +64,7 @@ public final class TestGateway {
         private ReceiptBinds receiptBinds;
         private int maxScheduled;
         private int metricsPort;
+        private int tps = 100_000;
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
         private List<ConnectorConfig> moreConnectors = List.of();
         private List<RouteConfig> routes = List.of(new RouteConfig("", "sim"));
@@ -109,6 +110,12 @@ public final class TestGateway {
             return this;
         }
 
+        /** The customer's submit rate over SMPP and HTTP together (100,000 by default). */
+        public Builder tps(int tps) {
+            this.tps = tps;
+            return this;
+        }
+
         /** Which of the customer's receivers a receipt goes to. */
         public Builder receiptBinds(ReceiptBinds receiptBinds) {
             this.receiptBinds = receiptBinds;
@@ -151,7 +158,7 @@ public final class TestGateway {
                     new ListenerConfig(null, metricsPort),
                     List.of(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
-                                    .maxScheduled(maxScheduled)).tps(100_000)
+                                    .maxScheduled(maxScheduled)).tps(tps)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
                             .moNumbers(moNumbers).addressing(addressing).build()),

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,30 +48,45 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final MessageApi api;
     private final HashedTokens<CustomerConfig> keys;
-    private final IntConsumer statuses;
+    private final ApiAnswers answers;
     private final ObjectMapper json = Responses.mapper();
 
-    /** @param statuses told the HTTP status of every answer (metrics) */
-    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, IntConsumer statuses) {
+    /** @param answers told of every answer and of each message sent (metrics) */
+    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
         this.api = api;
         this.keys = keys;
-        this.statuses = statuses;
+        this.answers = answers;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long read = System.nanoTime();
         if (request.decoderResult().isFailure()) {
-            statuses.accept(400);
+            answers.answered(400);
             Responses.refuseUndecodable(ctx, json);
             return;
         }
+        String path = new QueryStringDecoder(request.uri()).rawPath();
+        // A message sent is timed and its refusal counted with the customer's id, once the customer is known.
+        boolean sending = path.equals(MESSAGES) && request.method().equals(HttpMethod.POST);
+        CustomerConfig sender = null;
         CompletableFuture<FullHttpResponse> response;
         try {
-            response = route(ctx, request).toCompletableFuture().exceptionally(this::refusal);
+            if (sending) {
+                sender = authenticate(ctx, request);
+                response = send(ctx, sender, request).toCompletableFuture();
+            } else {
+                response = CompletableFuture.completedFuture(route(ctx, request, path));
+            }
         } catch (RuntimeException e) {
-            response = CompletableFuture.completedFuture(refusal(e));
+            response = CompletableFuture.failedFuture(e);
         }
-        answerInOrder(ctx, request, response);
+        answerInOrder(ctx, request, response.handle((r, failure) -> failure == null ? new Answer(r, null)
+                : new Answer(refusal(failure), reason(failure))), sender, read);
+    }
+
+    /** An answer, and the reason of the refusal it is (null for none). */
+    private record Answer(FullHttpResponse response, String refusal) {
     }
 
     /**
@@ -80,31 +94,43 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * next request before the 202 of the last (RFC 9112 §9.3.2, pipelining), and answers must leave in request order.
      * The request's content is released by then; its line and headers, all that {@link Responses#send} reads, are not.
      */
-    private void answerInOrder(ChannelHandlerContext ctx, FullHttpRequest request,
-                               CompletableFuture<FullHttpResponse> response) {
+    private void answerInOrder(ChannelHandlerContext ctx, FullHttpRequest request, CompletableFuture<Answer> answer,
+                               CustomerConfig sender, long read) {
         CompletableFuture<Void> before = ctx.channel().attr(PENDING).get();
-        if ((before == null || before.isDone()) && response.isDone()) {
-            send(ctx, request, response.join());
+        if ((before == null || before.isDone()) && answer.isDone()) {
+            send(ctx, request, answer.join(), sender, read);
             return;
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         ctx.channel().attr(PENDING).set(written);
         CompletableFuture<Void> turn = before == null ? CompletableFuture.completedFuture(null) : before;
-        response.thenCombine(turn, (answer, previousWritten) -> answer).thenAccept(answer -> ctx.executor().execute(() -> {
-            send(ctx, request, answer);
+        answer.thenCombine(turn, (a, previousWritten) -> a).thenAccept(a -> ctx.executor().execute(() -> {
+            send(ctx, request, a, sender, read);
             written.complete(null);
         }));
     }
 
-    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        statuses.accept(response.status().code());
-        Responses.send(ctx, request, response);
+    private void send(ChannelHandlerContext ctx, FullHttpRequest request, Answer answer, CustomerConfig sender,
+                      long read) {
+        int status = answer.response().status().code();
+        answers.answered(status);
+        Responses.send(ctx, request, answer.response());
+        if (sender != null) {
+            answers.sent(sender.id(), status, answer.refusal(), System.nanoTime() - read);
+        }
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String reason(Throwable failure) {
+        return cause(failure) instanceof ApiRefusal r ? r.reason() : "internal-error";
     }
 
     /** A refusal as its problem+json answer; anything else as a 500 naming nothing of the request. */
     private FullHttpResponse refusal(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
+        Throwable cause = cause(failure);
         if (cause instanceof ApiRefusal r) {
             FullHttpResponse response = Responses.problem(json,
                     Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
@@ -121,23 +147,24 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "the request could not be answered"));
     }
 
-    private CompletionStage<FullHttpResponse> route(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).rawPath();
+    /** {@code POST /v1/messages}: 202 with one id per segment, once the message is durable. */
+    private CompletionStage<FullHttpResponse> send(ChannelHandlerContext ctx, CustomerConfig customer,
+                                                   FullHttpRequest request) {
+        return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
+            FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
+                    sent.messageIds().size(), sent.encoding()));
+            r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
+            return r;
+        });
+    }
+
+    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         if (path.equals(MESSAGES)) {
-            if (!request.method().equals(HttpMethod.POST)) {
-                return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.POST));
-            }
-            CustomerConfig customer = authenticate(ctx, request);
-            return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
-                FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
-                        sent.messageIds().size(), sent.encoding()));
-                r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
-                return r;
-            });
+            return notAllowed(request, path, HttpMethod.POST);
         }
         if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
             if (!request.method().equals(HttpMethod.GET)) {
-                return CompletableFuture.completedFuture(notAllowed(request, path, HttpMethod.GET));
+                return notAllowed(request, path, HttpMethod.GET);
             }
             CustomerConfig customer = authenticate(ctx, request);
             String id;
@@ -146,10 +173,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             } catch (IllegalArgumentException e) {
                 throw ApiRefusal.invalid("id", "the message id has a malformed percent-encoding");
             }
-            return CompletableFuture.completedFuture(json(200, api.status(customer, id)));
+            return json(200, api.status(customer, id));
         }
-        return CompletableFuture.completedFuture(Responses.problem(json, Problem.of(404, "not-found", "Not found",
-                "no resource " + path)));
+        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
     }
 
     /** The customer whose API key the request carries, named in the access log too. */

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,21 +31,21 @@ public final class ApiServer {
      *
      * @param customers whose API keys it takes
      * @param api       what the requests of an authenticated customer do
-     * @param statuses  told the HTTP status of every answer (metrics)
+     * @param answers   told of every answer, and of each message sent (metrics)
      * @param group     the event loop group its connections run on
      */
     public static HttpListener start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
-                                     IntConsumer statuses, EventLoopGroup group) throws InterruptedException {
+                                     ApiAnswers answers, EventLoopGroup group) throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
         // What the listener and the aggregator refuse before the handler sees it is counted like its own answers.
         ListenerRefusals counted = (ctx, request, problem) -> {
-            statuses.accept(problem.status());
+            answers.answered(problem.status());
             return null;
         };
         return HttpListener.bind(config, group, Optional.empty(), "api", counted,
-                connectionHandlers(new ApiHandler(api, keys, statuses), counted));
+                connectionHandlers(new ApiHandler(api, keys, answers), counted));
     }
 
     /**

@@ -111,7 +111,7 @@ public final class MessageApi {
         return admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now, builders)
                 .thenApply(outcome -> switch (outcome.status()) {
                     case ACCEPTED -> new Sent(outcome.messageIds(), coding.name());
-                    case NO_ROUTE -> throw ApiRefusal.invalid("to", "no route serves " + to.masked());
+                    case NO_ROUTE -> throw ApiRefusal.noRoute("no route serves " + to.masked());
                     case CONGESTED -> throw new ApiRefusal(503, "congested", null, "the route to " + to.masked()
                             + " is congested; retry later");
                     case STORES_FULL -> throw new ApiRefusal(503, "storage-full", null, "Ebb's storage is short of"

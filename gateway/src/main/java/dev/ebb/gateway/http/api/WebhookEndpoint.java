@@ -75,7 +75,8 @@ final class WebhookEndpoint {
 
     /** What becomes of the posts and receipts of an endpoint (the sender counts and records them). */
     interface Outcomes {
-        void posted(Outcome outcome);
+        /** A post of the endpoint's {@code customer} ended with {@code outcome}, {@code nanos} after it was started. */
+        void posted(String customer, Outcome outcome, long nanos);
 
         void delivered(Pending receipt);
 
@@ -246,20 +247,22 @@ final class WebhookEndpoint {
                     linger = null;
                 }
             }
+            // Timed from here: a post's time includes the connection it has to open.
+            long started = System.nanoTime();
             if (channel != null) {
-                send(channel, post);
+                send(channel, post, started);
             } else {
-                connect(post);
+                connect(post, started);
             }
         }
     }
 
-    private void connect(List<Pending> post) {
+    private void connect(List<Pending> post, long started) {
         open++;
         bootstrap.connect(connectHost, port).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
                 open--;
-                failed(post, Outcome.CONNECTION, f.cause().getClass().getSimpleName());
+                failed(post, Outcome.CONNECTION, f.cause().getClass().getSimpleName(), started);
                 dispatch();
                 return;
             }
@@ -270,11 +273,11 @@ final class WebhookEndpoint {
                 idle.remove(channel);
                 dispatch();
             });
-            send(channel, post);
+            send(channel, post, started);
         });
     }
 
-    private void send(Channel channel, List<Pending> post) {
+    private void send(Channel channel, List<Pending> post, long started) {
         byte[] body = body(post);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target,
                 channel.alloc().buffer(body.length).writeBytes(body));
@@ -285,7 +288,7 @@ final class WebhookEndpoint {
                     WebhookReceiptSender.signature(secret, clock.instant().getEpochSecond(), body));
         }
         Exchange exchange = channel.pipeline().get(Exchange.class);
-        exchange.begin(post);
+        exchange.begin(post, started);
         channel.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 exchange.end(Outcome.CONNECTION, f.cause().getClass().getSimpleName());
@@ -314,27 +317,27 @@ final class WebhookEndpoint {
         return body;
     }
 
-    private void answered(List<Pending> post, int status) {
+    private void answered(List<Pending> post, int status, long started) {
         onConnections.addAndGet(-post.size());
         if (status / 100 == 2) {
-            outcomes.posted(Outcome.DELIVERED);
+            outcomes.posted(customer, Outcome.DELIVERED, System.nanoTime() - started);
             for (Pending p : post) {
                 held.decrementAndGet();
                 outcomes.delivered(p);
             }
         } else {
-            failedPost(post, Outcome.REJECTED, "HTTP " + status);
+            failedPost(post, Outcome.REJECTED, "HTTP " + status, started);
         }
     }
 
-    private void failed(List<Pending> post, Outcome outcome, String why) {
+    private void failed(List<Pending> post, Outcome outcome, String why, long started) {
         onConnections.addAndGet(-post.size());
-        failedPost(post, outcome, why);
+        failedPost(post, outcome, why, started);
     }
 
     /** Each receipt of a failed post waits its own back-off, or is given up 24 h after its message ended. */
-    private void failedPost(List<Pending> post, Outcome outcome, String why) {
-        outcomes.posted(outcome);
+    private void failedPost(List<Pending> post, Outcome outcome, String why, long started) {
+        outcomes.posted(customer, outcome, System.nanoTime() - started);
         Instant now = clock.instant();
         for (Pending p : post) {
             if (now.plusMillis(p.nextDelayMs()).isAfter(p.doneAt().plus(WebhookReceiptSender.GIVE_UP_AFTER))) {
@@ -362,6 +365,7 @@ final class WebhookEndpoint {
     private final class Exchange extends ChannelInboundHandlerAdapter {
         private ChannelHandlerContext ctx;
         private List<Pending> post;
+        private long started;
         private ScheduledFuture<?> deadline;
         private int status;
         private long bodyBytes;
@@ -372,8 +376,9 @@ final class WebhookEndpoint {
             this.ctx = ctx;
         }
 
-        void begin(List<Pending> receipts) {
+        void begin(List<Pending> receipts, long startedAt) {
             post = receipts;
+            started = startedAt;
             status = 0;
             bodyBytes = 0;
             keepAlive = false;
@@ -413,7 +418,7 @@ final class WebhookEndpoint {
                     } else {
                         ctx.close();
                     }
-                    answered(done, status);
+                    answered(done, status, started);
                     dispatch();
                 }
             } finally {
@@ -443,7 +448,7 @@ final class WebhookEndpoint {
                 List<Pending> done = post;
                 post = null;
                 deadline.cancel(false);
-                failed(done, outcome, why);
+                failed(done, outcome, why, started);
             }
             ctx.close();
         }

@@ -3,6 +3,8 @@ package dev.ebb.gateway.http.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.Latency;
+import dev.ebb.gateway.core.MeterTable;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.CustomerReceipt;
@@ -11,6 +13,7 @@ import dev.ebb.metadata.EventType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
@@ -60,6 +64,8 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Map<WebhookEndpoint.Outcome, LongAdder> posts = new EnumMap<>(WebhookEndpoint.Outcome.class);
+    /** ebb_receipt_callback_seconds by customer and outcome; made once {@link #bindTo} gave the registry. */
+    private volatile MeterTable<String, WebhookEndpoint.Outcome, Timer> postTimes;
 
     /**
      * @param customers those with a {@code receiptUrl} get their receipts posted
@@ -79,8 +85,12 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         }
         WebhookEndpoint.Outcomes outcomes = new WebhookEndpoint.Outcomes() {
             @Override
-            public void posted(WebhookEndpoint.Outcome outcome) {
+            public void posted(String customer, WebhookEndpoint.Outcome outcome, long nanos) {
                 posts.get(outcome).increment();
+                MeterTable<String, WebhookEndpoint.Outcome, Timer> times = postTimes;
+                if (times != null) {
+                    times.get(customer, outcome).record(nanos, TimeUnit.NANOSECONDS);
+                }
             }
 
             @Override
@@ -181,11 +191,18 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     }
 
     /**
-     * Receipts posted and given up; posts by outcome; receipts in unanswered posts and waiting, per customer (the
-     * customers with a receiptUrl: a label set the config bounds).
+     * Receipts posted and given up; posts by outcome; receipts in unanswered posts and waiting, and the time of each
+     * post by outcome ({@code ebb_receipt_callback_seconds}), per customer (the customers with a receiptUrl: a label
+     * set the config bounds).
      */
     @Override
     public void bindTo(MeterRegistry registry) {
+        MeterTable<String, WebhookEndpoint.Outcome, Timer> times = new MeterTable<>((customer, outcome) ->
+                Latency.timer("ebb.receipt.callback", "time of a POST to the customer's receiptUrl, connecting included,"
+                                + " by outcome").tags("customer", customer, "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                        .register(registry));
+        endpoints.keySet().forEach(customer -> times.get(customer, WebhookEndpoint.Outcome.DELIVERED));
+        postTimes = times;
         FunctionCounter.builder("ebb.receipts.posted", this, WebhookReceiptSender::forwardedCount)
                 .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
         FunctionCounter.builder("ebb.receipts.dropped", this, WebhookReceiptSender::droppedCount)
