@@ -35,9 +35,20 @@ public enum EventType {
      * A submit_sm of the message went unanswered (response timeout, connection lost) and is sent again: the SMSC
      * may have received it twice.
      */
-    SUBMIT_UNCONFIRMED(14);
+    SUBMIT_UNCONFIRMED(14),
+    /**
+     * The customer did not take the message's receipt within {@code receipts.retryFor} of its final state (no receiver
+     * bound, a receiptUrl that kept failing, or the gateway down that long): it is no longer offered. The message keeps
+     * its final state; this record says the customer was never told it.
+     */
+    RECEIPT_DROPPED(15),
+    /**
+     * A receipt owed to the customer was offered again from the receipt outbox after a restart: the customer may
+     * have taken it before the crash, so this one may be a duplicate with the same receipted_message_id.
+     */
+    RECEIPT_RESENT(16);
 
-    private static final EventType[] BY_CODE = new EventType[15];
+    private static final EventType[] BY_CODE = new EventType[17];
 
     static {
         for (EventType t : values()) {
@@ -55,6 +66,14 @@ public enum EventType {
     public boolean isFinal() {
         return switch (this) {
             case DELIVERED, UNDELIVERABLE, EXPIRED, SUBMIT_FAILED, REJECTED, CONTENT_ERASED, CANCELLED -> true;
+            default -> false;
+        };
+    }
+
+    /** True for the events of the customer's receipt, which follow a message's final state and do not change it. */
+    public boolean isReceiptEvent() {
+        return switch (this) {
+            case RECEIPT_FORWARDED, RECEIPT_DROPPED, RECEIPT_RESENT -> true;
             default -> false;
         };
     }

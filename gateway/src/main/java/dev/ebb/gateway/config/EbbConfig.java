@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
-                        MetadataConfig metadata, StorageConfig storage) {
+                        MetadataConfig metadata, StorageConfig storage, ReceiptsConfig receipts) {
     public EbbConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
@@ -29,6 +29,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         content = content == null ? ContentConfig.defaults() : content;
         metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
         storage = storage == null ? StorageConfig.defaults() : storage;
+        receipts = receipts == null ? ReceiptsConfig.defaults() : receipts;
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
@@ -62,7 +63,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                      List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
                      MetadataConfig metadata) {
         this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
-                null);
+                null, null);
     }
 
     /** The folders of {@link #dataDir}. */
@@ -73,13 +74,19 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
     /** The same config with another {@code storage} section. */
     public EbbConfig withStorage(StorageConfig guard) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, guard);
+                content, metadata, guard, receipts);
+    }
+
+    /** The same config with another {@code receipts} section. */
+    public EbbConfig withReceipts(ReceiptsConfig outbox) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
+                content, metadata, storage, outbox);
     }
 
     /** The same config with another list of customers. */
     public EbbConfig withCustomers(List<CustomerConfig> others) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, others, routes, connectors, simulator,
-                content, metadata, storage);
+                content, metadata, storage, receipts);
     }
 
     public Optional<CustomerConfig> customer(String id) {

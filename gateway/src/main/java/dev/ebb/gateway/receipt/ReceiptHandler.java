@@ -35,6 +35,7 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     private static final Duration EARLY_RECEIPT_HOLD = Duration.ofMinutes(10);
 
     private final PrivacyInterceptor privacy;
+    private final ReceiptOutbox outbox;
     private final ReceiptSink sink;
     private final Predicate<String> keepsContent;
     private final Clock clock;
@@ -44,9 +45,14 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     /** True from a receipt refused because its record could not be stored until one is taken again. */
     private final AtomicBoolean refusing = new AtomicBoolean();
 
-    /** @param keepsContent customers that keep content of finished messages until the 72 h limit */
-    public ReceiptHandler(PrivacyInterceptor privacy, ReceiptSink sink, Predicate<String> keepsContent, Clock clock) {
+    /**
+     * @param outbox       keeps each receipt on disk until its customer has it
+     * @param keepsContent customers that keep content of finished messages until the 72 h limit
+     */
+    public ReceiptHandler(PrivacyInterceptor privacy, ReceiptOutbox outbox, ReceiptSink sink,
+                          Predicate<String> keepsContent, Clock clock) {
         this.privacy = privacy;
+        this.outbox = outbox;
         this.sink = sink;
         this.keepsContent = keepsContent;
         this.clock = clock;
@@ -69,13 +75,31 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         matcher.submitted(connector, smscId, message);
     }
 
-    /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone, cancelled). */
+    /**
+     * Ends a message: by its SMSC receipt, or without one (expired in the queue, refused by the SMSC, content gone,
+     * cancelled). The customer's receipt is owed in the outbox before the final record is written, so a crash between
+     * the two leaves a receipt owed (and the message, not final, sent again), never a final state without its
+     * receipt.
+     */
     @Override
     public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
-        privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        CustomerReceipt receipt = message.receiptWanted()
+                ? outbox.owe(new CustomerReceipt(message, state, errorCode, clock.instant())) : null;
+        try {
+            privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        } catch (RuntimeException | InternalError e) {
+            if (receipt != null) {
+                try {
+                    outbox.cancel(receipt);
+                } catch (RuntimeException cancelFailed) {
+                    e.addSuppressed(cancelFailed);
+                }
+            }
+            throw e;
+        }
         privacy.finished(message.handle(), keepsContent.test(message.customerId()));
-        if (message.receiptWanted()) {
-            sink.forward(new CustomerReceipt(message, state, errorCode, clock.instant()));
+        if (receipt != null) {
+            sink.forward(receipt);
         }
     }
 

@@ -132,7 +132,7 @@ public final class MessageApi {
             throw new ApiRefusal(404, "not-found", "id", "no message " + messageId + " of yours in the last "
                     + MessageHistory.WINDOW.toDays() + " days");
         }
-        List<MessageStatus.Event> events = records.stream().filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED)
+        List<MessageStatus.Event> events = records.stream().filter(r -> !r.eventType().isReceiptEvent())
                 .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
         String state = events.get(events.size() - 1).event();
         return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events);
