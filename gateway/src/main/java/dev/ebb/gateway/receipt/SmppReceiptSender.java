@@ -68,7 +68,6 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     private final Map<String, Backlog> backlogs = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong setAside = new AtomicLong();
-    private final AtomicLong givenUp = new AtomicLong();
 
     /** @param ledger told what became of each receipt (taken, given up, set aside) */
     public SmppReceiptSender(CustomerSessions sessions, ReceiptLedger ledger, ScheduledExecutorService scheduler,
@@ -122,11 +121,6 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         return setAside.get();
     }
 
-    /** Receipts given up in memory, not taken by their limit (a counter; the outbox counts every one given up). */
-    public long givenUpCount() {
-        return givenUp.get();
-    }
-
     /**
      * Gives up the waiting receipts past their limit, also of customers with no receiver bound, whose receipts nothing
      * else touches; the gateway calls this on a schedule. A walk of the receipts held.
@@ -142,7 +136,6 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
 
     private void giveUp(Backlog backlog, Attempt attempt) {
         backlog.held.decrementAndGet();
-        givenUp.incrementAndGet();
         ledger.givenUp(attempt.receipt);
     }
 

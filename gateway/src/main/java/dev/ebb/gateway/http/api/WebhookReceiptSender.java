@@ -138,6 +138,10 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         WebhookEndpoint endpoint = endpoints.get(receipt.message().customerId());
         if (endpoint != null) {
             endpoint.forward(new WebhookEndpoint.Pending(receipt, body(receipt), 0));
+        } else {
+            // Owed from before a restart whose config took the customer's receiptUrl away: nowhere to post it.
+            givenUp.incrementAndGet();
+            ledger.givenUp(receipt);
         }
     }
 
