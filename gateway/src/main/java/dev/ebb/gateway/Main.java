@@ -39,6 +39,8 @@ import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.privacy.StorageGuard;
 import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.receipt.ReceiptOutbox;
+import dev.ebb.gateway.receipt.ReceiptSink;
 import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.gateway.route.CustomerMessages;
@@ -92,6 +94,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,8 +207,10 @@ public final class Main implements Callable<Integer> {
         opened.add(vault);
         MetadataStore metadata = openMetadata(data.metadata(), cfg, clock, kek, sync);
         opened.add(metadata);
+        ContentVault owed = ReceiptOutbox.openVault(data.receipts(), KeyRing.open(data.receiptKeys(), kek), clock, sync);
+        opened.add(owed);
         // Closed before the stores: what waits for a commit gets it.
-        GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force));
+        GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force, owed::force));
         opened.add(commit);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock, commit);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
@@ -236,17 +241,19 @@ public final class Main implements Callable<Integer> {
                 .map(CustomerConfig::id).collect(Collectors.toUnmodifiableSet());
         // Made before the SMPP server, so that what sends to customers exists before anything can arrive for them.
         CustomerSessions sessions = new CustomerSessions();
-        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, privacy, housekeeping, clock);
+        ReceiptOutbox outbox = ReceiptOutbox.open(owed, cfg.receipts(), privacy, outboxWindows(cfg), clock);
+        opened.add(outbox);
+        SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, outbox, housekeeping, clock);
         // Receipt posts to customers' endpoints get their own loop: nothing on it blocks, and a customer's slow
         // endpoint holds its own connections there, not the SMPP sessions'.
         EventLoopGroup webhookLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         opened.add(() -> webhookLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
-        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), privacy, webhookLoop, clock);
+        WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), outbox, webhookLoop, clock);
         opened.add(webhooks);
         // A receipt goes back the way its message came in.
-        ReceiptHandler receipts = new ReceiptHandler(privacy,
-                receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks : receiptSender).forward(receipt),
-                keepers::contains, clock);
+        ReceiptSink toCustomers = receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks
+                : receiptSender).forward(receipt);
+        ReceiptHandler receipts = new ReceiptHandler(privacy, outbox, toCustomers, keepers::contains, clock);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
         MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock,
                 housekeeping);
@@ -285,14 +292,19 @@ public final class Main implements Callable<Integer> {
         opened.add(server);
 
         // Each part registers the meters it owns, before the first re-queued message could be timed.
-        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, vault, moRouter, webhooks, commit)) {
+        for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, vault, moRouter, webhooks, commit,
+                outbox)) {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
         requeuePending(privacy, routes, router);
         connectors.values().forEach(SmscConnector::start);
+        // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
+        outbox.start(toCustomers);
 
         scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
+        housekeeping.scheduleAtFixedRate(outbox::sweep, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleAtFixedRate(receiptSender::giveUpExpired, 10, 10, TimeUnit.SECONDS);
 
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
         opened.add(1, audit);
@@ -352,6 +364,18 @@ public final class Main implements Callable<Integer> {
 
     private static Readiness.Check listening(BooleanSupplier listening, String listener) {
         return () -> listening.getAsBoolean() ? Optional.empty() : Optional.of("the " + listener + " listener is closed");
+    }
+
+    /**
+     * How many of a customer's receipts the outbox hands to the senders at most: half of what its senders hold in memory
+     * before they set receipts aside (the SMPP backlog, its {@code receiptMaxWaiting}), so a sweep never hands what
+     * comes straight back.
+     */
+    private static ToIntFunction<String> outboxWindows(EbbConfig cfg) {
+        Map<String, Integer> windows = cfg.customers().stream().collect(Collectors.toUnmodifiableMap(CustomerConfig::id,
+                c -> Math.max(1, Math.min(ReceiptOutbox.DEFAULT_WINDOW,
+                        Math.min(SmppReceiptSender.DEFAULT_MAX_HELD, c.receiptMaxWaiting()) / 2))));
+        return customer -> windows.getOrDefault(customer, ReceiptOutbox.DEFAULT_WINDOW);
     }
 
     /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */

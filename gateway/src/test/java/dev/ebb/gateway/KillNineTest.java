@@ -7,12 +7,10 @@ import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayProcess;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
-import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,16 +56,10 @@ class KillNineTest {
                 "routes: [{prefix: \"\", connector: sim}]",
                 "connectors: [{name: sim, port: " + smscPort + ", systemId: ebb, password: ebb}]",
                 ""));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).toList());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString()));
-        Process first = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+        Process first = GatewayProcess.start(config, dir.resolve("first.log"), smppPort);
         List<String> ids = new ArrayList<>();
         List<String> httpIds = new ArrayList<>();
         try {
-            Await.until("the first gateway listens", Duration.ofSeconds(60), () -> listening(smppPort));
             try (EsmeClient esme = new EsmeClient(smppPort, "acme", "acme1234")) {
                 for (int i = 0; i < 25; i++) {
                     ids.add(esme.submit("+47900002" + (10 + i), "survives " + i, StandardCharsets.ISO_8859_1, (byte) 0x03));
@@ -82,8 +74,7 @@ class KillNineTest {
                     assertThat(r.statusCode()).isEqualTo(202);
                     httpIds.add(new ObjectMapper().readTree(r.body()).at("/messages/0/id").asText());
                 }
-                first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no unbind
-                first.waitFor();
+                GatewayProcess.kill(first);
             }
         } finally {
             first.destroyForcibly();
@@ -96,13 +87,5 @@ class KillNineTest {
         // HTTP 202 means the same: the messages posted before the kill are delivered by the next process.
         Await.until("all 5 messages accepted over HTTP before the kill delivered", Duration.ofSeconds(30),
                 () -> httpIds.stream().allMatch(id -> gateway.eventsOf(id).contains(EventType.DELIVERED)));
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 }

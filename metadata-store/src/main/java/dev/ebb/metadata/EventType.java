@@ -37,6 +37,17 @@ public enum EventType {
      */
     SUBMIT_UNCONFIRMED(14),
     /**
+     * The customer did not take the message's receipt within {@code receipts.retryFor} of its final state (no receiver
+     * bound, a receiptUrl that kept failing, or the gateway down that long): it is no longer offered. The message keeps
+     * its final state; this record says the customer was never told it.
+     */
+    RECEIPT_DROPPED(15),
+    /**
+     * A receipt owed to the customer was offered again from the receipt outbox after a restart: the customer may
+     * have taken it before the crash, so this one may be a duplicate with the same receipted_message_id.
+     */
+    RECEIPT_RESENT(16),
+    /**
      * A submit_sm given up as unanswered (SUBMIT_UNCONFIRMED) was answered ESME_ROK after all, late: the SMSC took the
      * message twice. The record carries the SMSC's id of that second copy; the message's own life goes on by the other.
      */
@@ -62,6 +73,22 @@ public enum EventType {
             case DELIVERED, UNDELIVERABLE, EXPIRED, SUBMIT_FAILED, REJECTED, CONTENT_ERASED, CANCELLED -> true;
             default -> false;
         };
+    }
+
+    /** True for the events of the customer's receipt, which follow a message's final state and do not change it. */
+    public boolean isReceiptEvent() {
+        return switch (this) {
+            case RECEIPT_FORWARDED, RECEIPT_DROPPED, RECEIPT_RESENT -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * True for the events that say something about a message without changing its state: its receipt's, and a
+     * duplicate the SMSC took (a late answer may come after the message's final state).
+     */
+    public boolean leavesStateAsIs() {
+        return isReceiptEvent() || this == SUBMIT_DUPLICATE;
     }
 
     /** The stable on-disk code of this event type; never reused. */

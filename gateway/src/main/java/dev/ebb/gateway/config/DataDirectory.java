@@ -24,6 +24,16 @@ public record DataDirectory(Path root) {
         return root.resolve("content");
     }
 
+    /** The keys of the receipt outbox, per customer and hour, as {@link #contentKeys()} are for content. */
+    public Path receiptKeys() {
+        return root.resolve("receipt-keys");
+    }
+
+    /** The receipt outbox: the receipts owed to customers, sealed like content, kept at most 72 h. */
+    public Path receipts() {
+        return root.resolve("receipts");
+    }
+
     /** The metadata store: traffic records, kept at most 12 months. */
     public Path metadata() {
         return root.resolve("metadata");

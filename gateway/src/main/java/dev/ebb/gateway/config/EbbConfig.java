@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
-                        MetadataConfig metadata, StorageConfig storage, KeysConfig keys) {
+                        MetadataConfig metadata, StorageConfig storage, KeysConfig keys, ReceiptsConfig receipts) {
     public EbbConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
@@ -31,6 +31,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         metadata = metadata == null ? new MetadataConfig(null, null, null) : metadata;
         storage = storage == null ? StorageConfig.defaults() : storage;
         keys = keys == null ? KeysConfig.defaults() : keys;
+        receipts = receipts == null ? ReceiptsConfig.defaults() : receipts;
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
@@ -75,7 +76,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
                      List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
                      MetadataConfig metadata) {
         this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
-                null, null);
+                null, null, null);
     }
 
     /** The folders of {@link #dataDir}. */
@@ -86,19 +87,25 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
     /** The same config with another {@code storage} section. */
     public EbbConfig withStorage(StorageConfig guard) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, guard, keys);
+                content, metadata, guard, keys, receipts);
+    }
+
+    /** The same config with another {@code receipts} section. */
+    public EbbConfig withReceipts(ReceiptsConfig outbox) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
+                content, metadata, storage, keys, outbox);
     }
 
     /** The same config with another list of customers. */
     public EbbConfig withCustomers(List<CustomerConfig> others) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, others, routes, connectors, simulator,
-                content, metadata, storage, keys);
+                content, metadata, storage, keys, receipts);
     }
 
     /** The same config with another {@code keys} section (the key-encryption key). */
     public EbbConfig withKeys(KeysConfig kek) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, storage, kek);
+                content, metadata, storage, kek, receipts);
     }
 
     public Optional<CustomerConfig> customer(String id) {

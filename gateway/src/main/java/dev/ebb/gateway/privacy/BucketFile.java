@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.crypto.SecretKey;
 
 /**
@@ -170,10 +171,21 @@ final class BucketFile {
      * cut short by a crash) are skipped in 8-byte steps until the next intact header.
      */
     void scan(long limit, Consumer<RecordHeader> visitor) throws IOException {
+        scan(0, limit, header -> {
+            visitor.accept(header);
+            return true;
+        });
+    }
+
+    /**
+     * Visits the header of every intact record from {@code from} (a record's position, or 0) to {@code limit}, in file
+     * order, while {@code visitor} returns true.
+     */
+    void scan(long from, long limit, Predicate<RecordHeader> visitor) throws IOException {
         long end = Math.min(limit, channel.size());
         ByteBuffer window = ByteBuffer.allocate(SCAN_WINDOW).limit(0);
-        long windowStart = 0;
-        long position = 0;
+        long windowStart = from;
+        long position = from;
         while (position + RecordHeader.MIN_RECORD_LENGTH <= end) {
             long headerEnd = position + Math.min(RecordHeader.MAX_HEADER_LENGTH, end - position);
             if (position < windowStart || headerEnd > windowStart + window.limit()) {
@@ -184,7 +196,9 @@ final class BucketFile {
             }
             RecordHeader header = RecordHeader.parse(window, (int) (position - windowStart), position);
             if (header != null && position + header.length() <= end) {
-                visitor.accept(header);
+                if (!visitor.test(header)) {
+                    return;
+                }
                 position += header.length();
             } else {
                 position += RecordHeader.ALIGNMENT;

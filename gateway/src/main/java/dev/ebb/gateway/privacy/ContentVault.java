@@ -26,11 +26,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -401,6 +404,55 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
                 // Expired or erased since the write: nothing of it needs to survive.
             } catch (IOException e) {
                 throw new VaultException("cannot force content bucket " + file.id(), e);
+            }
+        }
+    }
+
+    /** The customers with records in a live bucket. */
+    public Set<String> customers() {
+        return files.keySet().stream().map(BucketId::customerId).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Visits the live, unstripped records of one customer after {@code after} (null: from its first), oldest bucket
+     * first and in write order within a bucket, with their decrypted bytes, while {@code visitor} returns true: a
+     * walk of one customer's records in pages, each resumed from the last record the one before visited, that holds
+     * no more of them in memory than the visitor keeps. A whole record that fails authentication goes to
+     * {@code unreadable}, as in {@link #forEachPending}.
+     */
+    public void forEachPendingOf(String customerId, VaultHandle after, BiPredicate<VaultHandle, byte[]> visitor,
+                                 Consumer<VaultHandle> unreadable) {
+        ensureOpen();
+        List<BucketFile> buckets = files.values().stream().filter(f -> f.id().customerId().equals(customerId)
+                        && (after == null || f.id().startMillis() >= after.bucket().toEpochMilli()))
+                .sorted(Comparator.comparingLong(f -> f.id().startMillis())).toList();
+        boolean[] stopped = {false};
+        for (BucketFile file : buckets) {
+            Instant bucket = file.id().start();
+            boolean resumed = after != null && after.bucket().equals(bucket);
+            try {
+                file.scan(resumed ? after.position() : 0, file.end(), header -> {
+                    if (header.state() != RecordHeader.LIVE || resumed && header.position() == after.position()) {
+                        return true;
+                    }
+                    VaultHandle handle = new VaultHandle(customerId, bucket, header.position(), header.messageId());
+                    try {
+                        Optional<byte[]> bytes = get(handle);
+                        stopped[0] = bytes.isPresent() && !visitor.test(handle, bytes.get());
+                    } catch (VaultCorruptedException corrupted) {
+                        LOG.warn("unreadable record of message {} in bucket {} at position {}: {}", handle.messageId(),
+                                file.id(), handle.position(), corrupted.getMessage());
+                        unreadable.accept(handle);
+                    }
+                    return !stopped[0];
+                });
+            } catch (ClosedChannelException expired) {
+                // Expired or erased while we looked: nothing of it is pending any more.
+            } catch (IOException e) {
+                throw new VaultException("cannot scan bucket " + file.id(), e);
+            }
+            if (stopped[0]) {
+                return;
             }
         }
     }

@@ -39,6 +39,7 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     private static final Duration EARLY_RECEIPT_HOLD = Duration.ofMinutes(10);
 
     private final PrivacyInterceptor privacy;
+    private final ReceiptOutbox outbox;
     private final ReceiptSink sink;
     private final Predicate<String> keepsContent;
     private final Clock clock;
@@ -50,9 +51,14 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     /** ebb_delivery_seconds by connector and final state; made once {@link #bindTo} gave the registry. */
     private volatile MeterTable<String, MessageState, Timer> deliveries;
 
-    /** @param keepsContent customers that keep content of finished messages until the 72 h limit */
-    public ReceiptHandler(PrivacyInterceptor privacy, ReceiptSink sink, Predicate<String> keepsContent, Clock clock) {
+    /**
+     * @param outbox       keeps each receipt on disk until its customer has it
+     * @param keepsContent customers that keep content of finished messages until the 72 h limit
+     */
+    public ReceiptHandler(PrivacyInterceptor privacy, ReceiptOutbox outbox, ReceiptSink sink,
+                          Predicate<String> keepsContent, Clock clock) {
         this.privacy = privacy;
+        this.outbox = outbox;
         this.sink = sink;
         this.keepsContent = keepsContent;
         this.clock = clock;
@@ -75,10 +81,28 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         matcher.submitted(connector, smscId, message);
     }
 
-    /** Ends a message without an SMSC receipt (expired in the queue, refused by the SMSC, content gone, cancelled). */
+    /**
+     * Ends a message: by its SMSC receipt, or without one (expired in the queue, refused by the SMSC, content gone,
+     * cancelled). The customer's receipt is owed in the outbox before the final record is written, so a crash between
+     * the two leaves a receipt owed (and the message, not final, sent again), never a final state without its
+     * receipt.
+     */
     @Override
     public void finish(InFlight message, MessageState state, String smscId, int commandStatus, int errorCode) {
-        privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        CustomerReceipt receipt = message.receiptWanted()
+                ? outbox.owe(new CustomerReceipt(message, state, errorCode, clock.instant())) : null;
+        try {
+            privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+        } catch (RuntimeException | InternalError e) {
+            if (receipt != null) {
+                try {
+                    outbox.cancel(receipt);
+                } catch (RuntimeException cancelFailed) {
+                    e.addSuppressed(cancelFailed);
+                }
+            }
+            throw e;
+        }
         MeterTable<String, MessageState, Timer> times = deliveries;
         if (times != null) {
             // The injected clock on both ends: a message accepted before a restart is timed from its acceptance.
@@ -86,8 +110,8 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
                     TimeUnit.MILLISECONDS);
         }
         privacy.finished(message.handle(), keepsContent.test(message.customerId()));
-        if (message.receiptWanted()) {
-            sink.forward(new CustomerReceipt(message, state, errorCode, clock.instant()));
+        if (receipt != null) {
+            sink.forward(receipt);
         }
     }
 

@@ -2,14 +2,12 @@ package dev.ebb.gateway.receipt;
 
 import dev.ebb.gateway.core.LogLimiter;
 import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.smpp.CustomerSessions;
 import dev.ebb.gateway.smpp.NoReceiverBoundException;
 import dev.ebb.gateway.smpp.Submitter;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.Tlv;
-import dev.ebb.metadata.EventType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,6 +16,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * a connection. The backlog keeps a queue per submitting bind, so one application's stalled receiver holds back only
  * its own receipts. One that is refused or not answered in time goes back to the backlog after a back-off.
  *
- * <p>At most {@link #DEFAULT_MAX_HELD} receipts of a customer are held (waiting, in a window or backing off); past
- * that a receipt is dropped, counted and logged (at most every 10 s): the oldest waiting one of the submitting bind
- * with the most waiting, so that an application that stopped answering loses its own receipts, not those of another
- * application sharing its system_id. Its message keeps its final state in the
- * metadata store; resending receipts from there is the durability issue's (#13).
+ * <p>At most {@link #DEFAULT_MAX_HELD} receipts of a customer are held in memory (waiting, in a window or backing
+ * off); past that one is set aside, counted and logged (at most every 10 s): the oldest waiting one of the submitting
+ * bind with the most waiting, so that an application that stopped answering waits for its own receipts, not those of
+ * another application sharing its system_id. A receipt set aside stays owed in the {@link ReceiptLedger}'s outbox on
+ * disk, which hands it back once the customer's receivers take what is held. A receipt not taken by
+ * {@link ReceiptLedger#giveUpAt} is given up.
  */
 public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     /**
@@ -59,24 +61,25 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final CustomerSessions sessions;
-    private final PrivacyInterceptor privacy;
+    private final ReceiptLedger ledger;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final int maxHeld;
     private final Map<String, Backlog> backlogs = new ConcurrentHashMap<>();
     private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong setAside = new AtomicLong();
 
-    public SmppReceiptSender(CustomerSessions sessions, PrivacyInterceptor privacy, ScheduledExecutorService scheduler,
+    /** @param ledger told what became of each receipt (taken, given up, set aside) */
+    public SmppReceiptSender(CustomerSessions sessions, ReceiptLedger ledger, ScheduledExecutorService scheduler,
                              Clock clock) {
-        this(sessions, privacy, scheduler, clock, DEFAULT_MAX_HELD);
+        this(sessions, ledger, scheduler, clock, DEFAULT_MAX_HELD);
     }
 
-    /** @param maxHeld receipts held per customer before further ones are dropped */
-    public SmppReceiptSender(CustomerSessions sessions, PrivacyInterceptor privacy, ScheduledExecutorService scheduler,
+    /** @param maxHeld receipts held in memory per customer before further ones are set aside */
+    public SmppReceiptSender(CustomerSessions sessions, ReceiptLedger ledger, ScheduledExecutorService scheduler,
                              Clock clock, int maxHeld) {
         this.sessions = sessions;
-        this.privacy = privacy;
+        this.ledger = ledger;
         this.scheduler = scheduler;
         this.clock = clock;
         this.maxHeld = maxHeld;
@@ -93,11 +96,14 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         Backlog backlog = backlogs.computeIfAbsent(receipt.message().customerId(), Backlog::new);
         Attempt attempt = new Attempt(receipt, FIRST_RETRY_MS);
         if (backlog.held.incrementAndGet() > maxHeld) {
-            // Over the limit: one receipt goes, and if it is a waiting one of another bind, this one takes its place.
+            // Over the limit: one receipt goes to disk, and if it is a waiting one of another bind, this one takes its
+            // place.
             backlog.held.decrementAndGet();
-            dropped.incrementAndGet();
+            setAside.incrementAndGet();
             Attempt evicted = backlog.evictFromLongestBut(attempt.submitter());
-            backlog.drops.count((evicted == null ? receipt : evicted.receipt).message().messageId());
+            CustomerReceipt out = evicted == null ? receipt : evicted.receipt;
+            backlog.setAside.count(out.message().messageId());
+            ledger.setAside(out);
             if (evicted == null) {
                 return;
             }
@@ -110,9 +116,27 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         return forwarded.get();
     }
 
-    /** Receipts dropped because their customer had too many held already (a counter). */
-    public long droppedCount() {
-        return dropped.get();
+    /** Receipts set aside to the outbox because their customer had too many held in memory already (a counter). */
+    public long setAsideCount() {
+        return setAside.get();
+    }
+
+    /**
+     * Gives up the waiting receipts past their limit, also of customers with no receiver bound, whose receipts nothing
+     * else touches; the gateway calls this on a schedule. A walk of the receipts held.
+     */
+    public void giveUpExpired() {
+        Instant now = clock.instant();
+        for (Backlog backlog : backlogs.values()) {
+            for (Receipts queue : backlog.ready.values()) {
+                queue.removeIf(a -> !now.isBefore(ledger.giveUpAt(a.receipt)), a -> giveUp(backlog, a));
+            }
+        }
+    }
+
+    private void giveUp(Backlog backlog, Attempt attempt) {
+        backlog.held.decrementAndGet();
+        ledger.givenUp(attempt.receipt);
     }
 
     /** Receipts held for customers' receivers: waiting for one with room, in a window, or backing off (a gauge). */
@@ -152,6 +176,10 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     private void drain(Backlog backlog, Submitter submitter, Receipts queue) {
         Attempt next;
         while ((next = queue.pollFirst()) != null) {
+            if (!clock.instant().isBefore(ledger.giveUpAt(next.receipt))) {
+                giveUp(backlog, next);
+                continue;
+            }
             Optional<CompletionStage<Integer>> sent = sessions.tryDeliver(backlog.customer, deliverSm(next.receipt),
                     submitter);
             if (sent.isEmpty()) {
@@ -169,13 +197,7 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         if (cause == null && status == CommandStatus.ESME_ROK) {
             backlog.held.decrementAndGet();
             forwarded.incrementAndGet();
-            try {
-                privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
-            } catch (RuntimeException | InternalError e) {
-                // The customer has the receipt; only the record of it is missing (a full disk): say so, go on.
-                LOG.warn("receipt of message {} was forwarded but its RECEIPT_FORWARDED record could not be stored: {}",
-                        receipt.message().messageId(), e.getClass().getSimpleName());
-            }
+            ledger.taken(receipt);
         } else if (cause instanceof NoReceiverBoundException || cause instanceof ClosedChannelException) {
             // The session went away before its answer: another receiver (or the next to bind) takes it.
             backlog.add(attempt);
@@ -204,17 +226,17 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
         final AtomicInteger held = new AtomicInteger();
         final AtomicInteger drainers = new AtomicInteger();
         final LogLimiter notTaken;
-        final LogLimiter drops;
+        final LogLimiter setAside;
 
         Backlog(String customer) {
             this.customer = customer;
             notTaken = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.info("{} receipts to"
                     + " customer {} not taken (last: message {}); retrying with back-off up to {} s; logged at most"
                     + " every {} s", events, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
-            drops = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.warn("{} receipts to"
-                    + " customer {} dropped (last: message {}): {} are held for its receivers already; their"
-                    + " messages keep their final state in the metadata store; logged at most every {} s", events,
-                    customer, last, maxHeld, LOG_INTERVAL.toSeconds()));
+            setAside = new LogLimiter(clock, LOG_INTERVAL, scheduler, (events, last) -> LOG.warn("{} receipts to"
+                    + " customer {} set aside (last: message {}): {} are held in memory for its receivers already;"
+                    + " they wait in the receipt outbox on disk; logged at most every {} s", events, customer, last,
+                    maxHeld, LOG_INTERVAL.toSeconds()));
         }
 
         void add(Attempt attempt) {
@@ -272,6 +294,16 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
             return size.get();
         }
 
+        /** Removes each attempt {@code expired} matches, once, and hands it to {@code removed}. */
+        void removeIf(Predicate<Attempt> expired, Consumer<Attempt> removed) {
+            for (Attempt a : attempts) {
+                if (expired.test(a) && attempts.removeFirstOccurrence(a)) {
+                    size.decrementAndGet();
+                    removed.accept(a);
+                }
+            }
+        }
+
         boolean isEmpty() {
             return attempts.isEmpty();
         }
@@ -290,15 +322,15 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
                 .build();
     }
 
-    /** Receipts held for, dropped for and taken by SMPP customers. */
+    /** Receipts held for, set aside for and taken by SMPP customers. */
     @Override
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("ebb.receipts.waiting.for.bind", this, SmppReceiptSender::waiting)
                 .description("receipts of SMPP messages held in memory until a receiver of their customer takes them")
                 .register(registry);
-        FunctionCounter.builder("ebb.receipts.smpp.dropped", this, SmppReceiptSender::droppedCount)
-                .description("receipts of SMPP messages dropped: their customer had too many held already")
-                .register(registry);
+        FunctionCounter.builder("ebb.receipts.smpp.set.aside", this, SmppReceiptSender::setAsideCount)
+                .description("receipts of SMPP messages moved from memory to the receipt outbox on disk: their"
+                        + " customer had too many held already").register(registry);
         FunctionCounter.builder("ebb.receipts.forwarded", this, SmppReceiptSender::forwardedCount).register(registry);
     }
 }

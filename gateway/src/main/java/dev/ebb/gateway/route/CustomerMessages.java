@@ -39,7 +39,7 @@ public final class CustomerMessages implements SentMessages {
     @Override
     public Optional<Status> status(String customerId, String messageId) {
         List<TrafficRecord> records = history.of(customerId, messageId).stream()
-                .filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED).toList();
+                .filter(r -> !r.eventType().leavesStateAsIs()).toList();
         if (records.stream().noneMatch(r -> r.eventType() == EventType.ACCEPTED)) {
             return Optional.empty();
         }

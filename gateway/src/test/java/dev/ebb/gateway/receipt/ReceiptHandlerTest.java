@@ -45,7 +45,7 @@ class ReceiptHandlerTest {
     @BeforeEach
     void open() {
         stores = new PrivacyStores(dir, clock);
-        receipts = new ReceiptHandler(stores.privacy, forwarded::add, c -> false, clock);
+        receipts = new ReceiptHandler(stores.privacy, stores.outbox, forwarded::add, c -> false, clock);
     }
 
     @AfterEach

@@ -54,7 +54,7 @@ class AdmissionTest {
         stores = new PrivacyStores(dir, clock);
         metadata = stores.metadata;
         privacy = stores.privacy;
-        ReceiptHandler receipts = new ReceiptHandler(privacy, r -> { }, c -> false, clock);
+        ReceiptHandler receipts = new ReceiptHandler(privacy, stores.outbox, r -> { }, c -> false, clock);
         connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
                 .reconnectMax(Duration.ofSeconds(1)).build(), receipts, clock);
         admission = new Admission(new MessageIdGenerator(clock), new Router(new RouteTable(List.of(

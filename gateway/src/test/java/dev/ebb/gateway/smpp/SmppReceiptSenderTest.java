@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.PasswordHash;
+import dev.ebb.gateway.config.ReceiptsConfig;
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.MessageState;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.receipt.ReceiptOutbox;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.LogCapture;
@@ -21,6 +23,7 @@ import dev.ebb.gateway.receipt.SmppReceiptSender;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.SourceAddress;
+import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,6 +31,8 @@ import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +65,8 @@ class SmppReceiptSenderTest {
     @BeforeEach
     void start() throws Exception {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        stores = new PrivacyStores(dir, clock);
+        // The outbox hands back at most what the sender holds without setting any aside (MAX_HELD / 2).
+        stores = new PrivacyStores(dir, clock, MAX_HELD / 2);
         CustomerConfig alpha = TestConfigs.customer("alpha")
                 .smpp(TestConfigs.smppAccount("alpha", PasswordHash.hash(PASSWORD)).maxBinds(2)).build();
         server = SmppServer.start(TestConfigs.smppServer().windowSize(4).responseTimeout(Duration.ofSeconds(5))
@@ -68,7 +74,7 @@ class SmppReceiptSenderTest {
                 (session, submit) -> CompletableFuture.completedFuture(SubmitOutcome.refused(CommandStatus.ESME_RSYSERR)),
                 SmppServerTest.NO_OPERATIONS,
                 group, group, Optional.empty(), clock);
-        sender = new SmppReceiptSender(server.sessions(), stores.privacy, scheduler, clock, MAX_HELD);
+        sender = new SmppReceiptSender(server.sessions(), stores.outbox, scheduler, clock, MAX_HELD);
     }
 
     @AfterEach
@@ -80,25 +86,34 @@ class SmppReceiptSenderTest {
     }
 
     @Test
-    void receiptsPastTheCapAreDroppedCountedAndLoggedAtMostEveryTenSeconds() throws Exception {
+    void receiptsPastTheCapAreSetAsideToTheOutboxLoggedAtMostEveryTenSecondsAndHandedBackOnceTheHeldAreTaken()
+            throws Exception {
+        List<String> ids = new ArrayList<>();
         try (LogCapture log = new LogCapture(SmppReceiptSender.class.getName())) {
             for (int i = 0; i < 10; i++) {
-                sender.forward(receipt());
+                ids.add(forward());
             }
             assertThat(sender.waiting()).isEqualTo(MAX_HELD);
-            assertThat(sender.droppedCount()).isEqualTo(7);
-            assertThat(log.lines()).singleElement().asString().startsWith("1 receipts to customer alpha dropped");
+            assertThat(sender.setAsideCount()).isEqualTo(7);
+            assertThat(log.lines()).singleElement().asString().startsWith("1 receipts to customer alpha set aside");
 
             clock.advance(Duration.ofSeconds(10));
-            sender.forward(receipt());
-            assertThat(log.lines()).hasSize(2).last().asString().startsWith("7 receipts to customer alpha dropped");
+            ids.add(forward());
+            assertThat(log.lines()).hasSize(2).last().asString().startsWith("7 receipts to customer alpha set aside");
         }
+        clock.advance(ReceiptOutbox.SETTLE);
+        stores.outbox.start(sender);
         try (RawSmppClient receiver = bound()) {
-            for (int i = 0; i < MAX_HELD; i++) {
-                receiver.send(new Pdu.DeliverSmResp(receiver.read().sequenceNumber(), CommandStatus.ESME_ROK));
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.read();
+                received.add(RawSmppClient.receiptedMessageId(receipt));
+                receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
             }
-            Await.until("the held receipts are taken", WAIT, () -> sender.forwardedCount() == MAX_HELD);
+            Await.until("every receipt is taken", WAIT, () -> sender.forwardedCount() == ids.size());
+            assertThat(received).as("each once, the set-aside ones from the outbox").containsExactlyInAnyOrderElementsOf(ids);
             assertThat(sender.waiting()).isZero();
+            assertThat(stores.outbox.held()).isZero();
         }
     }
 
@@ -122,8 +137,31 @@ class SmppReceiptSenderTest {
         }
     }
 
+    @Test
+    void aReceiptNoReceiverTakesIsGivenUpAtItsLimitWithARecord() {
+        String id = forward();
+        clock.advance(ReceiptsConfig.DEFAULT_RETRY_FOR.minusSeconds(1));
+        sender.giveUpExpired();
+        assertThat(sender.waiting()).as("still within its limit").isOne();
+
+        clock.advance(Duration.ofSeconds(1));
+        sender.giveUpExpired();
+
+        assertThat(sender.waiting()).isZero();
+        assertThat(stores.outbox.givenUpCount()).isOne();
+        assertThat(stores.metadata.query(TrafficQuery.byMessageId(id, clock.instant().minus(Duration.ofDays(2)),
+                clock.instant().plusSeconds(1))).records()).extracting(r -> r.record().eventType())
+                .containsExactly(EventType.RECEIPT_DROPPED);
+    }
+
     private RawSmppClient bound() throws Exception {
         return new RawSmppClient(server.port()).bind(BindType.RECEIVER, "alpha", PASSWORD);
+    }
+
+    private String forward() {
+        CustomerReceipt receipt = receipt();
+        sender.forward(receipt);
+        return receipt.message().messageId();
     }
 
     private CustomerReceipt receipt() {
@@ -131,6 +169,6 @@ class SmppReceiptSenderTest {
                 .messageId("m" + ++messages).customerId("alpha").channel(Channel.SMPP).systemId("alpha")
                 .source(SourceAddress.international("+4790000001")).destination("+4790000002").route("sim").build();
         InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, accepted), true, 0);
-        return new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant());
+        return stores.outbox.owe(new CustomerReceipt(message, MessageState.DELIVERED, 0, clock.instant()));
     }
 }

@@ -6,6 +6,7 @@ import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.smpp.pdu.PduCodec;
+import dev.ebb.gateway.smpp.pdu.Tlv;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
@@ -97,6 +99,13 @@ public final class RawSmppClient implements AutoCloseable {
         Pdu pdu = read();
         assertThat(pdu).isInstanceOf(type);
         return type.cast(pdu);
+    }
+
+    /** A receipt's SMPP 3.4 §5.3.2.12 receipted_message_id (NUL-terminated on the wire). */
+    public static String receiptedMessageId(Pdu.DeliverSm receipt) {
+        byte[] id = receipt.tlvs().stream().filter(t -> t.tag() == Tlv.RECEIPTED_MESSAGE_ID).findFirst().orElseThrow()
+                .value();
+        return new String(id, 0, id.length - 1, StandardCharsets.US_ASCII);
     }
 
     public Pdu read() throws IOException {

@@ -28,7 +28,7 @@ public final class UnstartedRoute implements AutoCloseable {
 
     public UnstartedRoute(Path dir) {
         stores = new PrivacyStores(dir, clock);
-        ReceiptHandler receipts = new ReceiptHandler(stores.privacy, r -> { }, c -> false, clock);
+        ReceiptHandler receipts = new ReceiptHandler(stores.privacy, stores.outbox, r -> { }, c -> false, clock);
         // The largest queue a connector may have: a fuzzing run accepts hundreds of thousands of messages.
         connector = new SmscConnector(TestConfigs.connector("sim", 1).binds(1).window(1)
                 .reconnectMax(Duration.ofSeconds(1)).maxQueued(10_000_000).build(), receipts, clock);

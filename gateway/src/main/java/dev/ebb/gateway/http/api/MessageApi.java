@@ -132,9 +132,10 @@ public final class MessageApi {
             throw new ApiRefusal(404, "not-found", "id", "no message " + messageId + " of yours in the last "
                     + MessageHistory.WINDOW.toDays() + " days");
         }
-        List<MessageStatus.Event> events = records.stream().filter(r -> r.eventType() != EventType.RECEIPT_FORWARDED)
+        List<MessageStatus.Event> events = records.stream().filter(r -> !r.eventType().isReceiptEvent())
                 .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
-        String state = events.get(events.size() - 1).event();
+        String state = records.stream().filter(r -> !r.eventType().leavesStateAsIs())
+                .reduce((first, second) -> second).orElseThrow().eventType().name();
         return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events);
     }
 

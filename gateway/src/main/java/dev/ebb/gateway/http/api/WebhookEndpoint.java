@@ -3,7 +3,7 @@ package dev.ebb.gateway.http.api;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.core.LogLimiter;
 import dev.ebb.gateway.http.Responses;
-import dev.ebb.metadata.TrafficRecord;
+import dev.ebb.gateway.receipt.CustomerReceipt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -80,7 +80,13 @@ final class WebhookEndpoint {
 
         void delivered(Pending receipt);
 
-        void dropped(Pending receipt);
+        /** Not taken by {@link #giveUpAt}. */
+        void givenUp(Pending receipt);
+
+        /** Let go for want of room ({@code receiptMaxWaiting}): it stays owed on disk and comes back later. */
+        void setAside(Pending receipt);
+
+        Instant giveUpAt(Pending receipt);
     }
 
     /** How a post ended, for the metrics: a small fixed set. */
@@ -95,21 +101,18 @@ final class WebhookEndpoint {
         CONNECTION
     }
 
-    /**
-     * A receipt waiting to be posted: the message's accepted record (for its RECEIPT_FORWARDED record), its JSON, when
-     * its message ended (it is given up 24 h after) and the back-off before its next try.
-     */
-    record Pending(TrafficRecord accepted, byte[] json, Instant doneAt, long nextDelayMs) {
+    /** A receipt waiting to be posted: the receipt itself (for what becomes of it), its JSON and the back-off before its next try. */
+    record Pending(CustomerReceipt receipt, byte[] json, long nextDelayMs) {
         Pending {
             nextDelayMs = nextDelayMs == 0 ? FIRST_RETRY_MS : nextDelayMs;
         }
 
         String messageId() {
-            return accepted.messageId();
+            return receipt.message().messageId();
         }
 
         Pending backedOff() {
-            return new Pending(accepted, json, doneAt, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
+            return new Pending(receipt, json, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
         }
     }
 
@@ -130,6 +133,7 @@ final class WebhookEndpoint {
     private final ChannelGroup channels;
     private final LogLimiter notTaken;
     private final LogLimiter drops;
+    private final LogLimiter setAside;
     /** Receipts held: ready, on a connection or waiting for a retry; the only state {@link #forward} touches. */
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger onConnections = new AtomicInteger();
@@ -179,15 +183,20 @@ final class WebhookEndpoint {
                 + " customer {} not taken (last: message {}); retried with back-off up to {} s; logged at most every"
                 + " {} s", events, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
         drops = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.warn("{} receipts to customer {}"
-                + " dropped (last: message {}); their messages keep their final state in the metadata store; logged at"
+                + " given up (last: message {}); their messages keep their final state in the metadata store; logged at"
                 + " most every {} s", events, customer, last, LOG_INTERVAL.toSeconds()));
+        setAside = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.info("{} receipts to customer {}"
+                + " set aside (last: message {}): {} are held in memory already (receiptMaxWaiting); they wait in the"
+                + " receipt outbox on disk; logged at most every {} s", events, customer, last, maxWaiting,
+                LOG_INTERVAL.toSeconds()));
     }
 
-    /** Takes a receipt to post, from any thread; drops it when {@code receiptMaxWaiting} are held already. */
+    /** Takes a receipt to post, from any thread; sets it aside when {@code receiptMaxWaiting} are held already. */
     void forward(Pending receipt) {
         if (held.incrementAndGet() > maxWaiting) {
             held.decrementAndGet();
-            drop(receipt, "the customer has " + maxWaiting + " waiting already (receiptMaxWaiting)");
+            setAside.count(receipt.messageId());
+            outcomes.setAside(receipt);
             return;
         }
         loop.execute(() -> {
@@ -210,7 +219,7 @@ final class WebhookEndpoint {
         return customer;
     }
 
-    /** Closes the connections; receipts still held are lost (they are in memory only). */
+    /** Closes the connections; receipts still held stay owed in the outbox for the next start. */
     void close() {
         channels.close().syncUninterruptibly();
     }
@@ -335,14 +344,15 @@ final class WebhookEndpoint {
         failedPost(post, outcome, why, started);
     }
 
-    /** Each receipt of a failed post waits its own back-off, or is given up 24 h after its message ended. */
+    /** Each receipt of a failed post waits its own back-off, or is given up at its limit (receipts.retryFor). */
     private void failedPost(List<Pending> post, Outcome outcome, String why, long started) {
         outcomes.posted(customer, outcome, System.nanoTime() - started);
         Instant now = clock.instant();
         for (Pending p : post) {
-            if (now.plusMillis(p.nextDelayMs()).isAfter(p.doneAt().plus(WebhookReceiptSender.GIVE_UP_AFTER))) {
+            if (now.plusMillis(p.nextDelayMs()).isAfter(outcomes.giveUpAt(p))) {
                 held.decrementAndGet();
-                drop(p, why + ", for " + WebhookReceiptSender.GIVE_UP_AFTER.toHours() + " h");
+                outcomes.givenUp(p);
+                drops.count(p.messageId() + ": " + why + " until its limit");
                 continue;
             }
             notTaken.count(p.messageId() + ", " + why);
@@ -351,11 +361,6 @@ final class WebhookEndpoint {
                 dispatch();
             }, p.nextDelayMs(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    private void drop(Pending receipt, String why) {
-        outcomes.dropped(receipt);
-        drops.count(receipt.messageId() + ": " + why);
     }
 
     /**

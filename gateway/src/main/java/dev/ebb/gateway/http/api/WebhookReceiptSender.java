@@ -6,10 +6,9 @@ import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.core.Latency;
 import dev.ebb.gateway.core.MeterTable;
 import dev.ebb.gateway.http.Responses;
-import dev.ebb.gateway.privacy.PrivacyInterceptor;
 import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.receipt.ReceiptLedger;
 import dev.ebb.gateway.receipt.ReceiptSink;
-import dev.ebb.metadata.EventType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +21,6 @@ import io.netty.handler.ssl.SslProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -35,15 +33,14 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Posts the receipts of messages sent over HTTP to the customer's {@code receiptUrl} as JSON: the message id, its
  * final state, the network error code and the times; never the text or the number. With a {@code receiptSecret} each
  * post carries {@value #SIGNATURE_HEADER}, an HMAC-SHA256 over its time and body (with {@code receiptBatch} over 1,
  * the whole array). A 2xx answer is a delivery (recorded as RECEIPT_FORWARDED); anything else is retried with
- * back-off for up to {@link #GIVE_UP_AFTER}. Receipts waiting to retry are held in memory only: a restart loses them.
+ * back-off until the {@link ReceiptLedger} gives it up. Receipts waiting to retry stay owed in the receipt outbox on
+ * disk, which offers them again after a restart.
  *
  * <p>Each customer's endpoint has its own kept-alive connections and its own bounded backlog
  * ({@link WebhookEndpoint}), on Netty's HTTP client: a slow, refusing or failing endpoint delays and, past
@@ -51,35 +48,33 @@ import org.slf4j.LoggerFactory;
  * store and the URL's host name.
  */
 public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, AutoCloseable {
-    /** A receipt not taken within this long after the message ended is dropped (and counted). */
-    static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
-
     /** The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>}. */
     public static final String SIGNATURE_HEADER = "X-Ebb-Signature";
 
     private final Map<String, WebhookEndpoint> endpoints;
-    private final PrivacyInterceptor privacy;
+    private final ReceiptLedger ledger;
     private final ObjectMapper json = Responses.mapper();
     private final AtomicLong forwarded = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong givenUp = new AtomicLong();
+    private final AtomicLong setAside = new AtomicLong();
     private final Map<WebhookEndpoint.Outcome, LongAdder> posts = new EnumMap<>(WebhookEndpoint.Outcome.class);
     /** ebb_receipt_callback_seconds by customer and outcome; made once {@link #bindTo} gave the registry. */
     private volatile MeterTable<String, WebhookEndpoint.Outcome, Timer> postTimes;
 
     /**
      * @param customers those with a {@code receiptUrl} get their receipts posted
+     * @param ledger    told what became of each receipt (taken, given up, set aside)
      * @param group     the event loops the endpoints' connections run on (each endpoint keeps to one of them)
      */
-    public WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy, EventLoopGroup group,
+    public WebhookReceiptSender(Iterable<CustomerConfig> customers, ReceiptLedger ledger, EventLoopGroup group,
                                 Clock clock) {
-        this(customers, privacy, group, null, clock);
+        this(customers, ledger, group, null, clock);
     }
 
     /** @param tls the client context of https endpoints; null: the JDK's trust store, made if one is https */
-    WebhookReceiptSender(Iterable<CustomerConfig> customers, PrivacyInterceptor privacy, EventLoopGroup group,
+    WebhookReceiptSender(Iterable<CustomerConfig> customers, ReceiptLedger ledger, EventLoopGroup group,
                          SslContext tls, Clock clock) {
-        this.privacy = privacy;
+        this.ledger = ledger;
         for (WebhookEndpoint.Outcome o : WebhookEndpoint.Outcome.values()) {
             posts.put(o, new LongAdder());
         }
@@ -95,12 +90,25 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
 
             @Override
             public void delivered(WebhookEndpoint.Pending receipt) {
-                WebhookReceiptSender.this.delivered(receipt);
+                forwarded.incrementAndGet();
+                ledger.taken(receipt.receipt());
             }
 
             @Override
-            public void dropped(WebhookEndpoint.Pending receipt) {
-                dropped.incrementAndGet();
+            public void givenUp(WebhookEndpoint.Pending receipt) {
+                givenUp.incrementAndGet();
+                ledger.givenUp(receipt.receipt());
+            }
+
+            @Override
+            public void setAside(WebhookEndpoint.Pending receipt) {
+                setAside.incrementAndGet();
+                ledger.setAside(receipt.receipt());
+            }
+
+            @Override
+            public Instant giveUpAt(WebhookEndpoint.Pending receipt) {
+                return ledger.giveUpAt(receipt.receipt());
             }
         };
         Map<String, WebhookEndpoint> byCustomer = new HashMap<>();
@@ -139,7 +147,11 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     public void forward(CustomerReceipt receipt) {
         WebhookEndpoint endpoint = endpoints.get(receipt.message().customerId());
         if (endpoint != null) {
-            endpoint.forward(new WebhookEndpoint.Pending(receipt.message().record(), body(receipt), receipt.doneAt(), 0));
+            endpoint.forward(new WebhookEndpoint.Pending(receipt, body(receipt), 0));
+        } else {
+            // Owed from before a restart whose config took the customer's receiptUrl away: nowhere to post it.
+            givenUp.incrementAndGet();
+            ledger.givenUp(receipt);
         }
     }
 
@@ -147,19 +159,14 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         return forwarded.get();
     }
 
-    public long droppedCount() {
-        return dropped.get();
+    /** Receipts given up at their limit after failed posts (a counter). */
+    public long givenUpCount() {
+        return givenUp.get();
     }
 
-    private void delivered(WebhookEndpoint.Pending receipt) {
-        forwarded.incrementAndGet();
-        try {
-            privacy.record(receipt.accepted(), EventType.RECEIPT_FORWARDED, null, 0, 0);
-        } catch (RuntimeException | InternalError e) {
-            // The customer has the receipt; only the record of it is missing (a full disk): say so, go on.
-            LOG.warn("receipt of message {} was posted but its RECEIPT_FORWARDED record could not be stored: {}",
-                    receipt.messageId(), e.getClass().getSimpleName());
-        }
+    /** Receipts set aside to the outbox: receiptMaxWaiting were held in memory already (a counter). */
+    public long setAsideCount() {
+        return setAside.get();
     }
 
     /**
@@ -205,9 +212,9 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         postTimes = times;
         FunctionCounter.builder("ebb.receipts.posted", this, WebhookReceiptSender::forwardedCount)
                 .description("receipts of HTTP messages taken by the customer's receiptUrl").register(registry);
-        FunctionCounter.builder("ebb.receipts.dropped", this, WebhookReceiptSender::droppedCount)
-                .description("receipts of HTTP messages given up: 24 h of failed posts, or receiptMaxWaiting held"
-                        + " for the customer already").register(registry);
+        FunctionCounter.builder("ebb.receipts.webhook.set.aside", this, WebhookReceiptSender::setAsideCount)
+                .description("receipts of HTTP messages moved from memory to the receipt outbox on disk:"
+                        + " receiptMaxWaiting were held for the customer already").register(registry);
         posts.forEach((outcome, count) -> FunctionCounter.builder("ebb.receipts.webhook.posts", count, LongAdder::sum)
                 .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .description("POSTs to customers' receiptUrl by outcome: delivered (2xx), rejected (another status),"

@@ -1,0 +1,58 @@
+package dev.ebb.gateway.testing;
+
+import dev.ebb.gateway.Main;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A gateway in a process of its own, on a config file, for tests that kill it with SIGKILL. */
+public final class GatewayProcess {
+    private GatewayProcess() {
+    }
+
+    /**
+     * Starts {@code ebb --config config} with this JVM's Chronicle flags and class path, its output to {@code log}, and
+     * waits until it listens on {@code port}.
+     */
+    public static Process start(Path config, Path log, int port) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle")).toList());
+        // The client compiler only, and the serial collector: a process that lives seconds starts in about half the
+        // time on a busy 2-core machine (JIT threads compete with the test for the cores).
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config", config.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        try {
+            Await.until("the gateway process listens on " + port, Duration.ofSeconds(60),
+                    () -> !process.isAlive() || listening(port));
+        } catch (AssertionError | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the gateway process exited with " + process.exitValue() + "; see " + log);
+        }
+        return process;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no unbind. */
+    public static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
