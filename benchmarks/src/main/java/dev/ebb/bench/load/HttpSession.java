@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -109,7 +110,8 @@ final class HttpSession extends SimpleChannelInboundHandler<FullHttpResponse> {
 
     /** The first segment's id of a 202 answer ({@code {"messages":[{"id":"…"}],…}}). */
     private static String firstId(ByteBuf content) {
-        return ReceiptServer.stringMember(content.toString(StandardCharsets.UTF_8), "id");
+        List<String> ids = ReceiptServer.stringMembers(content.toString(StandardCharsets.UTF_8), "id");
+        return ids.isEmpty() ? null : ids.get(0);
     }
 
     private void finish() {

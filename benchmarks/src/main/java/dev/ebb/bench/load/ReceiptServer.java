@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The customer's receipt endpoint, played by the load generator: takes the receipts Ebb POSTs to the customer's
@@ -61,18 +63,24 @@ final class ReceiptServer implements AutoCloseable {
     }
 
     /**
-     * The string value of member {@code name} in a flat JSON text Ebb wrote (no escapes in ids), or null. A scan, not
-     * a parser: the generator shares the gateway's two cores, and its own cost should stay small.
+     * The string values of member {@code name} in a JSON text Ebb wrote (no escapes in ids): one for a receipt, one
+     * per element for a batch ({@code receiptBatch}: an array of receipts). A scan, not a parser: the generator shares
+     * the gateway's two cores, and its own cost should stay small.
      */
-    static String stringMember(String json, String name) {
+    static List<String> stringMembers(String json, String name) {
         String key = "\"" + name + "\":\"";
+        List<String> values = new ArrayList<>(1);
         int start = json.indexOf(key);
-        if (start < 0) {
-            return null;
+        while (start >= 0) {
+            start += key.length();
+            int end = json.indexOf('"', start);
+            if (end < 0) {
+                break;
+            }
+            values.add(json.substring(start, end));
+            start = json.indexOf(key, end);
         }
-        start += key.length();
-        int end = json.indexOf('"', start);
-        return end < 0 ? null : json.substring(start, end);
+        return values;
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -84,12 +92,11 @@ final class ReceiptServer implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String id = stringMember(request.content().toString(StandardCharsets.UTF_8), "id");
-            HttpResponseStatus status = HttpResponseStatus.OK;
-            if (id == null) {
-                status = HttpResponseStatus.BAD_REQUEST;
-            } else {
-                stats.receipt(id, System.nanoTime());
+            List<String> ids = stringMembers(request.content().toString(StandardCharsets.UTF_8), "id");
+            HttpResponseStatus status = ids.isEmpty() ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.OK;
+            long now = System.nanoTime();
+            for (String id : ids) {
+                stats.receipt(id, now);
             }
             FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), status);
             // HttpServerKeepAliveHandler answers in the request's keep-alive terms (and closes when it asked to).
