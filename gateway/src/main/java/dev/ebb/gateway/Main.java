@@ -31,6 +31,7 @@ import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.DataDirectoryLock;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.GroupCommit;
 import dev.ebb.gateway.privacy.KeyEncryptionKey;
@@ -198,6 +199,8 @@ public final class Main implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(registry);
 
         DataDirectory data = cfg.data();
+        // Before any store opens, released after the last one closed (closed in reverse).
+        opened.add(DataDirectoryLock.acquire(data.root()));
         KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
         if (kek == null) {
             KeyEncryptionKey.warnKeysInClear(data);
@@ -307,7 +310,7 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(receiptSender::giveUpExpired, 10, 10, TimeUnit.SECONDS);
 
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
-        opened.add(1, audit);
+        opened.add(opened.indexOf(vault) + 1, audit);
         audit.bindTo(registry);
         storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
