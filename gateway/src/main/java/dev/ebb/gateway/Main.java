@@ -329,7 +329,8 @@ public final class Main implements Callable<Integer> {
         apiServer.metrics("api").bindTo(registry);
         complianceServer.metrics("compliance").bindTo(registry);
         // Last, so that it answers ready only once everything it checks is there.
-        Readiness readiness = readiness(cfg, vault, storage, audit, server, apiServer, complianceServer, connectors);
+        Readiness readiness = readiness(cfg, vault, storage, commit, audit, server, apiServer, complianceServer,
+                connectors);
         readiness.bindTo(registry);
         HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry, readiness, boss);
         opened.add(metricsServer);
@@ -341,13 +342,16 @@ public final class Main implements Callable<Integer> {
      * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, and at least one
      * bind up per connector that a route uses (a connector no route names carries no traffic).
      */
-    private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, AuditLog audit,
-                                       SmppServer smpp, HttpListener api, HttpListener compliance,
+    private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, GroupCommit commit,
+                                       AuditLog audit, SmppServer smpp, HttpListener api, HttpListener compliance,
                                        Map<String, SmscConnector> connectors) {
         Map<String, Readiness.Check> checks = new LinkedHashMap<>();
         checks.put("content-store", () -> vault.isOpen() ? storage.notWritable(StorageGuard.Store.CONTENT)
                 : Optional.of("the content vault is closed"));
         checks.put("metadata-store", () -> storage.notWritable(StorageGuard.Store.METADATA));
+        if (cfg.storage().durability() == Durability.FSYNC) {
+            checks.put("group-commit", commit::notCommitting);
+        }
         checks.put("audit-log", () -> audit.isOpen() ? storage.notWritable(StorageGuard.Store.AUDIT)
                 : Optional.of("the audit log is closed"));
         checks.put("smpp-listener", listening(smpp::listening, "SMPP"));
