@@ -31,6 +31,7 @@ import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
 import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.DataDirectoryLock;
 import dev.ebb.gateway.privacy.FreeSpace;
 import dev.ebb.gateway.privacy.GroupCommit;
 import dev.ebb.gateway.privacy.KeyEncryptionKey;
@@ -198,6 +199,8 @@ public final class Main implements Callable<Integer> {
         new JvmThreadMetrics().bindTo(registry);
 
         DataDirectory data = cfg.data();
+        // Before any store opens, released after the last one closed (closed in reverse).
+        opened.add(DataDirectoryLock.acquire(data.root()));
         KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
         if (kek == null) {
             KeyEncryptionKey.warnKeysInClear(data);
@@ -307,7 +310,7 @@ public final class Main implements Callable<Integer> {
         housekeeping.scheduleAtFixedRate(receiptSender::giveUpExpired, 10, 10, TimeUnit.SECONDS);
 
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
-        opened.add(1, audit);
+        opened.add(opened.indexOf(vault) + 1, audit);
         audit.bindTo(registry);
         storage.watch(StorageGuard.Store.AUDIT, data.audit());
         storage.check();
@@ -326,7 +329,8 @@ public final class Main implements Callable<Integer> {
         apiServer.metrics("api").bindTo(registry);
         complianceServer.metrics("compliance").bindTo(registry);
         // Last, so that it answers ready only once everything it checks is there.
-        Readiness readiness = readiness(cfg, vault, storage, audit, server, apiServer, complianceServer, connectors);
+        Readiness readiness = readiness(cfg, vault, storage, commit, audit, server, apiServer, complianceServer,
+                connectors);
         readiness.bindTo(registry);
         HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry, readiness, boss);
         opened.add(metricsServer);
@@ -338,13 +342,16 @@ public final class Main implements Callable<Integer> {
      * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, and at least one
      * bind up per connector that a route uses (a connector no route names carries no traffic).
      */
-    private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, AuditLog audit,
-                                       SmppServer smpp, HttpListener api, HttpListener compliance,
+    private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, GroupCommit commit,
+                                       AuditLog audit, SmppServer smpp, HttpListener api, HttpListener compliance,
                                        Map<String, SmscConnector> connectors) {
         Map<String, Readiness.Check> checks = new LinkedHashMap<>();
         checks.put("content-store", () -> vault.isOpen() ? storage.notWritable(StorageGuard.Store.CONTENT)
                 : Optional.of("the content vault is closed"));
         checks.put("metadata-store", () -> storage.notWritable(StorageGuard.Store.METADATA));
+        if (cfg.storage().durability() == Durability.FSYNC) {
+            checks.put("group-commit", commit::notCommitting);
+        }
         checks.put("audit-log", () -> audit.isOpen() ? storage.notWritable(StorageGuard.Store.AUDIT)
                 : Optional.of("the audit log is closed"));
         checks.put("smpp-listener", listening(smpp::listening, "SMPP"));

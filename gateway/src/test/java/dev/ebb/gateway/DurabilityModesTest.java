@@ -1,7 +1,9 @@
 package dev.ebb.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.EbbConfig;
@@ -9,6 +11,7 @@ import dev.ebb.gateway.config.StorageConfig;
 import dev.ebb.gateway.core.SubmissionCodec;
 import dev.ebb.gateway.privacy.ContentVault;
 import dev.ebb.gateway.privacy.KeyRing;
+import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.PowerCut;
@@ -17,6 +20,8 @@ import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreConfig;
 import dev.ebb.metadata.TrafficQuery;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +37,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +117,41 @@ class DurabilityModesTest {
         Survivors survivors = reopen(afterCut, acknowledged.keySet());
         assertThat(survivors.content()).as("page cache only: the cut takes the content").isEmpty();
         assertThat(survivors.accepted()).as("... and the ACCEPTED records").isEmpty();
+    }
+
+    @Test
+    void aFailedForceTakesTheGatewayOutOfReadyAsItRefusesEverySubmitUntilRestart() throws Exception {
+        // Hostile review of issue 13: after a failed fsync every submit was refused (ESME_RSYSERR, 500) until restart,
+        // by design, while /health/ready kept answering 200 READY: a load balancer went on sending it all traffic.
+        AtomicBoolean failing = new AtomicBoolean();
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true)
+                .withStorage(StorageConfig.defaults().withFsync(Duration.ZERO, 256)), (channel, file) -> {
+                    if (failing.get()) {
+                        throw new IOException("EIO (test)");
+                    }
+                    channel.force(false);
+                });
+        EsmeClient esme = gateway.esme();
+        submit(esme, 0);
+        Await.until("ready with its SMSC bound", Duration.ofSeconds(20), () -> ready().statusCode() == 200);
+
+        failing.set(true);
+        assertThatThrownBy(() -> submit(esme, 1)).hasRootCauseInstanceOf(NegativeResponseException.class);
+        failing.set(false);
+        assertThatThrownBy(() -> submit(esme, 2)).as("refused until restart, the force working again or not")
+                .hasRootCauseInstanceOf(NegativeResponseException.class);
+
+        HttpResponse<String> ready = ready();
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonNode report = JSON.readTree(ready.body());
+        assertThat(report.get("notReady")).extracting(JsonNode::asText).containsExactly("group-commit");
+        assertThat(report.at("/checks/group-commit/reason").asText()).contains("fsync failed", "restart");
+        assertThat(gateway.metric("ebb_ready")).isZero();
+    }
+
+    private HttpResponse<String> ready() {
+        return gateway.http().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.metricsPort()
+                + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).join();
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.ebb.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.DiskSearch;
 import dev.ebb.gateway.testing.EbbProcess;
 import dev.ebb.gateway.testing.EsmeClient;
+import dev.ebb.gateway.testing.GatewayProcess;
 import dev.ebb.gateway.testing.Keks;
 import dev.ebb.gateway.testing.TestGateway;
 import java.io.IOException;
@@ -93,23 +93,9 @@ class SoftHsmKeyEncryptionTest {
     }
 
     private Path config(Path data, int smppPort, int smscPort, String keys, boolean simulator) throws IOException {
-        Path config = dir.resolve("ebb.yaml");
-        Files.writeString(config, String.join("\n",
-                "dataDir: " + data,
-                "smpp: {port: " + smppPort + "}",
-                "http: {port: 0}",
-                "compliance: {port: 0}",
-                "metrics: {port: 0}",
-                keys,
-                "customers:",
-                "  - id: acme",
-                "    smpp: {systemId: acme, passwordHash: \"" + PasswordHash.hash("acme1234") + "\"}",
-                "routes: [{prefix: \"\", connector: sim}]",
-                "connectors: [{name: sim, port: " + smscPort + ", systemId: ebb, password: ebb}]",
+        return GatewayProcess.writeConfig(dir.resolve("ebb.yaml"), data, smppPort, smscPort, keys,
                 "simulator: {enabled: " + simulator + ", port: " + smscPort + ", systemId: ebb, password: ebb, "
-                        + "receiptDelay: PT0.01S}",
-                ""));
-        return config;
+                        + "receiptDelay: PT0.01S}");
     }
 
     /** Starts Ebb on {@code config} with the SoftHSM2 configuration in its environment, once it listens on {@code port}. */

@@ -15,6 +15,7 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.privacy.DataDirectoryLock;
 import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.metadata.KeyWrapper;
 import dev.ebb.metadata.MetadataStore;
@@ -51,7 +52,8 @@ public final class ComplianceQueryCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         DataDirectory data = cfg.data();
         KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
-        try (MetadataStore store = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock, kek);
+        try (DataDirectoryLock lock = DataDirectoryLock.acquire(data.root());
+             MetadataStore store = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock, kek);
              AuditLog audit = AuditLog.open(data.auditLog(), clock)) {
             ComplianceService service = new ComplianceService(store, audit, new TokenTable(cfg.compliance().tokens()),
                     ComplianceSettings.of(cfg), DeliverySigner.openOrCreate(data.deliveryKey(), kek), clock);

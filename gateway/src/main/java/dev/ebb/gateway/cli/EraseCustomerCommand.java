@@ -4,6 +4,7 @@ import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.DataDirectory;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.DataDirectoryLock;
 import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.privacy.KeyRing;
 import dev.ebb.gateway.privacy.PrivacyInterceptor;
@@ -36,7 +37,8 @@ public final class EraseCustomerCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         DataDirectory data = cfg.data();
         KeyWrapper kek = KeyEncryptionKey.open(cfg.keys(), data, System.getenv()).orElse(null);
-        try (ContentVault vault = ContentVault.open(data.content(), KeyRing.open(data.contentKeys(), kek),
+        try (DataDirectoryLock lock = DataDirectoryLock.acquire(data.root());
+             ContentVault vault = ContentVault.open(data.content(), KeyRing.open(data.contentKeys(), kek),
                 cfg.content(), clock);
              MetadataStore metadata = MetadataStore.open(data.metadata(), cfg.metadata().storeConfig(), clock, kek)) {
             PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock);

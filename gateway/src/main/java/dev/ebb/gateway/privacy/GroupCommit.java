@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,6 +104,20 @@ public final class GroupCommit implements AutoCloseable, MeterBinder {
             lock.unlock();
         }
         return ack;
+    }
+
+    /**
+     * Empty while acknowledgements can be made durable; after a failed force, why none can until restart (a readiness
+     * check: a gateway that refuses every submit must not look ready to a load balancer).
+     */
+    public Optional<String> notCommitting() {
+        lock.lock();
+        try {
+            return failure == null ? Optional.empty() : Optional.of("fsync failed (" + failure.getClass().getSimpleName()
+                    + "): every submit is refused until Ebb is restarted");
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Group commits run so far. */

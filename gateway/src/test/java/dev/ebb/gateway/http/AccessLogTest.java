@@ -2,6 +2,7 @@ package dev.ebb.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.gateway.config.StorageConfig;
 import dev.ebb.gateway.core.PeerText;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
@@ -96,6 +97,26 @@ class AccessLogTest {
         }
         assertThat(lines(3)).map(m -> m.group(3) + " " + m.group(4))
                 .containsExactly("/v1/nothing 404", "/v1/messages/x 401", "/v1/messages/y 400");
+    }
+
+    @Test
+    void pipelinedAnswersWaitingForAGroupCommitNameWhoAskedEach() throws Exception {
+        // Hostile review of issue 14: in fsync mode the 202 of a pipelined POST waits for the group commit while the
+        // next requests are read; the customer named by the latest request read went to the next answer written, so
+        // the second POST of acme was logged who=- (and, on a proxy's connection, under another customer's id).
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true)
+                .withStorage(StorageConfig.defaults().withFsync(Duration.ofMillis(200), 256)));
+        String post = "POST /v1/messages HTTP/1.1\r\nHost: ebb\r\nAuthorization: Bearer " + TestGateway.API_KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s";
+        String body = "{\"to\":\"+4790000002\",\"from\":\"Acme\",\"text\":\"" + TEXT + "\"}";
+        try (RawHttp http = new RawHttp(gateway.apiPort())) {
+            http.write(String.format(post, body.length(), body) + String.format(post, body.length(), body)
+                    + "GET /v1/messages/x HTTP/1.1\r\nHost: ebb\r\n\r\n");
+            assertThat(List.of(http.read().status(), http.read().status(), http.read().status()))
+                    .containsExactly(202, 202, 401);
+        }
+        assertThat(lines(3)).map(m -> m.group(4) + " " + m.group(6))
+                .containsExactly("202 " + TestGateway.SYSTEM_ID, "202 " + TestGateway.SYSTEM_ID, "401 -");
     }
 
     /** What the log shows of a path a client chose: numbers masked, nothing that could end or forge the line. */

@@ -1,12 +1,15 @@
 package dev.ebb.gateway.testing;
 
 import dev.ebb.gateway.Main;
+import dev.ebb.gateway.config.PasswordHash;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A gateway in a process of its own, on a config file, for tests that kill it with SIGKILL. */
@@ -40,6 +43,31 @@ public final class GatewayProcess {
             throw new IllegalStateException("the gateway process exited with " + process.exitValue() + "; see " + log);
         }
         return process;
+    }
+
+    /**
+     * Writes {@code config}: a gateway on {@code data} with customer {@link TestGateway#SYSTEM_ID} on SMPP port
+     * {@code smppPort}, every other listener on a free port, every destination routed to connector {@code sim} on
+     * {@code smscPort}, and the top-level settings in {@code more} (a {@code keys:} or {@code simulator:} line).
+     */
+    public static Path writeConfig(Path config, Path data, int smppPort, int smscPort, String... more)
+            throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "dataDir: " + data,
+                "smpp: {port: " + smppPort + "}",
+                "http: {port: 0}",
+                "compliance: {port: 0}",
+                "metrics: {port: 0}",
+                "customers:",
+                "  - id: " + TestGateway.SYSTEM_ID,
+                "    smpp: {systemId: " + TestGateway.SYSTEM_ID + ", passwordHash: \""
+                        + PasswordHash.hash(TestGateway.PASSWORD) + "\"}",
+                "routes: [{prefix: \"\", connector: sim}]",
+                "connectors: [{name: sim, port: " + smscPort + ", systemId: ebb, password: ebb}]"));
+        lines.addAll(Arrays.asList(more));
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
+        return config;
     }
 
     /** SIGKILL: no shutdown hook, no flush, no unbind. */

@@ -45,6 +45,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
+    /**
+     * The customer the request being read authenticated as, taken when it is read: its answer may be written after
+     * later requests were read (pipelined behind a group commit), and the access log must name each answer's own.
+     */
+    private static final AttributeKey<CustomerConfig> ASKING = AttributeKey.valueOf("ebb.api.asking");
 
     private final MessageApi api;
     private final HashedTokens<CustomerConfig> keys;
@@ -81,12 +86,13 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        answerInOrder(ctx, request, response.handle((r, failure) -> failure == null ? new Answer(r, null)
-                : new Answer(refusal(failure), reason(failure))), sender, read);
+        CustomerConfig asking = ctx.channel().attr(ASKING).getAndSet(null);
+        answerInOrder(ctx, request, response.handle((r, failure) -> failure == null ? new Answer(r, null, asking)
+                : new Answer(refusal(failure), reason(failure), asking)), sender, read);
     }
 
-    /** An answer, and the reason of the refusal it is (null for none). */
-    private record Answer(FullHttpResponse response, String refusal) {
+    /** An answer, the reason of the refusal it is (null for none), and who asked (null: not authenticated). */
+    private record Answer(FullHttpResponse response, String refusal, CustomerConfig asking) {
     }
 
     /**
@@ -114,6 +120,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                       long read) {
         int status = answer.response().status().code();
         answers.answered(status);
+        AccessLog.identify(ctx, () -> answer.asking() == null ? null : answer.asking().id());
         Responses.send(ctx, request, answer.response());
         if (sender != null) {
             answers.sent(sender.id(), status, answer.refusal(), System.nanoTime() - read);
@@ -187,7 +194,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String key = Responses.bearerToken(request);
         CustomerConfig customer = keys.holderOf(key).orElseThrow(() -> new ApiRefusal(401, "unauthenticated", null,
                 key == null ? "no API key (Authorization: Bearer <key>)" : "unknown API key"));
-        AccessLog.identify(ctx, customer::id);
+        ctx.channel().attr(ASKING).set(customer);
         return customer;
     }
 
