@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
  * escaped, so no peer can forge a log line with CR/LF or hide in terminal escapes (issue 9, item 13).
  */
 public final class PeerText {
-    /** Six digits in a row may be (part of) a phone number. */
-    private static final Pattern NUMBER_LIKE = Pattern.compile("[0-9]{6,}");
+    /**
+     * Six digits in a row may be (part of) a phone number, also written with a separator between digits as people
+     * and forms do ({@code 0047-900-00-001}, {@code +47 900 00 001}, {@code (47) 900.00.001}).
+     */
+    private static final Pattern NUMBER_LIKE = Pattern.compile("[0-9](?:[ .()/-]?[0-9]){5,}");
     /** SMPP 3.4 §5.2.1 system_id is at most 15 octets; what a decoder lets through longer is cut. */
     private static final int MAX_LENGTH = 32;
 
