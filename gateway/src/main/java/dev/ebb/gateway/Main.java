@@ -26,7 +26,10 @@ import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.Readiness;
 import dev.ebb.gateway.http.api.ApiMetrics;
 import dev.ebb.gateway.http.api.ApiServer;
+import dev.ebb.gateway.http.api.KannelDlrs;
 import dev.ebb.gateway.http.api.MessageApi;
+import dev.ebb.gateway.http.api.MoWebhook;
+import dev.ebb.gateway.http.api.SendSmsDoor;
 import dev.ebb.gateway.http.api.WebhookReceiptSender;
 import dev.ebb.gateway.http.compliance.ComplianceServer;
 import dev.ebb.gateway.net.TlsFiles;
@@ -253,13 +256,17 @@ public final class Main implements Callable<Integer> {
         opened.add(() -> webhookLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), outbox, webhookLoop, clock);
         opened.add(webhooks);
+        // Kannel delivery reports of /cgi-bin/sendsms messages with a dlr-url; other HTTP receipts to the receiptUrl.
+        KannelDlrs kannelDlrs = new KannelDlrs(cfg.customers(), outbox, webhooks, webhookLoop, clock);
+        opened.add(kannelDlrs::close);
         // A receipt goes back the way its message came in.
-        ReceiptSink toCustomers = receipt -> (receipt.message().record().channel() == Channel.HTTP ? webhooks
+        ReceiptSink toCustomers = receipt -> (receipt.message().record().channel() == Channel.HTTP ? kannelDlrs
                 : receiptSender).forward(receipt);
         ReceiptHandler receipts = new ReceiptHandler(privacy, outbox, toCustomers, keepers::contains, clock);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
-        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), new SmppMoSender(sessions), metadata, ids, clock,
-                housekeeping);
+        MoWebhook moWebhook = new MoWebhook(cfg.customers(), new SmppMoSender(sessions), webhookLoop, clock);
+        opened.add(moWebhook);
+        MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), moWebhook, metadata, ids, clock, housekeeping);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
         DeliverSmListener fromSmsc = DeliverSmListener.answeringWhen(d -> d.isReceipt() ? receipts.onDeliverSm(d)
@@ -271,7 +278,7 @@ public final class Main implements Callable<Integer> {
             opened.add(connector);
         }
         RouteTable routes = new RouteTable(cfg.routes());
-        Router router = new Router(routes, connectors, privacy, receipts, clock);
+        Router router = new Router(routes, connectors, privacy, kannelDlrs.observing(receipts), clock);
         Map<String, Integer> maxScheduled = cfg.customers().stream().filter(c -> c.smpp() != null)
                 .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, c -> c.smpp().maxScheduled()));
         Admission admission = new Admission(ids, router, privacy, storage::admitsSubmits,
@@ -296,7 +303,7 @@ public final class Main implements Callable<Integer> {
 
         // Each part registers the meters it owns, before the first re-queued message could be timed.
         for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, vault, moRouter, webhooks, commit,
-                outbox)) {
+                outbox, moWebhook)) {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
@@ -324,7 +331,10 @@ public final class Main implements Callable<Integer> {
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         MessageApi api = new MessageApi(admission, sessions::tryAcquireSubmits, webhooks::wantsReceipts, metadata,
                 cfg.content(), clock);
-        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, new ApiMetrics(registry), apiLoop);
+        SendSmsDoor sendsms = new SendSmsDoor(cfg.customers(), admission, sessions::tryAcquireSubmits, kannelDlrs,
+                cfg.content(), clock);
+        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, sendsms, new ApiMetrics(registry),
+                apiLoop);
         opened.add(apiServer);
         apiServer.metrics("api").bindTo(registry);
         complianceServer.metrics("compliance").bindTo(registry);

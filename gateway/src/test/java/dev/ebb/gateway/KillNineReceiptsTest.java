@@ -237,6 +237,7 @@ class KillNineReceiptsTest {
                 "    apiKeys: [{id: k, sha256: " + HashedTokens.hashOf(TestGateway.API_KEY) + "}]",
                 "    receiptUrl: http://127.0.0.1:" + webhookPort + "/receipts",
                 "    receiptConnections: " + RECEIPT_CONNECTIONS,
+                "    allowPrivateCallbacks: true",
                 "routes: [{prefix: \"\", connector: sim}]",
                 "connectors: [{name: sim, port: " + smscPort + ", systemId: ebb, password: ebb, binds: 2, window: 64}]",
                 "simulator: {enabled: true, port: " + smscPort + ", systemId: ebb, password: ebb, receiptDelay: PT0.01S}",

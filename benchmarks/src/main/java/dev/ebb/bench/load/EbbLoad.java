@@ -131,7 +131,8 @@ public final class EbbLoad implements Callable<Integer> {
             } else {
                 if (receipts) {
                     sink = ReceiptServer.start(group, receiptHost, receiptPort, stats);
-                    out.printf("receipt sink at %s; the customer needs   receiptUrl: %s%n", sink.url(), sink.url());
+                    out.printf("receipt sink at %s; the customer needs   receiptUrl: %s   (and allowPrivateCallbacks:"
+                            + " true on loopback)%n", sink.url(), sink.url());
                     receiptUrl.accept(sink.url());
                 }
                 AtomicLong destinations = new AtomicLong();

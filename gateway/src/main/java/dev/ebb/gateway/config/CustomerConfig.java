@@ -30,12 +30,23 @@ import java.util.List;
  *                         connection or for a retry) before further ones are dropped; default
  *                         {@value #DEFAULT_RECEIPT_MAX_WAITING}
  * @param receiptTimeout   a post not answered within this (from connecting, or from writing it on an open connection)
- *                         fails and is retried; default 10 s
+ *                         fails and is retried; default 10 s; also the timeout of posts to {@code moUrl} and of
+ *                         Kannel delivery reports
+ * @param moUrl            where messages handsets send to {@code moNumbers} are posted as JSON (http or https), instead
+ *                         of the customer's SMPP receivers
+ * @param moSecret         signs the posts to {@code moUrl} as {@code receiptSecret} signs receipts; at least 16
+ *                         characters
+ * @param sendsms          the Kannel-compatible {@code /cgi-bin/sendsms} door's credentials; absent: the door is shut
+ *                         for this customer
+ * @param allowPrivateCallbacks let {@code receiptUrl}, {@code moUrl} and {@code dlr-url} point at loopback, link-local
+ *                         and private addresses ({@link CallbackUrls}); off by default, so no customer can make Ebb
+ *                         call into its own networks
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
                              List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers,
                              String receiptSecret, AddressingConfig addressing, int receiptBatch,
-                             int receiptConnections, int receiptMaxWaiting, Duration receiptTimeout) {
+                             int receiptConnections, int receiptMaxWaiting, Duration receiptTimeout, URI moUrl,
+                             String moSecret, SendSmsConfig sendsms, boolean allowPrivateCallbacks) {
     public static final int DEFAULT_RECEIPT_CONNECTIONS = 8;
     /**
      * About 300 bytes each (the accepted record and the posted JSON), so 30 MB for a customer whose endpoint is down:
@@ -69,11 +80,15 @@ public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean
                     "customers[" + id + "].moNumbers", "must be E.164 numbers ('+' and 1..15 digits) or short codes"
                             + " (3..8 digits), was " + Msisdn.mask(n));
         }
-        ConfigException.require(moNumbers.isEmpty() || smpp != null, "customers[" + id + "].moNumbers",
-                "need an smpp account: messages to these numbers are passed on over the customer's SMPP binds");
-        ConfigException.require(receiptUrl == null || ("http".equals(receiptUrl.getScheme())
-                        || "https".equals(receiptUrl.getScheme())) && receiptUrl.getHost() != null,
-                "customers[" + id + "].receiptUrl", "must be an absolute http or https URL, was " + receiptUrl);
+        ConfigException.require(moNumbers.isEmpty() || smpp != null || moUrl != null, "customers[" + id
+                + "].moNumbers", "need an smpp account or a moUrl: messages to these numbers are passed on over the"
+                + " customer's SMPP binds or posted to its moUrl");
+        CallbackUrls.require(receiptUrl, allowPrivateCallbacks, "customers[" + id + "].receiptUrl");
+        CallbackUrls.require(moUrl, allowPrivateCallbacks, "customers[" + id + "].moUrl");
+        ConfigException.require(moSecret == null || moSecret.length() >= 16, "customers[" + id + "].moSecret",
+                "must be at least 16 characters");
+        ConfigException.require(moSecret == null || moUrl != null, "customers[" + id + "].moSecret",
+                "signs messages posted to moUrl, which is not set");
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         ConfigException.require(id != null && id.matches("[A-Za-z0-9_.-]{1,32}"), "customers[].id",
                 "must be 1..32 of [A-Za-z0-9_.-], was " + id);

@@ -36,6 +36,8 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
                 "customers[].smpp.systemId");
+        requireUnique(customers.stream().filter(c -> c.sendsms() != null).toList(), c -> c.sendsms().username(),
+                "customers[].sendsms.username");
         List<ApiKeyConfig> apiKeys = customers.stream().flatMap(c -> c.apiKeys().stream()).toList();
         requireUnique(apiKeys, ApiKeyConfig::sha256, "customers[].apiKeys[].sha256");
         Set<String> complianceHashes = compliance.tokens().stream().map(ApiTokenConfig::sha256)

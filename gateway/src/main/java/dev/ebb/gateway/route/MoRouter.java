@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Passes mobile-originated messages (a handset writing to one of a customer's numbers) from the SMSC to that
- * customer's SMPP receivers. Ebb keeps none of their content: the SMSC's deliver_sm is answered only once the
+ * customer's SMPP receivers or its {@code moUrl}. Ebb keeps none of their content: the SMSC's deliver_sm is answered only once the
  * customer has answered Ebb's, and with a temporary error (ESME_RX_T_APPN) when the customer has no receiver bound or
  * does not take it, so the SMSC, which stores messages for a living, retries later. A taken message leaves one
  * MO_RECEIVED traffic record.
@@ -53,16 +53,30 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
      */
     static final int MAX_WAITING = DeliverSmListener.MAX_BLOCKED;
     /** How long one waits; a customer that answers later gets the message again when the SMSC retries. */
-    private static final long WAIT_LIMIT_MS = 2_000;
+    public static final long WAIT_LIMIT_MS = 2_000;
     private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
-    /** The way to a customer's SMPP receivers. */
+    /** The way to a customer: its SMPP receivers, or its {@code moUrl}. */
     public interface CustomerLink {
-        /** True when one of the customer's receiver or transceiver binds is up. */
+        /** True when the customer can be handed a message now (a receiver or transceiver bind is up, or a moUrl). */
         boolean hasReceiver(String customerId);
 
-        /** Sends the message to one of the customer's receivers; completes with its deliver_sm_resp status. */
-        CompletionStage<Integer> deliver(String customerId, InboundDeliverSm mo);
+        /** Sends the message to the customer; completes with 0 once the customer took it, else non-zero. */
+        CompletionStage<Integer> deliver(String customerId, Addressed mo);
+    }
+
+    /**
+     * A message from a handset as the router read it.
+     *
+     * @param messageId the id of its MO_RECEIVED record, once taken
+     * @param handset   the sender, E.164
+     * @param number    the customer's number it was sent to, as {@code moNumbers} names it (E.164 or a short code)
+     */
+    public record Addressed(String messageId, String handset, String number, InboundDeliverSm deliverSm) {
+        @Override
+        public String toString() {
+            return "Addressed[" + messageId + "]";
+        }
     }
 
     private final Map<String, String> customerByNumber;
@@ -132,9 +146,10 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
             deferred.incrementAndGet();
             return ESME_RX_T_APPN;
         }
+        String messageId = ids.next();
         int status;
         try {
-            status = customers.deliver(customer, mo).toCompletableFuture().get(WAIT_LIMIT_MS, TimeUnit.MILLISECONDS);
+            status = customers.deliver(customer, new Addressed(messageId, handset.e164(), number, mo)).toCompletableFuture().get(WAIT_LIMIT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             status = ESME_RX_T_APPN;
         } catch (InterruptedException e) {
@@ -151,7 +166,7 @@ public final class MoRouter implements DeliverSmListener, MeterBinder {
         }
         forwarded.incrementAndGet();
         metadata.append(TrafficRecord.builder().eventType(EventType.MO_RECEIVED).eventTime(clock.instant())
-                .messageId(ids.next()).customerId(customer).channel(Channel.SMSC)
+                .messageId(messageId).customerId(customer).channel(Channel.SMSC)
                 .source(SourceAddress.of(handset)).destination(number)
                 .dataCoding(mo.dataCoding() & 0xFF).route(mo.connector()).build());
         return 0;

@@ -27,7 +27,8 @@ public final class SmppMoSender implements MoRouter.CustomerLink {
     }
 
     @Override
-    public CompletionStage<Integer> deliver(String customerId, InboundDeliverSm mo) {
+    public CompletionStage<Integer> deliver(String customerId, MoRouter.Addressed addressed) {
+        InboundDeliverSm mo = addressed.deliverSm();
         byte[] text = mo.shortMessage();
         // short_message holds at most 254 octets (SMPP 3.4 §5.2.21); a longer message goes as message_payload.
         boolean payload = text.length > MAX_SHORT_MESSAGE;

@@ -194,6 +194,26 @@ class ConfigLoaderTest {
                 .hasMessageContaining("short codes");
     }
 
+    /** Issue 18: the SSRF guard, at load; the same addresses are checked again on connecting. */
+    @Test
+    void callbackUrlsIntoTheGatewaysOwnNetworksAreRefusedUnlessTheCustomerAllowsThem() throws Exception {
+        for (String url : List.of("http://127.0.0.1:9000/r", "http://localhost/r", "http://[::1]/r",
+                "http://169.254.169.254/latest", "http://10.0.0.7/r", "http://192.168.1.1/r", "http://100.64.0.1/r",
+                "http://[fd00::1]/r", "http://0.0.0.0/r")) {
+            for (String key : List.of("receiptUrl", "moUrl")) {
+                assertThatThrownBy(() -> read("customers:\n  - id: x\n    " + key + ": " + url + "\n"))
+                        .as(key + " " + url).isInstanceOf(ConfigException.class)
+                        .hasMessageContaining("customers[x]." + key).hasMessageContaining("allowPrivateCallbacks");
+            }
+        }
+        assertThatThrownBy(() -> read("customers:\n  - id: x\n    moUrl: ftp://example.net/mo\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http or https");
+        CustomerConfig allowed = read("customers:\n  - id: x\n    receiptUrl: http://127.0.0.1:9000/r\n"
+                + "    moUrl: http://127.0.0.1:9000/mo\n    allowPrivateCallbacks: true\n").customers().get(0);
+        assertThat(allowed.moUrl()).hasPort(9000);
+        assertThat(CallbackUrls.refusal(java.net.InetAddress.getByName("93.184.215.14"))).isEmpty();
+    }
+
     @Test
     void receiptPostsAreShapedPerCustomerWithDefaults() throws Exception {
         String url = "customers:\n  - id: x\n    receiptUrl: https://example.net/receipts\n";

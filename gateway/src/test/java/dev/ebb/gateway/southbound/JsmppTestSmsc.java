@@ -116,6 +116,15 @@ final class JsmppTestSmsc implements AutoCloseable {
      *
      * @return the command_status of Ebb's deliver_sm_resp
      */
+    /** Whether a bind is there to send MO on: a probe to number 1 gets any answer. */
+    boolean answersMo(String handset) {
+        try {
+            return sendMo(handset, "1", "probe") != -1;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     int sendMo(String handset, String number, String text) throws Exception {
         return sendDeliverSm(handset, number, text, 0);
     }

@@ -10,6 +10,7 @@ import dev.ebb.gateway.testing.LogCapture;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
@@ -164,16 +165,17 @@ class MobileOriginatedTest {
     }
 
     private boolean bound() {
-        try {
-            return smsc.sendMo(HANDSET, "1", "probe") != -1;
-        } catch (Exception e) {
-            return false;
-        }
+        return smsc.answersMo(HANDSET);
     }
 
     private List<TrafficRecord> moRecords() {
+        return moRecords(gateway.metadata(), NUMBER);
+    }
+
+    /** The MO_RECEIVED records of messages to {@code number} of the last hour. */
+    static List<TrafficRecord> moRecords(MetadataStore store, String number) {
         Instant now = Instant.now();
-        return gateway.metadata().query(TrafficQuery.byMsisdn(NUMBER, TrafficQuery.Role.DESTINATION,
+        return store.query(TrafficQuery.byMsisdn(number, TrafficQuery.Role.DESTINATION,
                         now.minus(Duration.ofHours(1)), now.plusSeconds(1))).records().stream()
                 .map(StoredRecord::record).filter(r -> r.eventType() == EventType.MO_RECEIVED).toList();
     }

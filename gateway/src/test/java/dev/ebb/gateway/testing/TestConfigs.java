@@ -10,6 +10,7 @@ import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.ReceiptBinds;
 import dev.ebb.gateway.config.HttpLimitsConfig;
+import dev.ebb.gateway.config.SendSmsConfig;
 import dev.ebb.gateway.config.SimulatorConfig;
 import dev.ebb.gateway.config.SmppAccountConfig;
 import dev.ebb.gateway.config.SmppServerConfig;
@@ -140,6 +141,11 @@ public final class TestConfigs {
         private int receiptConnections;
         private int receiptMaxWaiting;
         private Duration receiptTimeout;
+        private URI moUrl;
+        private String moSecret;
+        private SendSmsConfig sendsms;
+        /** Allowed, explicitly: every receiver a test starts listens on 127.0.0.1. */
+        private boolean allowPrivateCallbacks = true;
 
         private CustomerBuilder(String id) {
             this.id = id;
@@ -171,6 +177,25 @@ public final class TestConfigs {
             return this;
         }
 
+        /** Messages to its moNumbers are posted there, signed with {@code secret} unless it is null. */
+        public CustomerBuilder moUrl(URI moUrl, String secret) {
+            this.moUrl = moUrl;
+            this.moSecret = secret;
+            return this;
+        }
+
+        /** Opens the Kannel-compatible sendsms door to {@code username} with the password {@code passwordHash}. */
+        public CustomerBuilder sendsms(String username, String passwordHash) {
+            this.sendsms = new SendSmsConfig(username, passwordHash);
+            return this;
+        }
+
+        /** Whether its callbacks may point at loopback and private addresses (the tests' receivers are on 127.0.0.1). */
+        public CustomerBuilder allowPrivateCallbacks(boolean allow) {
+            this.allowPrivateCallbacks = allow;
+            return this;
+        }
+
         public CustomerBuilder moNumbers(List<String> moNumbers) {
             this.moNumbers = moNumbers;
             return this;
@@ -193,7 +218,8 @@ public final class TestConfigs {
 
         public CustomerConfig build() {
             return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret,
-                    addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout);
+                    addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout, moUrl, moSecret,
+                    sendsms, allowPrivateCallbacks);
         }
     }
 

@@ -68,6 +68,7 @@ public final class TestGateway {
         private UnaryOperator<TestConfigs.ConnectorBuilder> connector = c -> c;
         private List<ConnectorConfig> moreConnectors = List.of();
         private List<RouteConfig> routes = List.of(new RouteConfig("", "sim"));
+        private UnaryOperator<TestConfigs.CustomerBuilder> customer = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -89,6 +90,12 @@ public final class TestGateway {
         /** Where receipts of messages sent over HTTP are posted, signed with {@link #RECEIPT_SECRET}. */
         public Builder receiptUrl(URI receiptUrl) {
             this.receiptUrl = receiptUrl;
+            return this;
+        }
+
+        /** The customer's settings a test names changed (moUrl, sendsms, …). */
+        public Builder customer(UnaryOperator<TestConfigs.CustomerBuilder> customer) {
+            this.customer = customer;
             return this;
         }
 
@@ -156,12 +163,12 @@ public final class TestGateway {
                             new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
                             new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
                     new ListenerConfig(null, metricsPort),
-                    List.of(TestConfigs.customer(SYSTEM_ID)
+                    List.of(customer.apply(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)
                                     .maxScheduled(maxScheduled)).tps(tps)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
-                            .moNumbers(moNumbers).addressing(addressing).build()),
+                            .moNumbers(moNumbers).addressing(addressing)).build()),
                     routes, connectors,
                     TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(Duration.ofMillis(10))
                             .failing("999").build(),

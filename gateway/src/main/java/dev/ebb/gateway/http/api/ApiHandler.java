@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";
+    private static final String NUMBERS = "/v1/numbers";
     private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
@@ -54,13 +55,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final MessageApi api;
     private final HashedTokens<CustomerConfig> keys;
     private final ApiAnswers answers;
+    /** Kannel's /cgi-bin/sendsms; null: not offered. */
+    private final SendSmsDoor sendsms;
     private final ObjectMapper json = Responses.mapper();
 
     /** @param answers told of every answer and of each message sent (metrics) */
     ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
+        this(api, keys, answers, null);
+    }
+
+    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers, SendSmsDoor sendsms) {
         this.api = api;
         this.keys = keys;
         this.answers = answers;
+        this.sendsms = sendsms;
     }
 
     @Override
@@ -80,6 +88,9 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (sending) {
                 sender = authenticate(ctx, request);
                 response = send(ctx, sender, request).toCompletableFuture();
+            } else if (sendsms != null && path.equals(SendSmsDoor.PATH)) {
+                response = sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
+                        .toCompletableFuture();
             } else {
                 response = CompletableFuture.completedFuture(route(ctx, request, path));
             }
@@ -182,6 +193,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             return json(200, api.status(customer, id));
         }
+        if (path.equals(NUMBERS)) {
+            if (!request.method().equals(HttpMethod.GET)) {
+                return notAllowed(request, path, HttpMethod.GET);
+            }
+            return json(200, new Numbers(authenticate(ctx, request).moNumbers()));
+        }
         return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
     }
 
@@ -253,6 +270,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case 503 -> "Service unavailable";
             default -> "Not accepted";
         };
+    }
+
+    /** {@code GET /v1/numbers}: the customer's numbers and short codes that receive MO. */
+    private record Numbers(List<String> numbers) {
     }
 
     /** The 202 answer: one id per segment, in order. */

@@ -31,11 +31,13 @@ public final class ApiServer {
      *
      * @param customers whose API keys it takes
      * @param api       what the requests of an authenticated customer do
+     * @param sendsms   Kannel's /cgi-bin/sendsms for the customers with {@code sendsms} credentials
      * @param answers   told of every answer, and of each message sent (metrics)
      * @param group     the event loop group its connections run on
      */
     public static HttpListener start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
-                                     ApiAnswers answers, EventLoopGroup group) throws InterruptedException {
+                                     SendSmsDoor sendsms, ApiAnswers answers, EventLoopGroup group)
+            throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
         HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
@@ -45,7 +47,7 @@ public final class ApiServer {
             return null;
         };
         return HttpListener.bind(config, group, Optional.empty(), "api", counted,
-                connectionHandlers(new ApiHandler(api, keys, answers), counted));
+                connectionHandlers(new ApiHandler(api, keys, answers, sendsms), counted));
     }
 
     /**

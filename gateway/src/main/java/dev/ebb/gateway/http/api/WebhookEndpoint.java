@@ -1,9 +1,8 @@
 package dev.ebb.gateway.http.api;
 
-import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.CallbackUrls;
 import dev.ebb.gateway.core.LogLimiter;
 import dev.ebb.gateway.http.Responses;
-import dev.ebb.gateway.receipt.CustomerReceipt;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -31,7 +30,17 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.DefaultAddressResolverGroup;
+import io.netty.resolver.InetNameResolver;
+import io.netty.resolver.InetSocketAddressResolver;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,8 +56,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One customer's {@code receiptUrl}: its receipts, and a pool of at most {@code receiptConnections} HTTP/1.1
- * connections kept alive between posts. Each connection carries one post at a time: no pipelining, because a server
+ * One customer's endpoint (its {@code receiptUrl}, its {@code moUrl}, or the origin of its Kannel {@code dlr-url}s):
+ * what is owed to it, and a pool of at most {@code receiptConnections} HTTP/1.1 connections kept alive between posts.
+ * Every connection's address is checked by {@link CallbackUrls} as it is resolved, so a host name re-pointed at an
+ * internal address after the config was loaded is refused (DNS rebinding). Each connection carries one post at a time: no pipelining, because a server
  * may close a connection after any answer (RFC 9112 §9.6) and posts sent behind it would then be lost or taken
  * twice without a way to tell which, and a POST is not idempotent (RFC 9110 §9.2.2).
  *
@@ -56,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * locks, and nothing it does blocks: a slow or dead endpoint holds only its own connections and its own receipts,
  * at most {@code receiptMaxWaiting} of them, never another customer's.
  */
-final class WebhookEndpoint {
+final class WebhookEndpoint<T> {
     /** A receipt posted and not taken is tried again after this, doubling up to {@link #MAX_RETRY_MS}. */
     static final long FIRST_RETRY_MS = 1_000;
     private static final long MAX_RETRY_MS = 300_000;
@@ -73,20 +84,37 @@ final class WebhookEndpoint {
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiptSender.class);
 
-    /** What becomes of the posts and receipts of an endpoint (the sender counts and records them). */
-    interface Outcomes {
+    /** What becomes of the posts and items of an endpoint (the sender counts and records them). */
+    interface Outcomes<T> {
         /** A post of the endpoint's {@code customer} ended with {@code outcome}, {@code nanos} after it was started. */
         void posted(String customer, Outcome outcome, long nanos);
 
-        void delivered(Pending receipt);
+        void delivered(Pending<T> item);
 
         /** Not taken by {@link #giveUpAt}. */
-        void givenUp(Pending receipt);
+        void givenUp(Pending<T> item);
 
-        /** Let go for want of room ({@code receiptMaxWaiting}): it stays owed on disk and comes back later. */
-        void setAside(Pending receipt);
+        /** Let go for want of room ({@link Target#maxWaiting}). */
+        void setAside(Pending<T> item);
 
-        Instant giveUpAt(Pending receipt);
+        Instant giveUpAt(Pending<T> item);
+    }
+
+    /**
+     * Where and how an endpoint posts.
+     *
+     * @param kind        what it posts, for its log lines ("receipt")
+     * @param url         the endpoint; an item may name another path and query on the same origin
+     * @param method      POST (a JSON body, signed when there is a secret) or GET (no body, unsigned: Kannel's DLRs)
+     * @param secret      signs each post ({@value WebhookReceiptSender#SIGNATURE_HEADER}); null: unsigned
+     * @param batch       items per post: 1 posts each as it is; more posts a JSON array
+     * @param allowPrivate may connect to loopback and private addresses ({@link CallbackUrls})
+     * @param givenUpMeans what becomes of an item given up, for the log line
+     * @param setAsideMeans what becomes of an item set aside, for the log line
+     */
+    record Target(String customer, String kind, URI url, HttpMethod method, String secret, int batch,
+                  int connections, int maxWaiting, Duration timeout, boolean allowPrivate, String givenUpMeans,
+                  String setAsideMeans) {
     }
 
     /** How a post ended, for the metrics: a small fixed set. */
@@ -101,18 +129,22 @@ final class WebhookEndpoint {
         CONNECTION
     }
 
-    /** A receipt waiting to be posted: the receipt itself (for what becomes of it), its JSON and the back-off before its next try. */
-    record Pending(CustomerReceipt receipt, byte[] json, long nextDelayMs) {
+    /**
+     * An item waiting to be posted: the item itself (for what becomes of it), the message id it is about (for log
+     * lines), its request target (null: the endpoint's own), its JSON (empty for a GET) and the back-off before its
+     * next try.
+     */
+    record Pending<T>(T item, String messageId, String target, byte[] json, long nextDelayMs) {
         Pending {
             nextDelayMs = nextDelayMs == 0 ? FIRST_RETRY_MS : nextDelayMs;
         }
 
-        String messageId() {
-            return receipt.message().messageId();
+        Pending(T item, String messageId, byte[] json) {
+            this(item, messageId, null, json, 0);
         }
 
-        Pending backedOff() {
-            return new Pending(receipt, json, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
+        Pending<T> backedOff() {
+            return new Pending<>(item, messageId, target, json, Math.min(nextDelayMs * 2, MAX_RETRY_MS));
         }
     }
 
@@ -121,6 +153,7 @@ final class WebhookEndpoint {
     private final int port;
     private final String hostHeader;
     private final String target;
+    private final HttpMethod method;
     private final byte[] secret;
     private final int batch;
     private final int maxConnections;
@@ -129,17 +162,17 @@ final class WebhookEndpoint {
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final Clock clock;
-    private final Outcomes outcomes;
+    private final Outcomes<T> outcomes;
     private final ChannelGroup channels;
     private final LogLimiter notTaken;
     private final LogLimiter drops;
     private final LogLimiter setAside;
-    /** Receipts held: ready, on a connection or waiting for a retry; the only state {@link #forward} touches. */
+    /** Items held: ready, on a connection or waiting for a retry; the only state {@link #forward} touches. */
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger onConnections = new AtomicInteger();
 
     // Confined to the loop.
-    private final ArrayDeque<Pending> ready = new ArrayDeque<>();
+    private final ArrayDeque<Pending<T>> ready = new ArrayDeque<>();
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     /** Connections open or being opened. */
     private int open;
@@ -147,27 +180,29 @@ final class WebhookEndpoint {
     private boolean lingered;
 
     /** @param tls used when the URL is https; its trust and host name check are the sender's */
-    WebhookEndpoint(CustomerConfig config, SslContext tls, EventLoop loop, Clock clock, Outcomes outcomes) {
-        URI url = config.receiptUrl();
+    WebhookEndpoint(Target config, SslContext tls, EventLoop loop, Clock clock, Outcomes<T> outcomes) {
+        URI url = config.url();
         boolean https = "https".equals(url.getScheme());
         String host = url.getHost();
-        this.customer = config.id();
+        this.customer = config.customer();
         this.connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         this.port = url.getPort() >= 0 ? url.getPort() : https ? 443 : 80;
         this.hostHeader = url.getPort() >= 0 ? host + ":" + url.getPort() : host;
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         this.target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
-        this.secret = config.receiptSecret() == null ? null
-                : config.receiptSecret().getBytes(StandardCharsets.UTF_8);
-        this.batch = config.receiptBatch();
-        this.maxConnections = config.receiptConnections();
-        this.maxWaiting = config.receiptMaxWaiting();
-        this.timeout = config.receiptTimeout();
+        this.method = config.method();
+        this.secret = config.secret() == null ? null : config.secret().getBytes(StandardCharsets.UTF_8);
+        this.batch = config.batch();
+        this.maxConnections = config.connections();
+        this.maxWaiting = config.maxWaiting();
+        this.timeout = config.timeout();
+        String kind = config.kind();
         this.loop = loop;
         this.clock = clock;
         this.outcomes = outcomes;
         this.channels = new DefaultChannelGroup(loop);
         this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .resolver(config.allowPrivate() ? DefaultAddressResolverGroup.INSTANCE : GuardedResolver.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -179,20 +214,19 @@ final class WebhookEndpoint {
                                 new Exchange());
                     }
                 });
-        notTaken = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.info("{} receipt posts to"
+        notTaken = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.info("{} {} posts to"
                 + " customer {} not taken (last: message {}); retried with back-off up to {} s; logged at most every"
-                + " {} s", events, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
-        drops = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.warn("{} receipts to customer {}"
-                + " given up (last: message {}); their messages keep their final state in the metadata store; logged at"
-                + " most every {} s", events, customer, last, LOG_INTERVAL.toSeconds()));
-        setAside = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.info("{} receipts to customer {}"
-                + " set aside (last: message {}): {} are held in memory already (receiptMaxWaiting); they wait in the"
-                + " receipt outbox on disk; logged at most every {} s", events, customer, last, maxWaiting,
-                LOG_INTERVAL.toSeconds()));
+                + " {} s", events, kind, customer, last, MAX_RETRY_MS / 1000, LOG_INTERVAL.toSeconds()));
+        drops = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.warn("{} {}s to customer {}"
+                + " given up (last: message {}); {}; logged at most every {} s", events, kind, customer, last,
+                config.givenUpMeans(), LOG_INTERVAL.toSeconds()));
+        setAside = new LogLimiter(clock, LOG_INTERVAL, loop, (events, last) -> LOG.info("{} {}s to customer {}"
+                + " set aside (last: message {}): {} are held in memory already; {}; logged at most every {} s",
+                events, kind, customer, last, maxWaiting, config.setAsideMeans(), LOG_INTERVAL.toSeconds()));
     }
 
-    /** Takes a receipt to post, from any thread; sets it aside when {@code receiptMaxWaiting} are held already. */
-    void forward(Pending receipt) {
+    /** Takes an item to post, from any thread; sets it aside when {@link Target#maxWaiting} are held already. */
+    void forward(Pending<T> receipt) {
         if (held.incrementAndGet() > maxWaiting) {
             held.decrementAndGet();
             setAside.count(receipt.messageId());
@@ -244,7 +278,7 @@ final class WebhookEndpoint {
             if (channel == null && open >= maxConnections) {
                 return;
             }
-            List<Pending> post = new ArrayList<>(Math.min(batch, ready.size()));
+            List<Pending<T>> post = new ArrayList<>(Math.min(batch, ready.size()));
             while (post.size() < batch && !ready.isEmpty()) {
                 post.add(ready.poll());
             }
@@ -266,7 +300,7 @@ final class WebhookEndpoint {
         }
     }
 
-    private void connect(List<Pending> post, long started) {
+    private void connect(List<Pending<T>> post, long started) {
         open++;
         bootstrap.connect(connectHost, port).addListener((ChannelFuture f) -> {
             if (!f.isSuccess()) {
@@ -286,15 +320,15 @@ final class WebhookEndpoint {
         });
     }
 
-    private void send(Channel channel, List<Pending> post, long started) {
-        byte[] body = body(post);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target,
-                channel.alloc().buffer(body.length).writeBytes(body));
-        request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (secret != null) {
-            request.headers().set(WebhookReceiptSender.SIGNATURE_HEADER,
-                    WebhookReceiptSender.signature(secret, clock.instant().getEpochSecond(), body));
+    private void send(Channel channel, List<Pending<T>> post, long started) {
+        String to = post.get(0).target() == null ? target : post.get(0).target();
+        FullHttpRequest request;
+        if (method.equals(HttpMethod.GET)) {
+            // RFC 9110 §8.6: a request without content sends no Content-Length; nothing to sign either.
+            request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, to);
+            request.headers().set(HttpHeaderNames.HOST, hostHeader);
+        } else {
+            request = post(to, body(post), channel);
         }
         Exchange exchange = channel.pipeline().get(Exchange.class);
         exchange.begin(post, started);
@@ -305,19 +339,31 @@ final class WebhookEndpoint {
         });
     }
 
+    private FullHttpRequest post(String to, byte[] body, Channel channel) {
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, to,
+                channel.alloc().buffer(body.length).writeBytes(body));
+        request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONTENT_TYPE, Responses.JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (secret != null) {
+            request.headers().set(WebhookReceiptSender.SIGNATURE_HEADER,
+                    WebhookReceiptSender.signature(secret, clock.instant().getEpochSecond(), body));
+        }
+        return request;
+    }
+
     /** One receipt as its JSON object; with {@code receiptBatch} over 1 an array of them, even of one. */
-    private byte[] body(List<Pending> post) {
+    private byte[] body(List<Pending<T>> post) {
         if (batch == 1) {
             return post.get(0).json();
         }
         int length = post.size() + 1;
-        for (Pending p : post) {
+        for (Pending<T> p : post) {
             length += p.json().length;
         }
         byte[] body = new byte[length];
         body[0] = '[';
         int at = 1;
-        for (Pending p : post) {
+        for (Pending<T> p : post) {
             System.arraycopy(p.json(), 0, body, at, p.json().length);
             at += p.json().length;
             body[at++] = ',';
@@ -326,11 +372,11 @@ final class WebhookEndpoint {
         return body;
     }
 
-    private void answered(List<Pending> post, int status, long started) {
+    private void answered(List<Pending<T>> post, int status, long started) {
         onConnections.addAndGet(-post.size());
         if (status / 100 == 2) {
             outcomes.posted(customer, Outcome.DELIVERED, System.nanoTime() - started);
-            for (Pending p : post) {
+            for (Pending<T> p : post) {
                 held.decrementAndGet();
                 outcomes.delivered(p);
             }
@@ -339,16 +385,16 @@ final class WebhookEndpoint {
         }
     }
 
-    private void failed(List<Pending> post, Outcome outcome, String why, long started) {
+    private void failed(List<Pending<T>> post, Outcome outcome, String why, long started) {
         onConnections.addAndGet(-post.size());
         failedPost(post, outcome, why, started);
     }
 
     /** Each receipt of a failed post waits its own back-off, or is given up at its limit (receipts.retryFor). */
-    private void failedPost(List<Pending> post, Outcome outcome, String why, long started) {
+    private void failedPost(List<Pending<T>> post, Outcome outcome, String why, long started) {
         outcomes.posted(customer, outcome, System.nanoTime() - started);
         Instant now = clock.instant();
-        for (Pending p : post) {
+        for (Pending<T> p : post) {
             if (now.plusMillis(p.nextDelayMs()).isAfter(outcomes.giveUpAt(p))) {
                 held.decrementAndGet();
                 outcomes.givenUp(p);
@@ -369,7 +415,7 @@ final class WebhookEndpoint {
      */
     private final class Exchange extends ChannelInboundHandlerAdapter {
         private ChannelHandlerContext ctx;
-        private List<Pending> post;
+        private List<Pending<T>> post;
         private long started;
         private ScheduledFuture<?> deadline;
         private int status;
@@ -381,7 +427,7 @@ final class WebhookEndpoint {
             this.ctx = ctx;
         }
 
-        void begin(List<Pending> receipts, long startedAt) {
+        void begin(List<Pending<T>> receipts, long startedAt) {
             post = receipts;
             started = startedAt;
             status = 0;
@@ -415,7 +461,7 @@ final class WebhookEndpoint {
                     keepAlive = HttpUtil.isKeepAlive(response);
                 }
                 if (msg instanceof LastHttpContent && status != 0 && post != null) {
-                    List<Pending> done = post;
+                    List<Pending<T>> done = post;
                     post = null;
                     deadline.cancel(false);
                     if (keepAlive) {
@@ -450,12 +496,63 @@ final class WebhookEndpoint {
 
         void end(Outcome outcome, String why) {
             if (post != null) {
-                List<Pending> done = post;
+                List<Pending<T>> done = post;
                 post = null;
                 deadline.cancel(false);
                 failed(done, outcome, why, started);
             }
             ctx.close();
+        }
+    }
+
+    /**
+     * Resolves as Netty's default resolver does (the JDK's, on the event loop), then refuses an address
+     * {@link CallbackUrls} does not let a customer reach: the check is on the address the connection is about to use,
+     * not on what the name resolved to when the config was loaded.
+     */
+    private static final class GuardedResolver extends AddressResolverGroup<InetSocketAddress> {
+        static final GuardedResolver INSTANCE = new GuardedResolver();
+
+        @Override
+        protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
+            return new InetSocketAddressResolver(executor, new InetNameResolver(executor) {
+                @Override
+                protected void doResolve(String host, Promise<InetAddress> promise) {
+                    try {
+                        promise.setSuccess(allowed(InetAddress.getByName(host)));
+                    } catch (IOException e) {
+                        promise.setFailure(e);
+                    }
+                }
+
+                @Override
+                protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
+                    try {
+                        List<InetAddress> all = new ArrayList<>();
+                        for (InetAddress a : InetAddress.getAllByName(host)) {
+                            all.add(allowed(a));
+                        }
+                        promise.setSuccess(all);
+                    } catch (IOException e) {
+                        promise.setFailure(e);
+                    }
+                }
+            });
+        }
+
+        private static InetAddress allowed(InetAddress address) throws RefusedAddressException {
+            String why = CallbackUrls.refusal(address).orElse(null);
+            if (why != null) {
+                throw new RefusedAddressException(why);
+            }
+            return address;
+        }
+    }
+
+    /** A callback host resolved to an address the customer may not reach; its simple name is what the log shows. */
+    static final class RefusedAddressException extends IOException {
+        RefusedAddressException(String why) {
+            super(why, null);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -51,7 +52,7 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     /** The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>}. */
     public static final String SIGNATURE_HEADER = "X-Ebb-Signature";
 
-    private final Map<String, WebhookEndpoint> endpoints;
+    private final Map<String, WebhookEndpoint<CustomerReceipt>> endpoints;
     private final ReceiptLedger ledger;
     private final ObjectMapper json = Responses.mapper();
     private final AtomicLong forwarded = new AtomicLong();
@@ -78,7 +79,7 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         for (WebhookEndpoint.Outcome o : WebhookEndpoint.Outcome.values()) {
             posts.put(o, new LongAdder());
         }
-        WebhookEndpoint.Outcomes outcomes = new WebhookEndpoint.Outcomes() {
+        WebhookEndpoint.Outcomes<CustomerReceipt> outcomes = new WebhookEndpoint.Outcomes<>() {
             @Override
             public void posted(String customer, WebhookEndpoint.Outcome outcome, long nanos) {
                 posts.get(outcome).increment();
@@ -89,29 +90,29 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
             }
 
             @Override
-            public void delivered(WebhookEndpoint.Pending receipt) {
+            public void delivered(WebhookEndpoint.Pending<CustomerReceipt> receipt) {
                 forwarded.incrementAndGet();
-                ledger.taken(receipt.receipt());
+                ledger.taken(receipt.item());
             }
 
             @Override
-            public void givenUp(WebhookEndpoint.Pending receipt) {
+            public void givenUp(WebhookEndpoint.Pending<CustomerReceipt> receipt) {
                 givenUp.incrementAndGet();
-                ledger.givenUp(receipt.receipt());
+                ledger.givenUp(receipt.item());
             }
 
             @Override
-            public void setAside(WebhookEndpoint.Pending receipt) {
+            public void setAside(WebhookEndpoint.Pending<CustomerReceipt> receipt) {
                 setAside.incrementAndGet();
-                ledger.setAside(receipt.receipt());
+                ledger.setAside(receipt.item());
             }
 
             @Override
-            public Instant giveUpAt(WebhookEndpoint.Pending receipt) {
-                return ledger.giveUpAt(receipt.receipt());
+            public Instant giveUpAt(WebhookEndpoint.Pending<CustomerReceipt> receipt) {
+                return ledger.giveUpAt(receipt.item());
             }
         };
-        Map<String, WebhookEndpoint> byCustomer = new HashMap<>();
+        Map<String, WebhookEndpoint<CustomerReceipt>> byCustomer = new HashMap<>();
         SslContext context = tls;
         for (CustomerConfig c : customers) {
             if (c.receiptUrl() == null) {
@@ -120,7 +121,7 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
             if (context == null && "https".equals(c.receiptUrl().getScheme())) {
                 context = jdkTrust();
             }
-            byCustomer.put(c.id(), new WebhookEndpoint(c, context, group.next(), clock, outcomes));
+            byCustomer.put(c.id(), new WebhookEndpoint<>(target(c), context, group.next(), clock, outcomes));
         }
         this.endpoints = Map.copyOf(byCustomer);
     }
@@ -129,13 +130,21 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
      * What the JDK's own HTTP client did before: the JDK's trust store (cacerts, or {@code javax.net.ssl.trustStore})
      * and the certificate checked against the URL's host (RFC 9110 §4.3.4).
      */
-    private static SslContext jdkTrust() {
+    static SslContext jdkTrust() {
         try {
             return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).endpointIdentificationAlgorithm("HTTPS")
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("the JDK's TLS client cannot be set up", e);
         }
+    }
+
+    /** How receipts are posted to the customer's {@code receiptUrl}. */
+    private static WebhookEndpoint.Target target(CustomerConfig c) {
+        return new WebhookEndpoint.Target(c.id(), "receipt", c.receiptUrl(), HttpMethod.POST, c.receiptSecret(),
+                c.receiptBatch(), c.receiptConnections(), c.receiptMaxWaiting(), c.receiptTimeout(),
+                c.allowPrivateCallbacks(), "their messages keep their final state in the metadata store",
+                "they wait in the receipt outbox on disk (receiptMaxWaiting)");
     }
 
     /** True when the customer's HTTP messages should ask for receipts: it has somewhere to receive them. */
@@ -145,9 +154,9 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
 
     @Override
     public void forward(CustomerReceipt receipt) {
-        WebhookEndpoint endpoint = endpoints.get(receipt.message().customerId());
+        WebhookEndpoint<CustomerReceipt> endpoint = endpoints.get(receipt.message().customerId());
         if (endpoint != null) {
-            endpoint.forward(new WebhookEndpoint.Pending(receipt, body(receipt), 0));
+            endpoint.forward(new WebhookEndpoint.Pending<>(receipt, receipt.message().messageId(), body(receipt)));
         } else {
             // Owed from before a restart whose config took the customer's receiptUrl away: nowhere to post it.
             givenUp.incrementAndGet();
@@ -219,7 +228,7 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
                 .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .description("POSTs to customers' receiptUrl by outcome: delivered (2xx), rejected (another status),"
                         + " timeout, connection (refused, reset, closed, TLS)").register(registry));
-        for (WebhookEndpoint e : endpoints.values()) {
+        for (WebhookEndpoint<CustomerReceipt> e : endpoints.values()) {
             Gauge.builder("ebb.receipts.webhook.inflight", e, WebhookEndpoint::inFlight).tag("customer", e.customer())
                     .description("receipts in POSTs to the customer's receiptUrl not answered yet").register(registry);
             Gauge.builder("ebb.receipts.webhook.waiting", e, WebhookEndpoint::waiting).tag("customer", e.customer())

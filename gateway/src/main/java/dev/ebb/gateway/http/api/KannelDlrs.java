@@ -1,0 +1,299 @@
+package dev.ebb.gateway.http.api;
+
+import dev.ebb.gateway.config.CallbackUrls;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.receipt.ReceiptLedger;
+import dev.ebb.gateway.receipt.ReceiptSink;
+import dev.ebb.gateway.route.DispatchResults;
+import dev.ebb.gateway.route.InFlight;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kannel's delivery reports: a GET to the {@code dlr-url} a {@code /cgi-bin/sendsms} request gave, with its escapes
+ * filled in, for each state the request's {@code dlr-mask} asks for. Final states come from the receipt outbox like
+ * every receipt (so they are retried with the receipts' back-off until a 2xx, up to {@code receipts.retryFor});
+ * the SMSC's acceptance (8) and refusal (16) are reported as the router learns them, retried the same way for
+ * {@link #INTERMEDIATE_RETRY_FOR}. Receipts of messages without a dlr-url go to the next sink.
+ *
+ * <p>Kannel's escapes that carry content are left empty, never filled: {@code %a %b %k %s %S %r} (the text and its
+ * words) and {@code %u} (the user data header). So are those Ebb has no value for ({@code %B %o %D %x %f %m %M %R}).
+ *
+ * <p>The dlr-url of a message waiting for its final state is held in memory only: after a restart the outbox still
+ * owes its receipt, and with no dlr-url to call it is given up (RECEIPT_DROPPED) by the next sink.
+ */
+public final class KannelDlrs implements ReceiptSink {
+    /** Kannel's dlr-mask bits (Kannel user guide, "Delivery reports"). */
+    static final int DELIVERED = 1;
+    static final int UNDELIVERED = 2;
+    static final int SMSC_ACCEPTED = 8;
+    static final int SMSC_REJECTED = 16;
+    /** How long an intermediate report (8, 16) is retried: it has no place in the outbox. */
+    static final Duration INTERMEDIATE_RETRY_FOR = Duration.ofMinutes(10);
+    /** Kannel's %t: "YYYY-MM-DD HH:MM:SS". */
+    private static final DateTimeFormatter KANNEL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+    /** Endpoints (customer and origin of a dlr-url) open at most; a request naming one more origin is refused. */
+    static final int MAX_ENDPOINTS = 1_000;
+
+    /**
+     * What a sendsms request asked to hear about one of its messages.
+     *
+     * @param template the dlr-url with its escapes, as given
+     * @param username the sendsms username (%n)
+     * @param coding   Kannel's coding, 0..2 (%c)
+     * @param charset  the charset the text came in (%C)
+     */
+    record Wanted(String customer, String template, int mask, String username, int coding, String charset) {
+        boolean wantsReceipt() {
+            return (mask & (DELIVERED | UNDELIVERED | SMSC_REJECTED)) != 0;
+        }
+    }
+
+    /** A report to GET; {@code receipt} is the final one's, null for an intermediate report. */
+    private record Report(CustomerReceipt receipt, Instant until) {
+    }
+
+    private final Map<String, CustomerConfig> customers;
+    private final ReceiptLedger ledger;
+    private final ReceiptSink others;
+    private final EventLoopGroup group;
+    private final Clock clock;
+    private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
+    /** SMSC refusals seen, by message id, until the final report: it is then 16 rather than 2. */
+    private final Map<String, Integer> refused = new ConcurrentHashMap<>();
+    private final Map<String, WebhookEndpoint<Report>> endpoints = new ConcurrentHashMap<>();
+    private final WebhookEndpoint.Outcomes<Report> outcomes;
+    private volatile SslContext tls;
+
+    /**
+     * @param ledger told what became of final reports (they are receipts of the outbox)
+     * @param others where the receipts of messages without a dlr-url go
+     * @param group  the event loops the endpoints' connections run on
+     */
+    public KannelDlrs(Iterable<CustomerConfig> customers, ReceiptLedger ledger, ReceiptSink others,
+                      EventLoopGroup group, Clock clock) {
+        Map<String, CustomerConfig> byId = new HashMap<>();
+        customers.forEach(c -> byId.put(c.id(), c));
+        this.customers = Map.copyOf(byId);
+        this.ledger = ledger;
+        this.others = others;
+        this.group = group;
+        this.clock = clock;
+        this.outcomes = new WebhookEndpoint.Outcomes<>() {
+            @Override
+            public void posted(String customer, WebhookEndpoint.Outcome outcome, long nanos) {
+            }
+
+            @Override
+            public void delivered(WebhookEndpoint.Pending<Report> report) {
+                if (report.item().receipt() != null) {
+                    ledger.taken(report.item().receipt());
+                }
+            }
+
+            @Override
+            public void givenUp(WebhookEndpoint.Pending<Report> report) {
+                if (report.item().receipt() != null) {
+                    ledger.givenUp(report.item().receipt());
+                }
+            }
+
+            @Override
+            public void setAside(WebhookEndpoint.Pending<Report> report) {
+                if (report.item().receipt() != null) {
+                    ledger.setAside(report.item().receipt());
+                }
+            }
+
+            @Override
+            public Instant giveUpAt(WebhookEndpoint.Pending<Report> report) {
+                return report.item().until();
+            }
+        };
+    }
+
+    /** Remembers what a message's sendsms request asked for; call it before the message can reach the router. */
+    void expect(String messageId, Wanted dlr) {
+        wanted.put(messageId, dlr);
+    }
+
+    /** Forgets a message that was not accepted after all. */
+    void forget(String messageId) {
+        wanted.remove(messageId);
+        refused.remove(messageId);
+    }
+
+    /**
+     * Whether {@code template} may be used as a dlr-url of the customer: once its escapes are filled in, an absolute
+     * http(s) URL whose host, if it is an address, {@link CallbackUrls} allows (a name is checked on connecting), on
+     * an origin within {@link #MAX_ENDPOINTS}.
+     */
+    boolean acceptable(CustomerConfig customer, String template) {
+        // Each escape as a digit: only the URL's shape and host are checked.
+        Optional<URI> url = parse(fill(template, Map.of(), "0"));
+        return url.isPresent() && CallbackUrls.refusalWithoutLookup(url.get(),
+                customer.allowPrivateCallbacks()).isEmpty()
+                && (endpoints.size() < MAX_ENDPOINTS || endpoints.containsKey(origin(customer.id(), url.get())));
+    }
+
+    /** Tells the reports the router's results, then {@code inner}. */
+    public DispatchResults observing(DispatchResults inner) {
+        return new DispatchResults() {
+            @Override
+            public void submitted(InFlight message, String connector, String smscId) {
+                inner.submitted(message, connector, smscId);
+                Wanted w = wanted.get(message.messageId());
+                if (w == null) {
+                    return;
+                }
+                if (!w.wantsReceipt()) {
+                    wanted.remove(message.messageId()); // no final report follows: nothing more to remember
+                }
+                if ((w.mask() & SMSC_ACCEPTED) != 0) {
+                    send(w, message, SMSC_ACCEPTED, "ACK/", null, clock.instant().plus(INTERMEDIATE_RETRY_FOR));
+                }
+            }
+
+            @Override
+            public void finish(InFlight message, MessageState state, String smscId, int commandStatus,
+                               int errorCode) {
+                Wanted w = wanted.get(message.messageId());
+                if (w != null && !w.wantsReceipt()) {
+                    wanted.remove(message.messageId());
+                } else if (w != null && commandStatus != 0) {
+                    // The SMSC refused the submit: Kannel's type 16, whose %A is NACK/<command_status>/.
+                    refused.put(message.messageId(), commandStatus);
+                }
+                inner.finish(message, state, smscId, commandStatus, errorCode);
+            }
+        };
+    }
+
+    @Override
+    public void forward(CustomerReceipt receipt) {
+        String id = receipt.message().messageId();
+        Wanted w = wanted.remove(id);
+        if (w == null) {
+            others.forward(receipt);
+            return;
+        }
+        Integer refusal = refused.remove(id);
+        int type = refusal != null ? SMSC_REJECTED : receipt.state() == MessageState.DELIVERED ? DELIVERED
+                : UNDELIVERED;
+        if ((w.mask() & type) == 0 && type == SMSC_REJECTED) {
+            type = UNDELIVERED; // asked for 1+2 only: a refused message is "not delivered to the phone" too
+        }
+        if ((w.mask() & type) == 0) {
+            // The request asked for other states only: nothing is owed for this one.
+            ledger.taken(receipt);
+            return;
+        }
+        String reply = refusal != null ? String.format("NACK/0x%08x/", refusal) : receipt.text();
+        send(w, receipt.message(), type, reply, receipt, ledger.giveUpAt(receipt));
+    }
+
+    private void send(Wanted w, InFlight message, int type, String reply, CustomerReceipt receipt, Instant until) {
+        Instant now = clock.instant();
+        Map<Character, String> values = Map.of('d', Integer.toString(type), 'p', message.destination().value(),
+                'P', message.source().value(), 'q', plus(message.destination().value()),
+                'Q', plus(message.source().value()), 'T', Long.toString(now.getEpochSecond()),
+                't', KANNEL_TIME.format(now), 'A', reply, 'I', message.messageId(), 'n', w.username());
+        Map<Character, String> more = Map.of('c', Integer.toString(w.coding()), 'C', w.charset(),
+                'i', message.route() == null ? "" : message.route());
+        Map<Character, String> all = new HashMap<>(values);
+        all.putAll(more);
+        Optional<URI> url = parse(fill(w.template(), all, ""));
+        CustomerConfig customer = customers.get(w.customer());
+        if (url.isEmpty() || customer == null) {
+            if (receipt != null) {
+                ledger.givenUp(receipt);
+            }
+            return;
+        }
+        URI u = url.get();
+        String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+        String target = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
+        endpoint(customer, u).forward(new WebhookEndpoint.Pending<>(new Report(receipt, until), message.messageId(),
+                target, new byte[0], 0));
+    }
+
+    private WebhookEndpoint<Report> endpoint(CustomerConfig customer, URI url) {
+        return endpoints.computeIfAbsent(origin(customer.id(), url), key -> {
+            if ("https".equals(url.getScheme()) && tls == null) {
+                tls = WebhookReceiptSender.jdkTrust();
+            }
+            return new WebhookEndpoint<>(new WebhookEndpoint.Target(customer.id(), "delivery report", url,
+                    HttpMethod.GET, null, 1, customer.receiptConnections(), customer.receiptMaxWaiting(),
+                    customer.receiptTimeout(), customer.allowPrivateCallbacks(),
+                    "their messages keep their final state in the metadata store",
+                    "they wait in the receipt outbox on disk (receiptMaxWaiting)"), tls, group.next(), clock,
+                    outcomes);
+        });
+    }
+
+    private static String origin(String customer, URI url) {
+        return customer + " " + url.getScheme() + "://" + url.getRawAuthority();
+    }
+
+    /** Kannel's %q/%Q: the number with a leading 00 as '+'; Ebb's numbers have no 00, so a '+' in front. */
+    private static String plus(String number) {
+        return number.matches("[0-9]{8,15}") ? "+" + number : number;
+    }
+
+    /**
+     * Fills Kannel's escapes as Kannel does: every {@code %} and the character after it is one, each known one
+     * replaced by its value, URL-encoded; every other one (those carrying content among them) by {@code unknown};
+     * {@code %%} by a percent sign. Like Kannel's, a template cannot hold percent-escapes of its own.
+     */
+    static String fill(String template, Map<Character, String> values, String unknown) {
+        StringBuilder out = new StringBuilder(template.length() + 32);
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            if (c != '%' || i + 1 >= template.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = template.charAt(i + 1);
+            i++;
+            if (next == '%') {
+                out.append("%25");
+            } else {
+                String value = values.get(next);
+                out.append(value != null ? URLEncoder.encode(value, StandardCharsets.UTF_8) : unknown);
+            }
+        }
+        return out.toString();
+    }
+
+    private static Optional<URI> parse(String url) {
+        try {
+            URI u = new URI(url);
+            return u.isAbsolute() && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                    && u.getHost() != null ? Optional.of(u) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Closes the endpoints' connections; the event loops belong to the caller. */
+    public void close() {
+        endpoints.values().forEach(WebhookEndpoint::close);
+    }
+}
