@@ -73,8 +73,8 @@ public final class OpenApiContract {
         return of("/openapi/compliance-api.json");
     }
 
-    /** The document at {@code resource} on the class path, read once. */
-    public static OpenApiContract of(String resource) {
+    /** The document at {@code resource} on the class path, read once for all tests (it never changes in a run). */
+    private static OpenApiContract of(String resource) {
         return LOADED.computeIfAbsent(resource, r -> {
             try (InputStream in = OpenApiContract.class.getResourceAsStream(r)) {
                 if (in == null) {
