@@ -34,6 +34,8 @@ public enum Action {
     SUBJECT_READ_RESTRICTIONS,
     /** Ask to erase a number's traffic data: always refused while it is under legal retention. */
     SUBJECT_ERASE,
+    /** Read the compliance API's OpenAPI document: no data, but on this listener no request goes unaudited. */
+    READ_API_DOCUMENT,
     /**
      * No compliance function: a request to no resource, with a method its resource does not take, or that could not
      * be decoded at all. Always refused, and audited like every other request.

@@ -220,6 +220,18 @@ public final class ComplianceService {
         return report;
     }
 
+    /**
+     * Authorises and audits a read of the API's OpenAPI document, which any role may read. It discloses nothing, but
+     * on this listener no request is anonymous: a caller without a token learns nothing, not even what it reached.
+     *
+     * @throws ComplianceRefusal 401 without a valid token, 503 if the audit log cannot be written (audited)
+     */
+    public void readApiDocument(RequestContext ctx) {
+        AuditGate.Accepted<Boolean> accepted = gate.accept(ctx, Action.READ_API_DOCUMENT, Map.of(), false,
+                who -> Boolean.TRUE);
+        gate.complete(accepted.entry(), 0);
+    }
+
     private record AuditRange(long from, int limit) {
     }
 

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
     private final Function<Path, EbbConfig> initial;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ContractCheckedHttpClient http = new ContractCheckedHttpClient(HttpClient.newHttpClient(),
+            this::contractOf);
     private final List<EsmeClient> clients = new ArrayList<>();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
     private Path dataDir;
@@ -87,10 +88,15 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /** Closes the gateway (unless it serves the class), then fails a test whose exchanges differ from the documents. */
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
-        if (!perClass) {
-            tearDown();
+        try {
+            if (!perClass) {
+                tearDown();
+            }
+        } finally {
+            http.assertConformed();
         }
     }
 
@@ -195,8 +201,21 @@ public final class GatewayFixture implements BeforeAllCallback, AfterAllCallback
         return esme;
     }
 
+    /**
+     * The client to talk to the gateway with: each exchange with the customer API or the compliance API is checked
+     * against that API's OpenAPI document, and the test fails after it if one differs ({@link OpenApiContract}).
+     */
     public HttpClient http() {
         return http;
+    }
+
+    private OpenApiContract contractOf(URI uri) {
+        Main.Running now = running;
+        if (now == null || !"127.0.0.1".equals(uri.getHost())) {
+            return null;
+        }
+        return uri.getPort() == now.apiPort() ? OpenApiContract.customerApi()
+                : uri.getPort() == now.compliancePort() ? OpenApiContract.complianceApi() : null;
     }
 
     /** The customer HTTP API's address for {@code path}. */

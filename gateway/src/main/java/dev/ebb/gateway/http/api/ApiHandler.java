@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.http.AccessLog;
+import dev.ebb.gateway.http.ApiDocument;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.http.StrictJson;
@@ -29,13 +30,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment) and
- * {@code GET /v1/messages/{id}}. Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
- * {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
+ * Routes the customer API ({@link Resource}): {@code POST /v1/messages} (202 with one id per segment),
+ * {@code GET /v1/messages/{id}} and {@code GET /v1/openapi.json}, the API's OpenAPI document. Customers authenticate
+ * with an API key as {@code Authorization: Bearer}; errors are {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
  * serves every connection; a connection's answer still being made durable is an attribute of its channel.
  */
 @ChannelHandler.Sharable
@@ -43,6 +45,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";
     private static final String NUMBERS = "/v1/numbers";
+    /** Served to anyone: the same document is in the jar and the repository, and names no customer. */
+    private static final ApiDocument DOCUMENT = ApiDocument.load("/openapi/customer-api.json", "public, max-age=3600");
     private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
@@ -81,7 +85,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String path = new QueryStringDecoder(request.uri()).rawPath();
         // A message sent is timed and its refusal counted with the customer's id, once the customer is known.
-        boolean sending = path.equals(MESSAGES) && request.method().equals(HttpMethod.POST);
+        Resource resource = Resource.at(path);
+        boolean sending = resource == Resource.MESSAGES && request.method().equals(HttpMethod.POST);
         CustomerConfig sender = null;
         CompletableFuture<FullHttpResponse> response;
         try {
@@ -92,7 +97,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 response = sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
                         .toCompletableFuture();
             } else {
-                response = CompletableFuture.completedFuture(route(ctx, request, path));
+                response = CompletableFuture.completedFuture(route(ctx, request, path, resource));
             }
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
@@ -176,30 +181,74 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        if (path.equals(MESSAGES)) {
-            return notAllowed(request, path, HttpMethod.POST);
+    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+                                   Resource resource) {
+        if (resource == null) {
+            return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
         }
-        if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
-            if (!request.method().equals(HttpMethod.GET)) {
-                return notAllowed(request, path, HttpMethod.GET);
-            }
-            CustomerConfig customer = authenticate(ctx, request);
-            String id;
-            try {
-                id = QueryStringDecoder.decodeComponent(path.substring(MESSAGES.length() + 1));
-            } catch (IllegalArgumentException e) {
-                throw ApiRefusal.invalid("id", "the message id has a malformed percent-encoding");
-            }
-            return json(200, api.status(customer, id));
+        if (!resource.methods.contains(request.method())) {
+            return notAllowed(request, path, resource.methods);
         }
-        if (path.equals(NUMBERS)) {
-            if (!request.method().equals(HttpMethod.GET)) {
-                return notAllowed(request, path, HttpMethod.GET);
-            }
+        if (resource == Resource.DOCUMENT) {
+            return DOCUMENT.answer(request);
+        }
+        if (resource == Resource.NUMBERS) {
             return json(200, new Numbers(authenticate(ctx, request).moNumbers()));
         }
-        return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
+        if (resource == Resource.SENDSMS) {
+            // Reached only while no customer has the Kannel door: then it is not there at all.
+            return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
+        }
+        // A message's state: a message sent (POST /v1/messages) is answered by send, never routed here.
+        CustomerConfig customer = authenticate(ctx, request);
+        String id;
+        try {
+            id = QueryStringDecoder.decodeComponent(path.substring(MESSAGES.length() + 1));
+        } catch (IllegalArgumentException e) {
+            throw ApiRefusal.invalid("id", "the message id has a malformed percent-encoding");
+        }
+        return json(200, api.status(customer, id));
+    }
+
+    /**
+     * The customer API's resources and the methods each takes: what requests are routed on, the methods a 405 names,
+     * and what the OpenAPI document must describe, each of them (OpenApiDocumentsTest).
+     */
+    enum Resource {
+        MESSAGES(ApiHandler.MESSAGES, HttpMethod.POST),
+        MESSAGE(ApiHandler.MESSAGES + "/{id}", HttpMethod.GET),
+        DOCUMENT(ApiDocument.PATH, HttpMethod.GET),
+        NUMBERS(ApiHandler.NUMBERS, HttpMethod.GET),
+        /** Kannel's door, answered by {@link SendSmsDoor} in Kannel's words while a customer has it. */
+        SENDSMS(SendSmsDoor.PATH, HttpMethod.GET, HttpMethod.POST);
+
+        /** The path as the OpenAPI document writes it: a last segment {@code {name}} is any text without a slash. */
+        final String template;
+        final List<HttpMethod> methods;
+
+        Resource(String template, HttpMethod... methods) {
+            this.template = template;
+            this.methods = List.of(methods);
+        }
+
+        /** The resource at {@code rawPath}, or null for none. */
+        static Resource at(String rawPath) {
+            for (Resource r : values()) {
+                if (r.matches(rawPath)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        private boolean matches(String rawPath) {
+            int variable = template.indexOf('{');
+            if (variable < 0) {
+                return rawPath.equals(template);
+            }
+            String prefix = template.substring(0, variable);
+            return rawPath.startsWith(prefix) && rawPath.indexOf('/', prefix.length()) < 0;
+        }
     }
 
     /** The customer whose API key the request carries, named in the access log too. */
@@ -250,10 +299,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** RFC 9110 §15.5.6: a 405 names the methods the resource supports. */
-    private FullHttpResponse notAllowed(FullHttpRequest request, String path, HttpMethod allowed) {
+    private FullHttpResponse notAllowed(FullHttpRequest request, String path, List<HttpMethod> allowed) {
         FullHttpResponse r = Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
                 request.method() + " is not supported on " + path));
-        r.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+        r.headers().set(HttpHeaderNames.ALLOW, allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
         return r;
     }
 

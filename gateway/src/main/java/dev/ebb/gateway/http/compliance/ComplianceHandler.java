@@ -5,6 +5,7 @@ import dev.ebb.gateway.compliance.ComplianceRefusal;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.RequestContext;
 import dev.ebb.gateway.http.AccessLog;
+import dev.ebb.gateway.http.ApiDocument;
 import dev.ebb.gateway.http.ListenerRefusals;
 import dev.ebb.gateway.http.Problem;
 import dev.ebb.gateway.http.Responses;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -28,12 +30,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches the compliance API on its one route table ({@link RetentionRoutes}, {@link RequestRoutes},
- * {@link SubjectRoutes}): every request, routed or not, is audited. Runs on the listener's own event loop group;
- * calls into {@link ComplianceService} block (store reads, audit fsync), which is why that group must not be shared
- * with customer traffic.
+ * {@link SubjectRoutes}, and the API's OpenAPI document): every request, routed or not, is audited. Runs on the
+ * listener's own event loop group; calls into {@link ComplianceService} block (store reads, audit fsync), which is
+ * why that group must not be shared with customer traffic.
  */
 final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ComplianceHandler.class);
+    /**
+     * Private to the caller and revalidated before each use: every read of it is audited like any request here, and
+     * a shared cache would answer callers without a token.
+     */
+    private static final ApiDocument DOCUMENT = ApiDocument.load("/openapi/compliance-api.json", "private, no-cache");
 
     private final ComplianceService service;
     private final Rendering render = new Rendering();
@@ -44,11 +51,17 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.routes = routes(service, render);
     }
 
-    private static List<Route> routes(ComplianceService service, Rendering render) {
+    /** Every route, in dispatch order; also what the OpenAPI document must describe (OpenApiDocumentsTest). */
+    static List<Route> routes(ComplianceService service, Rendering render) {
         Bodies bodies = new Bodies();
         List<Route> all = new ArrayList<>(RetentionRoutes.of(service, render, bodies));
         all.addAll(RequestRoutes.of(service.requests(), render, bodies));
         all.addAll(SubjectRoutes.of(service.subjects(), render, bodies));
+        all.add(Route.get(ApiDocument.PATH, Action.READ_API_DOCUMENT, x -> {
+            x.query(Set.of());
+            service.readApiDocument(x.ctx());
+            return DOCUMENT.answer(x.request());
+        }));
         return List.copyOf(all);
     }
 

@@ -12,6 +12,8 @@ import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.http.HttpListener;
+import dev.ebb.gateway.testing.ContractCheckedHttpClient;
+import dev.ebb.gateway.testing.OpenApiContract;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
 import dev.ebb.metadata.Channel;
@@ -72,16 +74,26 @@ abstract class ComplianceApiTestBase {
     final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T09:00:00Z"));
     final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     HttpClient http;
+    private ContractCheckedHttpClient checked;
     private String scheme;
     MetadataStore store;
+    ComplianceService service;
     AuditLog audit;
     EventLoopGroup group;
     HttpListener server;
 
     @BeforeEach
     void start() throws Exception {
-        http = client();
+        checked = new ContractCheckedHttpClient(client(),
+                uri -> uri.getPort() == server.port() ? OpenApiContract.complianceApi() : null);
+        http = checked;
         open();
+    }
+
+    /** Every exchange of the test with the listener was as its OpenAPI document says. */
+    @AfterEach
+    void conformed() {
+        checked.assertConformed();
     }
 
     /** Stops the listener, the service, the audit log and the store, and opens them again on the same files. */
@@ -98,7 +110,7 @@ abstract class ComplianceApiTestBase {
                 new ApiTokenConfig("officer-2", TokenTable.hashOf(SECOND_OFFICER), "compliance-officer"),
                 new ApiTokenConfig("auditor-1", TokenTable.hashOf(AUDITOR), "auditor")))
                 .maxRecordsPerPage(CAP).fourEyesThreshold(fourEyesThreshold()).maxBodyBytes(MAX_BODY).build();
-        ComplianceService service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
+        service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
                         config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock);
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
