@@ -275,7 +275,8 @@ public final class Main implements Callable<Integer> {
                 customer -> maxScheduled.getOrDefault(customer, 0));
         SubmitMeters smppSubmits = new SubmitMeters(registry, Channel.SMPP, CommandStatus::name);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
-                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
+                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), cfg.customers()
+                .stream().collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::retention)), clock,
                 new SubmitMetrics(registry, smppSubmits), new SubmitRefusals(smppSubmits, clock, housekeeping));
                 // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
         ExecutorService operationsExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -304,6 +305,8 @@ public final class Main implements Callable<Integer> {
 
         scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
         housekeeping.scheduleAtFixedRate(outbox::sweep, 1, 1, TimeUnit.SECONDS);
+        // Content whose customer asked for it to go at a time of its own: within a second of it.
+        housekeeping.scheduleAtFixedRate(privacy::forgetDue, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(receiptSender::giveUpExpired, 10, 10, TimeUnit.SECONDS);
 
         AuditLog audit = AuditLog.open(data.auditLog(), clock);

@@ -271,19 +271,20 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
      * and its ciphertext zeros, written in place before this returns. Afterwards {@link #get} returns empty and
      * {@link #forEachPending} skips it, also after a restart. Idempotent; a no-op for an expired bucket.
      *
+     * @return true if this call stripped it; false if it was stripped already or its bucket is gone
      * @throws IllegalArgumentException if the handle does not point at a record of its message
      */
-    public void strip(VaultHandle handle) {
+    public boolean strip(VaultHandle handle) {
         ensureOpen();
         BucketFile file = files.get(handle.bucketId());
         if (file == null || file.retired()) {
-            return;
+            return false;
         }
         ThreadScratch s = scratch.get();
         try {
             RecordHeader header = readRecord(file, handle, s, false);
             if (header.state() == RecordHeader.STRIPPED) {
-                return;
+                return false;
             }
             int tombstoneLength = 1 + header.sealedLength() + RecordHeader.TAG_LENGTH;
             byte[] tombstone = s.record(tombstoneLength);
@@ -292,8 +293,10 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
             file.write(ByteBuffer.wrap(tombstone, 0, tombstoneLength),
                     handle.position() + RecordHeader.stateOffset(header.idLength()));
             file.countStripped();
+            return true;
         } catch (ClosedChannelException expired) {
             // The bucket died meanwhile: its key is gone, which strips more than this could.
+            return false;
         } catch (IOException e) {
             throw new VaultException("cannot strip message " + handle.messageId() + " in content bucket " + file.id(), e);
         }

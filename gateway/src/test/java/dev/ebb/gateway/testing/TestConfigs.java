@@ -140,6 +140,7 @@ public final class TestConfigs {
         private int receiptConnections;
         private int receiptMaxWaiting;
         private Duration receiptTimeout;
+        private String contentRetention;
 
         private CustomerBuilder(String id) {
             this.id = id;
@@ -191,9 +192,15 @@ public final class TestConfigs {
             return this;
         }
 
+        /** How long the vault keeps the content of the customer's messages that do not say (null: until final). */
+        public CustomerBuilder contentRetention(String contentRetention) {
+            this.contentRetention = contentRetention;
+            return this;
+        }
+
         public CustomerConfig build() {
             return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret,
-                    addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout);
+                    addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout, contentRetention);
         }
     }
 

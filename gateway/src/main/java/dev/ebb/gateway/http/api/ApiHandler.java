@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";
-    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
+    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity", "contentRetention");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
 
@@ -207,14 +207,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             String name = it.next();
             JsonNode value = root.get(name);
             if (!MEMBERS.contains(name)) {
-                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity)");
+                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity,"
+                        + " contentRetention)");
             }
             if (!value.isTextual()) {
                 throw ApiRefusal.invalid(name, name + " must be a string");
             }
             members.put(name, value.asText());
         }
-        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"));
+        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"),
+                members.get("contentRetention"));
     }
 
     private FullHttpResponse json(int status, Object body) {
