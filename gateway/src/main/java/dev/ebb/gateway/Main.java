@@ -298,7 +298,7 @@ public final class Main implements Callable<Integer> {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
-        requeuePending(privacy, routes, router);
+        requeuePending(privacy, routes, router, receipts);
         connectors.values().forEach(SmscConnector::start);
         // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
         outbox.start(toCustomers);
@@ -381,14 +381,29 @@ public final class Main implements Callable<Integer> {
         return customer -> windows.getOrDefault(customer, ReceiptOutbox.DEFAULT_WINDOW);
     }
 
-    /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */
-    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
+    /**
+     * Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones; one whose
+     * content went early (its customer's contentRetention) waits for its receipt if the SMSC has it, or ends.
+     */
+    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router,
+                                       ReceiptHandler receipts) {
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
             router.dispatch(InFlight.of(accepted, submission.message(), submission.ingress().sessionId()),
                     submission.message().deliverAt());
             requeued[0]++;
-        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
+        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)), new PrivacyInterceptor.StrippedEarly() {
+            @Override
+            public void atSmsc(PrivacyInterceptor.Accepted message, String connector, String smscId) {
+                receipts.awaitReceipt(InFlight.fromRecord(message).via(connector), connector, smscId);
+            }
+
+            @Override
+            public void unsent(PrivacyInterceptor.Accepted message) {
+                // Its content is gone: the connector ends it EXPIRED, with its receipt, without sending anything.
+                router.dispatch(InFlight.fromRecord(message), null);
+            }
+        });
         if (requeued[0] > 0) {
             LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
         }

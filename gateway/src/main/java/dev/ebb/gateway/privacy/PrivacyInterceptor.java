@@ -198,7 +198,7 @@ public final class PrivacyInterceptor implements MeterBinder {
     }
 
     private void forget(VaultHandle handle) {
-        if (vault.strip(handle)) {
+        if (vault.stripBeforeFinal(handle)) {
             forgotten.incrementAndGet();
         }
     }
@@ -225,6 +225,18 @@ public final class PrivacyInterceptor implements MeterBinder {
      * or stripped now when that time is past; one not final is still handed to {@code action}, to end it.
      */
     public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable) {
+        forEachPending(routes, action, unreadable, null);
+    }
+
+    /**
+     * {@link #forEachPending(RouteLookup, BiConsumer, Consumer)}, and each message whose content went before it was
+     * final (its customer's {@code contentRetention}) and that is not final yet goes to {@code strippedEarly}: one
+     * query of its records each, so that it still ends. One already final is marked so, and not looked up again.
+     *
+     * @param strippedEarly null: such messages are left as they are
+     */
+    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable,
+                               StrippedEarly strippedEarly) {
         // A replaced message's content is sealed after its acceptance, at most the 72 h content window later.
         Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(
                         ContentConfig.MAX_RETENTION.plusDays(1)))
@@ -258,10 +270,33 @@ public final class PrivacyInterceptor implements MeterBinder {
                 action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission,
                         routes.routeOf(submission))));
             }
-        }, recover);
+        }, recover, handle -> {
+            if (strippedEarly != null) {
+                endStrippedEarly(handle, strippedEarly);
+            }
+        });
         if (neverAccepted[0] > 0) {
             LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
                     + "were never acknowledged, so they are not sent", neverAccepted[0]);
+        }
+    }
+
+    /** Hands a message whose content went early on to be ended, from its records, or marks it final. */
+    private void endStrippedEarly(VaultHandle handle, StrippedEarly strippedEarly) {
+        List<TrafficRecord> records = records(handle.messageId(), handle.bucket().minus(
+                ContentConfig.MAX_RETENTION.plusDays(1)));
+        Optional<TrafficRecord> accepted = records.stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst();
+        if (accepted.isEmpty() || records.stream().anyMatch(r -> r.eventType().isFinal())) {
+            vault.strip(handle);
+            return;
+        }
+        Optional<TrafficRecord> submitted = records.stream().filter(r -> r.eventType() == EventType.SUBMITTED)
+                .reduce((first, second) -> second);
+        Accepted message = new Accepted(handle, accepted.get());
+        if (submitted.isPresent()) {
+            strippedEarly.atSmsc(message, submitted.get().route(), submitted.get().smscMessageId());
+        } else {
+            strippedEarly.unsent(message);
         }
     }
 
@@ -305,6 +340,15 @@ public final class PrivacyInterceptor implements MeterBinder {
 
     /** What the rest of the gateway keeps of an accepted message: no content. */
     public record Accepted(VaultHandle handle, TrafficRecord record) {
+    }
+
+    /** What a restart finds of messages not final whose content went early, at their customer's request. */
+    public interface StrippedEarly {
+        /** It is at the SMSC of {@code connector} as {@code smscId}: its receipt is still to come. */
+        void atSmsc(Accepted message, String connector, String smscId);
+
+        /** It never reached an SMSC: it ends as a message whose content is gone. */
+        void unsent(Accepted message);
     }
 
     /** The route a submission takes, to rebuild its records after a restart. */

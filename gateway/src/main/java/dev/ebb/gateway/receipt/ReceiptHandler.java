@@ -94,6 +94,14 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     }
 
     /**
+     * After a restart: the message is at the SMSC of {@code connector} as {@code smscId} (its SUBMITTED record says so)
+     * and its content is gone (until-submitted), so it is not sent again; its receipt will end it.
+     */
+    public void awaitReceipt(InFlight message, String connector, String smscId) {
+        matcher.submitted(connector, smscId, message);
+    }
+
+    /**
      * Ends a message: by its SMSC receipt, or without one (expired in the queue, refused by the SMSC, content gone,
      * cancelled). The customer's receipt is owed in the outbox before the final record is written, so a crash between
      * the two leaves a receipt owed (and the message, not final, sent again), never a final state without its
