@@ -194,6 +194,41 @@ class PrivacyInterceptorTest {
         assertThat(vault.get(later.handle())).isEmpty();
     }
 
+    /** A restart hands on what went early and is not final: by its SMSC id if the SMSC has it, else to be ended. */
+    @Test
+    void aRestartNamesMessagesWhoseContentWentEarlyByWhereTheyAre() {
+        PrivacyInterceptor.Accepted atSmsc = privacy.accept(retained("at-smsc", Duration.ofMinutes(1)), "sim");
+        privacy.record(atSmsc.record(), EventType.SUBMITTED, "smsc-7", 0, 0);
+        PrivacyInterceptor.Accepted unsent = privacy.accept(retained("unsent", Duration.ofMinutes(1)), "sim");
+        PrivacyInterceptor.Accepted done = privacy.accept(retained("done", Duration.ofMinutes(1)), "sim");
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(privacy.forgetDue()).isEqualTo(3);
+        privacy.record(done.record(), EventType.DELIVERED, "smsc-8", 0, 0);
+        stores.close();
+        open();
+
+        List<String> named = new ArrayList<>();
+        PrivacyInterceptor.StrippedEarly collect = new PrivacyInterceptor.StrippedEarly() {
+            @Override
+            public void atSmsc(PrivacyInterceptor.Accepted message, String connector, String smscId) {
+                named.add(message.record().messageId() + " at " + connector + " as " + smscId);
+            }
+
+            @Override
+            public void unsent(PrivacyInterceptor.Accepted message) {
+                named.add(message.record().messageId() + " unsent");
+            }
+        };
+        privacy.forEachPending(s -> "sim", (s, a) -> fail("no content is left"), a -> fail("unreadable"), collect);
+
+        assertThat(named).containsExactlyInAnyOrder("at-smsc at sim as smsc-7", "unsent unsent");
+        List<String> stillNamed = new ArrayList<>();
+        vault.forEachPending((h, b) -> fail("no content is left"), h -> fail("unreadable"),
+                h -> stillNamed.add(h.messageId()));
+        assertThat(stillNamed).as("the final one is marked so, not looked up at the next restart")
+                .containsExactlyInAnyOrder("at-smsc", "unsent");
+    }
+
     private Submission retained(String id, Duration retention) {
         Submission plain = submission(id, "acme", "retained");
         return new Submission(plain.message().toBuilder().contentRetention(ContentRetention.of(retention)).build(),
