@@ -285,7 +285,8 @@ public final class Main implements Callable<Integer> {
                 customer -> maxScheduled.getOrDefault(customer, 0));
         SubmitMeters smppSubmits = new SubmitMeters(registry, Channel.SMPP, CommandStatus::name);
         SmppIngress ingress = new SmppIngress(admission, cfg.content(), cfg.customers().stream()
-                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), clock,
+                .collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::addressing)), cfg.customers()
+                .stream().collect(Collectors.toUnmodifiableMap(CustomerConfig::id, CustomerConfig::retention)), clock,
                 new SubmitMetrics(registry, smppSubmits), new SubmitRefusals(smppSubmits, clock, housekeeping));
                 // query_sm, cancel_sm and replace_sm read and write the stores: on a thread of their own, not the sessions'.
         ExecutorService operationsExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -307,13 +308,15 @@ public final class Main implements Callable<Integer> {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
-        requeuePending(privacy, routes, router);
+        requeuePending(privacy, routes, router, receipts);
         connectors.values().forEach(SmscConnector::start);
         // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
         outbox.start(toCustomers);
 
         scheduleHousekeeping(housekeeping, connectors.values(), router, vault, receipts, metadata, registry);
         housekeeping.scheduleAtFixedRate(outbox::sweep, 1, 1, TimeUnit.SECONDS);
+        // Content whose customer asked for it to go at a time of its own: within a second of it.
+        housekeeping.scheduleAtFixedRate(privacy::forgetDue, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(receiptSender::giveUpExpired, 10, 10, TimeUnit.SECONDS);
 
         AuditLog audit = AuditLog.open(data.auditLog(), clock);
@@ -395,14 +398,29 @@ public final class Main implements Callable<Integer> {
         return customer -> windows.getOrDefault(customer, ReceiptOutbox.DEFAULT_WINDOW);
     }
 
-    /** Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones. */
-    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router) {
+    /**
+     * Hands every message the vault still holds for delivery back to the router, and ends the unreadable ones; one whose
+     * content went early (its customer's contentRetention) waits for its receipt if the SMSC has it, or ends.
+     */
+    private static void requeuePending(PrivacyInterceptor privacy, RouteTable routes, Router router,
+                                       ReceiptHandler receipts) {
         int[] requeued = {0};
         privacy.forEachPending(routes::routeOf, (submission, accepted) -> {
             router.dispatch(InFlight.of(accepted, submission.message(), submission.ingress().sessionId()),
                     submission.message().deliverAt());
             requeued[0]++;
-        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)));
+        }, unreadable -> router.unreadable(InFlight.fromRecord(unreadable)), new PrivacyInterceptor.StrippedEarly() {
+            @Override
+            public void atSmsc(PrivacyInterceptor.Accepted message, String connector, String smscId) {
+                receipts.awaitReceipt(InFlight.fromRecord(message).via(connector), connector, smscId);
+            }
+
+            @Override
+            public void unsent(PrivacyInterceptor.Accepted message) {
+                // Its content is gone: the connector ends it EXPIRED, with its receipt, without sending anything.
+                router.dispatch(InFlight.fromRecord(message), null);
+            }
+        });
         if (requeued[0] > 0) {
             LOG.info("re-queued {} accepted messages from the content vault", requeued[0]);
         }

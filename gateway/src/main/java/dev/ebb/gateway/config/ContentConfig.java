@@ -1,5 +1,6 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.gateway.core.ContentRetention;
 import java.time.Duration;
 
 /**
@@ -10,7 +11,7 @@ import java.time.Duration;
  */
 public record ContentConfig(Duration retention, Duration bucket) {
     /** GDPR Art. 6(1)(f) conveyance only, as promised in the customer DPA. */
-    public static final Duration MAX_RETENTION = Duration.ofHours(72);
+    public static final Duration MAX_RETENTION = ContentRetention.LONGEST;
 
     public ContentConfig {
         retention = retention == null ? MAX_RETENTION : retention;

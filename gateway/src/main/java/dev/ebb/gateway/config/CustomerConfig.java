@@ -1,5 +1,7 @@
 package dev.ebb.gateway.config;
 
+import dev.ebb.gateway.core.ContentRetention;
+import dev.ebb.gateway.core.InvalidRetentionException;
 import dev.ebb.gateway.core.Originators;
 import dev.ebb.model.Msisdn;
 import java.net.URI;
@@ -41,12 +43,16 @@ import java.util.List;
  * @param allowPrivateCallbacks let {@code receiptUrl}, {@code moUrl} and {@code dlr-url} point at loopback, link-local
  *                         and private addresses ({@link CallbackUrls}); off by default, so no customer can make Ebb
  *                         call into its own networks
+ * @param contentRetention how long the vault keeps the content of the customer's messages that do not say:
+ *                         {@code until-final} (the default), {@code until-submitted} or an ISO-8601 duration of at
+ *                         most PT72H; see {@link ContentRetention}
  */
 public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean keepContentUntilExpiry,
                              List<ApiKeyConfig> apiKeys, URI receiptUrl, List<String> moNumbers,
                              String receiptSecret, AddressingConfig addressing, int receiptBatch,
                              int receiptConnections, int receiptMaxWaiting, Duration receiptTimeout, URI moUrl,
-                             String moSecret, SendSmsConfig sendsms, boolean allowPrivateCallbacks) {
+                             String moSecret, SendSmsConfig sendsms, boolean allowPrivateCallbacks,
+                             String contentRetention) {
     public static final int DEFAULT_RECEIPT_CONNECTIONS = 8;
     /**
      * About 300 bytes each (the accepted record and the posted JSON), so 30 MB for a customer whose endpoint is down:
@@ -70,6 +76,18 @@ public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean
         ConfigException.require(!receiptTimeout.isNegative() && !receiptTimeout.isZero()
                         && receiptTimeout.compareTo(Duration.ofMinutes(5)) <= 0, "customers[" + id + "].receiptTimeout",
                 "must be over 0 and at most PT5M, was " + receiptTimeout);
+        contentRetention = contentRetention == null ? ContentRetention.UNTIL_FINAL.toString() : contentRetention;
+        ContentRetention retention;
+        try {
+            retention = ContentRetention.parse(contentRetention);
+        } catch (InvalidRetentionException e) {
+            throw new ConfigException("customers[" + id + "].contentRetention", e.getMessage() + ", was "
+                    + contentRetention);
+        }
+        // Keeping finished messages' content to the 72 h limit and dropping it at the SMSC's acknowledgement say
+        // opposite things; a duration only shortens what keepContentUntilExpiry keeps.
+        ConfigException.require(!(keepContentUntilExpiry && retention.endsAtSubmit()), "customers[" + id
+                + "].contentRetention", "until-submitted drops the content that keepContentUntilExpiry keeps: set one");
         ConfigException.require(receiptSecret == null || receiptSecret.length() >= 16, "customers[" + id
                 + "].receiptSecret", "must be at least 16 characters");
         ConfigException.require(receiptSecret == null || receiptUrl != null, "customers[" + id + "].receiptSecret",
@@ -94,6 +112,11 @@ public record CustomerConfig(String id, SmppAccountConfig smpp, int tps, boolean
                 "must be 1..32 of [A-Za-z0-9_.-], was " + id);
         tps = tps == 0 ? 1_000 : tps;
         ConfigException.require(tps >= 1 && tps <= 1_000_000, "customers[" + id + "].tps", "must be 1..1000000, was " + tps);
+    }
+
+    /** How long the vault keeps the content of the customer's messages that do not say ({@link #contentRetention}). */
+    public ContentRetention retention() {
+        return ContentRetention.parse(contentRetention);
     }
 
     /** Names the customer only: the record holds a password hash and a signing secret. */

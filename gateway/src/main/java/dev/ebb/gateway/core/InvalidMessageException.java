@@ -9,7 +9,7 @@ package dev.ebb.gateway.core;
  */
 public abstract sealed class InvalidMessageException extends RuntimeException
         permits UnsupportedDataCodingException, InvalidContentException,
-        InvalidConcatenationException, InvalidValidityException {
+        InvalidConcatenationException, InvalidValidityException, InvalidRetentionException {
 
     InvalidMessageException(String message) {
         super(message);

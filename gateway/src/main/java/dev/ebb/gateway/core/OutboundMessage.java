@@ -11,13 +11,15 @@ import java.util.Arrays;
  * @param sar            the sar_ TLVs (0x020C/0x020E/0x020F) or {@code null}
  * @param expiry         after this instant the message is not submitted and ends EXPIRED
  * @param deliverAt      not submitted before this instant (schedule_delivery_time), or {@code null}: at once
+ * @param contentRetention how long the vault may keep this content, as the customer asked; {@code null}: until final
  */
 public record OutboundMessage(String messageId, String customerId, String serviceType, SmppAddress source,
                               SmppAddress destination, byte esmClass, byte protocolId, byte priority,
                               byte registeredDelivery, byte dataCoding, byte[] shortMessage, byte[] messagePayload,
-                              Sar sar, Instant expiry, Instant deliverAt) {
+                              Sar sar, Instant expiry, Instant deliverAt, ContentRetention contentRetention) {
     public OutboundMessage {
         serviceType = serviceType == null ? "" : serviceType;
+        contentRetention = contentRetention == null ? ContentRetention.UNTIL_FINAL : contentRetention;
         shortMessage = shortMessage == null ? new byte[0] : shortMessage.clone();
         messagePayload = messagePayload == null ? null : messagePayload.clone();
     }
@@ -32,10 +34,10 @@ public record OutboundMessage(String messageId, String customerId, String servic
         return new Builder(messageId, customerId).serviceType(serviceType).source(source).destination(destination)
                 .esmClass(esmClass).protocolId(protocolId).priority(priority).registeredDelivery(registeredDelivery)
                 .dataCoding(dataCoding).shortMessage(shortMessage).messagePayload(messagePayload).sar(sar)
-                .expiry(expiry).deliverAt(deliverAt);
+                .expiry(expiry).deliverAt(deliverAt).contentRetention(contentRetention);
     }
 
-    /** Names each of the fifteen fields where a call would otherwise list them in order. */
+    /** Names each of the sixteen fields where a call would otherwise list them in order. */
     public static final class Builder {
         private final String messageId;
         private final String customerId;
@@ -52,6 +54,7 @@ public record OutboundMessage(String messageId, String customerId, String servic
         private Sar sar;
         private Instant expiry;
         private Instant deliverAt;
+        private ContentRetention contentRetention;
 
         private Builder(String messageId, String customerId) {
             this.messageId = messageId;
@@ -126,9 +129,16 @@ public record OutboundMessage(String messageId, String customerId, String servic
             return this;
         }
 
+        /** How long the vault may keep the content (null: until the message is final). */
+        public Builder contentRetention(ContentRetention value) {
+            contentRetention = value;
+            return this;
+        }
+
         public OutboundMessage build() {
             return new OutboundMessage(messageId, customerId, serviceType, source, destination, esmClass, protocolId,
-                    priority, registeredDelivery, dataCoding, shortMessage, messagePayload, sar, expiry, deliverAt);
+                    priority, registeredDelivery, dataCoding, shortMessage, messagePayload, sar, expiry, deliverAt,
+                    contentRetention);
         }
     }
 
@@ -167,7 +177,7 @@ public record OutboundMessage(String messageId, String customerId, String servic
                 && registeredDelivery == m.registeredDelivery && dataCoding == m.dataCoding
                 && Arrays.equals(shortMessage, m.shortMessage) && Arrays.equals(messagePayload, m.messagePayload)
                 && java.util.Objects.equals(sar, m.sar) && java.util.Objects.equals(expiry, m.expiry)
-                && java.util.Objects.equals(deliverAt, m.deliverAt);
+                && java.util.Objects.equals(deliverAt, m.deliverAt) && contentRetention.equals(m.contentRetention);
     }
 
     @Override

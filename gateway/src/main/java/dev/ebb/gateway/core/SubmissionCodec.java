@@ -4,6 +4,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import dev.ebb.metadata.Channel;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -11,8 +12,12 @@ import java.time.Instant;
  * be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
  */
 public final class SubmissionCodec {
-    /** Version 2 appends deliverAt; version 1 records (written before scheduling existed) are read as sent at once. */
-    private static final byte VERSION = 2;
+    /**
+     * Version 3 appends the content retention (a kind octet: 0 until-final, 1 until-submitted, 2 a duration, then its
+     * milliseconds as a long), so that it is known after a restart; version 2 appended deliverAt. Older records are
+     * read as until-final, and version 1 ones (written before scheduling existed) as sent at once.
+     */
+    private static final byte VERSION = 3;
 
     private SubmissionCodec() {
     }
@@ -27,7 +32,7 @@ public final class SubmissionCodec {
         byte[] sm = m.shortMessage();
         byte[] payload = m.messagePayload();
         int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8
-                + 1 + 8;
+                + 1 + 8 + 1 + 8;
         for (byte[] s : strings) {
             size += 2 + s.length;
         }
@@ -62,6 +67,15 @@ public final class SubmissionCodec {
         if (m.deliverAt() != null) {
             out.putLong(m.deliverAt().toEpochMilli());
         }
+        ContentRetention retention = m.contentRetention();
+        out.put(switch (retention.kind()) {
+            case UNTIL_FINAL -> (byte) 0;
+            case UNTIL_SUBMITTED -> (byte) 1;
+            case FOR -> (byte) 2;
+        });
+        if (retention.duration() != null) {
+            out.putLong(retention.duration().toMillis());
+        }
         byte[] result = new byte[out.position()];
         out.flip().get(result);
         return result;
@@ -72,8 +86,8 @@ public final class SubmissionCodec {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
-            if (version != 1 && version != VERSION) {
-                throw new IllegalArgumentException("sealed message version " + version + " is not 1 or " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw new IllegalArgumentException("sealed message version " + version + " is not 1.." + VERSION);
             }
             Channel channel = channel(in.get());
             String systemId = getString(in);
@@ -100,15 +114,26 @@ public final class SubmissionCodec {
             OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
             Instant deliverAt = version >= 2 && in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
+            ContentRetention retention = version >= 3 ? retention(in) : ContentRetention.UNTIL_FINAL;
             OutboundMessage message = OutboundMessage.builder(id, customer).serviceType(serviceType).source(source)
                     .destination(destination).esmClass(esm).protocolId(pid).priority(priority)
                     .registeredDelivery(registered).dataCoding(dcs).shortMessage(sm).messagePayload(payload).sar(sar)
-                    .expiry(expiry).deliverAt(deliverAt).build();
+                    .expiry(expiry).deliverAt(deliverAt).contentRetention(retention).build();
             return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
                     clientIp.isEmpty() ? null : clientIp), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("sealed message is truncated (" + bytes.length + " bytes)");
         }
+    }
+
+    private static ContentRetention retention(ByteBuffer in) {
+        byte kind = in.get();
+        return switch (kind) {
+            case 0 -> ContentRetention.UNTIL_FINAL;
+            case 1 -> ContentRetention.UNTIL_SUBMITTED;
+            case 2 -> ContentRetention.of(Duration.ofMillis(in.getLong()));
+            default -> throw new IllegalArgumentException("sealed message names unknown content retention " + kind);
+        };
     }
 
     private static Channel channel(byte code) {

@@ -271,29 +271,54 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
      * and its ciphertext zeros, written in place before this returns. Afterwards {@link #get} returns empty and
      * {@link #forEachPending} skips it, also after a restart. Idempotent; a no-op for an expired bucket.
      *
+     * @return true if this call stripped it; false if it was stripped already or its bucket is gone
      * @throws IllegalArgumentException if the handle does not point at a record of its message
      */
-    public void strip(VaultHandle handle) {
+    public boolean strip(VaultHandle handle) {
+        return strip(handle, RecordHeader.STRIPPED);
+    }
+
+    /**
+     * {@link #strip}s the content of a message not final yet (its customer asked for it to go early). The tombstone
+     * says so: {@link #forEachPending(BiConsumer, Consumer, Consumer)} names such messages after a restart, until a
+     * {@link #strip} once they are final.
+     *
+     * @return true if this call stripped it; false if it was stripped already or its bucket is gone
+     */
+    public boolean stripBeforeFinal(VaultHandle handle) {
+        return strip(handle, RecordHeader.STRIPPED_BEFORE_FINAL);
+    }
+
+    private boolean strip(VaultHandle handle, byte state) {
         ensureOpen();
         BucketFile file = files.get(handle.bucketId());
         if (file == null || file.retired()) {
-            return;
+            return false;
         }
         ThreadScratch s = scratch.get();
         try {
             RecordHeader header = readRecord(file, handle, s, false);
-            if (header.state() == RecordHeader.STRIPPED) {
-                return;
+            if (header.state() == RecordHeader.STRIPPED_BEFORE_FINAL && state == RecordHeader.STRIPPED) {
+                // The content went already; now the message is final too, and a restart need not name it.
+                byte[] one = s.record(1);
+                one[0] = state;
+                file.write(ByteBuffer.wrap(one, 0, 1), handle.position() + RecordHeader.stateOffset(header.idLength()));
+                return false;
+            }
+            if (header.state() != RecordHeader.LIVE) {
+                return false;
             }
             int tombstoneLength = 1 + header.sealedLength() + RecordHeader.TAG_LENGTH;
             byte[] tombstone = s.record(tombstoneLength);
             Arrays.fill(tombstone, 0, tombstoneLength, (byte) 0);
-            tombstone[0] = RecordHeader.STRIPPED;
+            tombstone[0] = state;
             file.write(ByteBuffer.wrap(tombstone, 0, tombstoneLength),
                     handle.position() + RecordHeader.stateOffset(header.idLength()));
             file.countStripped();
+            return true;
         } catch (ClosedChannelException expired) {
             // The bucket died meanwhile: its key is gone, which strips more than this could.
+            return false;
         } catch (IOException e) {
             throw new VaultException("cannot strip message " + handle.messageId() + " in content bucket " + file.id(), e);
         }
@@ -347,11 +372,22 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
      * message, so the message can be ended instead of being skipped at every start.
      */
     public void forEachPending(BiConsumer<VaultHandle, byte[]> action, Consumer<VaultHandle> unreadable) {
+        forEachPending(action, unreadable, handle -> { });
+    }
+
+    /**
+     * {@link #forEachPending(BiConsumer, Consumer)}, and each message whose content was {@linkplain #stripBeforeFinal
+     * stripped before it was final} and not {@linkplain #strip stripped} since goes to {@code strippedBeforeFinal}
+     * (by handle only: its content is gone), after the pending ones of its bucket.
+     */
+    public void forEachPending(BiConsumer<VaultHandle, byte[]> action, Consumer<VaultHandle> unreadable,
+                               Consumer<VaultHandle> strippedBeforeFinal) {
         ensureOpen();
         Map<Long, List<BucketFile>> byBucket = new TreeMap<>();
         files.values().forEach(file -> byBucket.computeIfAbsent(file.id().startMillis(), b -> new ArrayList<>()).add(file));
         for (List<BucketFile> bucket : byBucket.values()) {
             List<Pending> pending = new ArrayList<>();
+            List<Pending> early = new ArrayList<>();
             for (BucketFile file : bucket) {
                 long[] recovered = {0};
                 try {
@@ -361,6 +397,8 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
                             if (header.position() < file.openedEnd()) {
                                 recovered[0]++;
                             }
+                        } else if (header.state() == RecordHeader.STRIPPED_BEFORE_FINAL) {
+                            early.add(new Pending(file.id(), header));
                         }
                     });
                     // Counted here rather than by a scan at open: this one reads every file anyway.
@@ -385,6 +423,10 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
                     continue;
                 }
                 content.ifPresent(bytes -> action.accept(handle, bytes));
+            }
+            for (Pending p : early) {
+                strippedBeforeFinal.accept(new VaultHandle(p.bucket().customerId(), p.bucket().start(),
+                        p.header().position(), p.header().messageId()));
             }
         }
     }
@@ -676,7 +718,7 @@ public final class ContentVault implements AutoCloseable, MeterBinder {
 
     private boolean strippedMeanwhile(BucketFile file, VaultHandle handle, ThreadScratch s) {
         try {
-            return readRecord(file, handle, s, false).state() == RecordHeader.STRIPPED;
+            return readRecord(file, handle, s, false).state() != RecordHeader.LIVE;
         } catch (IOException e) {
             return file.retired();
         }

@@ -42,6 +42,9 @@ public final class PrivacyInterceptor implements MeterBinder {
     private final Clock clock;
     private final GroupCommit commit;
     private final AtomicLong stripped = new AtomicLong();
+    /** Content a customer asked to go at a time of its own, by vault handle. */
+    private final RetentionSchedule schedule = new RetentionSchedule();
+    private final AtomicLong forgotten = new AtomicLong();
 
     /** With {@code durability: process}: {@link #durable()} completes at once. */
     public PrivacyInterceptor(ContentVault vault, MetadataStore metadata, Clock clock) {
@@ -118,7 +121,16 @@ public final class PrivacyInterceptor implements MeterBinder {
             }
             throw failure;
         }
+        Instant deadline = deadline(submission);
+        if (deadline != null) {
+            schedule.add(handle, deadline);
+        }
         return handle;
+    }
+
+    /** When the customer asked for the submission's content to be unreadable; null: no time of its own. */
+    private static Instant deadline(Submission submission) {
+        return submission.message().contentRetention().deadline(submission.acceptedAt());
     }
 
     /** Strips content another copy of the same message superseded (a replace a crash interrupted). */
@@ -126,9 +138,18 @@ public final class PrivacyInterceptor implements MeterBinder {
         vault.strip(superseded);
     }
 
-    /** The content, for the connector that delivers it; empty once stripped, expired or erased. */
+    /**
+     * The content, for the connector that delivers it; empty once stripped, expired or erased, or once the retention its
+     * customer asked for is over, even if the schedule has not stripped it yet (it is stripped now).
+     */
     public Optional<Submission> open(VaultHandle handle) {
-        return vault.get(handle).map(SubmissionCodec::decode);
+        Optional<Submission> submission = vault.get(handle).map(SubmissionCodec::decode);
+        Instant deadline = submission.map(PrivacyInterceptor::deadline).orElse(null);
+        if (deadline != null && !clock.instant().isBefore(deadline)) {
+            forget(handle);
+            return Optional.empty();
+        }
+        return submission;
     }
 
     /** Appends the next event of a message's life: a state change is a new record, never an update (invariant 3). */
@@ -140,15 +161,56 @@ public final class PrivacyInterceptor implements MeterBinder {
 
     /** The message reached a final state: its content goes now, unless the customer keeps it until the 72 h limit. */
     public void finished(VaultHandle handle, boolean keepContentUntilExpiry) {
-        if (!keepContentUntilExpiry) {
-            vault.strip(handle);
+        if (!keepContentUntilExpiry && vault.strip(handle)) {
             stripped.incrementAndGet();
+        }
+    }
+
+    /**
+     * The SMSC acknowledged (ESME_ROK) a message whose customer asked for its content to go then
+     * ({@code until-submitted}): it is stripped now. Not before: a submit_sm whose answer was lost is sent again, and
+     * that needs the content. A message that would have to be sent again afterwards (after a restart) has none, and
+     * ends like any message whose content is gone.
+     */
+    public void submitted(VaultHandle handle) {
+        forget(handle);
+    }
+
+    /**
+     * Strips the content of every message whose customer asked for it to go by now (a {@code contentRetention}
+     * duration), final or not; the gateway calls this on a schedule. A message not yet sent then ends as one whose
+     * content is gone (its validity ended with its retention).
+     *
+     * @return how many were due
+     */
+    public int forgetDue() {
+        List<VaultHandle> due = schedule.takeDue(clock.instant());
+        for (VaultHandle handle : due) {
+            try {
+                forget(handle);
+            } catch (RuntimeException e) {
+                // Stripped at the next start at the latest (forEachPending finds it due), and its bucket expires.
+                LOG.error("the content of message {} could not be stripped at the end of its retention: {}",
+                        handle.messageId(), e.toString());
+            }
+        }
+        return due.size();
+    }
+
+    private void forget(VaultHandle handle) {
+        if (vault.stripBeforeFinal(handle)) {
+            forgotten.incrementAndGet();
         }
     }
 
     /** Messages whose content was stripped as soon as they were final. */
     public long strippedCount() {
         return stripped.get();
+    }
+
+    /** Messages whose content was stripped at the retention their customer asked for, before they were final. */
+    public long forgottenCount() {
+        return forgotten.get();
     }
 
     /**
@@ -158,9 +220,23 @@ public final class PrivacyInterceptor implements MeterBinder {
      * acknowledged (the process died, or a write failed, between the vault and the metadata store) and is stripped
      * here, never sent; a message already final (content kept until expiry) is not sent twice. A message whose
      * content can no longer be read or decoded goes to {@code unreadable} with the ACCEPTED record the metadata store
-     * holds for it, so it can be ended; without such a record it is left alone with a warning.
+     * holds for it, so it can be ended; without such a record it is left alone with a warning. A message whose customer
+     * asked for its content to go at a time of its own is scheduled again (content kept after it was final included),
+     * or stripped now when that time is past; one not final is still handed to {@code action}, to end it.
      */
     public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable) {
+        forEachPending(routes, action, unreadable, null);
+    }
+
+    /**
+     * {@link #forEachPending(RouteLookup, BiConsumer, Consumer)}, and each message whose content went before it was
+     * final (its customer's {@code contentRetention}) and that is not final yet goes to {@code strippedEarly}: one
+     * query of its records each, so that it still ends. One already final is marked so, and not looked up again.
+     *
+     * @param strippedEarly null: such messages are left as they are
+     */
+    public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable,
+                               StrippedEarly strippedEarly) {
         // A replaced message's content is sealed after its acceptance, at most the 72 h content window later.
         Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(
                         ContentConfig.MAX_RETENTION.plusDays(1)))
@@ -182,14 +258,45 @@ public final class PrivacyInterceptor implements MeterBinder {
             if (records.stream().noneMatch(r -> r.eventType() == EventType.ACCEPTED)) {
                 vault.strip(handle);
                 neverAccepted[0]++;
-            } else if (records.stream().noneMatch(r -> r.eventType().isFinal())) {
+                return;
+            }
+            Instant deadline = deadline(submission);
+            if (deadline != null && clock.instant().isBefore(deadline)) {
+                schedule.add(handle, deadline);
+            } else if (deadline != null) {
+                forget(handle);
+            }
+            if (records.stream().noneMatch(r -> r.eventType().isFinal())) {
                 action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission,
                         routes.routeOf(submission))));
             }
-        }, recover);
+        }, recover, handle -> {
+            if (strippedEarly != null) {
+                endStrippedEarly(handle, strippedEarly);
+            }
+        });
         if (neverAccepted[0] > 0) {
             LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
                     + "were never acknowledged, so they are not sent", neverAccepted[0]);
+        }
+    }
+
+    /** Hands a message whose content went early on to be ended, from its records, or marks it final. */
+    private void endStrippedEarly(VaultHandle handle, StrippedEarly strippedEarly) {
+        List<TrafficRecord> records = records(handle.messageId(), handle.bucket().minus(
+                ContentConfig.MAX_RETENTION.plusDays(1)));
+        Optional<TrafficRecord> accepted = records.stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst();
+        if (accepted.isEmpty() || records.stream().anyMatch(r -> r.eventType().isFinal())) {
+            vault.strip(handle);
+            return;
+        }
+        Optional<TrafficRecord> submitted = records.stream().filter(r -> r.eventType() == EventType.SUBMITTED)
+                .reduce((first, second) -> second);
+        Accepted message = new Accepted(handle, accepted.get());
+        if (submitted.isPresent()) {
+            strippedEarly.atSmsc(message, submitted.get().route(), submitted.get().smscMessageId());
+        } else {
+            strippedEarly.unsent(message);
         }
     }
 
@@ -235,6 +342,15 @@ public final class PrivacyInterceptor implements MeterBinder {
     public record Accepted(VaultHandle handle, TrafficRecord record) {
     }
 
+    /** What a restart finds of messages not final whose content went early, at their customer's request. */
+    public interface StrippedEarly {
+        /** It is at the SMSC of {@code connector} as {@code smscId}: its receipt is still to come. */
+        void atSmsc(Accepted message, String connector, String smscId);
+
+        /** It never reached an SMSC: it ends as a message whose content is gone. */
+        void unsent(Accepted message);
+    }
+
     /** The route a submission takes, to rebuild its records after a restart. */
     @FunctionalInterface
     public interface RouteLookup {
@@ -249,6 +365,12 @@ public final class PrivacyInterceptor implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         FunctionCounter.builder("ebb.content.stripped", this, PrivacyInterceptor::strippedCount)
                 .description("messages whose content left the vault as soon as they were final").register(registry);
+        FunctionCounter.builder("ebb.content.retention.stripped", this, PrivacyInterceptor::forgottenCount)
+                .description("messages whose content left the vault at the retention their customer asked for "
+                        + "(until-submitted, or a duration), before they were final").register(registry);
+        Gauge.builder("ebb.content.retention.scheduled", schedule, RetentionSchedule::size)
+                .description("messages whose content is to leave the vault at a time their customer asked for")
+                .register(registry);
         Gauge.builder("ebb.metadata.oldest.record.age", metadata,
                 m -> m.oldestRecordAge().map(d -> (double) d.toSeconds()).orElse(0.0)).baseUnit("seconds")
                 .register(registry);

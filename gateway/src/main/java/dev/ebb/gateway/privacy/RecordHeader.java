@@ -15,7 +15,8 @@ import java.util.zip.CRC32C;
  * 21  n      message id, UTF-8
  * 21+n 12    GCM nonce
  * 33+n int   CRC32C of bytes 0 .. 33+n
- * 37+n u8    state: 1 live, 2 stripped (outside the CRC: strip rewrites it in place)
+ * 37+n u8    state: 1 live, 2 stripped, 3 stripped before its message was final (outside the CRC: strip rewrites it in
+ *            place)
  * 38+n       ciphertext + tag, then zero padding
  * </pre>
  * The magic, the CRC and the alignment let recovery find every complete record even behind a gap that a write
@@ -36,6 +37,11 @@ record RecordHeader(long position, int length, long sequence, int sealedLength, 
     static final int MAX_SEALED_LENGTH = 256 * 1024;
     static final byte LIVE = 1;
     static final byte STRIPPED = 2;
+    /**
+     * Stripped at the customer's request while the message may still await its SMSC receipt: after a restart the
+     * vault names these messages, whose content it no longer has, so that their receipts are still matched.
+     */
+    static final byte STRIPPED_BEFORE_FINAL = 3;
     private static final int FIXED_LENGTH = 21;
     static final int MAX_HEADER_LENGTH = ciphertextOffset(MAX_ID_LENGTH);
     static final int MIN_RECORD_LENGTH = recordLength(1, 0);

@@ -67,7 +67,10 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
                         + " waiting for their submit_sm_resp", evicted, DlrMatcher.DEFAULT_MAX_HELD));
     }
 
-    /** The SMSC took the message as {@code smscId}; its receipt will end it. */
+    /**
+     * The SMSC took the message as {@code smscId} (ESME_ROK); its receipt will end it. A message whose customer asked
+     * for its content to go once submitted loses it now.
+     */
     @Override
     public void submitted(InFlight message, String connector, String smscId) {
         try {
@@ -78,6 +81,23 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
             LOG.warn("the SUBMITTED record of message {} could not be stored; waiting for its receipt anyway: {}",
                     message.messageId(), e.toString());
         }
+        matcher.submitted(connector, smscId, message);
+        if (message.contentUntilSubmitted()) {
+            try {
+                privacy.submitted(message.handle());
+            } catch (RuntimeException e) {
+                // Its receipt (or its bucket's expiry) strips it then.
+                LOG.error("the content of message {} could not be stripped once submitted: {}", message.messageId(),
+                        e.toString());
+            }
+        }
+    }
+
+    /**
+     * After a restart: the message is at the SMSC of {@code connector} as {@code smscId} (its SUBMITTED record says so)
+     * and its content is gone (until-submitted), so it is not sent again; its receipt will end it.
+     */
+    public void awaitReceipt(InFlight message, String connector, String smscId) {
         matcher.submitted(connector, smscId, message);
     }
 

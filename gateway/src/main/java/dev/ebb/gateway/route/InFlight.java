@@ -50,6 +50,8 @@ public final class InFlight {
     private final byte dataCoding;
     private final String route;
     private final boolean receiptWanted;
+    /** Its customer asked for its content to go once the SMSC acknowledged it (until-submitted). */
+    private final boolean contentUntilSubmitted;
     private final long sessionId;
 
     /**
@@ -59,6 +61,12 @@ public final class InFlight {
      * @throws IllegalArgumentException when the record is not an ACCEPTED one or names another message than the handle
      */
     public InFlight(PrivacyInterceptor.Accepted accepted, boolean receiptWanted, long sessionId) {
+        this(accepted, receiptWanted, sessionId, false);
+    }
+
+    /** @param contentUntilSubmitted its content goes once the SMSC acknowledged it (until-submitted) */
+    public InFlight(PrivacyInterceptor.Accepted accepted, boolean receiptWanted, long sessionId,
+                    boolean contentUntilSubmitted) {
         TrafficRecord r = accepted.record();
         VaultHandle handle = accepted.handle();
         if (r.eventType() != EventType.ACCEPTED || r.smscMessageId() != null || r.commandStatus() != 0
@@ -88,6 +96,7 @@ public final class InFlight {
         this.dataCoding = (byte) r.dataCoding();
         this.route = r.route();
         this.receiptWanted = receiptWanted;
+        this.contentUntilSubmitted = contentUntilSubmitted;
         this.sessionId = sessionId;
     }
 
@@ -112,6 +121,7 @@ public final class InFlight {
         this.dataCoding = original.dataCoding;
         this.route = route;
         this.receiptWanted = original.receiptWanted;
+        this.contentUntilSubmitted = original.contentUntilSubmitted;
         this.sessionId = original.sessionId;
     }
 
@@ -125,7 +135,7 @@ public final class InFlight {
 
     /** {@code message}, accepted as {@code accepted}, on its way to the route its record names. */
     public static InFlight of(PrivacyInterceptor.Accepted accepted, OutboundMessage message, long sessionId) {
-        return new InFlight(accepted, message.wantsReceipt(), sessionId);
+        return new InFlight(accepted, message.wantsReceipt(), sessionId, message.contentRetention().endsAtSubmit());
     }
 
     /**
@@ -197,6 +207,11 @@ public final class InFlight {
 
     public long sessionId() {
         return sessionId;
+    }
+
+    /** Its content goes once the SMSC has acknowledged it, not when it is final. */
+    public boolean contentUntilSubmitted() {
+        return contentUntilSubmitted;
     }
 
     private String destinationE164() {

@@ -180,8 +180,8 @@ public final class Router {
         Instant deliverAt = replacement.deliverAt() == null ? entry.deliverAt() : replacement.deliverAt();
         Optional<Waiting> next = entry.replaceWith(() -> privacy.replace(old.accepted(),
                 m -> replacement.applyTo(m, old.record().eventTime()))
-                .map(accepted -> new Waiting(new InFlight(accepted, replacement.wantsReceipt(), old.sessionId()),
-                        deliverAt, order.incrementAndGet())));
+                .map(accepted -> new Waiting(new InFlight(accepted, replacement.wantsReceipt(), old.sessionId(),
+                        old.contentUntilSubmitted()), deliverAt, order.incrementAndGet())));
         next.ifPresent(n -> {
             waiting.replace(messageId, entry, n);
             unschedule(entry);

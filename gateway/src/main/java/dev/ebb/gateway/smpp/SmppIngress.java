@@ -3,9 +3,11 @@ package dev.ebb.gateway.smpp;
 import dev.ebb.gateway.config.AddressingConfig;
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.core.Concatenation;
+import dev.ebb.gateway.core.ContentRetention;
 import dev.ebb.gateway.core.DataCoding;
 import dev.ebb.gateway.core.Intake;
 import dev.ebb.gateway.core.InvalidConcatenationException;
+import dev.ebb.gateway.core.InvalidRetentionException;
 import dev.ebb.gateway.core.InvalidValidityException;
 import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
@@ -44,15 +46,20 @@ public final class SmppIngress implements SubmitSmHandler {
     private final SubmitMetrics metrics;
     private final Map<String, AddressingConfig> addressing;
     private final SubmitRefusals refusals;
+    private final Map<String, ContentRetention> retention;
 
     /**
      * @param addressing how each customer's addresses are read, by customer id (the defaults for one not in it)
+     * @param retention  how long the vault keeps each customer's content when a message does not say, by customer id
+     *                   (until final for one not in it)
      * @param metrics    told the command_status and answer time of every submit
      * @param refusals   told why each refused submit was refused (log, metrics)
      */
-    public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing, Clock clock,
-                       SubmitMetrics metrics, SubmitRefusals refusals) {
+    public SmppIngress(Intake admission, ContentConfig content, Map<String, AddressingConfig> addressing,
+                       Map<String, ContentRetention> retention, Clock clock, SubmitMetrics metrics,
+                       SubmitRefusals refusals) {
         this.refusals = refusals;
+        this.retention = Map.copyOf(retention);
         this.admission = admission;
         this.addressing = Map.copyOf(addressing);
         this.content = content;
@@ -144,6 +151,26 @@ public final class SmppIngress implements SubmitSmHandler {
             return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVEXPIRY, Reason.VALIDITY,
                     "validity_period ends before schedule_delivery_time (SMPP 3.4 §4.4.1)"));
         }
+        ContentRetention kept;
+        try {
+            kept = retention(session, submit);
+        } catch (InvalidRetentionException e) {
+            // SMPP 3.4 §5.1.3: 0xC4 ESME_RINVOPTPARAMVAL for a value Ebb cannot grant, 0xC2 ESME_RINVPARLEN for a
+            // length that is neither of the two the parameter has.
+            return refusedNow(session, submit, Refusal.of(e.length() ? CommandStatus.ESME_RINVPARLEN
+                    : CommandStatus.ESME_RINVOPTPARAMVAL, Reason.CONTENT_RETENTION, e.getMessage()));
+        }
+        Instant forgetAt = kept.deadline(now);
+        if (forgetAt != null && deliverAt != null && !deliverAt.isBefore(forgetAt)) {
+            // Its content would be gone before its time to be sent: the retention asked for cannot be met (§5.1.3 0xC4).
+            return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVOPTPARAMVAL, Reason.CONTENT_RETENTION,
+                    "ebb_content_retention ends before schedule_delivery_time"));
+        }
+        if (forgetAt != null && forgetAt.isBefore(expiry)) {
+            // Not sent once its content must be gone: it then ends EXPIRED, with its receipt.
+            expiry = forgetAt;
+        }
+        Instant validUntil = expiry;
         Msisdn to = destination;
         return admission.admit(destination, new Submission.Ingress(Channel.SMPP,
                 session.systemId(), session.clientAddress(), session.sessionId()), now, List.of(id -> OutboundMessage.builder(id,
@@ -153,7 +180,7 @@ public final class SmppIngress implements SubmitSmHandler {
                 .registeredDelivery(submit.registeredDelivery()).dataCoding(submit.dataCoding())
                 .shortMessage(submit.shortMessage())
                 .messagePayload(submit.tlv(Tlv.MESSAGE_PAYLOAD).map(Tlv::value).orElse(null))
-                .sar(sar(submit)).expiry(expiry).deliverAt(deliverAt).build()))
+                .sar(sar(submit)).expiry(validUntil).deliverAt(deliverAt).contentRetention(kept).build()))
                 .thenApply(outcome -> switch (outcome.status()) {
                     case ACCEPTED -> SubmitOutcome.accepted(outcome.messageIds().get(0));
                     // No prefix of the routing table covers the number: it cannot be delivered, say so now.
@@ -191,9 +218,19 @@ public final class SmppIngress implements SubmitSmHandler {
         return cOctetString.chars().allMatch(c -> c <= 0x7F);
     }
 
-    /** The optional parameters Ebb acts on (and passes to the SMSC): message_payload, the sar_ triple. */
+    /**
+     * The optional parameters Ebb acts on: message_payload, the sar_ triple (passed to the SMSC), and Ebb's own
+     * ebb_content_retention (not passed on).
+     */
     private static final List<Short> READ_TLVS = List.of(Tlv.MESSAGE_PAYLOAD, Tlv.SAR_MSG_REF_NUM,
-            Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM);
+            Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM, ContentRetention.TLV_TAG);
+
+    /** The message's ebb_content_retention, else its customer's {@code contentRetention}. */
+    private ContentRetention retention(SessionInfo session, Pdu.MessagePdu submit) {
+        Optional<Tlv> asked = submit.tlv(ContentRetention.TLV_TAG);
+        return asked.isPresent() ? ContentRetention.fromTlv(asked.get().value())
+                : retention.getOrDefault(session.customerId(), ContentRetention.UNTIL_FINAL);
+    }
 
     /** The body's own rules: registered_delivery, optional parameters, length, concatenation. */
     private static Refusal checkBody(Pdu.MessagePdu submit) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.Numbering;
+import dev.ebb.gateway.core.ContentRetention;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -231,6 +232,30 @@ class ConfigLoaderTest {
                 .hasMessageContaining("customers[x].receiptBatch");
         assertThatThrownBy(() -> read(url + "    receiptTimeout: PT0S\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("customers[x].receiptTimeout");
+    }
+
+    /** Issue 18: a customer's default content retention, never longer than the 72 h limit. */
+    @Test
+    void aCustomersContentRetentionIsReadAndRefusedBeyond72HoursOrWhenUnknown() throws Exception {
+        String customer = "customers:\n  - id: x\n";
+        assertThat(read(customer).customers().get(0).retention()).isEqualTo(ContentRetention.UNTIL_FINAL);
+        assertThat(read(customer + "    contentRetention: until-submitted\n").customers().get(0).retention())
+                .isEqualTo(ContentRetention.UNTIL_SUBMITTED);
+        assertThat(read(customer + "    contentRetention: PT1H\n").customers().get(0).retention())
+                .isEqualTo(ContentRetention.of(Duration.ofHours(1)));
+
+        assertThatThrownBy(() -> read(customer + "    contentRetention: PT73H\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("customers[x].contentRetention: must be over zero and at most PT72H, how long Ebb may keep"
+                        + " content, was PT73H");
+        assertThatThrownBy(() -> read(customer + "    contentRetention: PT0S\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("customers[x].contentRetention: must be over zero");
+        assertThatThrownBy(() -> read(customer + "    contentRetention: forever\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("customers[x].contentRetention: must be until-final, until-submitted or an ISO-8601"
+                        + " duration of at most PT72H (PT1M), was forever");
+        assertThatThrownBy(() -> read(customer + "    keepContentUntilExpiry: true\n"
+                + "    contentRetention: until-submitted\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("customers[x].contentRetention: until-submitted drops the content that"
+                        + " keepContentUntilExpiry keeps: set one");
     }
 
     private EbbConfig read(String yaml) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.metadata.Channel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ class SubmissionCodecTest {
             .esmClass((byte) 0x40).priority((byte) 1).registeredDelivery((byte) 1).dataCoding((byte) 8)
             .shortMessage("\u00e9t\u00e9".getBytes(StandardCharsets.UTF_16BE)).messagePayload(new byte[] {1, 2, 3})
             .sar(new OutboundMessage.Sar(513, 3, 2)).expiry(Instant.parse("2026-03-04T10:00:00Z"))
-            .deliverAt(Instant.parse("2026-03-01T11:00:00Z")).build();
+            .deliverAt(Instant.parse("2026-03-01T11:00:00Z"))
+            .contentRetention(ContentRetention.of(Duration.ofMinutes(90))).build();
 
     private static final Instant ACCEPTED_AT = Instant.parse("2026-03-01T10:00:00.123Z");
 
@@ -43,14 +45,39 @@ class SubmissionCodecTest {
         assertThat(decoded.deliverAt()).isNull();
     }
 
+    @Test
+    void eachContentRetentionSurvivesTheRoundTrip() {
+        for (ContentRetention retention : new ContentRetention[] {ContentRetention.UNTIL_FINAL,
+                ContentRetention.UNTIL_SUBMITTED, ContentRetention.of(Duration.ofMillis(1_500))}) {
+            Submission submission = new Submission(FULL.toBuilder().contentRetention(retention).build(),
+                    new Submission.Ingress(Channel.HTTP, null, null), ACCEPTED_AT);
+
+            assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission)).message().contentRetention())
+                    .isEqualTo(retention);
+        }
+    }
+
+    /** Vault records sealed before per-message retention existed (version 2) still open, kept until final. */
+    @Test
+    void aVersionTwoRecordStillDecodesAsUntilFinal() {
+        OutboundMessage untilFinal = FULL.toBuilder().contentRetention(ContentRetention.UNTIL_FINAL).build();
+        byte[] v3 = SubmissionCodec.encode(new Submission(untilFinal, new Submission.Ingress(Channel.SMPP, "demo",
+                "127.0.0.1"), ACCEPTED_AT));
+        // Version 2 is version 3 without the trailing retention octet (0, until-final).
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 1);
+        v2[0] = 2;
+
+        assertThat(SubmissionCodec.decode(v2).message()).isEqualTo(untilFinal);
+    }
+
     /** Vault records sealed before scheduling existed (version 1, no deliverAt) still open, as sent at once. */
     @Test
     void aVersionOneRecordStillDecodes() {
-        OutboundMessage unscheduled = FULL.toBuilder().deliverAt(null).build();
-        byte[] v2 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
+        OutboundMessage unscheduled = FULL.toBuilder().deliverAt(null).contentRetention(null).build();
+        byte[] v3 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
                 "127.0.0.1"), ACCEPTED_AT));
-        // Version 1 is version 2 without the trailing deliverAt flag.
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        // Version 1 is version 3 without the trailing deliverAt flag and retention octet.
+        byte[] v1 = Arrays.copyOf(v3, v3.length - 2);
         v1[0] = 1;
 
         Submission decoded = SubmissionCodec.decode(v1);

@@ -141,6 +141,32 @@ class ContentVaultTest {
         assertThat(pending(reopened)).isEmpty();
     }
 
+    /** Issue 18: content gone before its message is final is named after a restart, until stripped once final. */
+    @Test
+    void contentStrippedBeforeItsMessageIsFinalIsNamedAtRestartUntilStrippedAgain() {
+        VaultHandle early = f.vault.put("acme", "m1", marker("early"));
+        VaultHandle kept = f.vault.put("acme", "m2", marker("kept"));
+
+        assertThat(f.vault.stripBeforeFinal(early)).isTrue();
+        assertThat(f.vault.stripBeforeFinal(early)).isFalse();
+        assertThat(f.vault.get(early)).isEmpty();
+        assertThat(f.vault.heldMessages()).isEqualTo(1);
+        ContentVault reopened = f.restart();
+        List<VaultHandle> named = new ArrayList<>();
+        List<Entry> pending = new ArrayList<>();
+        reopened.forEachPending((handle, content) -> pending.add(new Entry(handle, content)), unreadable -> {
+            throw new AssertionError("unreadable " + unreadable.messageId());
+        }, named::add);
+
+        assertThat(pending).extracting(Entry::handle).containsExactly(kept);
+        assertThat(named).containsExactly(early);
+        assertThat(reopened.strip(early)).as("the content went already").isFalse();
+        named.clear();
+        f.restart().forEachPending((handle, content) -> { }, unreadable -> { }, named::add);
+        assertThat(named).isEmpty();
+        assertThat(f.filesContaining(marker("early"))).isEmpty();
+    }
+
     @Test
     void pendingMessagesSurviveRestartInWriteOrder() {
         VaultHandle a1 = f.vault.put("acme", "a1", marker("a1"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ebb.gateway.core.ContentRetention;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
@@ -149,6 +150,89 @@ class PrivacyInterceptorTest {
 
         assertThat(pending).isEmpty();
         assertThat(vault.get(delivered.handle())).isPresent();
+    }
+
+    /** Issue 18: a duration the customer asked for ends the content, final or not, kept by the customer or not. */
+    @Test
+    void aMessagePastItsOwnRetentionNeitherOpensNorStaysEvenWhenItsCustomerKeepsFinishedContent() {
+        PrivacyInterceptor.Accepted pending = privacy.accept(retained("pending", Duration.ofMinutes(1)), "sim");
+        PrivacyInterceptor.Accepted kept = privacy.accept(retained("kept", Duration.ofMinutes(1)), "sim");
+        privacy.record(kept.record(), EventType.DELIVERED, "smsc-1", 0, 0);
+        privacy.finished(kept.handle(), true);
+
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(privacy.forgetDue()).isZero();
+        assertThat(privacy.open(pending.handle())).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(privacy.open(pending.handle())).as("unreadable at its time, before the schedule runs").isEmpty();
+        assertThat(vault.get(pending.handle())).as("and stripped by the read").isEmpty();
+        assertThat(privacy.forgetDue()).isEqualTo(2);
+        assertThat(vault.get(kept.handle())).isEmpty();
+        assertThat(privacy.forgottenCount()).isEqualTo(2);
+    }
+
+    /** The schedule is in memory; the retention is sealed with the content, so a restart finds it again. */
+    @Test
+    void aRetentionIsScheduledAgainAtRestartAndOneAlreadyPastIsStrippedThen() {
+        PrivacyInterceptor.Accepted later = privacy.accept(retained("later", Duration.ofHours(2)), "sim");
+        PrivacyInterceptor.Accepted past = privacy.accept(retained("past", Duration.ofHours(1)), "sim");
+        privacy.record(past.record(), EventType.DELIVERED, "smsc-1", 0, 0);
+        privacy.finished(past.handle(), true);
+        stores.close();
+        clock.advance(Duration.ofHours(1));
+        open();
+
+        List<String> requeued = new ArrayList<>();
+        privacy.forEachPending(s -> "sim", (s, a) -> requeued.add(s.message().messageId()), a -> fail("unreadable"));
+
+        assertThat(requeued).containsExactly("later");
+        assertThat(vault.get(past.handle())).as("final, kept, and past its retention").isEmpty();
+        assertThat(vault.get(later.handle())).isPresent();
+        clock.advance(Duration.ofHours(1));
+        assertThat(privacy.forgetDue()).isEqualTo(1);
+        assertThat(vault.get(later.handle())).isEmpty();
+    }
+
+    /** A restart hands on what went early and is not final: by its SMSC id if the SMSC has it, else to be ended. */
+    @Test
+    void aRestartNamesMessagesWhoseContentWentEarlyByWhereTheyAre() {
+        PrivacyInterceptor.Accepted atSmsc = privacy.accept(retained("at-smsc", Duration.ofMinutes(1)), "sim");
+        privacy.record(atSmsc.record(), EventType.SUBMITTED, "smsc-7", 0, 0);
+        PrivacyInterceptor.Accepted unsent = privacy.accept(retained("unsent", Duration.ofMinutes(1)), "sim");
+        PrivacyInterceptor.Accepted done = privacy.accept(retained("done", Duration.ofMinutes(1)), "sim");
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(privacy.forgetDue()).isEqualTo(3);
+        privacy.record(done.record(), EventType.DELIVERED, "smsc-8", 0, 0);
+        stores.close();
+        open();
+
+        List<String> named = new ArrayList<>();
+        PrivacyInterceptor.StrippedEarly collect = new PrivacyInterceptor.StrippedEarly() {
+            @Override
+            public void atSmsc(PrivacyInterceptor.Accepted message, String connector, String smscId) {
+                named.add(message.record().messageId() + " at " + connector + " as " + smscId);
+            }
+
+            @Override
+            public void unsent(PrivacyInterceptor.Accepted message) {
+                named.add(message.record().messageId() + " unsent");
+            }
+        };
+        privacy.forEachPending(s -> "sim", (s, a) -> fail("no content is left"), a -> fail("unreadable"), collect);
+
+        assertThat(named).containsExactlyInAnyOrder("at-smsc at sim as smsc-7", "unsent unsent");
+        List<String> stillNamed = new ArrayList<>();
+        vault.forEachPending((h, b) -> fail("no content is left"), h -> fail("unreadable"),
+                h -> stillNamed.add(h.messageId()));
+        assertThat(stillNamed).as("the final one is marked so, not looked up at the next restart")
+                .containsExactlyInAnyOrder("at-smsc", "unsent");
+    }
+
+    private Submission retained(String id, Duration retention) {
+        Submission plain = submission(id, "acme", "retained");
+        return new Submission(plain.message().toBuilder().contentRetention(ContentRetention.of(retention)).build(),
+                plain.ingress(), plain.acceptedAt());
     }
 
     private Submission submission(String id, String customer, String text) {

@@ -114,7 +114,7 @@ class ReceiptHandlerTest {
     private Submission submission(String id) {
         OutboundMessage message = new OutboundMessage(id, "acme", "", new SmppAddress((byte) 5, (byte) 0, "Acme"),
                 SmppAddress.international("4790000001"), (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 3,
-                "hello".getBytes(StandardCharsets.ISO_8859_1), null, null, T0.plus(Duration.ofHours(71)), null);
+                "hello".getBytes(StandardCharsets.ISO_8859_1), null, null, T0.plus(Duration.ofHours(71)), null, null);
         return new Submission(message, new Submission.Ingress(Channel.SMPP, "acme", "127.0.0.1"), clock.instant());
     }
 

@@ -81,7 +81,7 @@ class SubmitPathFuzzTest {
         route = new UnstartedRoute(dir);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         SubmitMeters meters = new SubmitMeters(registry, Channel.SMPP, CommandStatus::name);
-        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), Map.of(), route.clock,
+        ingress = new SmppIngress(route.admission, ContentConfig.defaults(), Map.of(), Map.of(), route.clock,
                 new SubmitMetrics(registry, meters), new SubmitRefusals(meters, route.clock, REFUSAL_REPORTS));
     }
 

@@ -146,6 +146,7 @@ public final class TestConfigs {
         private SendSmsConfig sendsms;
         /** Allowed, explicitly: every receiver a test starts listens on 127.0.0.1. */
         private boolean allowPrivateCallbacks = true;
+        private String contentRetention;
 
         private CustomerBuilder(String id) {
             this.id = id;
@@ -216,10 +217,16 @@ public final class TestConfigs {
             return this;
         }
 
+        /** How long the vault keeps the content of the customer's messages that do not say (null: until final). */
+        public CustomerBuilder contentRetention(String contentRetention) {
+            this.contentRetention = contentRetention;
+            return this;
+        }
+
         public CustomerConfig build() {
             return new CustomerConfig(id, smpp, tps, false, apiKeys, receiptUrl, moNumbers, receiptSecret,
                     addressing, receiptBatch, receiptConnections, receiptMaxWaiting, receiptTimeout, moUrl, moSecret,
-                    sendsms, allowPrivateCallbacks);
+                    sendsms, allowPrivateCallbacks, contentRetention);
         }
     }
 

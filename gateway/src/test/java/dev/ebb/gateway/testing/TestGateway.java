@@ -69,6 +69,8 @@ public final class TestGateway {
         private List<ConnectorConfig> moreConnectors = List.of();
         private List<RouteConfig> routes = List.of(new RouteConfig("", "sim"));
         private UnaryOperator<TestConfigs.CustomerBuilder> customer = c -> c;
+        private Duration receiptDelay = Duration.ofMillis(10);
+        private String contentRetention;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -153,6 +155,18 @@ public final class TestGateway {
             return this;
         }
 
+        /** How long after a submit the simulator sends its receipt (10 ms by default). */
+        public Builder receiptDelay(Duration receiptDelay) {
+            this.receiptDelay = receiptDelay;
+            return this;
+        }
+
+        /** How long the vault keeps the customer's content when a message does not say (null: until final). */
+        public Builder contentRetention(String contentRetention) {
+            this.contentRetention = contentRetention;
+            return this;
+        }
+
         public EbbConfig build() {
             List<ConnectorConfig> connectors = new ArrayList<>();
             connectors.add(connector.apply(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
@@ -168,9 +182,9 @@ public final class TestGateway {
                                     .maxScheduled(maxScheduled)).tps(tps)
                             .apiKey("test", HashedTokens.hashOf(API_KEY))
                             .receiptUrl(receiptUrl, receiptUrl == null ? null : RECEIPT_SECRET)
-                            .moNumbers(moNumbers).addressing(addressing)).build()),
+                            .moNumbers(moNumbers).addressing(addressing).contentRetention(contentRetention)).build()),
                     routes, connectors,
-                    TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(Duration.ofMillis(10))
+                    TestConfigs.simulator(simulatorPort).enabled(simulatorEnabled).receiptDelay(receiptDelay)
                             .failing("999").build(),
                     null, null);
         }

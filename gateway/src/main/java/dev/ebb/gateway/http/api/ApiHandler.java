@@ -47,7 +47,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String NUMBERS = "/v1/numbers";
     /** Served to anyone: the same document is in the jar and the repository, and names no customer. */
     private static final ApiDocument DOCUMENT = ApiDocument.load("/openapi/customer-api.json", "public, max-age=3600");
-    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
+    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity", "contentRetention");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
     /**
@@ -280,14 +280,16 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             String name = it.next();
             JsonNode value = root.get(name);
             if (!MEMBERS.contains(name)) {
-                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity)");
+                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity,"
+                        + " contentRetention)");
             }
             if (!value.isTextual()) {
                 throw ApiRefusal.invalid(name, name + " must be a string");
             }
             members.put(name, value.asText());
         }
-        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"));
+        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"),
+                members.get("contentRetention"));
     }
 
     private FullHttpResponse json(int status, Object body) {

@@ -8,7 +8,7 @@ import java.util.Set;
  */
 final class ApiRefusal extends RuntimeException {
     /** The fields whose refusal is a reason of its own in metrics; any other name could be the client's own word. */
-    private static final Set<String> FIELDS = Set.of("to", "from", "text", "validity", "body");
+    private static final Set<String> FIELDS = Set.of("to", "from", "text", "validity", "contentRetention", "body");
 
     private final int status;
     private final String type;
@@ -67,9 +67,14 @@ final class ApiRefusal extends RuntimeException {
         return reason;
     }
 
+    /** {@code contentRetention} as {@code content-retention}, the labels' kebab-case. */
+    private static String kebab(String field) {
+        return field.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static String reasonOf(int status, String type, String field) {
         if (status == 400) {
-            return field != null && FIELDS.contains(field) ? "invalid-" + field : "invalid-request";
+            return field != null && FIELDS.contains(field) ? "invalid-" + kebab(field) : "invalid-request";
         }
         return switch (type) {
             case "rate-limited" -> "throttled";

@@ -2,8 +2,10 @@ package dev.ebb.gateway.http.api;
 
 import dev.ebb.gateway.config.ContentConfig;
 import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.core.ContentRetention;
 import dev.ebb.gateway.core.DataCoding;
 import dev.ebb.gateway.core.InvalidContentException;
+import dev.ebb.gateway.core.InvalidRetentionException;
 import dev.ebb.gateway.core.Originators;
 import dev.ebb.gateway.core.OutboundMessage;
 import dev.ebb.gateway.core.Segmenter;
@@ -86,7 +88,14 @@ public final class MessageApi {
         if (request.text() == null || request.text().isEmpty()) {
             throw ApiRefusal.invalid("text", "text is required");
         }
+        ContentRetention retention = retention(customer, request.contentRetention());
         Instant expiry = now.plus(validity(request.validity()));
+        Instant forgetAt = retention.deadline(now);
+        if (forgetAt != null && forgetAt.isBefore(expiry)) {
+            // Not sent once its content must be gone: it then ends EXPIRED, with its receipt.
+            expiry = forgetAt;
+        }
+        Instant validUntil = expiry;
         DataCoding coding = DataCoding.forText(request.text());
         List<Segmenter.Segment> segments;
         try {
@@ -106,7 +115,8 @@ public final class MessageApi {
             builders.add(id -> OutboundMessage.builder(id, customer.id()).source(source)
                     .destination(SmppAddress.international(to.e164()))
                     .esmClass(s.concatenation().isPresent() ? ESM_UDHI : 0).registeredDelivery(registeredDelivery)
-                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(expiry).build());
+                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(validUntil)
+                    .contentRetention(retention).build());
         }
         return admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now, builders)
                 .thenApply(outcome -> switch (outcome.status()) {
@@ -162,6 +172,18 @@ public final class MessageApi {
         } catch (InvalidAddressException e) {
             throw ApiRefusal.invalid("from", "not a usable sender: an E.164 number, a short code of 3..8 digits or"
                     + " a name of 1..11 printable GSM characters");
+        }
+    }
+
+    /** How long the vault may keep the text: as the request says, else as the customer's configuration does. */
+    private static ContentRetention retention(CustomerConfig customer, String asked) {
+        if (asked == null) {
+            return customer.retention();
+        }
+        try {
+            return ContentRetention.parse(asked);
+        } catch (InvalidRetentionException e) {
+            throw ApiRefusal.invalid("contentRetention", "contentRetention " + e.getMessage());
         }
     }
 

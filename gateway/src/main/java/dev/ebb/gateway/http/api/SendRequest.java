@@ -11,11 +11,13 @@ package dev.ebb.gateway.http.api;
  *                 segments when it does not fit one
  * @param validity how long to keep trying, ISO-8601 ({@code PT1H}); at most the content retention limit, which is
  *                 also the default
+ * @param contentRetention how long Ebb may keep the text: {@code until-final}, {@code until-submitted} or an
+ *                 ISO-8601 duration of at most {@code PT72H}; absent: the customer's {@code contentRetention}
  */
-record SendRequest(String to, String from, String text, String validity) {
+record SendRequest(String to, String from, String text, String validity, String contentRetention) {
     @Override
     public String toString() {
         // Content and numbers stay out of anything printable.
-        return "SendRequest[validity=" + validity + "]";
+        return "SendRequest[validity=" + validity + ", contentRetention=" + contentRetention + "]";
     }
 }

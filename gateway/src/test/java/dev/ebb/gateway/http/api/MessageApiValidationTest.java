@@ -66,6 +66,16 @@ class MessageApiValidationTest {
                         "validity"),
                 bad("a validity that is no duration",
                         "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"validity\":\"soon\"}", "validity"),
+                bad("a content retention over 72 h", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"contentRetention\":\"PT72H1S\"}", "contentRetention"),
+                bad("a content retention of zero", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"contentRetention\":\"PT0S\"}", "contentRetention"),
+                bad("a negative content retention", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"contentRetention\":\"-PT1M\"}", "contentRetention"),
+                bad("an unknown content retention", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"contentRetention\":\"until-read\"}", "contentRetention"),
+                bad("a content retention as a JSON number", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"contentRetention\":60}", "contentRetention"),
                 bad("an unknown member", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"udh\":\"0500\"}", "udh"),
                 bad("a destination as a JSON number", "{\"to\":4790000082,\"from\":\"Ebb\",\"text\":\"x\"}", "to"),
                 bad("a member given twice",
