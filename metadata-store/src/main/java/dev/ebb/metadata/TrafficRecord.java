@@ -87,6 +87,15 @@ public record TrafficRecord(
             Fields.requireRange("validUntil (epoch ms)", validUntil.toEpochMilli(), 1, Long.MAX_VALUE / 2);
             validUntil = validUntil.truncatedTo(ChronoUnit.MILLIS);
         }
+        checkReference(reference);
+    }
+
+    /**
+     * Checks a {@link #reference()} as a record checks it, for ingress to refuse one before anything is written.
+     *
+     * @throws IllegalArgumentException naming the rule it breaks (never quoting it)
+     */
+    public static void checkReference(String reference) {
         Fields.requireOptionalText("reference", reference, MAX_REFERENCE_LENGTH);
     }
 

@@ -11,8 +11,11 @@ import java.time.Instant;
  * be re-submitted after a restart (DESIGN.md invariant 4) from the vault alone.
  */
 public final class SubmissionCodec {
-    /** Version 2 appends deliverAt; version 1 records (written before scheduling existed) are read as sent at once. */
-    private static final byte VERSION = 2;
+    /**
+     * Version 2 appends deliverAt, version 3 the customer's reference; version 1 records (written before scheduling
+     * existed) are read as sent at once, versions 1 and 2 as without a reference.
+     */
+    private static final byte VERSION = 3;
 
     private SubmissionCodec() {
     }
@@ -23,7 +26,8 @@ public final class SubmissionCodec {
         byte[][] strings = {utf8(m.messageId()), utf8(m.customerId()), utf8(m.serviceType()),
                 utf8(m.source().value()), utf8(m.destination().value()),
                 utf8(ingress.systemId() == null ? "" : ingress.systemId()),
-                utf8(ingress.clientIp() == null ? "" : ingress.clientIp())};
+                utf8(ingress.clientIp() == null ? "" : ingress.clientIp()),
+                utf8(ingress.reference() == null ? "" : ingress.reference())};
         byte[] sm = m.shortMessage();
         byte[] payload = m.messagePayload();
         int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8
@@ -62,6 +66,7 @@ public final class SubmissionCodec {
         if (m.deliverAt() != null) {
             out.putLong(m.deliverAt().toEpochMilli());
         }
+        putString(out, strings[7]);
         byte[] result = new byte[out.position()];
         out.flip().get(result);
         return result;
@@ -72,8 +77,8 @@ public final class SubmissionCodec {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
-            if (version != 1 && version != VERSION) {
-                throw new IllegalArgumentException("sealed message version " + version + " is not 1 or " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw new IllegalArgumentException("sealed message version " + version + " is not 1.." + VERSION);
             }
             Channel channel = channel(in.get());
             String systemId = getString(in);
@@ -100,12 +105,13 @@ public final class SubmissionCodec {
             OutboundMessage.Sar sar = in.get() == 1 ? new OutboundMessage.Sar(in.getInt(), in.getInt(), in.getInt()) : null;
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
             Instant deliverAt = version >= 2 && in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
+            String reference = version >= 3 ? getString(in) : "";
             OutboundMessage message = OutboundMessage.builder(id, customer).serviceType(serviceType).source(source)
                     .destination(destination).esmClass(esm).protocolId(pid).priority(priority)
                     .registeredDelivery(registered).dataCoding(dcs).shortMessage(sm).messagePayload(payload).sar(sar)
                     .expiry(expiry).deliverAt(deliverAt).build();
             return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
-                    clientIp.isEmpty() ? null : clientIp), acceptedAt);
+                    clientIp.isEmpty() ? null : clientIp, 0, reference.isEmpty() ? null : reference), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("sealed message is truncated (" + bytes.length + " bytes)");
         }

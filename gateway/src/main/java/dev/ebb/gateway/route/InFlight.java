@@ -51,6 +51,8 @@ public final class InFlight {
     private final String route;
     private final boolean receiptWanted;
     private final long sessionId;
+    /** The customer's reference (HTTP), or null: one reference per message, shared with its record. */
+    private final String reference;
 
     /**
      * @param accepted      its vault handle (null only where no vault is involved) and ACCEPTED record
@@ -89,6 +91,7 @@ public final class InFlight {
         this.route = r.route();
         this.receiptWanted = receiptWanted;
         this.sessionId = sessionId;
+        this.reference = r.reference();
     }
 
     /** {@code original} on another route: every field its own but {@code route}. */
@@ -113,6 +116,7 @@ public final class InFlight {
         this.route = route;
         this.receiptWanted = original.receiptWanted;
         this.sessionId = original.sessionId;
+        this.reference = original.reference;
     }
 
     /**
@@ -150,7 +154,8 @@ public final class InFlight {
                 .source(new SourceAddress(source, Byte.toUnsignedInt(sourceTon), Byte.toUnsignedInt(sourceNpi)))
                 .destination(destinationE164()).segment(Byte.toUnsignedInt(segmentIndex),
                         Byte.toUnsignedInt(segmentCount), concatRef)
-                .dataCoding(Byte.toUnsignedInt(dataCoding)).route(route).validUntil(validUntil()).build();
+                .dataCoding(Byte.toUnsignedInt(dataCoding)).route(route).validUntil(validUntil())
+                .reference(reference).build();
     }
 
     /** The handle and the record, as the privacy interceptor gave them. */

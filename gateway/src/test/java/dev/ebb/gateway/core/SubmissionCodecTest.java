@@ -26,6 +26,15 @@ class SubmissionCodecTest {
         assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission))).isEqualTo(submission);
     }
 
+    /** Issue 18: the customer's reference is kept with the message, so its records after a restart carry it. */
+    @Test
+    void theReferenceSurvivesTheRoundTrip() {
+        Submission submission = new Submission(FULL, new Submission.Ingress(Channel.HTTP, null, "127.0.0.1", 0,
+                "order 77 ✓"), ACCEPTED_AT);
+
+        assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission))).isEqualTo(submission);
+    }
+
     @Test
     void absentOptionalPartsStayAbsent() {
         OutboundMessage bare = OutboundMessage.builder("id", "c").source(SmppAddress.international("4790000001"))
@@ -47,16 +56,28 @@ class SubmissionCodecTest {
     @Test
     void aVersionOneRecordStillDecodes() {
         OutboundMessage unscheduled = FULL.toBuilder().deliverAt(null).build();
-        byte[] v2 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
+        byte[] v3 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
                 "127.0.0.1"), ACCEPTED_AT));
-        // Version 1 is version 2 without the trailing deliverAt flag.
-        byte[] v1 = Arrays.copyOf(v2, v2.length - 1);
+        // Version 1 is version 3 without the trailing deliverAt flag and the (empty) reference's length.
+        byte[] v1 = Arrays.copyOf(v3, v3.length - 3);
         v1[0] = 1;
 
         Submission decoded = SubmissionCodec.decode(v1);
 
         assertThat(decoded.message()).isEqualTo(unscheduled);
         assertThat(decoded.message().deliverAt()).isNull();
+    }
+
+    /** Vault records sealed before references existed (version 2) still open, without one. */
+    @Test
+    void aVersionTwoRecordStillDecodes() {
+        Submission submission = new Submission(FULL, new Submission.Ingress(Channel.SMPP, "demo", "127.0.0.1"),
+                ACCEPTED_AT);
+        byte[] v3 = SubmissionCodec.encode(submission);
+        byte[] v2 = Arrays.copyOf(v3, v3.length - 2);
+        v2[0] = 2;
+
+        assertThat(SubmissionCodec.decode(v2)).isEqualTo(submission);
     }
 
     @Test

@@ -29,12 +29,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment) and
- * {@code GET /v1/messages/{id}}. Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
+ * Routes the customer API: {@code POST /v1/messages} (202 with one id per segment, or a result per recipient of a
+ * batch; {@link IdempotentPosts} with an {@code Idempotency-Key}), {@code GET /v1/messages/{id}} and
+ * {@code GET /v1/messages?reference=} ({@link ReferenceSearch}). Customers authenticate with an API key as {@code Authorization: Bearer}; errors are
  * {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
  * serves every connection; a connection's answer still being made durable is an attribute of its channel.
  */
@@ -42,18 +44,20 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String MESSAGES = "/v1/messages";
-    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity");
+    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity", "reference");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
 
     private final MessageApi api;
+    private final IdempotentPosts posts;
     private final HashedTokens<CustomerConfig> keys;
     private final ApiAnswers answers;
     private final ObjectMapper json = Responses.mapper();
 
     /** @param answers told of every answer and of each message sent (metrics) */
-    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
+    ApiHandler(MessageApi api, IdempotentPosts posts, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
         this.api = api;
+        this.posts = posts;
         this.keys = keys;
         this.answers = answers;
     }
@@ -70,23 +74,31 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         // A message sent is timed and its refusal counted with the customer's id, once the customer is known.
         boolean sending = path.equals(MESSAGES) && request.method().equals(HttpMethod.POST);
         CustomerConfig sender = null;
-        CompletableFuture<FullHttpResponse> response;
+        CompletableFuture<Answer> answer;
         try {
             if (sending) {
                 sender = authenticate(ctx, request);
-                response = send(ctx, sender, request).toCompletableFuture();
+                CustomerConfig customer = sender;
+                answer = posts.answer(customer.id(), request, () -> answered(() -> send(ctx, customer, request)));
             } else {
-                response = CompletableFuture.completedFuture(route(ctx, request, path));
+                answer = answered(() -> CompletableFuture.completedFuture(new Answer(route(ctx, request, path), null)));
             }
         } catch (RuntimeException e) {
-            response = CompletableFuture.failedFuture(e);
+            answer = answered(() -> CompletableFuture.failedFuture(e));
         }
-        answerInOrder(ctx, request, response.handle((r, failure) -> failure == null ? new Answer(r, null)
-                : new Answer(refusal(failure), reason(failure))), sender, read);
+        answerInOrder(ctx, request, answer, sender, read);
     }
 
-    /** An answer, and the reason of the refusal it is (null for none). */
-    private record Answer(FullHttpResponse response, String refusal) {
+    /** The answer {@code work} makes, or the refusal it throws or fails with as an answer. */
+    private CompletableFuture<Answer> answered(Supplier<CompletionStage<Answer>> work) {
+        CompletionStage<Answer> answer;
+        try {
+            answer = work.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.toCompletableFuture().handle((a, failure) -> failure == null ? a
+                : new Answer(refusal(failure), reason(failure)));
     }
 
     /**
@@ -115,7 +127,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         int status = answer.response().status().code();
         answers.answered(status);
         Responses.send(ctx, request, answer.response());
-        if (sender != null) {
+        if (sender != null && !answer.replayed()) {
             answers.sent(sender.id(), status, answer.refusal(), System.nanoTime() - read);
         }
     }
@@ -132,8 +144,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse refusal(Throwable failure) {
         Throwable cause = cause(failure);
         if (cause instanceof ApiRefusal r) {
-            FullHttpResponse response = Responses.problem(json,
-                    Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
+            FullHttpResponse response = Responses.problem(json, r.problem());
             if (r.status() == 429 || r.status() == 503) {
                 // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast,
                 // disk space takes longer.
@@ -147,24 +158,37 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "the request could not be answered"));
     }
 
-    /** {@code POST /v1/messages}: 202 with one id per segment, once the message is durable. */
-    private CompletionStage<FullHttpResponse> send(ChannelHandlerContext ctx, CustomerConfig customer,
-                                                   FullHttpRequest request) {
-        return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
+    /**
+     * {@code POST /v1/messages}: 202 with one id per segment once the message is durable; with {@code to} an array, a
+     * result per recipient ({@link BatchSend}).
+     */
+    private CompletionStage<Answer> send(ChannelHandlerContext ctx, CustomerConfig customer,
+                                         FullHttpRequest request) {
+        SendRequest message = body(request);
+        if (message.recipients() != null) {
+            return api.sendBatch(customer, clientIp(ctx), message).thenApply(BatchSend.Results::answer);
+        }
+        return api.send(customer, clientIp(ctx), message).thenApply(sent -> {
             FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
                     sent.messageIds().size(), sent.encoding()));
             r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
-            return r;
+            return new Answer(r, null);
         });
     }
 
     private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         if (path.equals(MESSAGES)) {
-            return notAllowed(request, path, HttpMethod.POST);
+            if (!request.method().equals(HttpMethod.GET)) {
+                return notAllowed(request, path, "GET, POST");
+            }
+            CustomerConfig customer = authenticate(ctx, request);
+            Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+            return json(200, api.find(customer, parameter(query, "reference"), parameter(query, "limit"),
+                    parameter(query, "after")));
         }
         if (path.startsWith(MESSAGES + "/") && path.indexOf('/', MESSAGES.length() + 1) < 0) {
             if (!request.method().equals(HttpMethod.GET)) {
-                return notAllowed(request, path, HttpMethod.GET);
+                return notAllowed(request, path, HttpMethod.GET.name());
             }
             CustomerConfig customer = authenticate(ctx, request);
             String id;
@@ -191,7 +215,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return customer;
     }
 
-    /** The body: a JSON object of string members among {@link #MEMBERS}. */
+    /** The body: a JSON object of string members among {@link #MEMBERS}; {@code to} may be an array of strings. */
     private SendRequest body(FullHttpRequest request) {
         JsonNode root;
         try {
@@ -203,18 +227,25 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw ApiRefusal.invalid("body", "the body must be a JSON object");
         }
         Map<String, String> members = new LinkedHashMap<>();
+        List<String> recipients = null;
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode value = root.get(name);
             if (!MEMBERS.contains(name)) {
-                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity)");
+                throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity,"
+                        + " reference)");
+            }
+            if (name.equals("to") && value.isArray()) {
+                recipients = BatchSend.recipients(value);
+                continue;
             }
             if (!value.isTextual()) {
                 throw ApiRefusal.invalid(name, name + " must be a string");
             }
             members.put(name, value.asText());
         }
-        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"));
+        return new SendRequest(members.get("to"), recipients, members.get("from"), members.get("text"),
+                members.get("validity"), members.get("reference"));
     }
 
     private FullHttpResponse json(int status, Object body) {
@@ -226,26 +257,27 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** RFC 9110 §15.5.6: a 405 names the methods the resource supports. */
-    private FullHttpResponse notAllowed(FullHttpRequest request, String path, HttpMethod allowed) {
+    private FullHttpResponse notAllowed(FullHttpRequest request, String path, String allowed) {
         FullHttpResponse r = Responses.problem(json, Problem.of(405, "method-not-allowed", "Method not allowed",
                 request.method() + " is not supported on " + path));
-        r.headers().set(HttpHeaderNames.ALLOW, allowed.name());
+        r.headers().set(HttpHeaderNames.ALLOW, allowed);
         return r;
+    }
+
+    /** A query parameter given at most once, or null. */
+    private static String parameter(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiRefusal.invalid(name, name + " is given more than once");
+        }
+        return values.get(0);
     }
 
     private static String clientIp(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
-    }
-
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Invalid parameter";
-            case 401 -> "Authentication required";
-            case 404 -> "Not found";
-            case 429 -> "Too many requests";
-            case 503 -> "Service unavailable";
-            default -> "Not accepted";
-        };
     }
 
     /** The 202 answer: one id per segment, in order. */
