@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -100,6 +101,17 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
      * @param body        its body
      */
     record Remembered(int status, String contentType, String location, byte[] body) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Remembered r && status == r.status && contentType.equals(r.contentType)
+                    && Objects.equals(location, r.location) && Arrays.equals(body, r.body);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * status + Arrays.hashCode(body);
+        }
+
         @Override
         public String toString() {
             return "Remembered[" + status + ", " + body.length + " bytes]";

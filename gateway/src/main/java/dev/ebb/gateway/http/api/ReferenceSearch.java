@@ -56,7 +56,8 @@ final class ReferenceSearch {
         }
         ClientReference.check(reference);
         Instant now = clock.instant();
-        Instant to = now.plusMillis(1);
+        // In whole milliseconds, as the page token carries it: the store binds its token to the window.
+        Instant to = Instant.ofEpochMilli(now.toEpochMilli() + 1);
         String continuation = null;
         if (after != null) {
             int dot = after.indexOf('.');
