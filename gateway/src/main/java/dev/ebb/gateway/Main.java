@@ -26,6 +26,7 @@ import dev.ebb.gateway.http.MetricsServer;
 import dev.ebb.gateway.http.Readiness;
 import dev.ebb.gateway.http.api.ApiMetrics;
 import dev.ebb.gateway.http.api.ApiServer;
+import dev.ebb.gateway.http.api.IdempotencyStore;
 import dev.ebb.gateway.http.api.KannelDlrs;
 import dev.ebb.gateway.http.api.MessageApi;
 import dev.ebb.gateway.http.api.MoWebhook;
@@ -215,8 +216,11 @@ public final class Main implements Callable<Integer> {
         opened.add(metadata);
         ContentVault owed = ReceiptOutbox.openVault(data.receipts(), KeyRing.open(data.receiptKeys(), kek), clock, sync);
         opened.add(owed);
+        IdempotencyStore idempotency = IdempotencyStore.open(data.idempotencyKeys(), clock);
+        opened.add(idempotency);
         // Closed before the stores: what waits for a commit gets it.
-        GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force, owed::force));
+        GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force, owed::force,
+                idempotency::force));
         opened.add(commit);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock, commit);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
@@ -304,7 +308,7 @@ public final class Main implements Callable<Integer> {
 
         // Each part registers the meters it owns, before the first re-queued message could be timed.
         for (MeterBinder part : List.of(server, receipts, receiptSender, privacy, vault, moRouter, webhooks, commit,
-                outbox, moWebhook)) {
+                outbox, moWebhook, idempotency)) {
             part.bindTo(registry);
         }
         connectors.values().forEach(c -> c.bindTo(registry));
@@ -336,8 +340,8 @@ public final class Main implements Callable<Integer> {
                 cfg.content(), clock);
         SendSmsDoor sendsms = new SendSmsDoor(cfg.customers(), admission, sessions::tryAcquireSubmits, kannelDlrs,
                 cfg.content(), clock);
-        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, sendsms, new ApiMetrics(registry),
-                apiLoop);
+        HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, sendsms, idempotency, commit::durable,
+                new ApiMetrics(registry), apiLoop);
         opened.add(apiServer);
         apiServer.metrics("api").bindTo(registry);
         complianceServer.metrics("compliance").bindTo(registry);

@@ -30,6 +30,7 @@ final class DayCrypto {
     static final int KIND_MESSAGE_ID = 4;
     static final int KIND_CUSTOMER = 5;
     static final int KIND_SOURCE_INDEX = 6;
+    static final int KIND_REFERENCE = 7;
     private static final int MAX_PLAIN = 64;
 
     /** Cache kind of a source address's index key, looked up by the address as given (not its index form). */
@@ -41,7 +42,7 @@ final class DayCrypto {
 
     private final AesSiv siv;
     /** S2V state after the associated data, per kind: computed once, as the kind is the only associated data. */
-    private final byte[][] kindState = new byte[KIND_SOURCE_INDEX + 1][];
+    private final byte[][] kindState = new byte[KIND_REFERENCE + 1][];
     private final byte[] tag = new byte[TAG_LENGTH];
     private final byte[] plain = new byte[MAX_PLAIN];
     // Direct-mapped caches of index keys and sealed values: a message's records repeat its numbers, customer and
@@ -92,6 +93,11 @@ final class DayCrypto {
         long key = tag(kind, plain, len);
         remember(slot, kind, value, key);
         return key;
+    }
+
+    /** The 64-bit index key of a value of the given kind given as bytes (not cached: looked up once per query). */
+    long indexKey(int kind, byte[] value) {
+        return tag(kind, value, value.length);
     }
 
     /** The index key of a source address: of its E.164 form when numeric ({@link SourceAddress#indexForm()}). */

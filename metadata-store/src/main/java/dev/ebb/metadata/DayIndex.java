@@ -69,10 +69,13 @@ final class DayIndex {
         return upTo;
     }
 
-    /** Adds the record {@code seq}'s keys (writer lock held); hands a full buffer to the index thread first. */
-    void add(long[] keys, long seq) {
+    /**
+     * Adds the record {@code seq}'s keys, the first {@code count} of {@code keys} (writer lock held); hands a full
+     * buffer to the index thread first.
+     */
+    void add(long[] keys, int count, long seq) {
         IndexBuffer buffer = active;
-        if (!buffer.hasRoomFor(keys.length)) {
+        if (!buffer.hasRoomFor(count)) {
             awaitWritten();
             // The buffer written last is in a segment and no longer scanned by queries: reuse it.
             IndexBuffer next = inFlight != null ? inFlight : new IndexBuffer(capacity);
@@ -81,8 +84,8 @@ final class DayIndex {
             active = next;
             buffer = next;
         }
-        for (long key : keys) {
-            buffer.add(key, seq);
+        for (int i = 0; i < count; i++) {
+            buffer.add(keys[i], seq);
         }
     }
 

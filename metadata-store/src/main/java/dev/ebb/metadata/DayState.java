@@ -71,12 +71,13 @@ final class DayState {
      * Adds the record just written to the queue at the next sequence: its leaf to the tree and the leaf log, its keys
      * to the index.
      *
-     * @param leaf scratch for the leaf hash
+     * @param keyCount how many of {@code keys} are the record's
+     * @param leaf     scratch for the leaf hash
      */
-    void add(byte[] record, int length, long[] keys, byte[] leaf) {
+    void add(byte[] record, int length, long[] keys, int keyCount, byte[] leaf) {
         frontier.appendData(record, 0, length, leaf);
         leaves.add(leaf);
-        index.add(keys, count);
+        index.add(keys, keyCount, count);
         count++;
     }
 

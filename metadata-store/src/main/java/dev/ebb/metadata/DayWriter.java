@@ -39,7 +39,7 @@ final class DayWriter {
     /** The day whose cycle file {@link #queueSync} was last told of. */
     private DayState synced;
     private final ByteBuffer encoded = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
-    private final long[] keys = new long[RecordCodec.KEY_COUNT];
+    private final long[] keys = new long[RecordCodec.MAX_KEYS];
     private final byte[] leaf = new byte[MerkleTree.HASH_LENGTH];
     /** Replaced by {@link #repair()}: an appender that failed inside a write is not trusted again. */
     private ExcerptAppender appender;
@@ -100,7 +100,7 @@ final class DayWriter {
             } catch (RuntimeException | InternalError e) {
                 throw stop("starting the day of " + Instant.ofEpochMilli(now), e);
             }
-            RecordCodec.encode(record, day.crypto(), encoded, keys);
+            int keyCount = RecordCodec.encode(record, day.crypto(), encoded, keys);
             int length = encoded.remaining();
             byte[] bytes = encoded.array();
             write(bytes, length, now);
@@ -117,7 +117,7 @@ final class DayWriter {
             // The record is durable from here on; what follows is derived from it.
             String derived = "updating the leaf log, index or tree head after record " + day.day() + "#" + day.count();
             try {
-                day.add(bytes, length, keys, leaf);
+                day.add(bytes, length, keys, keyCount, leaf);
                 if (day.headDue(now, headIntervalMillis)) {
                     day.signHead(now, signer);
                 }

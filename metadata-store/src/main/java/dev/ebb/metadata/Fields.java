@@ -39,4 +39,26 @@ final class Fields {
             requireAscii(field, value, 1, max);
         }
     }
+
+    /**
+     * Null, or 1..{@code max} Unicode characters (code points) of well-formed UTF-16 with no control character (C0,
+     * DEL, C1): text a person typed, safe to show and to write into a log line or a CSV cell.
+     */
+    static void requireOptionalText(String field, String value, int max) {
+        if (value == null) {
+            return;
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length < 1 || length > max) {
+            throw new IllegalArgumentException(field + " must be 1.." + max + " characters, was " + length);
+        }
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE) {
+                throw new IllegalArgumentException(field + " must have no control character or lone surrogate, has"
+                        + " U+" + String.format("%04X", c) + " at " + i);
+            }
+            i += Character.charCount(c);
+        }
+    }
 }

@@ -129,7 +129,7 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("config", config);
         Fields.requireNonNull("clock", clock);
-        Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.KEY_COUNT, Integer.MAX_VALUE);
+        Fields.requireRange("indexBufferEntries", indexBufferEntries, RecordCodec.MAX_KEYS, Integer.MAX_VALUE);
         MetadataStore store = new MetadataStore(dir, config, clock, kek, indexBufferEntries, sync, groupCommit);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.

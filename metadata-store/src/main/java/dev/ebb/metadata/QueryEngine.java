@@ -133,6 +133,9 @@ final class QueryEngine {
         if (criterion instanceof TrafficQuery.ByMessageId id) {
             return new long[] {crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, id.messageId())};
         }
+        if (criterion instanceof TrafficQuery.ByReference ref) {
+            return new long[] {RecordCodec.referenceKey(crypto, ref.customerId(), ref.reference())};
+        }
         TrafficQuery.ByCustomer c = (TrafficQuery.ByCustomer) criterion;
         return new long[] {crypto.indexKey(DayCrypto.KIND_CUSTOMER, c.customerId())};
     }

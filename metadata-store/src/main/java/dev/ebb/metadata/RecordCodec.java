@@ -8,27 +8,37 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The compact binary layout of a stored record (big-endian, version 1). Fixed header, then length-prefixed ASCII
- * fields, then the sealed identifiers ({@link DayCrypto}), then a 2-byte trailer that lets {@code verify} tell a
- * torn (partly written) record from an altered one.
+ * The compact binary layout of a stored record (big-endian, versions 1 and 2). Fixed header, then length-prefixed
+ * ASCII fields, then the sealed identifiers ({@link DayCrypto}), then a 2-byte trailer that lets {@code verify} tell a
+ * torn (partly written) record from an altered one. Version 2 is version 1 with the customer's reference after the
+ * SMSC's message id; a record without a reference is still written as version 1, byte for byte as before, so a store
+ * that never saw a reference stays readable by an Ebb that predates them, and recovery's re-encoding of an old record
+ * gives its index keys unchanged.
  *
  * <pre>
  *  0 u8 layout version   1 u8 event type   2 u8 channel   3 u8 flags (bit0 validUntil, bit1 clientIp)
  *  4 i64 eventTime ms   12 i64 validUntil ms   20 u8 segIndex  21 u8 segCount  22 u16 concatRef
  * 24 u8 data_coding  25 u8 source TON  26 u8 source NPI  27 u8 reserved(0)  28 i32 command_status  32 u16 error
  * 34 messageId, customerId, systemId, route, smscMessageId: u8 length + ASCII (length 0 = absent)
+ *    version 2 only: reference: u16 length + UTF-8 (in clear: the customer's own label, not content, no number)
  *    source, destination [, clientIp]: tag(16) u8 length ciphertext
  *    trailer 0xEB 0xB1
  * </pre>
  */
 final class RecordCodec {
     static final int VERSION = 1;
+    static final int VERSION_WITH_REFERENCE = 2;
     static final int MAX_ENCODED = 1024;
     static final int KEY_SOURCE = 0;
     static final int KEY_DESTINATION = 1;
     static final int KEY_MESSAGE = 2;
     static final int KEY_CUSTOMER = 3;
+    /** Only in an ACCEPTED record with a reference: one entry per segment is all a search by reference needs. */
+    static final int KEY_REFERENCE = 4;
+    /** Index keys of a record without a reference. */
     static final int KEY_COUNT = 4;
+    /** The most index keys a record has. */
+    static final int MAX_KEYS = 5;
     private static final byte TRAILER_0 = (byte) 0xEB;
     private static final byte TRAILER_1 = (byte) 0xB1;
     private static final int FLAG_VALID_UNTIL = 1;
@@ -38,12 +48,15 @@ final class RecordCodec {
     }
 
     /**
-     * Encodes {@code r} into {@code out} (cleared first) and fills {@code keys} with its index keys.
+     * Encodes {@code r} into {@code out} (cleared first) and fills {@code keys} (at least {@link #MAX_KEYS} long) with
+     * its index keys.
+     *
+     * @return how many of {@code keys} are the record's
      */
-    static void encode(TrafficRecord r, DayCrypto crypto, ByteBuffer out, long[] keys) {
+    static int encode(TrafficRecord r, DayCrypto crypto, ByteBuffer out, long[] keys) {
         out.clear();
         int flags = (r.validUntil() != null ? FLAG_VALID_UNTIL : 0) | (r.clientIp() != null ? FLAG_CLIENT_IP : 0);
-        out.put((byte) VERSION).put((byte) r.eventType().code()).put((byte) r.channel().code()).put((byte) flags);
+        out.put((byte) (r.reference() == null ? VERSION : VERSION_WITH_REFERENCE)).put((byte) r.eventType().code()).put((byte) r.channel().code()).put((byte) flags);
         out.putLong(r.eventTime().toEpochMilli());
         out.putLong(r.validUntil() == null ? 0 : r.validUntil().toEpochMilli());
         out.put((byte) r.segmentIndex()).put((byte) r.segmentCount()).putShort((short) r.concatRef());
@@ -54,6 +67,10 @@ final class RecordCodec {
         putAscii(out, r.systemId());
         putAscii(out, r.route());
         putAscii(out, r.smscMessageId());
+        if (r.reference() != null) {
+            byte[] reference = r.reference().getBytes(StandardCharsets.UTF_8);
+            out.putShort((short) reference.length).put(reference);
+        }
         crypto.sealAscii(DayCrypto.KIND_SOURCE, r.source().value(), out);
         keys[KEY_SOURCE] = crypto.sourceIndexKey(r.source());
         keys[KEY_DESTINATION] = crypto.sealAscii(DayCrypto.KIND_DESTINATION, r.destination(), out);
@@ -64,12 +81,26 @@ final class RecordCodec {
         keys[KEY_MESSAGE] = crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, r.messageId());
         keys[KEY_CUSTOMER] = crypto.indexKey(DayCrypto.KIND_CUSTOMER, r.customerId());
         out.flip();
+        if (r.reference() != null && r.eventType() == EventType.ACCEPTED) {
+            keys[KEY_REFERENCE] = referenceKey(crypto, r.customerId(), r.reference());
+            return MAX_KEYS;
+        }
+        return KEY_COUNT;
+    }
+
+    /**
+     * The index key of a customer's reference: keyed by the customer too, as two customers' references are each their
+     * own, and blind like every other key (keyed under the day secret), though the reference itself is in clear.
+     */
+    static long referenceKey(DayCrypto crypto, String customerId, String reference) {
+        return crypto.indexKey(DayCrypto.KIND_REFERENCE, (customerId + '\n' + reference)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /**
      * Decodes a stored record.
      *
-     * @throws CorruptRecordException if the bytes are not a well-formed version-1 record or an identifier does not
+     * @throws CorruptRecordException if the bytes are not a well-formed version-1 or -2 record or an identifier does not
      *                                authenticate
      */
     static TrafficRecord decode(ByteBuffer in, DayCrypto crypto) {
@@ -95,19 +126,25 @@ final class RecordCodec {
             String systemId = getAscii(in);
             String route = getAscii(in);
             String smscId = getAscii(in);
+            String reference = null;
+            if (version == VERSION_WITH_REFERENCE) {
+                byte[] b = new byte[in.getShort() & 0xFFFF];
+                in.get(b);
+                reference = new String(b, StandardCharsets.UTF_8);
+            }
             String source = crypto.openAscii(DayCrypto.KIND_SOURCE, in);
             String destination = crypto.openAscii(DayCrypto.KIND_DESTINATION, in);
             InetAddress ip = null;
             if ((flags & FLAG_CLIENT_IP) != 0) {
                 ip = InetAddress.getByAddress(crypto.open(DayCrypto.KIND_CLIENT_IP, in));
             }
-            if (version != VERSION || in.remaining() != 2) {
+            if (in.remaining() != 2) {
                 throw new CorruptRecordException("record layout version " + version + " or length not understood");
             }
             return new TrafficRecord(type, eventTime, messageId, customerId, channel, systemId, ip,
                     new SourceAddress(source, ton, npi), destination, segIndex, segCount, concatRef, dataCoding,
                     route, smscId, status, error, (flags & FLAG_VALID_UNTIL) != 0 ? Instant.ofEpochMilli(validUntil)
-                            : null);
+                            : null, reference);
         } catch (BufferUnderflowException | IllegalArgumentException | IllegalStateException
                  | UnknownHostException e) {
             throw new CorruptRecordException("malformed record: " + e.getMessage());
@@ -120,9 +157,11 @@ final class RecordCodec {
      */
     static void checkFraming(ByteBuffer in) {
         int limit = in.limit();
-        if (in.remaining() < 36 || in.get(in.position()) != VERSION || in.get(limit - 2) != TRAILER_0
+        byte version = in.remaining() < 36 ? 0 : in.get(in.position());
+        if ((version != VERSION && version != VERSION_WITH_REFERENCE) || in.get(limit - 2) != TRAILER_0
                 || in.get(limit - 1) != TRAILER_1) {
-            throw new CorruptRecordException("record is torn or not a version-" + VERSION + " record");
+            throw new CorruptRecordException("record is torn or not a version-" + VERSION + " or -"
+                    + VERSION_WITH_REFERENCE + " record");
         }
     }
 

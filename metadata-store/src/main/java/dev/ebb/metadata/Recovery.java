@@ -28,7 +28,7 @@ final class Recovery {
     private final HeadSigner signer;
     private final Clock clock;
     private final ByteBuffer encoded = ByteBuffer.allocate(RecordCodec.MAX_ENCODED);
-    private final long[] keys = new long[RecordCodec.KEY_COUNT];
+    private final long[] keys = new long[RecordCodec.MAX_KEYS];
 
     Recovery(DayFiles files, KeyFiles keyFiles, SingleChronicleQueue queue, DayIndexes indexes, Verifier verifier,
              HeadSigner signer, Clock clock) {
@@ -153,8 +153,7 @@ final class Recovery {
                 } else if (seq >= indexedUpTo) {
                     // Re-encoding under the day key yields the record's index keys, exactly as the writer made them.
                     TrafficRecord r = RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
-                    RecordCodec.encode(r, crypto, encoded, keys);
-                    index.add(keys, seq);
+                    index.add(keys, RecordCodec.encode(r, crypto, encoded, keys), seq);
                 }
             }
             checkHeads(day, heads, headIndex, frontier);

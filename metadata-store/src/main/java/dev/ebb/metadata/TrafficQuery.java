@@ -54,6 +54,11 @@ public record TrafficQuery(Criterion criterion, Instant from, Instant to, int li
         return new TrafficQuery(new ByCustomer(customerId), from, to, DEFAULT_LIMIT, null);
     }
 
+    /** The ACCEPTED records of a customer's segments sent with {@code reference}. */
+    public static TrafficQuery byReference(String customerId, String reference, Instant from, Instant to) {
+        return new TrafficQuery(new ByReference(customerId, reference), from, to, DEFAULT_LIMIT, null);
+    }
+
     /** This query with another page size. */
     public TrafficQuery withLimit(int pageSize) {
         return new TrafficQuery(criterion, from, to, pageSize, continuation);
@@ -86,7 +91,7 @@ public record TrafficQuery(Criterion criterion, Instant from, Instant to, int li
     }
 
     /** What a query looks for. */
-    public sealed interface Criterion permits ByMsisdn, ByMessageId, ByCustomer {
+    public sealed interface Criterion permits ByMsisdn, ByMessageId, ByCustomer, ByReference {
         /** True if the record matches. */
         boolean matches(TrafficRecord r);
 
@@ -171,6 +176,34 @@ public record TrafficQuery(Criterion criterion, Instant from, Instant to, int li
         @Override
         public String fingerprintText() {
             return "customer:" + customerId;
+        }
+    }
+
+    /**
+     * The ACCEPTED record of each segment a customer sent with a reference ({@link TrafficRecord#reference()}): one
+     * record per segment, as only those are indexed by reference; the segment's later records are found by its
+     * message id. The customer is part of the criterion, so one customer's reference never finds another's records.
+     *
+     * @param customerId the customer id
+     * @param reference  the reference, compared exactly
+     */
+    public record ByReference(String customerId, String reference) implements Criterion {
+        /** Validates both. */
+        public ByReference {
+            Fields.requireAscii("customerId", customerId, 1, TrafficRecord.MAX_ID_LENGTH);
+            Fields.requireNonNull("reference", reference);
+            Fields.requireOptionalText("reference", reference, TrafficRecord.MAX_REFERENCE_LENGTH);
+        }
+
+        @Override
+        public boolean matches(TrafficRecord r) {
+            return r.eventType() == EventType.ACCEPTED && customerId.equals(r.customerId())
+                    && reference.equals(r.reference());
+        }
+
+        @Override
+        public String fingerprintText() {
+            return "reference:" + customerId + ":" + reference;
         }
     }
 }

@@ -28,6 +28,12 @@ import java.time.temporal.ChronoUnit;
  * @param commandStatus SMPP command_status (§5.1.3) of the step, any 32-bit value; 0 = ESME_ROK
  * @param errorCode     network / receipt error code ("err:" of the receipt, SMPP 3.4 Appendix B), 0..65535
  * @param validUntil    end of the validity period, or null
+ * @param reference     the customer's own reference for the message, 1..{@value #MAX_REFERENCE_LENGTH} Unicode
+ *                      characters (code points) and no control character, or null. Not content: the customer chose it
+ *                      to find the message again, and it is stored <em>in clear</em> (unlike the numbers), so the
+ *                      customer's terms say it carries no personal data. Records with one are written in layout 2
+ *                      ({@code RecordCodec}); the customer's ACCEPTED records are indexed by it
+ *                      ({@link TrafficQuery.ByReference})
  */
 public record TrafficRecord(
         EventType eventType,
@@ -47,10 +53,13 @@ public record TrafficRecord(
         String smscMessageId,
         int commandStatus,
         int errorCode,
-        Instant validUntil) {
+        Instant validUntil,
+        String reference) {
 
     /** Maximum length of identifiers such as the message id and customer id. */
     public static final int MAX_ID_LENGTH = 64;
+    /** Maximum length of a {@link #reference()}, in Unicode characters. */
+    public static final int MAX_REFERENCE_LENGTH = 64;
 
     /** Validates every field; see the record description. */
     public TrafficRecord {
@@ -78,6 +87,16 @@ public record TrafficRecord(
             Fields.requireRange("validUntil (epoch ms)", validUntil.toEpochMilli(), 1, Long.MAX_VALUE / 2);
             validUntil = validUntil.truncatedTo(ChronoUnit.MILLIS);
         }
+        checkReference(reference);
+    }
+
+    /**
+     * Checks a {@link #reference()} as a record checks it, for ingress to refuse one before anything is written.
+     *
+     * @throws IllegalArgumentException naming the rule it breaks (never quoting it)
+     */
+    public static void checkReference(String reference) {
+        Fields.requireOptionalText("reference", reference, MAX_REFERENCE_LENGTH);
     }
 
     /** A builder with single-segment, data_coding 0, status 0 defaults; mandatory fields must be set. */
@@ -91,7 +110,7 @@ public record TrafficRecord(
                 .channel(channel).systemId(systemId).clientIp(clientIp).source(source).destination(destination)
                 .segment(segmentIndex, segmentCount, concatRef).dataCoding(dataCoding).route(route)
                 .smscMessageId(smscMessageId).commandStatus(commandStatus).errorCode(errorCode)
-                .validUntil(validUntil);
+                .validUntil(validUntil).reference(reference);
     }
 
     /** Numbers and addresses masked: records end up in logs and exception messages (DESIGN invariant 1). */
@@ -122,6 +141,7 @@ public record TrafficRecord(
         private int commandStatus;
         private int errorCode;
         private Instant validUntil;
+        private String reference;
 
         private Builder() {
         }
@@ -224,11 +244,17 @@ public record TrafficRecord(
             return this;
         }
 
+        /** Sets {@link TrafficRecord#reference()}. */
+        public Builder reference(String v) {
+            reference = v;
+            return this;
+        }
+
         /** Builds and validates the record. */
         public TrafficRecord build() {
             return new TrafficRecord(eventType, eventTime, messageId, customerId, channel, systemId, clientIp, source,
                     destination, segmentIndex, segmentCount, concatRef, dataCoding, route, smscMessageId,
-                    commandStatus, errorCode, validUntil);
+                    commandStatus, errorCode, validUntil, reference);
         }
     }
 }

@@ -59,11 +59,12 @@ class QueryTest {
                 Instant from = START.plusSeconds(rnd.nextInt((int) Duration.between(START, end).toSeconds()));
                 Instant to = rnd.nextBoolean() ? end.plusSeconds(1) : from.plus(Duration.ofHours(1 + rnd.nextInt(48)));
                 String number = "+4790" + String.format("%06d", rnd.nextInt(40));
-                queries.add(switch (q % 5) {
+                queries.add(switch (q % 6) {
                     case 0 -> TrafficQuery.byMsisdn(number, TrafficQuery.Role.DESTINATION, from, to);
                     case 1 -> TrafficQuery.byMsisdn(number, TrafficQuery.Role.SOURCE, from, to);
                     case 2 -> TrafficQuery.byMsisdn(number, TrafficQuery.Role.EITHER, from, to);
                     case 3 -> TrafficQuery.byMessageId("m-" + rnd.nextInt(200), from, to);
+                    case 4 -> TrafficQuery.byReference("globex", "ref-" + rnd.nextInt(7) + "-Å", from, to);
                     default -> TrafficQuery.byCustomer("globex", from, to);
                 });
             }

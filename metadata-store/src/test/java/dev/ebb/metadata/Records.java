@@ -41,7 +41,9 @@ final class Records {
                     .dataCoding(rnd.nextInt(256)).route(rnd.nextBoolean() ? "route" + rnd.nextInt(4) : null)
                     .smscMessageId(rnd.nextBoolean() ? Long.toHexString(rnd.nextLong()) : null)
                     .commandStatus(rnd.nextInt()).errorCode(rnd.nextInt(1000))
-                    .validUntil(rnd.nextBoolean() ? at.plusSeconds(3600) : null).build();
+                    .validUntil(rnd.nextBoolean() ? at.plusSeconds(3600) : null)
+                    // From n, not rnd: the other fields stay what they were for a given seed.
+                    .reference(n % 3 == 0 ? "ref-" + n % 7 + "-Å" : null).build();
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }

@@ -18,15 +18,21 @@ final class Budget {
 
     /** Takes one message; false once the budget is spent. */
     boolean take() {
+        return take(1) == 1;
+    }
+
+    /** Takes up to {@code n} messages (the recipients of one batch); 0 once the budget is spent. */
+    int take(int n) {
         if (System.nanoTime() - deadline > 0 && deadline != Long.MAX_VALUE) {
             remaining.set(0);
-            return false;
+            return 0;
         }
-        if (remaining.getAndDecrement() > 0) {
-            return true;
+        long before = remaining.getAndAdd(-n);
+        if (before > 0) {
+            return (int) Math.min(n, before);
         }
         remaining.set(0);
-        return false;
+        return 0;
     }
 
     boolean spent() {

@@ -75,6 +75,8 @@ public final class EbbLoad implements Callable<Integer> {
 
     @Option(names = "--connections", defaultValue = "32", description = "HTTP: keep-alive connections") int connections;
     @Option(names = "--api-key", defaultValue = "demo-api-key", description = "HTTP: the customer's API key") String apiKey;
+    @Option(names = "--batch", defaultValue = "1", description = "HTTP: recipients per POST, 1..1000 (over 1: 'to' as"
+            + " an array); --messages, --rate and every count are recipients (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--receipt-host", defaultValue = "127.0.0.1", description = "HTTP: where the receipt sink listens")
     String receiptHost;
     @Option(names = "--receipt-port", defaultValue = "9000",
@@ -117,7 +119,12 @@ public final class EbbLoad implements Callable<Integer> {
         Budget budget = new Budget(duration == null ? messages : Long.MAX_VALUE,
                 duration == null ? Long.MAX_VALUE : start + duration.toNanos());
         int sessions = mode == Mode.smpp ? binds : connections;
-        int perSession = rate == 0 ? 0 : Math.max(1, rate / sessions);
+        if (mode == Mode.http && (batch < 1 || batch > 1000)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--batch must be 1..1000, was " + batch);
+        }
+        int perPost = mode == Mode.http ? batch : 1;
+        // Paced in requests: a batch of N counts N recipients towards --rate.
+        int perSession = rate == 0 ? 0 : Math.max(1, rate / sessions / perPost);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         CountDownLatch done = new CountDownLatch(sessions);
         Run run = new Run(budget, stats, done, receipts);
@@ -137,8 +144,9 @@ public final class EbbLoad implements Callable<Integer> {
                 }
                 AtomicLong destinations = new AtomicLong();
                 String hostHeader = host + ":" + port();
-                handlers = () -> new ChannelHandler[] {new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-                        new HttpSession(hostHeader, apiKey, run, perSession, destinations)};
+                // A batch's answer lists every recipient's result: ~60 bytes each.
+                handlers = () -> new ChannelHandler[] {new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                        new HttpSession(hostHeader, apiKey, run, perSession, destinations, batch)};
             }
             for (int i = 0; i < sessions; i++) {
                 ChannelHandler[] pipeline = handlers.get();

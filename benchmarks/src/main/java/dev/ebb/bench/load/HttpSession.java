@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One keep-alive connection of the HTTP mode: {@code POST /v1/messages}, one request outstanding at a time (as a
- * customer's HTTP client sends), paced or back to back. Runs on its channel's event loop only.
+ * customer's HTTP client sends), paced or back to back; with a batch over 1, each request names that many recipients
+ * ({@code "to": [...]}) and each counts as a message sent, accepted or refused. Runs on its channel's event loop only.
  */
 final class HttpSession extends SimpleChannelInboundHandler<FullHttpResponse> {
     private static final String PATH = "/v1/messages";
@@ -29,17 +30,22 @@ final class HttpSession extends SimpleChannelInboundHandler<FullHttpResponse> {
     private final Pacer pacer;
     /** Numbers the messages go to, over all connections. */
     private final AtomicLong destinations;
+    /** Recipients per request. */
+    private final int batch;
+    /** Recipients of the request outstanding. */
+    private int recipients;
     private ChannelHandlerContext ctx;
     private long sentAt;
     private boolean waiting;
     private boolean finished;
 
-    HttpSession(String host, String apiKey, Run run, int perSecond, AtomicLong destinations) {
+    HttpSession(String host, String apiKey, Run run, int perSecond, AtomicLong destinations, int batch) {
         this.host = host;
         this.authorization = "Bearer " + apiKey;
         this.run = run;
         this.pacer = new Pacer(perSecond);
         this.destinations = destinations;
+        this.batch = batch;
     }
 
     @Override
@@ -66,10 +72,20 @@ final class HttpSession extends SimpleChannelInboundHandler<FullHttpResponse> {
         waiting = false;
         long now = System.nanoTime();
         int status = response.status().code();
-        if (status == 202) {
-            run.stats().accepted(firstId(response.content()), sentAt, now, run.receipts());
+        if (batch == 1) {
+            if (status == 202) {
+                run.stats().accepted(firstId(response.content()), sentAt, now, run.receipts());
+            } else {
+                run.stats().refused("HTTP " + status);
+            }
         } else {
-            run.stats().refused("HTTP " + status);
+            // The load's text is one segment: one id per recipient accepted, none in a recipient's problem.
+            List<String> ids = status == 202 ? ReceiptServer.stringMembers(response.content()
+                    .toString(StandardCharsets.UTF_8), "id") : List.of();
+            ids.forEach(id -> run.stats().accepted(id, sentAt, now, run.receipts()));
+            for (int i = ids.size(); i < recipients; i++) {
+                run.stats().refused(status == 202 ? "HTTP 202, recipient refused" : "HTTP " + status);
+            }
         }
         next();
     }
@@ -87,19 +103,33 @@ final class HttpSession extends SimpleChannelInboundHandler<FullHttpResponse> {
         if (pacer.owed() <= 0) {
             return; // the pacing timer calls again
         }
-        if (!run.budget().take()) {
+        recipients = run.budget().take(batch);
+        if (recipients == 0) {
             finish();
             return;
         }
         pacer.sent();
-        run.stats().sent.increment();
+        run.stats().sent.add(recipients);
         waiting = true;
         sentAt = System.nanoTime();
-        ctx.writeAndFlush(request(Destinations.digits(destinations.getAndIncrement())));
+        ctx.writeAndFlush(request(to(recipients)));
+    }
+
+    /** A JSON string for one recipient, an array for a batch: each a number of its own, over all connections. */
+    private String to(int n) {
+        if (batch == 1) {
+            return "\"+" + Destinations.digits(destinations.getAndIncrement()) + "\"";
+        }
+        StringBuilder to = new StringBuilder(n * 15).append('[');
+        long first = destinations.getAndAdd(n);
+        for (int i = 0; i < n; i++) {
+            to.append(i == 0 ? "\"+" : ",\"+").append(Destinations.digits(first + i)).append('"');
+        }
+        return to.append(']').toString();
     }
 
     private FullHttpRequest request(String to) {
-        ByteBuf body = Unpooled.copiedBuffer("{\"to\":\"+" + to + "\",\"from\":\"EbbLoad\",\"text\":\"Load test message "
+        ByteBuf body = Unpooled.copiedBuffer("{\"to\":" + to + ",\"from\":\"EbbLoad\",\"text\":\"Load test message "
                 + "0123456789\"}", StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, PATH, body);
         request.headers().set(HttpHeaderNames.HOST, host).set(HttpHeaderNames.AUTHORIZATION, authorization)

@@ -39,6 +39,19 @@ class EbbLoadTest {
         }
     }
 
+    /** Issue 18: {@code --batch} POSTs many recipients at once; every one is counted as a message. */
+    @Test
+    void httpBatchModeCountsEveryRecipientAcceptedAndItsCallbackReceipt() throws Exception {
+        int receiptPort = freePort();
+        try (Main.Running gateway = startGateway(receiptPort)) {
+            EbbLoad.Report report = EbbLoad.of("--mode", "http", "--port", Integer.toString(gateway.apiPort()),
+                    "--connections", "2", "--batch", "150", "--messages", Integer.toString(MESSAGES),
+                    "--receipt-port", Integer.toString(receiptPort)).printingTo(quiet()).run(url -> { });
+
+            assertCounts(report);
+        }
+    }
+
     @Test
     void smppModeCountsEveryMessageAcceptedAndItsDeliverSmReceipt() throws Exception {
         try (Main.Running gateway = startGateway(freePort())) {

@@ -57,6 +57,11 @@ public record DataDirectory(Path root) {
         return root.resolve("kek-salt");
     }
 
+    /** The answers remembered for the customer API's {@code Idempotency-Key}s, an hour per file, kept 24 h. */
+    public Path idempotencyKeys() {
+        return root.resolve("idempotency-keys");
+    }
+
     /** The key that signs what the compliance API delivers. */
     public Path deliveryKey() {
         return root.resolve("compliance").resolve("delivery.key");

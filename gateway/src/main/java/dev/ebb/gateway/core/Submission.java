@@ -14,8 +14,15 @@ public record Submission(OutboundMessage message, Ingress ingress, Instant accep
      *
      * @param sessionId the SMPP session that submitted it, so its receipts can go back to that bind; 0 for HTTP and
      *                  for a submission read back from the vault: it is not kept, session ids start again on restart
+     * @param reference the customer's reference for the message (HTTP {@code reference}), or null: traffic data the
+     *                  customer chose, kept with the message so the records of its later events carry it too
      */
-    public record Ingress(Channel channel, String systemId, String clientIp, long sessionId) {
+    public record Ingress(Channel channel, String systemId, String clientIp, long sessionId, String reference) {
+        /** An ingress of an SMPP session, with no reference. */
+        public Ingress(Channel channel, String systemId, String clientIp, long sessionId) {
+            this(channel, systemId, clientIp, sessionId, null);
+        }
+
         /** An ingress with no SMPP session to send receipts back to. */
         public Ingress(Channel channel, String systemId, String clientIp) {
             this(channel, systemId, clientIp, 0);

@@ -13,11 +13,12 @@ import java.time.Instant;
  */
 public final class SubmissionCodec {
     /**
-     * Version 3 appends the content retention (a kind octet: 0 until-final, 1 until-submitted, 2 a duration, then its
-     * milliseconds as a long), so that it is known after a restart; version 2 appended deliverAt. Older records are
-     * read as until-final, and version 1 ones (written before scheduling existed) as sent at once.
+     * Version 4 appends the customer's reference; version 3 the content retention (a kind octet: 0 until-final,
+     * 1 until-submitted, 2 a duration, then its milliseconds as a long), so that it is known after a restart; version 2
+     * deliverAt. Older records are read as until-final and without a reference, and version 1 ones (written before
+     * scheduling existed) as sent at once.
      */
-    private static final byte VERSION = 3;
+    private static final byte VERSION = 4;
 
     private SubmissionCodec() {
     }
@@ -28,7 +29,8 @@ public final class SubmissionCodec {
         byte[][] strings = {utf8(m.messageId()), utf8(m.customerId()), utf8(m.serviceType()),
                 utf8(m.source().value()), utf8(m.destination().value()),
                 utf8(ingress.systemId() == null ? "" : ingress.systemId()),
-                utf8(ingress.clientIp() == null ? "" : ingress.clientIp())};
+                utf8(ingress.clientIp() == null ? "" : ingress.clientIp()),
+                utf8(ingress.reference() == null ? "" : ingress.reference())};
         byte[] sm = m.shortMessage();
         byte[] payload = m.messagePayload();
         int size = 1 + 1 + 8 + 4 * 2 + 7 + 4 + sm.length + 4 + (payload == null ? 0 : payload.length) + 1 + 12 + 1 + 8
@@ -76,6 +78,7 @@ public final class SubmissionCodec {
         if (retention.duration() != null) {
             out.putLong(retention.duration().toMillis());
         }
+        putString(out, strings[7]);
         byte[] result = new byte[out.position()];
         out.flip().get(result);
         return result;
@@ -115,12 +118,13 @@ public final class SubmissionCodec {
             Instant expiry = in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
             Instant deliverAt = version >= 2 && in.get() == 1 ? Instant.ofEpochMilli(in.getLong()) : null;
             ContentRetention retention = version >= 3 ? retention(in) : ContentRetention.UNTIL_FINAL;
+            String reference = version >= 4 ? getString(in) : "";
             OutboundMessage message = OutboundMessage.builder(id, customer).serviceType(serviceType).source(source)
                     .destination(destination).esmClass(esm).protocolId(pid).priority(priority)
                     .registeredDelivery(registered).dataCoding(dcs).shortMessage(sm).messagePayload(payload).sar(sar)
                     .expiry(expiry).deliverAt(deliverAt).contentRetention(retention).build();
             return new Submission(message, new Submission.Ingress(channel, systemId.isEmpty() ? null : systemId,
-                    clientIp.isEmpty() ? null : clientIp), acceptedAt);
+                    clientIp.isEmpty() ? null : clientIp, 0, reference.isEmpty() ? null : reference), acceptedAt);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("sealed message is truncated (" + bytes.length + " bytes)");
         }

@@ -38,6 +38,7 @@ final class TrafficRecords {
                 .dataCoding(m.dataCoding() & 0xFF)
                 .route(route)
                 .validUntil(m.expiry())
+                .reference(submission.ingress().reference())
                 .build();
     }
 

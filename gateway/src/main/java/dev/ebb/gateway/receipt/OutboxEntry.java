@@ -23,7 +23,8 @@ import java.time.Instant;
  * final state. Never content: a receipt carries none (its text has an empty {@code text:} field).
  */
 final class OutboxEntry {
-    private static final int VERSION = 1;
+    /** Version 2 appends the customer's reference; a version-1 entry (written before references) is read without. */
+    private static final int VERSION = 2;
 
     private OutboxEntry() {
     }
@@ -55,6 +56,7 @@ final class OutboxEntry {
             out.writeByte(receipt.state().code());
             out.writeShort(receipt.errorCode());
             out.writeLong(receipt.doneAt().toEpochMilli());
+            out.writeUTF(r.reference() == null ? "" : r.reference());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,8 +71,9 @@ final class OutboxEntry {
     static CustomerReceipt decode(byte[] sealed, boolean sameRun) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(sealed))) {
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("receipt outbox entry of version " + version + ", expected " + VERSION);
+            if (version < 1 || version > VERSION) {
+                throw new IllegalArgumentException("receipt outbox entry of version " + version + ", expected 1.."
+                        + VERSION);
             }
             TrafficRecord.Builder r = TrafficRecord.builder().eventType(EventType.ACCEPTED).messageId(in.readUTF())
                     .customerId(in.readUTF()).eventTime(Instant.ofEpochMilli(in.readLong()));
@@ -92,6 +95,8 @@ final class OutboxEntry {
             MessageState state = MessageState.ofCode(in.readUnsignedByte());
             int errorCode = in.readUnsignedShort();
             Instant doneAt = Instant.ofEpochMilli(in.readLong());
+            String reference = version >= 2 ? in.readUTF() : "";
+            r.reference(reference.isEmpty() ? null : reference);
             InFlight message = new InFlight(new PrivacyInterceptor.Accepted(null, r.build()), true,
                     sameRun ? sessionId : 0);
             return new CustomerReceipt(message, state, errorCode, doneAt);

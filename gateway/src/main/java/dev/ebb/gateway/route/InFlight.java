@@ -53,6 +53,8 @@ public final class InFlight {
     /** Its customer asked for its content to go once the SMSC acknowledged it (until-submitted). */
     private final boolean contentUntilSubmitted;
     private final long sessionId;
+    /** The customer's reference (HTTP), or null: one reference per message, shared with its record. */
+    private final String reference;
 
     /**
      * @param accepted      its vault handle (null only where no vault is involved) and ACCEPTED record
@@ -98,6 +100,7 @@ public final class InFlight {
         this.receiptWanted = receiptWanted;
         this.contentUntilSubmitted = contentUntilSubmitted;
         this.sessionId = sessionId;
+        this.reference = r.reference();
     }
 
     /** {@code original} on another route: every field its own but {@code route}. */
@@ -123,6 +126,7 @@ public final class InFlight {
         this.receiptWanted = original.receiptWanted;
         this.contentUntilSubmitted = original.contentUntilSubmitted;
         this.sessionId = original.sessionId;
+        this.reference = original.reference;
     }
 
     /**
@@ -160,7 +164,8 @@ public final class InFlight {
                 .source(new SourceAddress(source, Byte.toUnsignedInt(sourceTon), Byte.toUnsignedInt(sourceNpi)))
                 .destination(destinationE164()).segment(Byte.toUnsignedInt(segmentIndex),
                         Byte.toUnsignedInt(segmentCount), concatRef)
-                .dataCoding(Byte.toUnsignedInt(dataCoding)).route(route).validUntil(validUntil()).build();
+                .dataCoding(Byte.toUnsignedInt(dataCoding)).route(route).validUntil(validUntil())
+                .reference(reference).build();
     }
 
     /** The handle and the record, as the privacy interceptor gave them. */

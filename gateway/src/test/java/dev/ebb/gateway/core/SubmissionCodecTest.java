@@ -28,6 +28,15 @@ class SubmissionCodecTest {
         assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission))).isEqualTo(submission);
     }
 
+    /** Issue 18: the customer's reference is kept with the message, so its records after a restart carry it. */
+    @Test
+    void theReferenceSurvivesTheRoundTrip() {
+        Submission submission = new Submission(FULL, new Submission.Ingress(Channel.HTTP, null, "127.0.0.1", 0,
+                "order 77 ✓"), ACCEPTED_AT);
+
+        assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission))).isEqualTo(submission);
+    }
+
     @Test
     void absentOptionalPartsStayAbsent() {
         OutboundMessage bare = OutboundMessage.builder("id", "c").source(SmppAddress.international("4790000001"))
@@ -61,10 +70,10 @@ class SubmissionCodecTest {
     @Test
     void aVersionTwoRecordStillDecodesAsUntilFinal() {
         OutboundMessage untilFinal = FULL.toBuilder().contentRetention(ContentRetention.UNTIL_FINAL).build();
-        byte[] v3 = SubmissionCodec.encode(new Submission(untilFinal, new Submission.Ingress(Channel.SMPP, "demo",
+        byte[] v4 = SubmissionCodec.encode(new Submission(untilFinal, new Submission.Ingress(Channel.SMPP, "demo",
                 "127.0.0.1"), ACCEPTED_AT));
-        // Version 2 is version 3 without the trailing retention octet (0, until-final).
-        byte[] v2 = Arrays.copyOf(v3, v3.length - 1);
+        // Version 2 is version 4 without the trailing retention octet (0, until-final) and (empty) reference's length.
+        byte[] v2 = Arrays.copyOf(v4, v4.length - 3);
         v2[0] = 2;
 
         assertThat(SubmissionCodec.decode(v2).message()).isEqualTo(untilFinal);
@@ -74,16 +83,28 @@ class SubmissionCodecTest {
     @Test
     void aVersionOneRecordStillDecodes() {
         OutboundMessage unscheduled = FULL.toBuilder().deliverAt(null).contentRetention(null).build();
-        byte[] v3 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
+        byte[] v4 = SubmissionCodec.encode(new Submission(unscheduled, new Submission.Ingress(Channel.SMPP, "demo",
                 "127.0.0.1"), ACCEPTED_AT));
-        // Version 1 is version 3 without the trailing deliverAt flag and retention octet.
-        byte[] v1 = Arrays.copyOf(v3, v3.length - 2);
+        // Version 1 is version 4 without the trailing deliverAt flag, retention octet and (empty) reference's length.
+        byte[] v1 = Arrays.copyOf(v4, v4.length - 4);
         v1[0] = 1;
 
         Submission decoded = SubmissionCodec.decode(v1);
 
         assertThat(decoded.message()).isEqualTo(unscheduled);
         assertThat(decoded.message().deliverAt()).isNull();
+    }
+
+    /** Vault records sealed before references existed (version 3) still open, without one. */
+    @Test
+    void aVersionThreeRecordStillDecodesWithoutAReference() {
+        Submission submission = new Submission(FULL, new Submission.Ingress(Channel.SMPP, "demo", "127.0.0.1"),
+                ACCEPTED_AT);
+        byte[] v4 = SubmissionCodec.encode(submission);
+        byte[] v3 = Arrays.copyOf(v4, v4.length - 2);
+        v3[0] = 3;
+
+        assertThat(SubmissionCodec.decode(v3)).isEqualTo(submission);
     }
 
     @Test

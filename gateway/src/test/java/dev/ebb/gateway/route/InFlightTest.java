@@ -24,7 +24,7 @@ class InFlightTest {
     @Test
     void givesBackTheAcceptedRecordAndHandleItWasMadeFrom() throws Exception {
         TrafficRecord accepted = accepted("10.1.2.3").toBuilder().segment(2, 3, 0xABCD).dataCoding(0xF8)
-                .validUntil(T0.plusSeconds(3600)).build();
+                .validUntil(T0.plusSeconds(3600)).reference("order-77").build();
         VaultHandle handle = new VaultHandle("acme", Instant.parse("2026-03-01T10:00:00Z"), 123_456_789L, "m1");
 
         InFlight message = new InFlight(new PrivacyInterceptor.Accepted(handle, accepted), true, 42);

@@ -30,14 +30,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the customer API ({@link Resource}): {@code POST /v1/messages} (202 with one id per segment),
- * {@code GET /v1/messages/{id}} and {@code GET /v1/openapi.json}, the API's OpenAPI document. Customers authenticate
- * with an API key as {@code Authorization: Bearer}; errors are {@code application/problem+json} naming the field. It keeps no state of a connection or request, so one instance
+ * Routes the customer API ({@link Resource}): {@code POST /v1/messages} (202 with one id per segment, or a result per
+ * recipient of a batch; {@link IdempotentPosts} with an {@code Idempotency-Key}), {@code GET /v1/messages/{id}},
+ * {@code GET /v1/messages?reference=} ({@link ReferenceSearch}), {@code GET /v1/numbers}, Kannel's
+ * {@code /cgi-bin/sendsms} ({@link SendSmsDoor}) and {@code GET /v1/openapi.json}, the API's OpenAPI document. Customers
+ * authenticate with an API key as {@code Authorization: Bearer}; errors are {@code application/problem+json} naming
+ * the field. It keeps no state of a connection or request, so one instance
  * serves every connection; a connection's answer still being made durable is an attribute of its channel.
  */
 @ChannelHandler.Sharable
@@ -47,7 +51,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String NUMBERS = "/v1/numbers";
     /** Served to anyone: the same document is in the jar and the repository, and names no customer. */
     private static final ApiDocument DOCUMENT = ApiDocument.load("/openapi/customer-api.json", "public, max-age=3600");
-    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity", "contentRetention");
+    private static final Set<String> MEMBERS = Set.of("to", "from", "text", "validity", "contentRetention", "reference");
     /** The connection's latest answer not yet written (a 202 waiting for a group commit), if any. */
     private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("ebb.api.pending");
     /**
@@ -57,6 +61,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final AttributeKey<CustomerConfig> ASKING = AttributeKey.valueOf("ebb.api.asking");
 
     private final MessageApi api;
+    private final IdempotentPosts posts;
     private final HashedTokens<CustomerConfig> keys;
     private final ApiAnswers answers;
     /** Kannel's /cgi-bin/sendsms; null: not offered. */
@@ -64,12 +69,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final ObjectMapper json = Responses.mapper();
 
     /** @param answers told of every answer and of each message sent (metrics) */
-    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
-        this(api, keys, answers, null);
+    ApiHandler(MessageApi api, IdempotentPosts posts, HashedTokens<CustomerConfig> keys, ApiAnswers answers) {
+        this(api, posts, keys, answers, null);
     }
 
-    ApiHandler(MessageApi api, HashedTokens<CustomerConfig> keys, ApiAnswers answers, SendSmsDoor sendsms) {
+    ApiHandler(MessageApi api, IdempotentPosts posts, HashedTokens<CustomerConfig> keys, ApiAnswers answers,
+               SendSmsDoor sendsms) {
         this.api = api;
+        this.posts = posts;
         this.keys = keys;
         this.answers = answers;
         this.sendsms = sendsms;
@@ -88,27 +95,36 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Resource resource = Resource.at(path);
         boolean sending = resource == Resource.MESSAGES && request.method().equals(HttpMethod.POST);
         CustomerConfig sender = null;
-        CompletableFuture<FullHttpResponse> response;
+        CompletableFuture<Answer> answer;
         try {
             if (sending) {
                 sender = authenticate(ctx, request);
-                response = send(ctx, sender, request).toCompletableFuture();
+                CustomerConfig customer = sender;
+                answer = posts.answer(customer.id(), request, () -> answered(() -> send(ctx, customer, request)));
             } else if (sendsms != null && path.equals(SendSmsDoor.PATH)) {
-                response = sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
-                        .toCompletableFuture();
+                answer = answered(() -> sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
+                        .thenApply(r -> new Answer(r, null)));
             } else {
-                response = CompletableFuture.completedFuture(route(ctx, request, path, resource));
+                answer = answered(() -> CompletableFuture.completedFuture(new Answer(route(ctx, request, path,
+                        resource), null)));
             }
         } catch (RuntimeException e) {
-            response = CompletableFuture.failedFuture(e);
+            answer = answered(() -> CompletableFuture.failedFuture(e));
         }
         CustomerConfig asking = ctx.channel().attr(ASKING).getAndSet(null);
-        answerInOrder(ctx, request, response.handle((r, failure) -> failure == null ? new Answer(r, null, asking)
-                : new Answer(refusal(failure), reason(failure), asking)), sender, read);
+        answerInOrder(ctx, request, answer, sender, asking, read);
     }
 
-    /** An answer, the reason of the refusal it is (null for none), and who asked (null: not authenticated). */
-    private record Answer(FullHttpResponse response, String refusal, CustomerConfig asking) {
+    /** The answer {@code work} makes, or the refusal it throws or fails with as an answer. */
+    private CompletableFuture<Answer> answered(Supplier<CompletionStage<Answer>> work) {
+        CompletionStage<Answer> answer;
+        try {
+            answer = work.get();
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.toCompletableFuture().handle((a, failure) -> failure == null ? a
+                : new Answer(refusal(failure), reason(failure)));
     }
 
     /**
@@ -117,28 +133,28 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * The request's content is released by then; its line and headers, all that {@link Responses#send} reads, are not.
      */
     private void answerInOrder(ChannelHandlerContext ctx, FullHttpRequest request, CompletableFuture<Answer> answer,
-                               CustomerConfig sender, long read) {
+                               CustomerConfig sender, CustomerConfig asking, long read) {
         CompletableFuture<Void> before = ctx.channel().attr(PENDING).get();
         if ((before == null || before.isDone()) && answer.isDone()) {
-            send(ctx, request, answer.join(), sender, read);
+            send(ctx, request, answer.join(), sender, asking, read);
             return;
         }
         CompletableFuture<Void> written = new CompletableFuture<>();
         ctx.channel().attr(PENDING).set(written);
         CompletableFuture<Void> turn = before == null ? CompletableFuture.completedFuture(null) : before;
         answer.thenCombine(turn, (a, previousWritten) -> a).thenAccept(a -> ctx.executor().execute(() -> {
-            send(ctx, request, a, sender, read);
+            send(ctx, request, a, sender, asking, read);
             written.complete(null);
         }));
     }
 
     private void send(ChannelHandlerContext ctx, FullHttpRequest request, Answer answer, CustomerConfig sender,
-                      long read) {
+                      CustomerConfig asking, long read) {
         int status = answer.response().status().code();
         answers.answered(status);
-        AccessLog.identify(ctx, () -> answer.asking() == null ? null : answer.asking().id());
+        AccessLog.identify(ctx, () -> asking == null ? null : asking.id());
         Responses.send(ctx, request, answer.response());
-        if (sender != null) {
+        if (sender != null && !answer.replayed()) {
             answers.sent(sender.id(), status, answer.refusal(), System.nanoTime() - read);
         }
     }
@@ -155,8 +171,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private FullHttpResponse refusal(Throwable failure) {
         Throwable cause = cause(failure);
         if (cause instanceof ApiRefusal r) {
-            FullHttpResponse response = Responses.problem(json,
-                    Problem.of(r.status(), r.type(), title(r.status()), r.getMessage()).onField(r.field()));
+            FullHttpResponse response = Responses.problem(json, r.problem());
             if (r.status() == 429 || r.status() == 503) {
                 // RFC 9110 §10.2.3: when to try again; the rate refills within a second, queues drain as fast,
                 // disk space takes longer.
@@ -170,14 +185,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 "the request could not be answered"));
     }
 
-    /** {@code POST /v1/messages}: 202 with one id per segment, once the message is durable. */
-    private CompletionStage<FullHttpResponse> send(ChannelHandlerContext ctx, CustomerConfig customer,
-                                                   FullHttpRequest request) {
-        return api.send(customer, clientIp(ctx), body(request)).thenApply(sent -> {
+    /**
+     * {@code POST /v1/messages}: 202 with one id per segment once the message is durable; with {@code to} an array, a
+     * result per recipient ({@link BatchSend}).
+     */
+    private CompletionStage<Answer> send(ChannelHandlerContext ctx, CustomerConfig customer,
+                                         FullHttpRequest request) {
+        SendRequest message = body(request);
+        if (message.recipients() != null) {
+            return api.sendBatch(customer, clientIp(ctx), message).thenApply(BatchSend.Results::answer);
+        }
+        return api.send(customer, clientIp(ctx), message).thenApply(sent -> {
             FullHttpResponse r = json(202, new Accepted(sent.messageIds().stream().map(Accepted.Id::new).toList(),
                     sent.messageIds().size(), sent.encoding()));
             r.headers().set(HttpHeaderNames.LOCATION, MESSAGES + "/" + sent.messageIds().get(0));
-            return r;
+            return new Answer(r, null);
         });
     }
 
@@ -199,7 +221,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // Reached only while no customer has the Kannel door: then it is not there at all.
             return Responses.problem(json, Problem.of(404, "not-found", "Not found", "no resource " + path));
         }
-        // A message's state: a message sent (POST /v1/messages) is answered by send, never routed here.
+        if (resource == Resource.MESSAGES) {
+            // GET: the customer's messages by reference; a message sent (POST) is answered by send, never here.
+            CustomerConfig customer = authenticate(ctx, request);
+            Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+            return json(200, api.find(customer, parameter(query, "reference"), parameter(query, "limit"),
+                    parameter(query, "after")));
+        }
+        // A message's state.
         CustomerConfig customer = authenticate(ctx, request);
         String id;
         try {
@@ -215,7 +244,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * and what the OpenAPI document must describe, each of them (OpenApiDocumentsTest).
      */
     enum Resource {
-        MESSAGES(ApiHandler.MESSAGES, HttpMethod.POST),
+        MESSAGES(ApiHandler.MESSAGES, HttpMethod.GET, HttpMethod.POST),
         MESSAGE(ApiHandler.MESSAGES + "/{id}", HttpMethod.GET),
         DOCUMENT(ApiDocument.PATH, HttpMethod.GET),
         NUMBERS(ApiHandler.NUMBERS, HttpMethod.GET),
@@ -264,7 +293,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return customer;
     }
 
-    /** The body: a JSON object of string members among {@link #MEMBERS}. */
+    /** The body: a JSON object of string members among {@link #MEMBERS}; {@code to} may be an array of strings. */
     private SendRequest body(FullHttpRequest request) {
         JsonNode root;
         try {
@@ -276,20 +305,25 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw ApiRefusal.invalid("body", "the body must be a JSON object");
         }
         Map<String, String> members = new LinkedHashMap<>();
+        List<String> recipients = null;
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode value = root.get(name);
             if (!MEMBERS.contains(name)) {
                 throw ApiRefusal.invalid(name, "unknown member " + name + " (known: to, from, text, validity,"
-                        + " contentRetention)");
+                        + " contentRetention, reference)");
+            }
+            if (name.equals("to") && value.isArray()) {
+                recipients = BatchSend.recipients(value);
+                continue;
             }
             if (!value.isTextual()) {
                 throw ApiRefusal.invalid(name, name + " must be a string");
             }
             members.put(name, value.asText());
         }
-        return new SendRequest(members.get("to"), members.get("from"), members.get("text"), members.get("validity"),
-                members.get("contentRetention"));
+        return new SendRequest(members.get("to"), recipients, members.get("from"), members.get("text"),
+                members.get("validity"), members.get("contentRetention"), members.get("reference"));
     }
 
     private FullHttpResponse json(int status, Object body) {
@@ -308,19 +342,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return r;
     }
 
-    private static String clientIp(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    /** A query parameter given at most once, or null. */
+    private static String parameter(Map<String, List<String>> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw ApiRefusal.invalid(name, name + " is given more than once");
+        }
+        return values.get(0);
     }
 
-    private static String title(int status) {
-        return switch (status) {
-            case 400 -> "Invalid parameter";
-            case 401 -> "Authentication required";
-            case 404 -> "Not found";
-            case 429 -> "Too many requests";
-            case 503 -> "Service unavailable";
-            default -> "Not accepted";
-        };
+    private static String clientIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
     }
 
     /** {@code GET /v1/numbers}: the customer's numbers and short codes that receive MO. */

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.http.api;
 
+import dev.ebb.gateway.http.Problem;
 import java.util.Set;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Set;
  */
 final class ApiRefusal extends RuntimeException {
     /** The fields whose refusal is a reason of its own in metrics; any other name could be the client's own word. */
-    private static final Set<String> FIELDS = Set.of("to", "from", "text", "validity", "contentRetention", "body");
+    private static final Set<String> FIELDS = Set.of("to", "from", "text", "validity", "contentRetention", "reference",
+            "body");
 
     private final int status;
     private final String type;
@@ -57,6 +59,24 @@ final class ApiRefusal extends RuntimeException {
 
     int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The refusal as the problem details of its answer (RFC 9457). */
+    Problem problem() {
+        return Problem.of(status, type, title(status), getMessage()).onField(field);
+    }
+
+    private static String title(int status) {
+        return switch (status) {
+            case 400 -> "Invalid parameter";
+            case 401 -> "Authentication required";
+            case 404 -> "Not found";
+            case 409 -> "Conflict";
+            case 422 -> "Unprocessable request";
+            case 429 -> "Too many requests";
+            case 503 -> "Service unavailable";
+            default -> "Not accepted";
+        };
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -32,22 +33,27 @@ public final class ApiServer {
      * @param customers whose API keys it takes
      * @param api       what the requests of an authenticated customer do
      * @param sendsms   Kannel's /cgi-bin/sendsms for the customers with {@code sendsms} credentials
+     * @param keys      the answers remembered for {@code Idempotency-Key}s
+     * @param durable   completes once what was written before the call is durable (the group commit, forcing
+     *                  {@code keys} too)
      * @param answers   told of every answer, and of each message sent (metrics)
      * @param group     the event loop group its connections run on
      */
     public static HttpListener start(ListenerConfig config, List<CustomerConfig> customers, MessageApi api,
-                                     SendSmsDoor sendsms, ApiAnswers answers, EventLoopGroup group)
-            throws InterruptedException {
+                                     SendSmsDoor sendsms, IdempotencyStore keys,
+                                     Supplier<CompletableFuture<Void>> durable, ApiAnswers answers,
+                                     EventLoopGroup group) throws InterruptedException {
         Map<String, CustomerConfig> byHash = new LinkedHashMap<>();
         customers.forEach(c -> c.apiKeys().forEach(k -> byHash.put(k.sha256(), c)));
-        HashedTokens<CustomerConfig> keys = new HashedTokens<>(byHash);
+        HashedTokens<CustomerConfig> apiKeys = new HashedTokens<>(byHash);
         // What the listener and the aggregator refuse before the handler sees it is counted like its own answers.
         ListenerRefusals counted = (ctx, request, problem) -> {
             answers.answered(problem.status());
             return null;
         };
         return HttpListener.bind(config, group, Optional.empty(), "api", counted,
-                connectionHandlers(new ApiHandler(api, keys, answers, sendsms), counted));
+                connectionHandlers(new ApiHandler(api, new IdempotentPosts(keys, durable), apiKeys, answers, sendsms),
+                        counted));
     }
 
     /**

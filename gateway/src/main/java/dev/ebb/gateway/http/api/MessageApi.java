@@ -14,7 +14,6 @@ import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.privacy.MessageHistory;
 import dev.ebb.gateway.route.Admission;
 import dev.ebb.metadata.Channel;
-import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
@@ -50,6 +49,7 @@ public final class MessageApi {
     private final BiPredicate<CustomerConfig, Integer> rate;
     private final Predicate<String> wantsReceipts;
     private final MessageHistory history;
+    private final ReferenceSearch search;
     private final ContentConfig content;
     private final Clock clock;
     /** Concatenation references (8-bit) run on from a random start, so a restart does not reuse the last ones. */
@@ -66,6 +66,7 @@ public final class MessageApi {
         this.rate = rate;
         this.wantsReceipts = wantsReceipts;
         this.history = new MessageHistory(store, clock);
+        this.search = new ReferenceSearch(store, history, clock);
         this.content = content;
         this.clock = clock;
     }
@@ -75,15 +76,43 @@ public final class MessageApi {
     }
 
     /**
-     * Validates and admits a message.
+     * What every recipient of a request shares, validated once: sender, text in segments, expiry and reference.
+     *
+     * @param now when the request was read: the messages' acceptance time
+     */
+    record Prepared(SmppAddress source, DataCoding coding, List<Segmenter.Segment> segments, Instant expiry,
+                    String reference, ContentRetention retention, Instant now) {
+        @Override
+        public String toString() {
+            // The segments are content.
+            return "Prepared[segments=" + segments.size() + ", " + coding + "]";
+        }
+    }
+
+    /**
+     * Validates and admits a message to one recipient.
      *
      * @return completes once the message is durable ({@code storage.durability}), or fails with an {@link ApiRefusal}:
      *         503 when the route is congested or Ebb's storage short of space, 500 when it could not be made durable
      * @throws ApiRefusal 400 naming the field, 429 over the customer's rate
      */
     CompletionStage<Sent> send(CustomerConfig customer, String clientIp, SendRequest request) {
-        Instant now = clock.instant();
         Msisdn to = destination(customer, request.to());
+        return sendTo(customer, clientIp, prepare(customer, request), to);
+    }
+
+    /**
+     * Validates and admits a message to each recipient of {@link SendRequest#recipients()}, see {@link BatchSend}.
+     *
+     * @throws ApiRefusal 400 naming the field when the request as a whole is not valid
+     */
+    CompletionStage<BatchSend.Results> sendBatch(CustomerConfig customer, String clientIp, SendRequest request) {
+        return BatchSend.send(this, customer, clientIp, request);
+    }
+
+    /** @throws ApiRefusal 400 naming the field: from, text, validity or reference */
+    Prepared prepare(CustomerConfig customer, SendRequest request) {
+        Instant now = clock.instant();
         SourceAddress from = source(customer, request.from());
         if (request.text() == null || request.text().isEmpty()) {
             throw ApiRefusal.invalid("text", "text is required");
@@ -95,7 +124,7 @@ public final class MessageApi {
             // Not sent once its content must be gone: it then ends EXPIRED, with its receipt.
             expiry = forgetAt;
         }
-        Instant validUntil = expiry;
+        String clientReference = ClientReference.check(request.reference());
         DataCoding coding = DataCoding.forText(request.text());
         List<Segmenter.Segment> segments;
         try {
@@ -103,22 +132,33 @@ public final class MessageApi {
         } catch (InvalidContentException e) {
             throw ApiRefusal.invalid("text", e.getMessage());
         }
-        if (!rate.test(customer, segments.size())) {
+        return new Prepared(new SmppAddress((byte) from.ton(), (byte) from.npi(), from.value()), coding, segments,
+                expiry, clientReference, retention, now);
+    }
+
+    /**
+     * Admits a prepared message to one recipient, charging the customer's rate one submit per segment, all or none.
+     *
+     * @throws ApiRefusal 429 over the customer's rate
+     */
+    CompletionStage<Sent> sendTo(CustomerConfig customer, String clientIp, Prepared message, Msisdn to) {
+        if (!rate.test(customer, message.segments().size())) {
             throw new ApiRefusal(429, "rate-limited", null, "over the customer's rate of " + customer.tps()
                     + " messages per second");
         }
-        SmppAddress source = new SmppAddress((byte) from.ton(), (byte) from.npi(), from.value());
+        DataCoding coding = message.coding();
         // SMPP 3.4 §5.2.17 value 1: a receipt for the final state, posted to the customer's receiptUrl.
         byte registeredDelivery = (byte) (wantsReceipts.test(customer.id()) ? 1 : 0);
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
-        for (Segmenter.Segment s : segments) {
-            builders.add(id -> OutboundMessage.builder(id, customer.id()).source(source)
+        for (Segmenter.Segment s : message.segments()) {
+            builders.add(id -> OutboundMessage.builder(id, customer.id()).source(message.source())
                     .destination(SmppAddress.international(to.e164()))
                     .esmClass(s.concatenation().isPresent() ? ESM_UDHI : 0).registeredDelivery(registeredDelivery)
-                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(validUntil)
-                    .contentRetention(retention).build());
+                    .dataCoding((byte) coding.value()).shortMessage(s.shortMessage()).expiry(message.expiry())
+                    .contentRetention(message.retention()).build());
         }
-        return admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp), now, builders)
+        return admission.admit(to, new Submission.Ingress(Channel.HTTP, null, clientIp, 0, message.reference()),
+                        message.now(), builders)
                 .thenApply(outcome -> switch (outcome.status()) {
                     case ACCEPTED -> new Sent(outcome.messageIds(), coding.name());
                     case NO_ROUTE -> throw ApiRefusal.noRoute("no route serves " + to.masked());
@@ -142,23 +182,29 @@ public final class MessageApi {
             throw new ApiRefusal(404, "not-found", "id", "no message " + messageId + " of yours in the last "
                     + MessageHistory.WINDOW.toDays() + " days");
         }
-        List<MessageStatus.Event> events = records.stream().filter(r -> !r.eventType().isReceiptEvent())
-                .map(r -> new MessageStatus.Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
-        String state = records.stream().filter(r -> !r.eventType().leavesStateAsIs())
-                .reduce((first, second) -> second).orElseThrow().eventType().name();
-        return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events);
+        return MessageStatus.of(messageId, records);
+    }
+
+    /** The customer's segments sent with {@code reference}, see {@link ReferenceSearch#find}. */
+    ReferenceSearch.Page find(CustomerConfig customer, String reference, String limit, String after) {
+        return search.find(customer, reference, limit, after);
     }
 
     /** The handset, read with the customer's numbering as SMPP ingress reads a TON 0 dest_addr. */
-    private static Msisdn destination(CustomerConfig customer, String to) {
+    static Msisdn destination(CustomerConfig customer, String to) {
+        return destination(customer, to, "to");
+    }
+
+    /** {@link #destination(CustomerConfig, String)}, a refusal naming {@code field} ({@code to[3]} in a batch). */
+    static Msisdn destination(CustomerConfig customer, String to, String field) {
         if (to == null) {
-            throw ApiRefusal.invalid("to", "to is required: the handset's number in E.164 (+4790000001)");
+            throw ApiRefusal.invalid(field, "to is required: the handset's number in E.164 (+4790000001)");
         }
         try {
             return Msisdn.parse(to, customer.addressing().numbering());
         } catch (InvalidAddressException e) {
-            throw ApiRefusal.invalid("to", "not an E.164 number (expected '+' or 00 and 8..15 digits, or digits as your"
-                    + " numbering reads them): " + Msisdn.mask(to));
+            throw ApiRefusal.invalid(field, "not an E.164 number (expected '+' or 00 and 8..15 digits, or digits as"
+                    + " your numbering reads them): " + Msisdn.mask(to));
         }
     }
 

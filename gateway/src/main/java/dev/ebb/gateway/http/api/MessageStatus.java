@@ -1,5 +1,8 @@
 package dev.ebb.gateway.http.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.TrafficRecord;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,8 +13,20 @@ import java.util.List;
  * @param state  the latest event: ACCEPTED, SUBMITTED, DELIVERED, UNDELIVERABLE, EXPIRED, …
  * @param finished true when nothing more will happen to it
  * @param events every event, oldest first
+ * @param reference the customer's reference given when it was sent, or null (then absent from the JSON)
  */
-record MessageStatus(String id, String state, boolean finished, List<Event> events) {
+record MessageStatus(String id, String state, boolean finished, List<Event> events,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String reference) {
+    /** The status of {@code messageId} from its records, oldest first (at least one). */
+    static MessageStatus of(String messageId, List<TrafficRecord> records) {
+        List<Event> events = records.stream().filter(r -> !r.eventType().isReceiptEvent())
+                .map(r -> new Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
+        String state = records.stream().filter(r -> !r.eventType().leavesStateAsIs())
+                .reduce((first, second) -> second).orElseThrow().eventType().name();
+        return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events,
+                records.get(0).reference());
+    }
+
     /**
      * @param event     what happened
      * @param at        when

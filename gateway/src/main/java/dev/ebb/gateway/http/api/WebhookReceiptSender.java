@@ -1,5 +1,6 @@
 package dev.ebb.gateway.http.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.gateway.config.CustomerConfig;
@@ -196,14 +197,16 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     private byte[] body(CustomerReceipt receipt) {
         try {
             return json.writeValueAsBytes(new Body(receipt.message().messageId(), receipt.state().name(),
-                    receipt.errorCode(), receipt.message().record().eventTime(), receipt.doneAt()));
+                    receipt.errorCode(), receipt.message().record().eventTime(), receipt.doneAt(),
+                    receipt.message().record().reference()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("receipt cannot be serialised", e);
         }
     }
 
-    /** The posted receipt. */
-    private record Body(String id, String state, int errorCode, Instant submittedAt, Instant doneAt) {
+    /** The posted receipt; {@code reference} only when the message has one. */
+    private record Body(String id, String state, int errorCode, Instant submittedAt, Instant doneAt,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String reference) {
     }
 
     /**

@@ -14,7 +14,7 @@ class ApiServerTest {
     /** Issue 12: a new connection built a new API handler; only the aggregator holds a connection's state. */
     @Test
     void aNewConnectionGetsItsOwnAggregatorAndSharesTheStatelessHandlers() {
-        ApiHandler handler = new ApiHandler(null, new HashedTokens<>(Map.of()), status -> { });
+        ApiHandler handler = new ApiHandler(null, null, new HashedTokens<>(Map.of()), status -> { });
         Supplier<List<ChannelHandler>> handlers = ApiServer.connectionHandlers(handler, ListenerRefusals.NONE);
 
         List<ChannelHandler> first = handlers.get();

@@ -113,7 +113,9 @@ class CustomerApiTest {
         assertProblem(sendWith(message, TestGateway.OFFICER_TOKEN), 401, null);
         assertProblem(get("/v1/messages/" + id, TestGateway.OFFICER_TOKEN), 401, null);
         assertProblem(get("/v1/messages/no-such-id", TestGateway.API_KEY), 404, "id");
-        assertProblem(get("/v1/messages", TestGateway.API_KEY), 405, null);
+        // Issue 18: GET /v1/messages searches by reference, which it needs.
+        assertProblem(get("/v1/messages", TestGateway.API_KEY), 400, "reference");
+        assertProblem(get("/v1/messages?reference=x", TestGateway.OFFICER_TOKEN), 401, null);
         // The customer's API key is no compliance token either.
         HttpResponse<String> compliance = http().send(HttpRequest.newBuilder(
                         gateway.compliance("/v1/retention/records?messageId=" + id))
@@ -128,7 +130,7 @@ class CustomerApiTest {
         HttpResponse<String> put = http().send(HttpRequest.newBuilder(gateway.api("/v1/messages")).header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertProblem(put, 405, null);
-        assertThat(put.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
         HttpResponse<String> post = http().send(HttpRequest.newBuilder(gateway.api("/v1/messages/some-id"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +45,9 @@ class MessageApiValidationTest {
         CustomerConfig acme = TestConfigs.customer("acme").tps(100).apiKey("test", HashedTokens.hashOf(KEY)).build();
         MessageApi api = new MessageApi(route.admission, (customer, segments) -> true, customer -> false,
                 route.stores.metadata, ContentConfig.defaults(), route.clock);
-        handler = new ApiHandler(api, new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme)), status -> { });
+        handler = new ApiHandler(api, new IdempotentPosts(IdempotencyStore.open(dir.resolve("idempotency-keys"),
+                route.clock), () -> CompletableFuture.completedFuture(null)),
+                new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme)), status -> { });
     }
 
     @AfterEach
@@ -85,7 +88,25 @@ class MessageApiValidationTest {
                         (byte) 0x28, '"', '}'}, "body"),
                 bad("a sender outside ASCII", "{\"to\":\"" + TO + "\",\"from\":\"Café\",\"text\":\"x\"}", "from"),
                 bad("an array", "[1,2]", "body"),
-                bad("no JSON at all", "not json", "body"));
+                bad("no JSON at all", "not json", "body"),
+                // Issue 18: references, and batches as a whole.
+                bad("a reference over 64 characters", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"reference\":\"" + "r".repeat(65) + "\"}", "reference"),
+                bad("a reference with a control character", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\","
+                        + "\"reference\":\"a\\u0007b\"}", "reference"),
+                bad("an empty reference", "{\"to\":\"" + TO + "\",\"from\":\"Ebb\",\"text\":\"x\",\"reference\":\"\"}",
+                        "reference"),
+                bad("a batch over 1,000 recipients", "{\"to\":[" + ("\"" + TO + "\",").repeat(1000) + "\"" + TO
+                        + "\"],\"from\":\"Ebb\",\"text\":\"x\"}", "to[1000]"),
+                bad("a batch naming a number twice", "{\"to\":[\"+4790000099\",\"" + TO + "\",\""
+                        + TO.substring(1) + "\"],\"from\":\"Ebb\",\"text\":\"x\"}", "to[2]"),
+                bad("an empty batch", "{\"to\":[],\"from\":\"Ebb\",\"text\":\"x\"}", "to"),
+                bad("a batch with a number as a JSON number", "{\"to\":[\"" + TO + "\",4790000083],\"from\":\"Ebb\","
+                        + "\"text\":\"x\"}", "to[1]"),
+                bad("a batch whose every recipient is no number", "{\"to\":[\"4790-abc\",\"x\"],\"from\":\"Ebb\","
+                        + "\"text\":\"x\"}", "to"),
+                bad("a batch with a bad shared field", "{\"to\":[\"" + TO + "\"],\"from\":\"Ebb\",\"text\":\"\"}",
+                        "text"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ class SendRequestFuzzTest {
     private static UnstartedRoute route;
     private static MessageApi api;
     private static HashedTokens<CustomerConfig> keys;
+    private static IdempotentPosts posts;
 
     @BeforeAll
     static void open() {
@@ -42,6 +44,8 @@ class SendRequestFuzzTest {
         api = new MessageApi(route.admission, (customer, segments) -> true, customer -> false,
                 route.stores.metadata, ContentConfig.defaults(), route.clock);
         keys = new HashedTokens<>(Map.of(HashedTokens.hashOf(KEY), acme));
+        posts = new IdempotentPosts(IdempotencyStore.open(dir.resolve("idempotency-keys"), route.clock),
+                () -> CompletableFuture.completedFuture(null));
     }
 
     @AfterAll
@@ -51,7 +55,7 @@ class SendRequestFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void aPostedBodyIsAcceptedOrRefusedNamingTheField(byte[] body) throws Exception {
-        EmbeddedChannel channel = new EmbeddedChannel(new ApiHandler(api, keys, status -> { }));
+        EmbeddedChannel channel = new EmbeddedChannel(new ApiHandler(api, posts, keys, status -> { }));
         FullHttpResponse response = ApiPost.send(channel, KEY, body);
 
         assertThat(response).as("every request is answered").isNotNull();
