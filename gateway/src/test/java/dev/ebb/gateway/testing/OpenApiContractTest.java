@@ -35,13 +35,15 @@ class OpenApiContractTest {
     @Test
     void aResponseBodyOutsideItsSchemaIsAViolation() {
         assertThat(API.check(post(SEND, 202, accepted(), ACCEPTED.replace("GSM7", "LATIN1"))))
-                .singleElement().asString().contains("/encoding");
+                .isNotEmpty().anySatisfy(v -> assertThat(v).contains("/encoding"));
     }
 
     @Test
     void aMissingRequiredResponseHeaderIsAViolation() {
-        assertThat(API.check(post(SEND, 202, Map.of("Content-Type", List.of("application/json")), ACCEPTED)))
-                .singleElement().asString().contains("response header Location is required");
+        // A 429 must say when to try again.
+        String rateLimited = PROBLEM.replace("400", "429").replace("invalid-parameter", "rate-limited");
+        assertThat(API.check(post(SEND, 429, problem(), rateLimited)))
+                .singleElement().asString().contains("response header Retry-After is required");
     }
 
     @Test
@@ -60,7 +62,7 @@ class OpenApiContractTest {
     void aRequestRefusedWith4xxIsNotHeldToTheDocumentButItsAnswerIs() {
         assertThat(API.check(post("{\"to\":4790000001}", 400, problem(), PROBLEM))).isEmpty();
         assertThat(API.check(post("{\"to\":4790000001}", 400, problem(), PROBLEM.replace("\"status\":400,", ""))))
-                .singleElement().asString().contains("status");
+                .isNotEmpty().anySatisfy(v -> assertThat(v).contains("status"));
     }
 
     /** The customer API ignores query parameters it does not list; the compliance API refuses them. */
