@@ -156,6 +156,28 @@ class KannelSendSmsTest {
         assertThat(dlrs).isEmpty();
     }
 
+    /**
+     * An escape in the host or port was checked with a digit in its place and filled per report: {@code %T} made each
+     * report's origin new (an endpoint each, never closed, past MAX_ENDPOINTS), and {@code 1%d7.0.0.1} passed the
+     * request's check as 107.0.0.1 to become 127.0.0.1 for type 2.
+     */
+    @Test
+    void aDlrUrlWithAnEscapeInItsHostOrPortIsRefused() throws Exception {
+        start(false);
+        String auth = "/cgi-bin/sendsms?username=" + USERNAME + "&password=" + PASSWORD
+                + "&from=Ebb&to=4790000001&text=hi&dlr-mask=3&dlr-url=";
+
+        for (String url : List.of("http://h%T.example.com/dlr", "http://1%d7.0.0.1/dlr", "http://example.com:8%d/dlr")) {
+            assertThat(kannelClient(auth + enc(url))).as(url)
+                    .containsExactly("400", "DLR-URL field misformed, rejected");
+        }
+        // Through the client that checks each exchange against the document, whose coding and dlr-mask are integers.
+        HttpResponse<String> r = gateway.http().send(HttpRequest.newBuilder(gateway.api(auth.replace("text=hi&",
+                "text=hi&coding=0&") + enc("http://example.com/dlr?t=%d&s=%%&ts=%T"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(202);
+    }
+
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
