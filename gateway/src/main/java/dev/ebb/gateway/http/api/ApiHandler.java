@@ -94,8 +94,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 sender = authenticate(ctx, request);
                 response = send(ctx, sender, request).toCompletableFuture();
             } else if (sendsms != null && path.equals(SendSmsDoor.PATH)) {
-                response = sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
-                        .toCompletableFuture();
+                response = sendsms.handle(request, clientIp(ctx), ctx.executor(),
+                        id -> AccessLog.identify(ctx, () -> id)).toCompletableFuture();
             } else {
                 response = CompletableFuture.completedFuture(route(ctx, request, path, resource));
             }

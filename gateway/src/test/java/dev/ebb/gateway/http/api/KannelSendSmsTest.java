@@ -7,6 +7,7 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.testing.MutableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -107,6 +108,29 @@ class KannelSendSmsTest {
 
         assertThat(answer[0]).isEqualTo("403");
         assertThat(answer[1]).isEqualTo("Authorization failed for sendsms");
+    }
+
+    /**
+     * A Kannel application sends its password with every request, so a guesser could try one per request, each a
+     * PBKDF2 derivation on the event loop, as fast as the loop would derive: wrong passwords are throttled per
+     * username and client address as SMPP binds are, the right one refused too during the lock (else its quick
+     * answer would tell the guesser it was right).
+     */
+    @Test
+    void wrongPasswordsAreThrottledAsSmppBindsAre() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), true)
+                .customer(c -> c.sendsms(USERNAME, PasswordHash.hash(PASSWORD))).build(), clock);
+        String send = "&from=Ebb&to=4790000001&text=hi";
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(kannelClient("/cgi-bin/sendsms?username=" + USERNAME + "&password=guess" + i + send))
+                    .containsExactly("403", "Authorization failed for sendsms");
+        }
+        String right = "/cgi-bin/sendsms?username=" + USERNAME + "&password=" + PASSWORD + send;
+        assertThat(kannelClient(right)).containsExactly("403", "Authorization failed for sendsms");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(kannelClient(right)).containsExactly("202", "0: Accepted for delivery");
     }
 
     @Test
