@@ -261,8 +261,8 @@ class ConfigLoaderTest {
                 .isEqualTo(ContentRetention.of(Duration.ofHours(1)));
 
         assertThatThrownBy(() -> read(customer + "    contentRetention: PT73H\n")).isInstanceOf(ConfigException.class)
-                .hasMessage("customers[x].contentRetention: must be over zero and at most PT72H, how long Ebb may keep"
-                        + " content, was PT73H");
+                .hasMessage("customers[x].contentRetention: must be over zero, in whole milliseconds and at most PT72H,"
+                        + " how long Ebb may keep content, was PT73H");
         assertThatThrownBy(() -> read(customer + "    contentRetention: PT0S\n")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("customers[x].contentRetention: must be over zero");
         assertThatThrownBy(() -> read(customer + "    contentRetention: forever\n")).isInstanceOf(ConfigException.class)
