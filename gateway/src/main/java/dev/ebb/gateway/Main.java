@@ -338,8 +338,15 @@ public final class Main implements Callable<Integer> {
         opened.add(() -> apiLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         MessageApi api = new MessageApi(admission, sessions::tryAcquireSubmits, webhooks::wantsReceipts, metadata,
                 cfg.content(), clock);
+        // The Kannel door's password checks (PBKDF2) on a thread of their own: not the API loop, not SMPP binds'.
+        ExecutorService sendsmsLogins = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ebb-sendsms-logins");
+            t.setDaemon(true);
+            return t;
+        });
+        opened.add(sendsmsLogins::shutdownNow);
         SendSmsDoor sendsms = new SendSmsDoor(cfg.customers(), admission, sessions::tryAcquireSubmits, kannelDlrs,
-                cfg.content(), clock);
+                cfg.content(), clock, sendsmsLogins);
         HttpListener apiServer = ApiServer.start(cfg.http(), cfg.customers(), api, sendsms, idempotency, commit::durable,
                 new ApiMetrics(registry), apiLoop);
         opened.add(apiServer);

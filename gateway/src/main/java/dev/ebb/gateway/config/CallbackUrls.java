@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,6 +17,12 @@ import java.util.Optional;
  * the address each connection is about to use.
  */
 public final class CallbackUrls {
+    /** The first 12 octets of NAT64's well-known prefix 64:ff9b::/96. */
+    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+
+    /** The first 12 octets of an IPv4-compatible address ::/96. */
+    private static final byte[] IPV4_COMPATIBLE = new byte[12];
+
     private CallbackUrls() {
     }
 
@@ -79,6 +86,11 @@ public final class CallbackUrls {
 
     /** Why Ebb may not connect to this address on a customer's behalf, or empty when it may. */
     public static Optional<String> refusal(InetAddress address) {
+        Optional<InetAddress> carried = embeddedIpv4(address);
+        if (carried.isPresent() && refusal(carried.get()).isPresent()) {
+            return Optional.of("carries a private, link-local or reserved address (" + address.getHostAddress()
+                    + " is " + carried.get().getHostAddress() + ")");
+        }
         if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
             return Optional.of("points at this host (" + address.getHostAddress() + ")");
         }
@@ -95,10 +107,38 @@ public final class CallbackUrls {
         return address instanceof Inet6Address && (address.getAddress()[0] & 0xFE) == 0xFC;
     }
 
-    /** IPv4 0.0.0.0/8 ("this network", RFC 1122) and 100.64.0.0/10 (carrier-grade NAT, RFC 6598). */
+    /**
+     * IPv4 0.0.0.0/8 ("this network", RFC 1122), 100.64.0.0/10 (carrier-grade NAT, RFC 6598) and 240.0.0.0/4
+     * (reserved, RFC 1112 §4, with the limited broadcast address).
+     */
     private static boolean sharedOrReserved(InetAddress address) {
         byte[] b = address.getAddress();
-        return b.length == 4 && (b[0] == 0 || (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64);
+        return b.length == 4 && (b[0] == 0 || (b[0] & 0xFF) == 100 && (b[1] & 0xC0) == 64 || (b[0] & 0xF0) == 0xF0);
+    }
+
+    /**
+     * The IPv4 address an IPv6 one leads to through a translator or tunnel the network may have: NAT64's well-known
+     * prefix 64:ff9b::/96 (RFC 6052 §2.1), 6to4's 2002::/16 (RFC 3056 §2), the IPv4-compatible ::/96
+     * (RFC 4291 §2.5.5.1). (The JDK already reads an IPv4-mapped ::ffff:0:0/96 address as IPv4.)
+     */
+    private static Optional<InetAddress> embeddedIpv4(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (!(address instanceof Inet6Address)) {
+            return Optional.empty();
+        }
+        int from;
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            from = 2;
+        } else if (Arrays.equals(b, 0, 12, NAT64, 0, 12) || Arrays.equals(b, 0, 12, IPV4_COMPATIBLE, 0, 12)) {
+            from = 12;
+        } else {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(b, from, from + 4)));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four octets are an IPv4 address", e);
+        }
     }
 
     /** Throws the config error of a URL that {@link #refusal refuses}. */

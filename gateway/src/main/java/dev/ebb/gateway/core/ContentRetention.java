@@ -13,8 +13,8 @@ import java.util.Objects;
  * ({@code customers[].contentRetention}).
  *
  * @param kind     which rule
- * @param duration for {@link Kind#FOR}: from acceptance until the content is unreadable, over 0 and at most
- *                 {@link #LONGEST}; null otherwise
+ * @param duration for {@link Kind#FOR}: from acceptance until the content is unreadable, over 0, in whole
+ *                 milliseconds and at most {@link #LONGEST}; null otherwise
  */
 public record ContentRetention(Kind kind, Duration duration) {
     /** The conveyance limit of the processing table (DESIGN.md): no content lives longer. */
@@ -42,9 +42,12 @@ public record ContentRetention(Kind kind, Duration duration) {
         if ((kind == Kind.FOR) != (duration != null)) {
             throw new IllegalArgumentException("a duration goes with " + Kind.FOR + " only, was " + kind);
         }
-        if (duration != null && (duration.isNegative() || duration.isZero() || duration.compareTo(LONGEST) > 0)) {
-            throw new InvalidRetentionException("must be over zero and at most PT72H, how long Ebb may"
-                    + " keep content");
+        // Whole milliseconds: the vault seals a duration as milliseconds (SubmissionCodec), and PT0.0001S sealed as
+        // 0 ms could not be opened again.
+        if (duration != null && (duration.isNegative() || duration.isZero() || duration.compareTo(LONGEST) > 0
+                || duration.getNano() % 1_000_000 != 0)) {
+            throw new InvalidRetentionException("must be over zero, in whole milliseconds and at most PT72H, how long"
+                    + " Ebb may keep content");
         }
     }
 

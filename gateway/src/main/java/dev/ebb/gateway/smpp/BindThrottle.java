@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>There is deliberately no lock on a system_id alone: a guesser elsewhere must not be able to lock a customer
  * out. An attempt counts as failed from the moment it is admitted until it {@link #succeeded}, so a burst of
  * concurrent guesses is bounded like a sequence of them. IPv6 clients are counted per /64, the block one
- * subscriber usually holds. Safe for concurrent use.
+ * subscriber usually holds. Safe for concurrent use. The customer API's Kannel door throttles its logins with one of
+ * its own, by username.
  */
-final class BindThrottle {
+public final class BindThrottle {
     /** Failed binds of one system_id from one address before the first lock: a customer may mistype a few times. */
     static final int FREE_PER_ACCOUNT = 5;
     /** Failed binds from one address, whatever the system_id, before the first lock (several customers behind a NAT). */
@@ -51,12 +52,12 @@ final class BindThrottle {
     private final Map<Object, Failures> failures = new ConcurrentHashMap<>();
     private final AtomicLong attempts = new AtomicLong();
 
-    BindThrottle(Clock clock) {
+    public BindThrottle(Clock clock) {
         this.clock = clock;
     }
 
     /** True while {@code systemId} from {@code address}, or {@code address} itself, is locked. Counts nothing. */
-    boolean locked(String systemId, InetAddress address) {
+    public boolean locked(String systemId, InetAddress address) {
         Instant now = clock.instant();
         InetAddress block = block(address);
         Failures byAddress = failures.get(block);
@@ -69,7 +70,7 @@ final class BindThrottle {
      * Admits an attempt whose credentials are about to be checked, counting it as failed until {@link #succeeded};
      * false (nothing counted) if it is locked, also by a concurrent attempt that just took the last free one.
      */
-    boolean tryAttempt(String systemId, InetAddress address) {
+    public boolean tryAttempt(String systemId, InetAddress address) {
         Instant now = clock.instant();
         if (attempts.incrementAndGet() % SWEEP_EVERY == 0) {
             failures.values().removeIf(f -> f.last.plus(FORGET_AFTER).isBefore(now));
@@ -86,7 +87,7 @@ final class BindThrottle {
     }
 
     /** The attempt admitted last for {@code systemId} from {@code address} had the right password. */
-    void succeeded(String systemId, InetAddress address) {
+    public void succeeded(String systemId, InetAddress address) {
         InetAddress block = block(address);
         failures.remove(new Account(systemId, block));
         failures.computeIfPresent(block, (k, f) -> uncount(f));

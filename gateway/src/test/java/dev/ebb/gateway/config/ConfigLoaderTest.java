@@ -215,6 +215,22 @@ class ConfigLoaderTest {
         assertThat(CallbackUrls.refusal(java.net.InetAddress.getByName("93.184.215.14"))).isEmpty();
     }
 
+    /**
+     * An IPv6 address that carries an IPv4 one reaches it through a translator or tunnel: NAT64's 64:ff9b::/96
+     * (RFC 6052), 6to4's 2002::/16 (RFC 3056), the IPv4-compatible ::/96 (RFC 4291 §2.5.5.1); and 240.0.0.0/4
+     * (RFC 1112, reserved, with the broadcast address) is no one's.
+     */
+    @Test
+    void anIpv6AddressCarryingAPrivateIpv4OneIsRefusedToo() throws Exception {
+        for (String address : List.of("64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:a9fe:a9fe::1", "::7f00:1",
+                "::a00:7", "255.255.255.255", "240.0.0.1")) {
+            assertThat(CallbackUrls.refusal(java.net.InetAddress.getByName(address))).as(address).isPresent();
+        }
+        for (String address : List.of("64:ff9b::5db8:d70e", "2002:5db8:d70e::1", "2606:2800:21f:cb07:6820:80da:af6b:8b2c")) {
+            assertThat(CallbackUrls.refusal(java.net.InetAddress.getByName(address))).as(address).isEmpty();
+        }
+    }
+
     @Test
     void receiptPostsAreShapedPerCustomerWithDefaults() throws Exception {
         String url = "customers:\n  - id: x\n    receiptUrl: https://example.net/receipts\n";
@@ -245,8 +261,8 @@ class ConfigLoaderTest {
                 .isEqualTo(ContentRetention.of(Duration.ofHours(1)));
 
         assertThatThrownBy(() -> read(customer + "    contentRetention: PT73H\n")).isInstanceOf(ConfigException.class)
-                .hasMessage("customers[x].contentRetention: must be over zero and at most PT72H, how long Ebb may keep"
-                        + " content, was PT73H");
+                .hasMessage("customers[x].contentRetention: must be over zero, in whole milliseconds and at most PT72H,"
+                        + " how long Ebb may keep content, was PT73H");
         assertThatThrownBy(() -> read(customer + "    contentRetention: PT0S\n")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("customers[x].contentRetention: must be over zero");
         assertThatThrownBy(() -> read(customer + "    contentRetention: forever\n")).isInstanceOf(ConfigException.class)

@@ -66,6 +66,27 @@ class SubmissionCodecTest {
         }
     }
 
+    /**
+     * The vault keeps a duration in milliseconds: PT0.0001S was accepted over HTTP and sealed as 0 ms, which no
+     * retention may be, so the message could not be opened again (at dispatch after a restart, or for replace_sm).
+     */
+    @Test
+    void eachDurationTheApiAcceptsOpensAgainAfterSealing() {
+        assertThat(ContentRetention.parse("PT0.001S").duration()).isEqualTo(Duration.ofMillis(1));
+        for (String asked : new String[] {"PT0.0001S", "PT1.0005S", "PT0.000000001S", "PT0.001S", "PT72H"}) {
+            ContentRetention retention;
+            try {
+                retention = ContentRetention.parse(asked);
+            } catch (InvalidRetentionException refused) {
+                continue;
+            }
+            Submission submission = new Submission(FULL.toBuilder().contentRetention(retention).build(),
+                    new Submission.Ingress(Channel.HTTP, null, null), ACCEPTED_AT);
+            assertThat(SubmissionCodec.decode(SubmissionCodec.encode(submission)).message().contentRetention())
+                    .as(asked).isEqualTo(retention);
+        }
+    }
+
     /** Vault records sealed before per-message retention existed (version 2) still open, kept until final. */
     @Test
     void aVersionTwoRecordStillDecodesAsUntilFinal() {

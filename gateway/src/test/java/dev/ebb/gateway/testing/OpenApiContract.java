@@ -390,10 +390,16 @@ public final class OpenApiContract {
         if (values.size() > 1) {
             out.add(where(x) + ": " + what + " is given " + values.size() + " times");
         }
-        Schema schema = schema(new Located(declared.node().get("schema"), declared.pointer() + "/schema"));
+        Located declaredSchema = new Located(declared.node().get("schema"), declared.pointer() + "/schema");
+        Schema schema = schema(declaredSchema);
+        // A query or header value is text; one declared as a number or boolean is checked as what it spells.
+        boolean scalar = List.of("integer", "number", "boolean").contains(
+                resolve(declaredSchema.node(), declaredSchema.pointer()).node().path("type").asText());
         for (String v : values) {
             try {
-                for (Error error : schema.validate(BODIES.readTree(new ObjectMapper().writeValueAsString(v)))) {
+                boolean literal = scalar && v.matches("-?[0-9]+(\\.[0-9]+)?|true|false");
+                for (Error error : schema.validate(BODIES.readTree(literal ? v
+                        : new ObjectMapper().writeValueAsString(v)))) {
                     out.add(where(x) + ": " + what + " against " + declared.pointer() + ": " + error);
                 }
             } catch (IOException e) {

@@ -102,8 +102,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 CustomerConfig customer = sender;
                 answer = posts.answer(customer.id(), request, () -> answered(() -> send(ctx, customer, request)));
             } else if (sendsms != null && path.equals(SendSmsDoor.PATH)) {
-                answer = answered(() -> sendsms.handle(request, clientIp(ctx), id -> AccessLog.identify(ctx, () -> id))
-                        .thenApply(r -> new Answer(r, null)));
+                answer = answered(() -> sendsms.handle(request, clientIp(ctx), ctx.executor(),
+                        id -> AccessLog.identify(ctx, () -> id)).thenApply(r -> new Answer(r, null)));
             } else {
                 answer = answered(() -> CompletableFuture.completedFuture(new Answer(route(ctx, request, path,
                         resource), null)));

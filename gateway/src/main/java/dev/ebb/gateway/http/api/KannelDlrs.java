@@ -146,9 +146,13 @@ public final class KannelDlrs implements ReceiptSink {
      * an origin within {@link #MAX_ENDPOINTS}.
      */
     boolean acceptable(CustomerConfig customer, String template) {
-        // Each escape as a digit: only the URL's shape and host are checked.
+        // Each escape as a digit: only the URL's shape and host are checked. An escape in the host or port would be
+        // checked as that digit and filled per report: a host of its own for each (%T: an endpoint a second), and
+        // one the check never saw; so the origin must come out the same whatever the escapes hold.
         Optional<URI> url = parse(fill(template, Map.of(), "0"));
-        return url.isPresent() && CallbackUrls.refusalWithoutLookup(url.get(),
+        Optional<URI> other = parse(fill(template, Map.of(), "1"));
+        return url.isPresent() && other.isPresent()
+                && url.get().getRawAuthority().equals(other.get().getRawAuthority()) && CallbackUrls.refusalWithoutLookup(url.get(),
                 customer.allowPrivateCallbacks()).isEmpty()
                 && (endpoints.size() < MAX_ENDPOINTS || endpoints.containsKey(origin(customer.id(), url.get())));
     }

@@ -12,6 +12,7 @@ import dev.ebb.gateway.core.SmppAddress;
 import dev.ebb.gateway.core.Submission;
 import dev.ebb.gateway.http.Responses;
 import dev.ebb.gateway.route.Admission;
+import dev.ebb.gateway.smpp.BindThrottle;
 import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.InvalidAddressException;
@@ -22,6 +23,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -45,6 +48,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -80,9 +84,14 @@ public final class SendSmsDoor {
     private final Clock clock;
     /**
      * Each username's last password that passed its PBKDF2 check, as an HMAC under a key of this run: a Kannel
-     * application sends its password with every message, and PBKDF2 costs milliseconds of the event loop each time.
+     * application sends its password with every message, and PBKDF2 costs milliseconds each time.
      */
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    /** Where PBKDF2 runs: never on an event loop, whose other connections would wait behind a guesser's. */
+    private final Executor derivations;
+    private final BindThrottle throttle;
+    /** Derived against for a username no one has, so that its refusal takes as long as a wrong password's. */
+    private final String nobodysHash;
     private final byte[] runKey = new byte[32];
     private final AtomicInteger reference = new AtomicInteger(new SecureRandom().nextInt(256));
 
@@ -101,7 +110,7 @@ public final class SendSmsDoor {
     }
 
     public SendSmsDoor(List<CustomerConfig> customers, Admission admission, BiPredicate<CustomerConfig, Integer> rate,
-                KannelDlrs dlrs, ContentConfig content, Clock clock) {
+                KannelDlrs dlrs, ContentConfig content, Clock clock, Executor derivations) {
         Map<String, CustomerConfig> users = new HashMap<>();
         customers.stream().filter(c -> c.sendsms() != null).forEach(c -> users.put(c.sendsms().username(), c));
         this.byUsername = Map.copyOf(users);
@@ -110,18 +119,30 @@ public final class SendSmsDoor {
         this.dlrs = dlrs;
         this.content = content;
         this.clock = clock;
-        new SecureRandom().nextBytes(runKey);
+        this.derivations = derivations;
+        this.throttle = new BindThrottle(clock);
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(runKey);
+        byte[] nobodys = new byte[16];
+        random.nextBytes(nobodys);
+        this.nobodysHash = PasswordHash.hash(HexFormat.of().formatHex(nobodys));
     }
 
     /** The answer to a request on {@link #PATH}; never fails (every refusal is one of Kannel's answers). */
-    CompletionStage<FullHttpResponse> handle(FullHttpRequest request, String clientIp,
+    CompletionStage<FullHttpResponse> handle(FullHttpRequest request, String clientIp, Executor loop,
                                              Consumer<String> identified) {
         try {
             Parameters p = parameters(request);
-            CustomerConfig customer = authenticate(p.get("username"), p.get("password"));
-            identified.accept(customer.id());
-            return send(customer, clientIp, p).exceptionally(failure -> answer(failure instanceof Refused r ? r
-                    : failure.getCause() instanceof Refused r ? r : new Refused(503, "Sending failed.")));
+            CompletableFuture<CustomerConfig> customer = authenticate(p.get("username"), p.get("password"),
+                    clientIp == null ? null : NetUtil.createInetAddressFromIpAddressString(clientIp));
+            Function<CustomerConfig, CompletableFuture<FullHttpResponse>> sending = c -> {
+                identified.accept(c.id());
+                return send(c, clientIp, p);
+            };
+            // A derivation ends on its executor: the message goes on from the connection's loop, as any other.
+            return (customer.isDone() ? customer.thenCompose(sending) : customer.thenComposeAsync(sending, loop))
+                    .exceptionally(failure -> answer(failure instanceof Refused r ? r
+                            : failure.getCause() instanceof Refused r ? r : new Refused(503, "Sending failed.")));
         } catch (Refused r) {
             return CompletableFuture.completedFuture(answer(r));
         }
@@ -190,21 +211,39 @@ public final class SendSmsDoor {
         return new Parameters(values, text, charset == null ? null : charset.name());
     }
 
-    private CustomerConfig authenticate(String username, String password) {
-        CustomerConfig customer = username == null ? null : byUsername.get(username);
-        if (customer == null || password == null) {
+    /**
+     * As SMPP binds are checked: a locked username and address is refused first, the right password too (else its
+     * quick answer would tell a guesser it was right); a password that verified once is known by its HMAC; any other
+     * is admitted by the throttle and derived on {@link #derivations}, a username no one has against a hash of
+     * no one's, so that neither the time nor the answer tells whether it exists.
+     */
+    private CompletableFuture<CustomerConfig> authenticate(String username, String password, InetAddress from) {
+        if (username == null || password == null) {
             throw new Refused(403, "Authorization failed for sendsms");
         }
+        InetAddress address = from == null ? InetAddress.getLoopbackAddress() : from;
+        if (throttle.locked(username, address)) {
+            throw new Refused(403, "Authorization failed for sendsms");
+        }
+        CustomerConfig customer = byUsername.get(username);
         byte[] mac = mac(password);
         byte[] known = verified.get(username);
-        if (known != null && MessageDigest.isEqual(known, mac)) {
-            return customer;
+        if (customer != null && known != null && MessageDigest.isEqual(known, mac)) {
+            throttle.succeeded(username, address);
+            return CompletableFuture.completedFuture(customer);
         }
-        if (!PasswordHash.matches(password, customer.sendsms().passwordHash())) {
+        if (!throttle.tryAttempt(username, address)) {
             throw new Refused(403, "Authorization failed for sendsms");
         }
-        verified.put(username, mac);
-        return customer;
+        String hash = customer == null ? nobodysHash : customer.sendsms().passwordHash();
+        return CompletableFuture.supplyAsync(() -> PasswordHash.matches(password, hash), derivations).thenApply(ok -> {
+            if (!ok || customer == null) {
+                throw new Refused(403, "Authorization failed for sendsms");
+            }
+            verified.put(username, mac);
+            throttle.succeeded(username, address);
+            return customer;
+        });
     }
 
     private byte[] mac(String password) {

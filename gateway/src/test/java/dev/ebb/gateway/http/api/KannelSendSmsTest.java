@@ -7,6 +7,7 @@ import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.testing.MutableClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -109,6 +110,29 @@ class KannelSendSmsTest {
         assertThat(answer[1]).isEqualTo("Authorization failed for sendsms");
     }
 
+    /**
+     * A Kannel application sends its password with every request, so a guesser could try one per request, each a
+     * PBKDF2 derivation on the event loop, as fast as the loop would derive: wrong passwords are throttled per
+     * username and client address as SMPP binds are, the right one refused too during the lock (else its quick
+     * answer would tell the guesser it was right).
+     */
+    @Test
+    void wrongPasswordsAreThrottledAsSmppBindsAre() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        gateway.start(TestGateway.builder(gateway.dataDir(), TestGateway.freePort(), true)
+                .customer(c -> c.sendsms(USERNAME, PasswordHash.hash(PASSWORD))).build(), clock);
+        String send = "&from=Ebb&to=4790000001&text=hi";
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(kannelClient("/cgi-bin/sendsms?username=" + USERNAME + "&password=guess" + i + send))
+                    .containsExactly("403", "Authorization failed for sendsms");
+        }
+        String right = "/cgi-bin/sendsms?username=" + USERNAME + "&password=" + PASSWORD + send;
+        assertThat(kannelClient(right)).containsExactly("403", "Authorization failed for sendsms");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(kannelClient(right)).containsExactly("202", "0: Accepted for delivery");
+    }
+
     @Test
     void aPostWithKannelsHeadersIsSentToo() throws Exception {
         start(true);
@@ -154,6 +178,28 @@ class KannelSendSmsTest {
                     .containsExactly("400", "DLR-URL field misformed, rejected");
         }
         assertThat(dlrs).isEmpty();
+    }
+
+    /**
+     * An escape in the host or port was checked with a digit in its place and filled per report: {@code %T} made each
+     * report's origin new (an endpoint each, never closed, past MAX_ENDPOINTS), and {@code 1%d7.0.0.1} passed the
+     * request's check as 107.0.0.1 to become 127.0.0.1 for type 2.
+     */
+    @Test
+    void aDlrUrlWithAnEscapeInItsHostOrPortIsRefused() throws Exception {
+        start(false);
+        String auth = "/cgi-bin/sendsms?username=" + USERNAME + "&password=" + PASSWORD
+                + "&from=Ebb&to=4790000001&text=hi&dlr-mask=3&dlr-url=";
+
+        for (String url : List.of("http://h%T.example.com/dlr", "http://1%d7.0.0.1/dlr", "http://example.com:8%d/dlr")) {
+            assertThat(kannelClient(auth + enc(url))).as(url)
+                    .containsExactly("400", "DLR-URL field misformed, rejected");
+        }
+        // Through the client that checks each exchange against the document, whose coding and dlr-mask are integers.
+        HttpResponse<String> r = gateway.http().send(HttpRequest.newBuilder(gateway.api(auth.replace("text=hi&",
+                "text=hi&coding=0&") + enc("http://example.com/dlr?t=%d&s=%%&ts=%T"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(202);
     }
 
     private static String enc(String s) {
