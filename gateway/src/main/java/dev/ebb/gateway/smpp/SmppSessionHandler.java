@@ -194,7 +194,9 @@ final class SmppSessionHandler extends ChannelInboundHandlerAdapter {
     private void onUnbind(Pdu.Unbind unbind) {
         leaveCustomerSessions();
         state = State.UNBOUND;
-        failPendingDeliveries();
+        // Deliveries still awaiting their answer wait out the grace: a client answers its last receipts while it
+        // unbinds (jSMPP writes a listener's deliver_sm_resp on another thread than the unbind), and those answers count.
+        // Whatever is still unanswered at the close goes to another receiver (channelInactive).
         ctx.writeAndFlush(new Pdu.UnbindResp(unbind.sequenceNumber(), CommandStatus.ESME_ROK));
         ctx.executor().schedule(() -> ctx.close(), UNBIND_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
