@@ -118,7 +118,11 @@ class StorageGuardTest {
                 out.write(block);
             }
         }
-        Await.until("/ready on a disk with 4 MiB left", WAIT, () -> get("/ready").statusCode() == 503);
+        // Not ready for the content store's floor, not for any reason: /ready also waits for the SMSC bind.
+        Await.until("/ready naming the content store on a disk with 4 MiB left", WAIT, () -> {
+            HttpResponse<String> ready = get("/ready");
+            return ready.statusCode() == 503 && ready.body().contains("\"content-store\":{\"ready\":false");
+        });
         assertThat(smppStatus("no room")).isEqualTo(ESME_RMSGQFUL);
         assertThat(post("no room either").statusCode()).isEqualTo(503);
 
