@@ -101,7 +101,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 sender = authenticate(ctx, request);
                 CustomerConfig customer = sender;
                 answer = posts.answer(customer.id(), request, () -> answered(() -> send(ctx, customer, request)));
-            } else if (sendsms != null && path.equals(SendSmsDoor.PATH)) {
+            } else if (sendsms != null && resource == Resource.SENDSMS) {
                 answer = answered(() -> sendsms.handle(request, clientIp(ctx), ctx.executor(),
                         id -> AccessLog.identify(ctx, () -> id)).thenApply(r -> new Answer(r, null)));
             } else {

@@ -21,9 +21,9 @@ record MessageStatus(String id, String state, boolean finished, List<Event> even
     static MessageStatus of(String messageId, List<TrafficRecord> records) {
         List<Event> events = records.stream().filter(r -> !r.eventType().isReceiptEvent())
                 .map(r -> new Event(r.eventType().name(), r.eventTime(), r.errorCode())).toList();
-        String state = records.stream().filter(r -> !r.eventType().leavesStateAsIs())
-                .reduce((first, second) -> second).orElseThrow().eventType().name();
-        return new MessageStatus(messageId, state, EventType.valueOf(state).isFinal(), events,
+        EventType state = records.stream().map(TrafficRecord::eventType).filter(e -> !e.leavesStateAsIs())
+                .reduce((first, second) -> second).orElseThrow();
+        return new MessageStatus(messageId, state.name(), state.isFinal(), events,
                 records.get(0).reference());
     }
 

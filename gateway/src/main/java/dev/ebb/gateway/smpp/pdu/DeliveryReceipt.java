@@ -94,7 +94,7 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         Set<String> forms = new LinkedHashSet<>();
         String canonical = canonicalId(id);
         forms.add(canonical);
-        if (canonical.length() <= 40 && allDigits(canonical, 0, canonical.length())) {
+        if (canonical.length() <= 40 && allDigits(canonical)) {
             forms.add(new BigInteger(canonical, 10).toString(16));
         }
         if (canonical.length() <= 32 && isLowerHex(canonical)) {
@@ -214,11 +214,11 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
         return -1;
     }
 
-    private static boolean allDigits(String s, int from, int to) {
-        if (from >= to) {
+    private static boolean allDigits(String s) {
+        if (s.isEmpty()) {
             return false;
         }
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) < '0' || s.charAt(i) > '9') {
                 return false;
             }
@@ -249,14 +249,14 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
 
     private static int count(String[] values, int key) {
         String value = values[key] == null ? "0" : values[key];
-        if (value.length() > 9 || !allDigits(value, 0, value.length())) {
+        if (value.length() > 9 || !allDigits(value)) {
             throw new InvalidReceiptException("receipt field '" + KEYS[key] + "' is not a number");
         }
         return Integer.parseInt(value);
     }
 
     private static int errorCode(String value) {
-        if (value.length() <= 9 && allDigits(value, 0, value.length())) {
+        if (value.length() <= 9 && allDigits(value)) {
             return Integer.parseInt(value);
         }
         if (value.length() <= 7 && isLowerHex(value.toLowerCase(Locale.ROOT))) {
@@ -267,7 +267,7 @@ public record DeliveryReceipt(String id, int submitted, int delivered, Instant s
 
     private static Instant date(String[] values, int key) {
         String value = required(values, key);
-        if (value.length() != 10 && value.length() != 12 || !allDigits(value, 0, value.length())) {
+        if (value.length() != 10 && value.length() != 12 || !allDigits(value)) {
             throw new InvalidReceiptException("receipt field '" + KEYS[key] + "' is not YYMMDDhhmm or YYMMDDhhmmss");
         }
         try {
