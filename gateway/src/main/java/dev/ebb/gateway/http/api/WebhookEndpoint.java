@@ -174,8 +174,8 @@ final class WebhookEndpoint<T> {
     // Confined to the loop.
     private final ArrayDeque<Pending<T>> ready = new ArrayDeque<>();
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    /** Connections open or being opened. */
-    private int open;
+    /** Connections open or being opened; written on the loop only, volatile for the gauge. */
+    private volatile int open;
     private ScheduledFuture<?> linger;
     private boolean lingered;
 
@@ -247,6 +247,11 @@ final class WebhookEndpoint<T> {
     /** Receipts in posts not answered yet. */
     int inFlight() {
         return onConnections.get();
+    }
+
+    /** Connections open or being opened to the endpoint, never more than {@code receiptConnections}. */
+    int connections() {
+        return open;
     }
 
     String customer() {

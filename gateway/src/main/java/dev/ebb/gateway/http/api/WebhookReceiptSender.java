@@ -234,6 +234,10 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
         for (WebhookEndpoint<CustomerReceipt> e : endpoints.values()) {
             Gauge.builder("ebb.receipts.webhook.inflight", e, WebhookEndpoint::inFlight).tag("customer", e.customer())
                     .description("receipts in POSTs to the customer's receiptUrl not answered yet").register(registry);
+            Gauge.builder("ebb.receipts.webhook.connections", e, WebhookEndpoint::connections)
+                    .tag("customer", e.customer())
+                    .description("connections open or being opened to the customer's receiptUrl (receiptConnections"
+                            + " at most)").register(registry);
             Gauge.builder("ebb.receipts.webhook.waiting", e, WebhookEndpoint::waiting).tag("customer", e.customer())
                     .description("receipts for the customer's receiptUrl waiting for a connection or a retry")
                     .register(registry);

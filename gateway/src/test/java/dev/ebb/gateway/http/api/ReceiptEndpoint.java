@@ -57,8 +57,6 @@ final class ReceiptEndpoint implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicInteger opened = new AtomicInteger();
-    private final AtomicInteger maxOpen = new AtomicInteger();
     private final AtomicInteger posts = new AtomicInteger();
     private final List<Post> taken = new CopyOnWriteArrayList<>();
     private final Channel server;
@@ -74,8 +72,6 @@ final class ReceiptEndpoint implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
-                        maxOpen.accumulateAndGet(opened.incrementAndGet(), Math::max);
-                        ch.closeFuture().addListener(f -> opened.decrementAndGet());
                         open.add(ch);
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc()));
@@ -127,12 +123,6 @@ final class ReceiptEndpoint implements AutoCloseable {
     int connections() {
         return connections.get();
     }
-
-    /** The most connections open at once so far. */
-    int maxOpen() {
-        return maxOpen.get();
-    }
-
     /** Posts received so far, answered or not. */
     int posts() {
         return posts.get();

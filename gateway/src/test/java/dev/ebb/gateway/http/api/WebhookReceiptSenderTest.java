@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +127,13 @@ class WebhookReceiptSenderTest {
 
     @Test
     void aHangingEndpointHoldsBackNeitherAnotherCustomerNorItsOwnReceiptsOnceItRecovers() throws Exception {
-        ReceiptEndpoint hanging = endpoint(n -> ReceiptEndpoint.NEVER);
+        // The gateway's own count, read as each post arrives: the endpoint's count of open connections may see a
+        // reconnection before the close of the connection it replaces (its accepts and reads race).
+        AtomicInteger mostOpen = new AtomicInteger();
+        ReceiptEndpoint hanging = endpoint(n -> {
+            mostOpen.accumulateAndGet((int) gauge("ebb.receipts.webhook.connections", "alpha"), Math::max);
+            return ReceiptEndpoint.NEVER;
+        });
         ReceiptEndpoint healthy = endpoint(ReceiptEndpoint.Behaviour.always(204));
         start(null, customer("alpha", hanging.url()).receiptPosts(0, 2, 0, Duration.ofMillis(500)),
                 customer("beta", healthy.url()));
@@ -138,7 +145,7 @@ class WebhookReceiptSenderTest {
         assertThat(idsOf(healthy)).containsExactlyInAnyOrderElementsOf(betaIds);
         assertThat(hanging.taken()).isEmpty();
         Await.until("alpha's posts time out", WAIT, () -> posts("timeout") >= 2);
-        assertThat(hanging.maxOpen()).as("alpha's posts wait for its two connections").isLessThanOrEqualTo(2);
+        assertThat(mostOpen.get()).as("alpha's posts wait for its two connections").isBetween(1, 2);
         // All 20 are held; at most the two on connections are not waiting.
         assertThat(gauge("ebb.receipts.webhook.waiting", "alpha")).isBetween(18.0, 20.0);
         assertThat(gauge("ebb.receipts.webhook.waiting", "beta")).isZero();
