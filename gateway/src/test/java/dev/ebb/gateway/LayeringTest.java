@@ -34,6 +34,7 @@ class LayeringTest {
             List.of("southbound", "southbound.simulator"),
             List.of("receipt"),
             List.of("compliance"),
+            List.of("cluster"),
             List.of("http"),
             List.of("http.api", "http.compliance"),
             List.of("cli"),

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                         ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
                         List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
-                        MetadataConfig metadata, StorageConfig storage, KeysConfig keys, ReceiptsConfig receipts) {
+                        MetadataConfig metadata, StorageConfig storage, KeysConfig keys, ReceiptsConfig receipts,
+                        ClusterConfig cluster) {
     public EbbConfig {
         dataDir = dataDir == null ? Path.of("data") : dataDir;
         smpp = smpp == null ? SmppServerConfig.defaults() : smpp;
@@ -32,6 +33,7 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         storage = storage == null ? StorageConfig.defaults() : storage;
         keys = keys == null ? KeysConfig.defaults() : keys;
         receipts = receipts == null ? ReceiptsConfig.defaults() : receipts;
+        // cluster stays null: Ebb alone, no Kafka.
 
         requireUnique(customers, CustomerConfig::id, "customers[].id");
         requireUnique(customers.stream().filter(c -> c.smpp() != null).toList(), c -> c.smpp().systemId(),
@@ -72,6 +74,15 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
         }
     }
 
+    /** Alone, without a {@code cluster} section. */
+    public EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
+                     ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
+                     List<ConnectorConfig> connectors, SimulatorConfig simulator, ContentConfig content,
+                     MetadataConfig metadata, StorageConfig storage, KeysConfig keys, ReceiptsConfig receipts) {
+        this(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator, content, metadata,
+                storage, keys, receipts, null);
+    }
+
     /** Without a {@code storage} section: the free-space guard's defaults. */
     public EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http, ComplianceConfig compliance,
                      ListenerConfig metrics, List<CustomerConfig> customers, List<RouteConfig> routes,
@@ -89,25 +100,31 @@ public record EbbConfig(Path dataDir, SmppServerConfig smpp, ListenerConfig http
     /** The same config with another {@code storage} section. */
     public EbbConfig withStorage(StorageConfig guard) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, guard, keys, receipts);
+                content, metadata, guard, keys, receipts, cluster);
     }
 
     /** The same config with another {@code receipts} section. */
     public EbbConfig withReceipts(ReceiptsConfig outbox) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, storage, keys, outbox);
+                content, metadata, storage, keys, outbox, cluster);
     }
 
     /** The same config with another list of customers. */
     public EbbConfig withCustomers(List<CustomerConfig> others) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, others, routes, connectors, simulator,
-                content, metadata, storage, keys, receipts);
+                content, metadata, storage, keys, receipts, cluster);
     }
 
     /** The same config with another {@code keys} section (the key-encryption key). */
     public EbbConfig withKeys(KeysConfig kek) {
         return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
-                content, metadata, storage, kek, receipts);
+                content, metadata, storage, kek, receipts, cluster);
+    }
+
+    /** The same config with another {@code cluster} section; null: alone. */
+    public EbbConfig withCluster(ClusterConfig nodes) {
+        return new EbbConfig(dataDir, smpp, http, compliance, metrics, customers, routes, connectors, simulator,
+                content, metadata, storage, keys, receipts, nodes);
     }
 
     public Optional<CustomerConfig> customer(String id) {
