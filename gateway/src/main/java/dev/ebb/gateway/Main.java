@@ -5,6 +5,7 @@ import dev.ebb.gateway.cli.EraseCustomerCommand;
 import dev.ebb.gateway.cli.HashPasswordCommand;
 import dev.ebb.gateway.cli.SendCommand;
 import dev.ebb.gateway.cli.VerifyCommand;
+import dev.ebb.gateway.cluster.ClusterNode;
 import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.ComplianceService;
@@ -254,6 +255,12 @@ public final class Main implements Callable<Integer> {
         ReceiptOutbox outbox = ReceiptOutbox.open(owed, cfg.receipts(), privacy, outboxWindows(cfg), clock);
         opened.add(outbox);
         SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, outbox, housekeeping, clock);
+        // In a cluster: receipts, MO and customers' rates across the nodes (docs/cluster.md); null alone.
+        ClusterNode cluster = cfg.cluster() == null ? null : ClusterNode.create(cfg, sessions, outbox, clock);
+        if (cluster != null) {
+            opened.add(cluster);
+        }
+        ReceiptSink smppReceipts = cluster == null ? receiptSender : cluster.receiptsVia(receiptSender);
         // Receipt posts to customers' endpoints get their own loop: nothing on it blocks, and a customer's slow
         // endpoint holds its own connections there, not the SMPP sessions'.
         EventLoopGroup webhookLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -265,16 +272,18 @@ public final class Main implements Callable<Integer> {
         opened.add(kannelDlrs::close);
         // A receipt goes back the way its message came in.
         ReceiptSink toCustomers = receipt -> (receipt.message().record().channel() == Channel.HTTP ? kannelDlrs
-                : receiptSender).forward(receipt);
+                : smppReceipts).forward(receipt);
         ReceiptHandler receipts = new ReceiptHandler(privacy, outbox, toCustomers, keepers::contains, clock);
         MessageIdGenerator ids = new MessageIdGenerator(clock);
-        MoWebhook moWebhook = new MoWebhook(cfg.customers(), new SmppMoSender(sessions), webhookLoop, clock);
+        SmppMoSender smppMo = new SmppMoSender(sessions);
+        MoWebhook moWebhook = new MoWebhook(cfg.customers(), cluster == null ? smppMo : cluster.moVia(smppMo),
+                webhookLoop, clock);
         opened.add(moWebhook);
         MoRouter moRouter = new MoRouter(cfg.customerByMoNumber(), moWebhook, metadata, ids, clock, housekeeping);
         // Acknowledgements and intermediate notifications (esm_class types other than receipt and MO) are taken and
         // dropped: Ebb forwards final states only.
-        DeliverSmListener fromSmsc = DeliverSmListener.answeringWhen(d -> d.isReceipt() ? receipts.onDeliverSm(d)
-                : d.isMobileOriginated() ? moRouter.onDeliverSm(d) : 0, privacy::durable);
+        DeliverSmListener fromSmsc = DeliverSmListener.answeringWhen(DeliverSmListener.byKind(receipts, moRouter),
+                privacy::durable);
         Map<String, SmscConnector> connectors = new LinkedHashMap<>();
         for (ConnectorConfig c : cfg.connectors()) {
             SmscConnector connector = new SmscConnector(c, fromSmsc, clock);
@@ -313,6 +322,11 @@ public final class Main implements Callable<Integer> {
         }
         connectors.values().forEach(c -> c.bindTo(registry));
         requeuePending(privacy, routes, router, receipts);
+        if (cluster != null) {
+            // After the re-registered messages, before the first receipt: what the cluster holds for them matches.
+            cluster.start(receipts, privacy::durable);
+            cluster.bindTo(registry);
+        }
         connectors.values().forEach(SmscConnector::start);
         // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
         outbox.start(toCustomers);

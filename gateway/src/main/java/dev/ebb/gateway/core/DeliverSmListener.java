@@ -47,11 +47,29 @@ public interface DeliverSmListener {
 
             @Override
             public CompletionStage<Integer> take(InboundDeliverSm deliverSm) {
-                int status = listener.onDeliverSm(deliverSm);
-                if (status != 0) {
-                    return CompletableFuture.completedFuture(status);
-                }
-                return durable.get().handle((forced, notForced) -> notForced == null ? 0 : 0x64);
+                return listener.take(deliverSm).thenCompose(status -> status != 0
+                        ? CompletableFuture.completedFuture(status)
+                        : durable.get().handle((forced, notForced) -> notForced == null ? 0 : 0x64));
+            }
+        };
+    }
+
+    /**
+     * Receipts to {@code receipts}, mobile-originated messages to {@code mo}; anything else (acknowledgements,
+     * intermediate notifications) is taken and dropped.
+     */
+    static DeliverSmListener byKind(DeliverSmListener receipts, DeliverSmListener mo) {
+        return new DeliverSmListener() {
+            @Override
+            public int onDeliverSm(InboundDeliverSm deliverSm) {
+                return deliverSm.isReceipt() ? receipts.onDeliverSm(deliverSm)
+                        : deliverSm.isMobileOriginated() ? mo.onDeliverSm(deliverSm) : 0;
+            }
+
+            @Override
+            public CompletionStage<Integer> take(InboundDeliverSm deliverSm) {
+                return deliverSm.isReceipt() ? receipts.take(deliverSm) : deliverSm.isMobileOriginated()
+                        ? mo.take(deliverSm) : CompletableFuture.completedFuture(0);
             }
         };
     }

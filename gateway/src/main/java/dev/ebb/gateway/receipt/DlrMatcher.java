@@ -43,6 +43,7 @@ public final class DlrMatcher<M, R> {
     private final Duration holdFor;
     private final int maxHeld;
     private final IntConsumer onEvicted;
+    private final Consumer<R> evictedEach;
     /** Receipts in {@link #early}, each counted once however many spellings it is held under. */
     private final AtomicInteger held = new AtomicInteger();
 
@@ -52,6 +53,13 @@ public final class DlrMatcher<M, R> {
 
     /** @param onEvicted told how many held receipts were given up at once because more than {@code maxHeld} were held */
     public DlrMatcher(BiConsumer<M, R> onMatch, Clock clock, Duration holdFor, int maxHeld, IntConsumer onEvicted) {
+        this(onMatch, clock, holdFor, maxHeld, onEvicted, receipt -> { });
+    }
+
+    /** @param evictedEach told each held receipt given up because more than {@code maxHeld} were held */
+    public DlrMatcher(BiConsumer<M, R> onMatch, Clock clock, Duration holdFor, int maxHeld, IntConsumer onEvicted,
+                      Consumer<R> evictedEach) {
+        this.evictedEach = evictedEach;
         this.onMatch = onMatch;
         this.clock = clock;
         this.holdFor = holdFor;
@@ -77,21 +85,17 @@ public final class DlrMatcher<M, R> {
      *                         and write the same id in decimal in the receipt, or the reverse
      */
     public void receipt(String connector, List<String> smscIdCandidates, R receipt) {
-        List<String> keys = new ArrayList<>(smscIdCandidates.size());
-        for (String id : smscIdCandidates) {
-            String key = key(connector, DeliveryReceipt.canonicalId(id));
-            if (!keys.contains(key)) {
-                keys.add(key);
-            }
+        receipt(connector, smscIdCandidates, receipt, holdFor);
+    }
+
+    /** {@link #receipt(String, List, Object)}, held at most {@code holdFor} when its message is not known yet. */
+    public void receipt(String connector, List<String> smscIdCandidates, R receipt, Duration holdFor) {
+        List<String> keys = keys(connector, smscIdCandidates);
+        if (matchNow(keys, receipt)) {
+            return;
         }
-        for (String key : keys) {
-            M message = submitted.remove(key);
-            if (message != null) {
-                match(key, message, receipt);
-                return;
-            }
-        }
-        Held<R> held = new Held<>(receipt, clock.instant(), List.copyOf(keys), new AtomicBoolean());
+        Instant now = clock.instant();
+        Held<R> held = new Held<>(receipt, now, now.plus(holdFor), List.copyOf(keys), new AtomicBoolean());
         keys.forEach(key -> early.put(key, held));
         if (this.held.incrementAndGet() > maxHeld) {
             evictOldest();
@@ -104,6 +108,36 @@ public final class DlrMatcher<M, R> {
                 return;
             }
         }
+    }
+
+    /**
+     * Matches the receipt now if its message is known here; false, and nothing held, if not (in a cluster the
+     * receipt may be another node's: it goes on through Kafka, and is held where it comes back).
+     */
+    public boolean tryMatch(String connector, List<String> smscIdCandidates, R receipt) {
+        return matchNow(keys(connector, smscIdCandidates), receipt);
+    }
+
+    private boolean matchNow(List<String> keys, R receipt) {
+        for (String key : keys) {
+            M message = submitted.remove(key);
+            if (message != null) {
+                match(key, message, receipt);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> keys(String connector, List<String> smscIdCandidates) {
+        List<String> keys = new ArrayList<>(smscIdCandidates.size());
+        for (String id : smscIdCandidates) {
+            String key = key(connector, DeliveryReceipt.canonicalId(id));
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**
@@ -141,16 +175,17 @@ public final class DlrMatcher<M, R> {
         int count = 0;
         for (Held<R> h : oldest) {
             if (release(h)) {
+                evictedEach.accept(h.receipt());
                 count++;
             }
         }
         onEvicted.accept(count);
     }
 
-    /** Gives up early receipts held longer than {@code holdFor}; returns how many, each passed to {@code unmatched}. */
+    /** Gives up early receipts held past their hold; returns how many, each passed to {@code unmatched}. */
     public int expireHeld(Consumer<R> unmatched) {
-        Instant limit = clock.instant().minus(holdFor);
-        List<Held<R>> stale = early.values().stream().filter(h -> !h.since().isAfter(limit)).distinct().toList();
+        Instant now = clock.instant();
+        List<Held<R>> stale = early.values().stream().filter(h -> !h.until().isAfter(now)).distinct().toList();
         int count = 0;
         for (Held<R> held : stale) {
             if (release(held)) {
@@ -178,6 +213,6 @@ public final class DlrMatcher<M, R> {
         return connector + '\u0000' + smscId;
     }
 
-    private record Held<R>(R receipt, Instant since, List<String> keys, AtomicBoolean claimed) {
+    private record Held<R>(R receipt, Instant since, Instant until, List<String> keys, AtomicBoolean claimed) {
     }
 }

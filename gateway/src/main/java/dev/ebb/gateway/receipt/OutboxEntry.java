@@ -20,16 +20,17 @@ import java.time.Instant;
 /**
  * The bytes a {@link ReceiptOutbox} seals for one owed receipt: the message's ACCEPTED record (its ids, addressing and
  * times: what the deliver_sm or the webhook body and the later traffic records need), the submitting session, and the
- * final state. Never content: a receipt carries none (its text has an empty {@code text:} field).
+ * final state. Never content: a receipt carries none (its text has an empty {@code text:} field). In a cluster the
+ * same bytes, sealed to the receiving node, carry a receipt to the node its customer is bound to.
  */
-final class OutboxEntry {
+public final class OutboxEntry {
     /** Version 2 appends the customer's reference; a version-1 entry (written before references) is read without. */
     private static final int VERSION = 2;
 
     private OutboxEntry() {
     }
 
-    static byte[] encode(CustomerReceipt receipt) {
+    public static byte[] encode(CustomerReceipt receipt) {
         TrafficRecord r = receipt.message().record();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -68,7 +69,7 @@ final class OutboxEntry {
      *                without its submitting session, whose id means nothing now
      * @throws IllegalArgumentException if the bytes are not an entry of this version
      */
-    static CustomerReceipt decode(byte[] sealed, boolean sameRun) {
+    public static CustomerReceipt decode(byte[] sealed, boolean sameRun) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(sealed))) {
             int version = in.readUnsignedByte();
             if (version < 1 || version > VERSION) {

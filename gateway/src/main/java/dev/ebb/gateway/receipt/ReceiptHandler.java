@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +45,9 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     private final ReceiptSink sink;
     private final Predicate<String> keepsContent;
     private final Clock clock;
-    private final DlrMatcher<InFlight, DeliveryReceipt> matcher;
+    private final DlrMatcher<InFlight, Incoming> matcher;
+    /** Where receipts no message of this node matches go on; null when Ebb runs alone (they are held here). */
+    private volatile Unmatched unmatched;
     private final AtomicLong unreadable = new AtomicLong();
     private final AtomicLong notRecorded = new AtomicLong();
     /** True from a receipt refused because its record could not be stored until one is taken again. */
@@ -64,7 +68,54 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         this.clock = clock;
         this.matcher = new DlrMatcher<>(this::onMatch, clock, EARLY_RECEIPT_HOLD, DlrMatcher.DEFAULT_MAX_HELD,
                 evicted -> LOG.warn("{} delivery receipts for unknown SMSC ids given up early: more than {} were held"
-                        + " waiting for their submit_sm_resp", evicted, DlrMatcher.DEFAULT_MAX_HELD));
+                        + " waiting for their submit_sm_resp", evicted, DlrMatcher.DEFAULT_MAX_HELD),
+                incoming -> incoming.settle(false));
+    }
+
+    /**
+     * Where a receipt goes that matches no message of this node (cluster mode: to every node through Kafka, where the
+     * one that submitted its message matches it).
+     */
+    @FunctionalInterface
+    public interface Unmatched {
+        /** Completes once the receipt is safe elsewhere; fails when it could not be handed over (the SMSC retries). */
+        CompletionStage<Void> handOver(String connector, List<String> smscIds, DeliveryReceipt receipt);
+    }
+
+    /** Told once what became of a receipt handed in by {@link #remote}: matched here (its final record written), or not. */
+    @FunctionalInterface
+    public interface Settled {
+        void settled(boolean matched);
+    }
+
+    /** A receipt as the matcher holds it: with whom to tell when it came from another node, else null. */
+    private record Incoming(DeliveryReceipt receipt, Settled remote) {
+        void settle(boolean matched) {
+            if (remote != null) {
+                remote.settled(matched);
+            }
+        }
+    }
+
+    /**
+     * From now on receipts that match no message of this node go to {@code unmatched} at once instead of being held
+     * here (the wiring calls this before the connectors start).
+     */
+    public void handUnmatchedTo(Unmatched unmatched) {
+        this.unmatched = unmatched;
+    }
+
+    /**
+     * A receipt another node's SMSC bind took and handed on ({@link Unmatched}): matched here if its message is this
+     * node's, else held for {@code holdFor} (a submit_sm_resp in flight here may still name it) and then let go
+     * without a word, as most such receipts are other nodes'. {@code settled} is told either way, once.
+     *
+     * @throws RuntimeException when it matched but its final record could not be stored: the message waits for it
+     *                          again, and the caller hands it in again later
+     */
+    public void remote(String connector, List<String> smscIds, DeliveryReceipt receipt, Duration holdFor,
+                       Settled settled) {
+        matcher.receipt(connector, smscIds, new Incoming(receipt, settled), holdFor);
     }
 
     /**
@@ -143,6 +194,38 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
      */
     @Override
     public int onDeliverSm(InboundDeliverSm deliverSm) {
+        DeliveryReceipt receipt = finalReceipt(deliverSm);
+        return receipt == null ? 0 : taken(() -> matcher.receipt(deliverSm.connector(), smscIds(deliverSm, receipt),
+                new Incoming(receipt, null)));
+    }
+
+    /**
+     * {@link #onDeliverSm}, but a receipt that matches no message of this node goes to the {@link Unmatched} given,
+     * and its deliver_sm_resp waits until that has it.
+     */
+    @Override
+    public CompletionStage<Integer> take(InboundDeliverSm deliverSm) {
+        Unmatched away = unmatched;
+        if (away == null) {
+            return CompletableFuture.completedFuture(onDeliverSm(deliverSm));
+        }
+        DeliveryReceipt receipt = finalReceipt(deliverSm);
+        if (receipt == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        List<String> ids = smscIds(deliverSm, receipt);
+        boolean[] matched = {false};
+        int status = taken(() -> matched[0] = matcher.tryMatch(deliverSm.connector(), ids, new Incoming(receipt, null)));
+        if (status != 0 || matched[0]) {
+            return CompletableFuture.completedFuture(status);
+        }
+        // SMPP 3.4 §5.1.3 ESME_RX_T_APPN when it could not be handed on: the SMSC keeps the receipt and retries.
+        return away.handOver(deliverSm.connector(), ids, receipt)
+                .handle((handed, failed) -> failed == null ? 0 : CommandStatus.ESME_RX_T_APPN);
+    }
+
+    /** The receipt in {@code deliverSm} when it is readable and final, else null (answered 0 all the same). */
+    private DeliveryReceipt finalReceipt(InboundDeliverSm deliverSm) {
         DeliveryReceipt receipt;
         try {
             receipt = DeliveryReceipt.parse(new String(deliverSm.shortMessage(), StandardCharsets.ISO_8859_1));
@@ -151,19 +234,25 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
             // Only Ebb's own parse messages name fields; another exception's could quote the receipt's text.
             LOG.warn("unreadable delivery receipt from connector {}: {}", deliverSm.connector(),
                     e instanceof InvalidReceiptException ? e.getMessage() : e.getClass().getSimpleName());
-            return 0;
+            return null;
         }
-        if (!receipt.state().isFinal()) {
-            return 0;
-        }
+        return receipt.state().isFinal() ? receipt : null;
+    }
+
+    private static List<String> smscIds(InboundDeliverSm deliverSm, DeliveryReceipt receipt) {
         List<String> ids = new ArrayList<>();
         if (deliverSm.receiptedMessageId() != null) {
             // receipted_message_id (SMPP 3.4 §5.3.2.12) is the SMSC's own field for it: more reliable than the text.
             ids.add(deliverSm.receiptedMessageId());
         }
         ids.addAll(receipt.idCandidates());
+        return ids;
+    }
+
+    /** Runs a match; 0, or ESME_RX_T_APPN when its final record could not be stored. */
+    private int taken(Runnable match) {
         try {
-            matcher.receipt(deliverSm.connector(), ids, receipt);
+            match.run();
         } catch (RuntimeException | InternalError e) {
             // SMPP 3.4 §5.1.3 ESME_RX_T_APPN, "ESME receiver temporary app error": the SMSC keeps the receipt and
             // retries. Logged once per outage: the SMSC retries every receipt, often several times a second.
@@ -184,7 +273,13 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
 
     /** Gives up early receipts held too long; the gateway calls this on a schedule. */
     public int expireUnmatched() {
-        return matcher.expireHeld(r -> LOG.warn("delivery receipt for unknown SMSC id {} given up", r.id()));
+        return matcher.expireHeld(r -> {
+            if (r.remote() == null) {
+                LOG.warn("delivery receipt for unknown SMSC id {} given up", r.receipt().id());
+            } else {
+                r.settle(false); // another node's, most likely: no word
+            }
+        });
     }
 
     public int awaitingReceipt() {
@@ -195,8 +290,10 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         return unreadable.get();
     }
 
-    private void onMatch(InFlight message, DeliveryReceipt receipt) {
+    private void onMatch(InFlight message, Incoming incoming) {
+        DeliveryReceipt receipt = incoming.receipt();
         finish(message, receipt.state(), receipt.id(), 0, receipt.errorCode());
+        incoming.settle(true);
     }
 
     private static EventType eventFor(MessageState state) {

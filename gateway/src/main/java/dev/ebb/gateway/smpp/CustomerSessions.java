@@ -155,7 +155,9 @@ public final class CustomerSessions {
     }
 
     boolean tryAcquireSubmit(CustomerConfig customer) {
-        return account(customer).throttle.tryAcquire();
+        Account account = account(customer);
+        account.asked.incrementAndGet();
+        return account.throttle.tryAcquire();
     }
 
     /**
@@ -163,7 +165,28 @@ public final class CustomerSessions {
      * false when over it.
      */
     public boolean tryAcquireSubmits(CustomerConfig customer, int submits) {
-        return account(customer).throttle.tryAcquire(submits);
+        Account account = account(customer);
+        account.asked.addAndGet(submits);
+        return account.throttle.tryAcquire(submits);
+    }
+
+    /** Submits the customer asked for on this node so far, taken or throttled (a counter: its demand here). */
+    public long submitsAsked(CustomerConfig customer) {
+        return account(customer).asked.get();
+    }
+
+    /**
+     * The customer's submits on this node from now on at most {@code perSecond} on average (its share of
+     * {@link CustomerConfig#tps} when several nodes take its traffic); above 0.
+     */
+    public void limitRate(CustomerConfig customer, double perSecond) {
+        account(customer).throttle.rate(perSecond);
+    }
+
+    /** The customer's receiver and transceiver binds on this node. */
+    public int receivers(String customerId) {
+        Account account = accounts.get(customerId);
+        return account == null ? 0 : account.receivers.size();
     }
 
     private Account account(CustomerConfig customer) {
@@ -174,6 +197,7 @@ public final class CustomerSessions {
     private static final class Account {
         final AtomicInteger binds = new AtomicInteger();
         final AtomicInteger next = new AtomicInteger();
+        final AtomicLong asked = new AtomicLong();
         final List<SmppSessionHandler> receivers = new CopyOnWriteArrayList<>();
         final Throttle throttle;
         final ReceiptBinds receiptBinds;

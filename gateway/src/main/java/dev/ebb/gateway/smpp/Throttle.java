@@ -8,16 +8,26 @@ import java.util.function.LongSupplier;
  * {@code perSecond} on average, with bursts of up to one second's worth.
  */
 final class Throttle {
-    private final long intervalNanos;
+    /** Changes when a cluster re-divides the customer's rate among its nodes. */
+    private volatile long intervalNanos;
     private final long burstNanos;
     private final LongSupplier nanoTime;
     private final AtomicLong theoreticalArrival;
 
     Throttle(int perSecond, LongSupplier nanoTime) {
-        this.intervalNanos = Math.max(1, 1_000_000_000L / perSecond);
+        this.intervalNanos = interval(perSecond);
         this.burstNanos = 1_000_000_000L;
         this.nanoTime = nanoTime;
         this.theoreticalArrival = new AtomicLong(nanoTime.getAsLong());
+    }
+
+    /** From now on at most {@code perSecond} on average (above 0; a fraction is a submit every few seconds). */
+    void rate(double perSecond) {
+        intervalNanos = interval(perSecond);
+    }
+
+    private static long interval(double perSecond) {
+        return Math.max(1, (long) (1_000_000_000L / perSecond));
     }
 
     boolean tryAcquire() {

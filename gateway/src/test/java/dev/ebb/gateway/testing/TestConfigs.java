@@ -274,6 +274,7 @@ public final class TestConfigs {
         private final String name;
         private final int port;
         private String password = "ebb";
+        private String systemId = "ebb";
         private int binds;
         private int window;
         private Duration reconnectMax;
@@ -289,6 +290,12 @@ public final class TestConfigs {
         private ConnectorBuilder(String name, int port) {
             this.name = name;
             this.port = port;
+        }
+
+        /** The system_id Ebb binds to the SMSC with ("ebb" by default). */
+        public ConnectorBuilder systemId(String systemId) {
+            this.systemId = systemId;
+            return this;
         }
 
         public ConnectorBuilder password(String password) {
@@ -354,7 +361,7 @@ public final class TestConfigs {
         }
 
         public ConnectorConfig build() {
-            return new ConnectorConfig(name, "127.0.0.1", port, "ebb", password, null, binds, window, tps, reconnectMax,
+            return new ConnectorConfig(name, "127.0.0.1", port, systemId, password, null, binds, window, tps, reconnectMax,
                     maxQueued, client, bindMode, responseTimeout, enquireLink, temporaryErrors, retryDelay,
                     retryDelay == null ? null : retryDelay.multipliedBy(10));
         }

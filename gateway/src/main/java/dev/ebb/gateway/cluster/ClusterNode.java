@@ -1,0 +1,331 @@
+package dev.ebb.gateway.cluster;
+
+import dev.ebb.gateway.config.ClusterConfig;
+import dev.ebb.gateway.config.ConnectorConfig;
+import dev.ebb.gateway.config.CustomerConfig;
+import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.receipt.ReceiptHandler;
+import dev.ebb.gateway.receipt.ReceiptLedger;
+import dev.ebb.gateway.receipt.ReceiptSink;
+import dev.ebb.gateway.receipt.SmppReceiptSender;
+import dev.ebb.gateway.route.MoRouter;
+import dev.ebb.gateway.smpp.CustomerSessions;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster for receipts, MO and customers' rates: one producer, one consumer that reads every
+ * partition of {@code <prefix>presence}, {@code <prefix>receipts.unmatched}, {@code <prefix>receipts.relayed} and
+ * {@code <prefix>mo.relayed}, and a thread announcing this node's presence and re-dividing the rates. Made before
+ * the receipt and MO paths it wraps ({@link #receiptsVia}, {@link #moVia}), started once the receipt handler is there
+ * and the pending messages re-registered ({@link #start}). Nothing here waits for Kafka at start-up: while the
+ * brokers are away receipts for other nodes are refused for a retry, and each node keeps the rate it had.
+ */
+public final class ClusterNode implements MeterBinder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** A node with no position yet in the receipts topic reads from this far back: it cannot owe anything older. */
+    private static final Duration NEW_NODE_LOOKBACK = Duration.ofMinutes(5);
+    private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
+    private static final int RECEIPT_PARTITIONS = 6;
+    private static final int RELAY_PARTITIONS = 3;
+    /** Records of the relay topics are needed for seconds; the brokers drop them after this (whole segments). */
+    private static final Duration RELAY_RETENTION = Duration.ofHours(1);
+
+    private final ClusterConfig config;
+    private final Clock clock;
+    private final CustomerSessions sessions;
+    private final List<CustomerConfig> customers;
+    private final ReceiptLedger outbox;
+    private final NodeKeys keys = new NodeKeys();
+    private final Presence presence;
+    private final ClusterRate rate;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final RemoteReceipts remote;
+    private final String presenceTopic;
+    private final ScheduledExecutorService scheduler;
+    private final CountDownLatch positioned = new CountDownLatch(1);
+    private final Thread reader;
+    private volatile boolean running = true;
+    private volatile Map<String, Double> demand = Map.of();
+    private ReceiptRelay relay;
+    private ClusterMo mo;
+    private Supplier<CompletableFuture<Void>> durable;
+
+    private ClusterNode(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox, Clock clock) {
+        this.config = Objects.requireNonNull(cfg.cluster(), "cluster");
+        this.clock = clock;
+        this.sessions = sessions;
+        this.customers = cfg.customers();
+        this.outbox = outbox;
+        this.presence = new Presence(config.nodeId(), System::nanoTime);
+        this.rate = new ClusterRate(customers, sessions, System::nanoTime);
+        this.producer = ClusterKafka.producer(config);
+        this.consumer = ClusterKafka.consumer(config);
+        this.presenceTopic = config.topicPrefix() + "presence";
+        // A receipt that came before its submit_sm_resp: that answer comes within the connector's responseTimeout.
+        Duration hold = cfg.connectors().stream().map(ConnectorConfig::responseTimeout).max(Duration::compareTo)
+                .orElse(Duration.ZERO).plusSeconds(10);
+        this.remote = new RemoteReceipts(config.topicPrefix() + "receipts.unmatched", producer, hold);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebb-cluster-relay");
+            t.setDaemon(true);
+            return t;
+        });
+        this.reader = new Thread(this::read, "ebb-cluster-reader");
+        this.reader.setDaemon(true);
+    }
+
+    /** The cluster part of a node with {@code cfg.cluster()} set; {@code outbox} owes the receipts it relays. */
+    public static ClusterNode create(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox, Clock clock) {
+        return new ClusterNode(cfg, sessions, outbox, clock);
+    }
+
+    /** SMPP receipts to {@code local} when their customer has a receiver here, else to the node where it has one. */
+    public ReceiptSink receiptsVia(SmppReceiptSender local) {
+        relay = new ReceiptRelay(config.nodeId(), config.topicPrefix() + "receipts.relayed", producer, presence, keys,
+                sessions, local, outbox, scheduler, clock, SmppReceiptSender.DEFAULT_MAX_HELD);
+        return relay;
+    }
+
+    /** MO to {@code local} (the SMPP receivers here) when the customer has one here, else to the node where it has. */
+    public MoRouter.CustomerLink moVia(MoRouter.CustomerLink local) {
+        mo = new ClusterMo(config.nodeId(), config.topicPrefix() + "mo.relayed", producer, presence, keys, local,
+                scheduler);
+        return mo;
+    }
+
+    /**
+     * Starts reading and announcing: receipts this node cannot match go to the cluster from now on, and the cluster's
+     * to {@code receipts}; the position in the receipts topic is committed once {@code durable} says the stores
+     * have what was read.
+     */
+    public void start(ReceiptHandler receipts, Supplier<CompletableFuture<Void>> durable) {
+        Objects.requireNonNull(relay, "receiptsVia first");
+        Objects.requireNonNull(mo, "moVia first");
+        this.durable = durable;
+        remote.matchWith(receipts);
+        receipts.handUnmatchedTo(remote);
+        reader.start();
+        try {
+            // Announced once positioned, so that nothing sealed for this node is sent before it reads.
+            if (!positioned.await(10, TimeUnit.SECONDS)) {
+                LOG.warn("Kafka at {} not reached yet; this node joins the cluster once it is", config.bootstrap());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler.scheduleAtFixedRate(this::announce, 0, Presence.INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(relay::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void announce() {
+        try {
+            demand = rate.divide(presence.others());
+            if (positioned.getCount() > 0) {
+                return;
+            }
+            Map<String, Presence.Customer> mine = new LinkedHashMap<>();
+            for (CustomerConfig c : customers) {
+                int receivers = sessions.receivers(c.id());
+                double asked = demand.getOrDefault(c.id(), 0.0);
+                if (receivers > 0 || asked > 0) {
+                    mine.put(c.id(), new Presence.Customer(receivers, asked));
+                }
+            }
+            producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()),
+                    new Presence.Node(config.nodeId(), keys.publicKey(), mine).encode()));
+        } catch (RuntimeException e) {
+            LOG.debug("presence not announced: {}", e.toString());
+        }
+    }
+
+    private void read() {
+        while (running) {
+            try {
+                position();
+                break;
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("cluster topics not readable yet on {}: {}; trying again", config.bootstrap(), e.toString());
+                sleep(1_000);
+            }
+        }
+        positioned.countDown();
+        long nextCommit = System.nanoTime() + COMMIT_EVERY.toNanos();
+        while (running) {
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    dispatch(record);
+                }
+                if (System.nanoTime() - nextCommit >= 0) {
+                    nextCommit = System.nanoTime() + COMMIT_EVERY.toNanos();
+                    remote.retry();
+                    commitSettled();
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("reading the cluster topics failed: {}; going on", e.toString());
+                sleep(1_000);
+            }
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        String topic = record.topic();
+        if (topic.equals(presenceTopic)) {
+            try {
+                presence.heard(new String(record.key(), StandardCharsets.UTF_8), record.value());
+            } catch (java.io.IOException e) {
+                LOG.warn("unreadable presence at offset {} skipped: {}", record.offset(), e.getMessage());
+            }
+        } else if (topic.equals(remote.topic())) {
+            remote.consume(record);
+        } else if (topic.equals(relay.topic())) {
+            relay.consume(record);
+        } else if (topic.equals(mo.topic())) {
+            mo.consume(record);
+        }
+    }
+
+    /**
+     * Commits how far every receipt read is settled, once the stores are forced: a receipt matched here is owed in the
+     * outbox on disk before Kafka forgets this node needs it.
+     */
+    private void commitSettled() {
+        Map<TopicPartition, OffsetAndMetadata> settled = remote.settled();
+        if (settled.isEmpty()) {
+            return;
+        }
+        try {
+            durable.get().get(30, TimeUnit.SECONDS);
+            consumer.commitSync(settled);
+            remote.committed(settled);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("position in the receipts topic not committed ({}); read again after a restart", e.toString());
+        }
+    }
+
+    /** Makes the topics if missing, takes every partition, and places the consumer in each. */
+    private void position() {
+        String unmatched = remote.topic();
+        ClusterKafka.ensureTopics(config, List.of(
+                new NewTopic(presenceTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(unmatched, Optional.of(RECEIPT_PARTITIONS), Optional.empty()).configs(Map.of("retention.ms",
+                        Long.toString(Duration.ofDays(1).toMillis()))),
+                relayTopic(relay.topic()), relayTopic(mo.topic())));
+        List<TopicPartition> all = new ArrayList<>();
+        for (String topic : List.of(presenceTopic, unmatched, relay.topic(), mo.topic())) {
+            consumer.partitionsFor(topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(all);
+        List<TopicPartition> receipts = all.stream().filter(p -> p.topic().equals(unmatched)).toList();
+        consumer.seekToBeginning(all.stream().filter(p -> p.topic().equals(presenceTopic)).toList());
+        consumer.seekToEnd(all.stream().filter(p -> !p.topic().equals(presenceTopic) && !p.topic().equals(unmatched))
+                .toList());
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(receipts));
+        Map<TopicPartition, Long> since = new HashMap<>();
+        for (TopicPartition p : receipts) {
+            OffsetAndMetadata at = committed.get(p);
+            if (at != null) {
+                consumer.seek(p, at);
+            } else {
+                since.put(p, clock.millis() - NEW_NODE_LOOKBACK.toMillis());
+            }
+        }
+        if (!since.isEmpty()) {
+            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(since);
+            List<TopicPartition> none = new ArrayList<>();
+            found.forEach((p, at) -> {
+                if (at == null) {
+                    none.add(p);
+                } else {
+                    consumer.seek(p, at.offset());
+                }
+            });
+            consumer.seekToEnd(none);
+        }
+        all.forEach(consumer::position); // resolves the lazy seeks now
+    }
+
+    private static NewTopic relayTopic(String name) {
+        return new NewTopic(name, Optional.of(RELAY_PARTITIONS), Optional.empty()).configs(Map.of(
+                "retention.ms", Long.toString(RELAY_RETENTION.toMillis()),
+                "segment.ms", Long.toString(RELAY_RETENTION.dividedBy(6).toMillis())));
+    }
+
+    private static byte[] key(String nodeId) {
+        return nodeId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Live nodes as this one sees them, and the parts' own meters. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.cluster.nodes", presence, p -> p.others().size() + 1)
+                .description("nodes of the cluster heard of lately, this one included").register(registry);
+        remote.bindTo(registry);
+        relay.bindTo(registry);
+        mo.bindTo(registry);
+    }
+
+    /** Says goodbye (the others re-divide rates and stop relaying here at once), stops reading, closes the clients. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()), null)).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("goodbye not announced: {}", e.toString());
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        consumer.close(Duration.ofSeconds(2));
+        producer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,317 @@
+package dev.ebb.gateway.cluster;
+
+import dev.ebb.gateway.receipt.CustomerReceipt;
+import dev.ebb.gateway.receipt.OutboxEntry;
+import dev.ebb.gateway.receipt.ReceiptLedger;
+import dev.ebb.gateway.receipt.ReceiptSink;
+import dev.ebb.gateway.receipt.SmppReceiptSender;
+import dev.ebb.gateway.smpp.CustomerSessions;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a customer's SMPP receipts to whichever node its receiver bind is on. The node that owns the message (it
+ * submitted it, matched its receipt and owes it in its outbox) sends it to its own receivers when the customer has
+ * one bound there (the bind that submitted it first: the {@code submitting-first} rule runs there as alone); else it
+ * relays it, sealed to the other node's key ({@link NodeKeys}), through {@code <prefix>receipts.relayed} to the live
+ * node with most of the customer's receivers (the submitter's client address still comes first among that node's
+ * binds); with no receiver bound anywhere it waits here, counted, until one binds somewhere.
+ *
+ * <p>The receipt stays owed in the owner's outbox until the bound node answers that the customer took it; the owner
+ * then records RECEIPT_FORWARDED and lets it go. A relay not answered within {@link #ANSWER_WITHIN} (the bound node
+ * died, or its customer did not take it) is routed again; the bound node gives it up before that, so a receipt
+ * reaches the customer twice only when an answer was lost. If the owner dies meanwhile, its outbox offers the receipt
+ * again after the restart, as alone.
+ */
+final class ReceiptRelay implements ReceiptSink, MeterBinder {
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(30);
+    /** The bound node lets a relayed receipt go this long before the owner routes it again. */
+    private static final Duration BOUND_NODE_MARGIN = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiptRelay.class);
+    private static final String KIND = "receipt";
+    private static final int TAKEN = 0;
+    /** SMPP 3.4 §5.1.3 ESME_RX_T_APPN: what the customer's receiver (or this node for it) said instead. */
+    private static final int NOT_TAKEN = 0x64;
+
+    private final String self;
+    private final String topic;
+    private final Producer<byte[], byte[]> producer;
+    private final Presence presence;
+    private final NodeKeys keys;
+    private final CustomerSessions sessions;
+    private final ReceiptSink local;
+    private final ReceiptLedger owner;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final int maxWaiting;
+    /** Receipts owned here relayed to another node, by message id, until it answers. */
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Receipts owned here whose customer has no receiver bound on any node. */
+    private final Map<String, Deque<CustomerReceipt>> waiting = new ConcurrentHashMap<>();
+    private final AtomicInteger waitingCount = new AtomicInteger();
+    /** Receipts of other nodes handed to this node's receivers, by message id, until the customer answered. */
+    private final Map<String, Delivering> delivering = new ConcurrentHashMap<>();
+    private final SmppReceiptSender forOthers;
+    private final AtomicLong relayed = new AtomicLong();
+    private final AtomicLong deliveredForOthers = new AtomicLong();
+    private final AtomicLong unanswered = new AtomicLong();
+
+    private record Pending(CustomerReceipt receipt, String node, Instant routeAgainAt) {
+    }
+
+    private record Delivering(String owner, Instant giveUpAt) {
+    }
+
+    /**
+     * @param local      this node's SMPP receipt sender
+     * @param owner      the outbox: told when a relayed receipt was taken, or given up while waiting for a bind
+     * @param maxWaiting receipts of one customer waiting here for a bind before further ones are set aside (they
+     *                   stay owed in the outbox, which hands them again later)
+     */
+    ReceiptRelay(String self, String topic, Producer<byte[], byte[]> producer, Presence presence, NodeKeys keys,
+                 CustomerSessions sessions, ReceiptSink local, ReceiptLedger owner, ScheduledExecutorService scheduler,
+                 Clock clock, int maxWaiting) {
+        this.self = self;
+        this.topic = topic;
+        this.producer = producer;
+        this.presence = presence;
+        this.keys = keys;
+        this.sessions = sessions;
+        this.local = local;
+        this.owner = owner;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.maxWaiting = maxWaiting;
+        this.forOthers = new SmppReceiptSender(sessions, new BoundNodeLedger(), scheduler, clock);
+        sessions.onReceiverReady(customer -> {
+            if (waiting.containsKey(customer)) {
+                scheduler.execute(() -> route(customer));
+            }
+        });
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    @Override
+    public void forward(CustomerReceipt receipt) {
+        String customer = receipt.message().customerId();
+        if (sessions.receivers(customer) > 0) {
+            local.forward(receipt);
+            return;
+        }
+        Optional<Presence.Node> bound = presence.receiverOf(customer);
+        if (bound.isPresent()) {
+            relay(receipt, bound.get());
+        } else {
+            await(receipt);
+        }
+    }
+
+    private void relay(CustomerReceipt receipt, Presence.Node node) {
+        String messageId = receipt.message().messageId();
+        pending.put(messageId, new Pending(receipt, node.id(), clock.instant().plus(ANSWER_WITHIN)));
+        Envelope unsealed = new Envelope(self, node.id(), messageId, null, 0);
+        Envelope relay = new Envelope(self, node.id(), messageId, keys.seal(node.publicKey(), unsealed.aad(KIND),
+                OutboxEntry.encode(receipt)), 0);
+        try {
+            producer.send(new ProducerRecord<>(topic, relay.key(), relay.encode()), (metadata, e) -> {
+                if (e == null) {
+                    relayed.incrementAndGet();
+                } else if (pending.remove(messageId) != null) {
+                    await(receipt);
+                }
+            });
+        } catch (RuntimeException e) {
+            if (pending.remove(messageId) != null) {
+                await(receipt);
+            }
+        }
+    }
+
+    private void await(CustomerReceipt receipt) {
+        Deque<CustomerReceipt> queue = waiting.computeIfAbsent(receipt.message().customerId(),
+                c -> new ConcurrentLinkedDeque<>());
+        queue.add(receipt);
+        if (waitingCount.incrementAndGet() > 0 && queue.size() > maxWaiting) {
+            CustomerReceipt oldest = queue.pollFirst();
+            if (oldest != null) {
+                waitingCount.decrementAndGet();
+                owner.setAside(oldest);
+            }
+        }
+    }
+
+    /** Routes the customer's waiting receipts again: a receiver bound here or on another node. */
+    private void route(String customer) {
+        Deque<CustomerReceipt> queue = waiting.get(customer);
+        if (queue == null || sessions.receivers(customer) == 0 && presence.receiverOf(customer).isEmpty()) {
+            return;
+        }
+        for (CustomerReceipt r = queue.pollFirst(); r != null; r = queue.pollFirst()) {
+            waitingCount.decrementAndGet();
+            forward(r);
+        }
+    }
+
+    /**
+     * Once a second: waiting receipts routed again (a bind may have come up on another node), those past their limit
+     * given up, relays not answered in time routed again.
+     */
+    void tick() {
+        Instant now = clock.instant();
+        waiting.forEach((customer, queue) -> {
+            queue.removeIf(r -> {
+                if (now.isBefore(owner.giveUpAt(r))) {
+                    return false;
+                }
+                waitingCount.decrementAndGet();
+                owner.givenUp(r);
+                return true;
+            });
+            route(customer);
+        });
+        pending.values().removeIf(p -> {
+            if (now.isBefore(p.routeAgainAt())) {
+                return false;
+            }
+            unanswered.incrementAndGet();
+            LOG.info("receipt of message {} relayed to node {} not answered within {}; routed again",
+                    p.receipt().message().messageId(), p.node(), ANSWER_WITHIN);
+            scheduler.execute(() -> forward(p.receipt()));
+            return true;
+        });
+        forOthers.giveUpExpired();
+    }
+
+    /** One record of the topic: a receipt for this node's receivers, or the answer to one relayed from here. */
+    void consume(ConsumerRecord<byte[], byte[]> record) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.decode(record.value());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("unreadable relayed receipt at offset {} skipped: {}", record.offset(), e.toString());
+            return;
+        }
+        if (!envelope.to().equals(self)) {
+            return;
+        }
+        if (envelope.isRequest()) {
+            deliver(envelope);
+        } else {
+            answered(envelope.id(), envelope.status() == TAKEN);
+        }
+    }
+
+    private void deliver(Envelope relay) {
+        String from = relay.from();
+        String messageId = relay.id();
+        Optional<byte[]> peer = presence.key(from);
+        CustomerReceipt receipt;
+        try {
+            if (peer.isEmpty()) {
+                throw new GeneralSecurityException("node " + from + " not heard of");
+            }
+            receipt = OutboxEntry.decode(keys.open(peer.get(), relay.aad(KIND), relay.sealed()), false);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            // Sealed for an earlier run of this node: its owner routes it again when no answer comes.
+            LOG.info("receipt of message {} relayed by node {} cannot be opened here ({}); left to its owner",
+                    messageId, from, e.getMessage());
+            return;
+        }
+        Instant giveUpAt = clock.instant().plus(ANSWER_WITHIN).minus(BOUND_NODE_MARGIN);
+        if (delivering.putIfAbsent(messageId, new Delivering(from, giveUpAt)) == null) {
+            forOthers.forward(receipt);
+        }
+    }
+
+    private void answered(String messageId, boolean taken) {
+        Pending p = pending.remove(messageId);
+        if (p == null) {
+            return; // answered after it was routed again
+        }
+        if (taken) {
+            owner.taken(p.receipt());
+        } else {
+            forward(p.receipt());
+        }
+    }
+
+    private void answer(CustomerReceipt receipt, boolean taken) {
+        String messageId = receipt.message().messageId();
+        Delivering d = delivering.remove(messageId);
+        if (d == null) {
+            return;
+        }
+        if (taken) {
+            deliveredForOthers.incrementAndGet();
+        }
+        try {
+            Envelope answer = new Envelope(self, d.owner(), messageId, null, taken ? TAKEN : NOT_TAKEN);
+            producer.send(new ProducerRecord<>(topic, answer.key(), answer.encode()));
+        } catch (RuntimeException e) {
+            // The owner routes it again when no answer comes.
+            LOG.warn("the answer for the receipt of message {} could not be sent to node {}: {}", messageId,
+                    d.owner(), e.toString());
+        }
+    }
+
+    /** What becomes of the receipts of other nodes on this node's receivers: each is answered to its owner. */
+    private final class BoundNodeLedger implements ReceiptLedger {
+        @Override
+        public void taken(CustomerReceipt receipt) {
+            answer(receipt, true);
+        }
+
+        @Override
+        public void givenUp(CustomerReceipt receipt) {
+            answer(receipt, false);
+        }
+
+        @Override
+        public void setAside(CustomerReceipt receipt) {
+            answer(receipt, false);
+        }
+
+        @Override
+        public Instant giveUpAt(CustomerReceipt receipt) {
+            Delivering d = delivering.get(receipt.message().messageId());
+            return d == null ? clock.instant() : d.giveUpAt();
+        }
+    }
+
+    /** Receipts waiting for a bind, relayed out, and taken here for other nodes. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("ebb.cluster.receipts.waiting.for.bind", waitingCount, AtomicInteger::get)
+                .description("receipts owed here whose customer has no receiver bound on any node").register(registry);
+        FunctionCounter.builder("ebb.cluster.receipts.relayed", relayed, AtomicLong::get)
+                .description("receipts relayed to the node their customer's receiver is bound to").register(registry);
+        FunctionCounter.builder("ebb.cluster.receipts.delivered.for.others", deliveredForOthers, AtomicLong::get)
+                .description("receipts of other nodes' messages taken by a customer's receiver bound here")
+                .register(registry);
+        FunctionCounter.builder("ebb.cluster.receipts.relays.unanswered", unanswered, AtomicLong::get)
+                .description("relayed receipts not answered in time, routed again").register(registry);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.ebb.gateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ebb.gateway.core.BindType;
+import dev.ebb.gateway.core.SmppAddress;
+import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.Pdu;
+import dev.ebb.gateway.testing.Await;
+import dev.ebb.gateway.testing.RawSmppClient;
+import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.metadata.EventType;
+import dev.ebb.metadata.TrafficQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17: three Ebb nodes on one Kafka broker (in this JVM) and one SMSC. The SMSC delivers receipts and MO on any
+ * bind of the account, as real ones do; the test chooses which.
+ */
+class ClusterReceiptsTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Kafka kafka;
+    private static int tests;
+
+    @TempDir
+    Path dir;
+    private ClusterSmsc smsc;
+    private ClusterNodes nodes;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = Kafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (nodes != null) {
+            nodes.close();
+        }
+        if (smsc != null) {
+            smsc.close();
+        }
+    }
+
+    private void cluster(String... ids) throws Exception {
+        smsc = new ClusterSmsc();
+        nodes = new ClusterNodes(dir, kafka.bootstrap(), "t" + (++tests) + ".", smsc.port());
+        for (String id : ids) {
+            nodes.start(id, b -> b);
+        }
+        Await.until("every node bound to the SMSC", WAIT, () -> List.of(ids).stream().allMatch(smsc::bound));
+    }
+
+    /**
+     * Submitted on A (a transmitter: A has no receiver of the customer), receipts delivered by the SMSC on B's bind,
+     * half of them before A even has the submit_sm_resp: the customer's receiver on C gets each exactly once, and A,
+     * which owns the messages, records their final state and that the customer took the receipt.
+     */
+    @Test
+    void aReceiptDeliveredOnAnotherNodeReachesTheCustomerBoundToAThirdExactlyOnce() throws Exception {
+        cluster("a", "b", "c");
+        smsc.earlyReceipts(submit -> Long.parseLong(submit.smscId()) % 2 == 0 ? "b" : null);
+        int messages = 20;
+        Instant start = Instant.now();
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD);
+             RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
+                     .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
+                        .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
+                        .destination(SmppAddress.international("+4790000" + (100 + i))).registeredDelivery(1)
+                        .shortMessage("hello".getBytes(StandardCharsets.US_ASCII)).build());
+                Pdu.SubmitSmResp resp = transmitter.next(Pdu.SubmitSmResp.class);
+                assertThat(resp.commandStatus()).isZero();
+                ids.add(resp.messageId());
+            }
+            Await.until("the SMSC took every submit", WAIT, () -> smsc.taken().size() == messages);
+            assertThat(smsc.taken()).allMatch(t -> t.node().equals("a"));
+            for (ClusterSmsc.Taken t : smsc.taken()) {
+                if (Long.parseLong(t.smscId()) % 2 != 0) {
+                    assertThat(smsc.sendReceipt("b", t.smscId())).as("B hands the receipt on").isZero();
+                }
+            }
+
+            List<String> received = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (received.size() < messages && System.nanoTime() < deadline) {
+                Pdu pdu = receiver.readWithin(Duration.ofSeconds(5));
+                if (pdu instanceof Pdu.DeliverSm receipt) {
+                    received.add(RawSmppClient.receiptedMessageId(receipt));
+                    receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
+                }
+            }
+            Pdu late = receiver.readWithin(Duration.ofSeconds(3));
+            assertThat(late).as("nothing more: no receipt twice").isNull();
+            assertThat(received).containsExactlyInAnyOrderElementsOf(ids);
+            for (String id : ids) {
+                Await.until("A recorded the receipt of " + id + " taken", WAIT, () -> events(id, start)
+                        .contains(EventType.RECEIPT_FORWARDED));
+                assertThat(events(id, start)).as("on the owning node").contains(EventType.DELIVERED)
+                        .containsOnlyOnce(EventType.DELIVERED);
+            }
+        }
+        assertThat(nodes.metric("a", "ebb_cluster_receipts_matched_remotely_total")).isEqualTo(messages);
+        assertThat(nodes.metric("b", "ebb_cluster_receipts_handed_over_total")).isEqualTo(messages);
+        assertThat(nodes.metric("a", "ebb_cluster_receipts_relayed_total")).isEqualTo(messages);
+        assertThat(nodes.metric("c", "ebb_cluster_receipts_delivered_for_others_total")).isEqualTo(messages);
+    }
+
+    /** With no receiver bound anywhere, A's receipts wait (counted) and go out once the customer binds on C. */
+    @Test
+    void receiptsWaitForABindOnAnyNode() throws Exception {
+        cluster("a", "c");
+        String id;
+        try (RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
+                .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
+                    .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
+                    .destination(SmppAddress.international("+4790000200")).registeredDelivery(1)
+                    .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build());
+            id = transmitter.next(Pdu.SubmitSmResp.class).messageId();
+        }
+        Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+        assertThat(smsc.sendReceipt("c", smsc.taken().get(0).smscId())).isZero();
+        Await.until("A counts the receipt as waiting for a bind", WAIT,
+                () -> nodes.metric("a", "ebb_cluster_receipts_waiting_for_bind") == 1);
+
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(receipt).isNotNull();
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+            receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
+            Await.until("nothing waits any more", WAIT,
+                    () -> nodes.metric("a", "ebb_cluster_receipts_waiting_for_bind") == 0);
+        }
+    }
+
+    /** An MO the SMSC delivers on B reaches the customer's receiver on C; B's SMSC hears C's customer's answer. */
+    @Test
+    void anMoDeliveredOnOneNodeReachesTheCustomerBoundToAnother() throws Exception {
+        cluster("b", "c");
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            Await.until("B knows of C's receiver", WAIT, () -> nodes.metric("b", "ebb_cluster_nodes") == 2);
+            Thread answerer = new Thread(() -> {
+                try {
+                    Pdu.DeliverSm mo = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+                    assertThat(new String(mo.shortMessage(), StandardCharsets.US_ASCII)).isEqualTo("STOP");
+                    receiver.send(new Pdu.DeliverSmResp(mo.sequenceNumber(), CommandStatus.ESME_ROK));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            answerer.start();
+            int status = -1;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // Until B has heard of C's bind (announced every half second), the SMSC is asked to retry, as it would.
+            while (status != 0 && System.nanoTime() < deadline) {
+                status = smsc.sendMo("b", "4790000300", ClusterNodes.MO_NUMBER.substring(1), "STOP");
+                if (status != 0) {
+                    assertThat(status).as("a temporary error, for a retry").isEqualTo(0x64);
+                    Thread.sleep(200);
+                }
+            }
+            answerer.join(WAIT.toMillis());
+            assertThat(status).isZero();
+        }
+        assertThat(nodes.metric("b", "ebb_cluster_mo_relayed_total")).isEqualTo(1);
+        assertThat(nodes.metric("c", "ebb_cluster_mo_delivered_for_others_total")).isEqualTo(1);
+    }
+
+    private List<EventType> events(String id, Instant start) {
+        return nodes.get("a").metadata().query(TrafficQuery.byMessageId(id, start.minusSeconds(60),
+                start.plus(Duration.ofHours(1)))).records().stream().map(r -> r.record().eventType()).toList();
+    }
+}
