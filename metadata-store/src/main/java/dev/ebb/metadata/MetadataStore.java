@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The append-only, tamper-evident store of traffic data (DESIGN invariant 3): one Chronicle Queue cycle per UTC day,
  * one RFC 6962 Merkle tree per day with Ed25519-signed tree heads chained day to day, identifiers sealed under a
  * per-day key and indexed through a keyed blind index, whole days dropped after the retention period together with
- * their key.
+ * their key. Each day is also a C2SP transparency log of its own ({@link #checkpoint}, {@link #tile},
+ * {@link #consistencyProof}, {@link #tlogProof}): a checkpoint is signed with every tree head, never one
+ * inconsistent with the day's previous checkpoint, and witnesses' cosignatures are kept with it.
  *
  * <p>Thread-safety: every method may be called from any thread. Appends go through one writer lock, so the queue
  * order, the Merkle tree and the index agree; a record is in the memory-mapped queue file when {@link #append} returns

@@ -17,6 +17,7 @@ public final class TlogMonitor {
     /** Fetches a resource under the log's prefix ({@code checkpoint}, {@code tile/…}); null if it is not served. */
     @FunctionalInterface
     public interface Fetcher {
+        /** The resource's bytes, or null if the log does not serve it. */
         byte[] fetch(String path);
     }
 
@@ -28,6 +29,7 @@ public final class TlogMonitor {
      * @param problem    the first problem found, empty when the log checked out
      */
     public record Report(Checkpoint checkpoint, List<byte[]> entries, Optional<String> problem) {
+        /** True when the log checked out. */
         public boolean ok() {
             return problem.isEmpty();
         }
