@@ -1,10 +1,12 @@
 package dev.ebb.gateway;
 
+import dev.ebb.gateway.cli.AuditCommand;
 import dev.ebb.gateway.cli.ComplianceQueryCommand;
 import dev.ebb.gateway.cli.EraseCustomerCommand;
 import dev.ebb.gateway.cli.HashPasswordCommand;
 import dev.ebb.gateway.cli.SendCommand;
 import dev.ebb.gateway.cli.VerifyCommand;
+import dev.ebb.gateway.cli.WitnessCommand;
 import dev.ebb.gateway.cluster.ClusterNode;
 import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditLog;
@@ -12,6 +14,7 @@ import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.ComplianceSettings;
 import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.compliance.Witnesses;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
@@ -112,7 +115,7 @@ import picocli.CommandLine.Option;
 @Command(name = "ebb", mixinStandardHelpOptions = true, version = "Ebb 0.1",
         description = "Privacy-first SMS gateway: SMPP 3.4 in, operator SMSC out, content ≤ 72 h, metadata ≤ 12 months.",
         subcommands = {HashPasswordCommand.class, SendCommand.class, VerifyCommand.class, EraseCustomerCommand.class,
-                ComplianceQueryCommand.Group.class})
+                ComplianceQueryCommand.Group.class, AuditCommand.Group.class, WitnessCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -344,8 +347,9 @@ public final class Main implements Callable<Integer> {
         storage.check();
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
+        Witnesses witnesses = startWitnessing(metadata, cfg, clock, opened);
         HttpListener complianceServer = startCompliance(cfg, metadata, audit, DeliverySigner.openOrCreate(
-                data.deliveryKey(), kek), registry, clock, opened);
+                data.deliveryKey(), kek), witnesses, registry, clock, opened);
         // Customers' HTTP requests get their own loop too: a status lookup reads the store, which SMPP sessions
         // should not wait behind.
         EventLoopGroup apiLoop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -492,9 +496,28 @@ public final class Main implements Callable<Integer> {
      * The compliance API on an event loop of its own: its handler blocks on store reads and audit fsyncs, and a slow
      * or abusive client there must not delay customer traffic. Its audit entries are counted by action and outcome.
      */
+    /**
+     * Submits each new checkpoint to the configured witnesses, on a thread of its own: a slow or unreachable witness
+     * must not delay housekeeping. The tree heads (and so the checkpoints) are signed each minute; so is this.
+     */
+    private static Witnesses startWitnessing(MetadataStore metadata, EbbConfig cfg, Clock clock,
+                                             List<AutoCloseable> opened) {
+        Witnesses witnesses = new Witnesses(metadata, cfg.metadata().witnesses(), Duration.ofSeconds(10), clock);
+        if (!cfg.metadata().witnesses().isEmpty()) {
+            ScheduledExecutorService submitter = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ebb-witnesses");
+                t.setDaemon(true);
+                return t;
+            });
+            opened.add(submitter::shutdownNow);
+            submitter.scheduleWithFixedDelay(witnesses::submitRecent, 5, 60, TimeUnit.SECONDS);
+        }
+        return witnesses;
+    }
+
     private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
-                                                DeliverySigner deliveryKey, MeterRegistry registry, Clock clock,
-                                                List<AutoCloseable> opened)
+                                                DeliverySigner deliveryKey, Witnesses witnesses,
+                                                MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
             throws InterruptedException {
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
         // start would otherwise go unseen.
@@ -508,7 +531,7 @@ public final class Main implements Callable<Integer> {
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), deliveryKey, clock);
+                ComplianceSettings.of(cfg), deliveryKey, clock, witnesses);
         HttpListener complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));

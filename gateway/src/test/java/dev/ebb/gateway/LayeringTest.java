@@ -36,7 +36,7 @@ class LayeringTest {
             List.of("compliance"),
             List.of("cluster"),
             List.of("http"),
-            List.of("http.api", "http.compliance"),
+            List.of("http.api", "http.compliance", "http.witness"),
             List.of("cli"),
             List.of(""));
 

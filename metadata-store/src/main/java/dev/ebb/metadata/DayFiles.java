@@ -22,6 +22,7 @@ import java.util.TreeSet;
  * &lt;dir&gt;/index/&lt;day&gt;.leaves      the day's Merkle leaf hashes, 32 bytes per record, in order
  * &lt;dir&gt;/index/&lt;day&gt;.&lt;n&gt;.idx     sorted index segments of the day
  * &lt;dir&gt;/keys/&lt;day&gt;.key          the day's secret
+ * &lt;dir&gt;/checkpoints/&lt;day&gt;.checkpoint  the day's latest C2SP checkpoint with its cosignatures (kept after pruning)
  * </pre>
  */
 final class DayFiles {
@@ -33,6 +34,7 @@ final class DayFiles {
     final Path heads;
     final Path index;
     final Path keys;
+    final Path checkpoints;
 
     DayFiles(Path root) {
         this.root = root;
@@ -40,11 +42,12 @@ final class DayFiles {
         this.heads = root.resolve("heads");
         this.index = root.resolve("index");
         this.keys = root.resolve("keys");
+        this.checkpoints = root.resolve("checkpoints");
     }
 
     void create() {
         try {
-            for (Path p : List.of(queue, heads, index)) {
+            for (Path p : List.of(queue, heads, index, checkpoints)) {
                 Files.createDirectories(p);
             }
             OwnerOnlyFiles.createDirectories(keys);

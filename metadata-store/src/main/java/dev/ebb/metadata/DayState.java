@@ -103,7 +103,7 @@ final class DayState {
     /** Signs a head over every record so far; the leaves go to disk first, so a proof can be built against it. */
     void signHead(long now, HeadSigner signer) {
         leaves.flush();
-        lastHead = signer.sign(day, count, frontier.root(), now, lastHead);
+        lastHead = signer.sign(day, count, frontier.root(), now, lastHead, frontier.chunks());
         lastHeadMillis = now;
     }
 

@@ -15,12 +15,17 @@ final class HeadSigner {
     private final DayFiles files;
     private final KeyPair key;
     private final Runnable beforeSigning;
+    private final Checkpoints checkpoints;
 
-    /** @param beforeSigning runs before each head is signed: in group-commit mode it forces the queue */
-    HeadSigner(DayFiles files, KeyPair key, Runnable beforeSigning) {
+    /**
+     * @param beforeSigning runs before each head is signed: in group-commit mode it forces the queue
+     * @param checkpoints   signs the day's C2SP checkpoint with each head
+     */
+    HeadSigner(DayFiles files, KeyPair key, Runnable beforeSigning, Checkpoints checkpoints) {
         this.files = files;
         this.key = key;
         this.beforeSigning = beforeSigning;
+        this.checkpoints = checkpoints;
     }
 
     PublicKey publicKey() {
@@ -28,12 +33,19 @@ final class HeadSigner {
     }
 
     /**
-     * Signs the head of {@code day} at {@code treeSize} records and appends it durably to the day's heads file.
+     * Signs the head of {@code day} at {@code treeSize} records and appends it durably to the day's heads file, after
+     * signing the day's checkpoint of the same tree (neither is signed if that checkpoint would contradict an earlier
+     * one).
      *
      * @param lastOfDay the day's latest head so far, null for its first
+     * @param chunks    the roots of the day's full 256-leaf chunks (the leaf log holds at least {@code treeSize})
      */
-    SignedTreeHead sign(LocalDate day, long treeSize, byte[] root, long now, SignedTreeHead lastOfDay) {
+    SignedTreeHead sign(LocalDate day, long treeSize, byte[] root, long now, SignedTreeHead lastOfDay,
+                        MerkleFrontier.Chunks chunks) {
         beforeSigning.run();
+        try (DayTree tree = new DayTree(files.leavesFile(day), chunks)) {
+            checkpoints.sign(day, treeSize, root, tree);
+        }
         SignedTreeHead previous = lastOfDay == null ? latestHeadBefore(day) : previousOf(lastOfDay);
         SignedTreeHead head = SignedTreeHead.sign(day, treeSize, root, Instant.ofEpochMilli(now), previous,
                 key.getPrivate());

@@ -6,13 +6,16 @@ import java.security.MessageDigest;
 /**
  * The incremental form of an RFC 6962 tree: the roots of the perfect subtrees that make up a tree of size n (one per
  * set bit of n), so that appending a leaf costs amortised one node hash and the root costs at most log2(n) hashes.
- * Not thread-safe; allocation-free on {@link #append}.
+ * On the way it keeps the root of every full 256-leaf chunk (the hashes of C2SP tlog-tiles' level-1 tiles), which it
+ * computes anyway: a consistency proof for the day's next checkpoint then hashes only chunks, not leaves. Not
+ * thread-safe; allocation-free on {@link #append} but for the chunk list growing.
  */
 final class MerkleFrontier {
     private final MessageDigest digest = Sha256.digest();
     private final byte[][] subtrees = new byte[64][MerkleTree.HASH_LENGTH];
     private final byte[] carry = new byte[MerkleTree.HASH_LENGTH];
     private final byte[] node = nodePrefix();
+    private final Chunks chunks = new Chunks();
     private long size;
 
     long size() {
@@ -37,6 +40,9 @@ final class MerkleFrontier {
             digest.update(node);
             finish(carry);
             level++;
+            if (level == TilePath.HEIGHT) {
+                chunks.add(carry);
+            }
         }
         System.arraycopy(carry, 0, subtrees[level], 0, MerkleTree.HASH_LENGTH);
         size++;
@@ -54,6 +60,34 @@ final class MerkleFrontier {
             }
         }
         return root;
+    }
+
+    /** The roots of the full 256-leaf chunks so far, in order. */
+    Chunks chunks() {
+        return chunks;
+    }
+
+    /** Roots of full 256-leaf chunks, 32 bytes each, in one growing array. Guarded like the frontier. */
+    static final class Chunks {
+        private byte[] hashes = new byte[64 * MerkleTree.HASH_LENGTH];
+        private int count;
+
+        void add(byte[] hash) {
+            if ((count + 1) * MerkleTree.HASH_LENGTH > hashes.length) {
+                hashes = java.util.Arrays.copyOf(hashes, hashes.length * 2);
+            }
+            System.arraycopy(hash, 0, hashes, count * MerkleTree.HASH_LENGTH, MerkleTree.HASH_LENGTH);
+            count++;
+        }
+
+        int count() {
+            return count;
+        }
+
+        byte[] get(long i) {
+            int at = Math.toIntExact(i) * MerkleTree.HASH_LENGTH;
+            return java.util.Arrays.copyOfRange(hashes, at, at + MerkleTree.HASH_LENGTH);
+        }
     }
 
     private static byte[] nodePrefix() {

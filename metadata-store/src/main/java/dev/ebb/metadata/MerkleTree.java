@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Merkle tree hashing of RFC 6962 §2.1 (Certificate Transparency): {@code MTH({}) = SHA-256()},
  * {@code leaf = SHA-256(0x00 ‖ d)}, {@code node = SHA-256(0x01 ‖ left ‖ right)}, the left subtree being the
- * largest power of two smaller than n. Inclusion proofs follow §2.1.1; their verification follows RFC 9162
- * §2.1.3.2. All methods are thread-safe.
+ * largest power of two smaller than n. Inclusion proofs follow §2.1.1, consistency proofs §2.1.2; their
+ * verification follows RFC 9162 §2.1.3.2 and §2.1.4.2. All methods are thread-safe.
  */
 public final class MerkleTree {
     /** Length of every hash in bytes. */
@@ -152,6 +152,131 @@ public final class MerkleTree {
             sn >>= 1;
         }
         return sn == 0 && MessageDigest.isEqual(r, root);
+    }
+
+    /**
+     * The consistency proof from the tree of the first {@code m} leaves to the tree of all of them (PROOF of RFC 6962
+     * §2.1.2); empty when {@code m} is 0 or the whole tree.
+     */
+    public static List<byte[]> consistencyProof(int m, List<byte[]> leafHashes) {
+        return consistencyProof(m, leafHashes.size(), (from, to) -> subtree(leafHashes, (int) from, (int) to));
+    }
+
+    /**
+     * MTH of a range of leaves: what a proof is built from, by whatever means the leaves are at hand (a list, a day's
+     * leaf log).
+     */
+    @FunctionalInterface
+    interface RangeHashes {
+        /** MTH of leaves {@code [from, to)}, {@code to > from}. */
+        byte[] hash(long from, long to);
+    }
+
+    /** PROOF(m, D[n]) of RFC 6962 §2.1.2 over {@code hashes}. */
+    static List<byte[]> consistencyProof(long m, long n, RangeHashes hashes) {
+        if (m < 0 || m > n) {
+            throw new IllegalArgumentException("no consistency proof from size " + m + " to size " + n);
+        }
+        List<byte[]> proof = new ArrayList<>();
+        if (m > 0 && m < n) {
+            subproof(m, 0, n, true, hashes, proof);
+        }
+        return proof;
+    }
+
+    /** SUBPROOF(m, D[from:to], b), appending to {@code out} in the RFC's order. */
+    private static void subproof(long m, long from, long to, boolean complete, RangeHashes hashes, List<byte[]> out) {
+        long n = to - from;
+        if (m == n) {
+            if (!complete) {
+                out.add(hashes.hash(from, to));
+            }
+            return;
+        }
+        long k = Long.highestOneBit(n - 1);
+        if (m <= k) {
+            subproof(m, from, from + k, complete, hashes, out);
+            out.add(hashes.hash(from + k, to));
+        } else {
+            subproof(m - k, from + k, to, false, hashes, out);
+            out.add(hashes.hash(from, from + k));
+        }
+    }
+
+    /** PATH(m, D[n]) of RFC 6962 §2.1.1 over {@code hashes}. */
+    static List<byte[]> inclusionPath(long m, long n, RangeHashes hashes) {
+        if (m < 0 || m >= n) {
+            throw new IllegalArgumentException("leaf index " + m + " outside tree of size " + n);
+        }
+        List<byte[]> path = new ArrayList<>();
+        long from = 0;
+        long to = n;
+        List<byte[]> reversed = new ArrayList<>();
+        while (to - from > 1) {
+            long k = Long.highestOneBit(to - from - 1);
+            if (m - from < k) {
+                reversed.add(hashes.hash(from + k, to));
+                to = from + k;
+            } else {
+                reversed.add(hashes.hash(from, from + k));
+                from = from + k;
+            }
+        }
+        for (int i = reversed.size() - 1; i >= 0; i--) {
+            path.add(reversed.get(i));
+        }
+        return path;
+    }
+
+    /**
+     * Verifies a consistency proof (RFC 9162 §2.1.4.2): that the tree of size {@code first} with root {@code firstRoot}
+     * is a prefix of the tree of size {@code second} with root {@code secondRoot}. Equal sizes need an empty proof and
+     * equal roots; from the empty tree, any tree follows with an empty proof.
+     */
+    public static boolean verifyConsistency(long first, long second, byte[] firstRoot, byte[] secondRoot,
+                                            List<byte[]> proof) {
+        if (first < 0 || second < first) {
+            return false;
+        }
+        if (first == second) {
+            return proof.isEmpty() && MessageDigest.isEqual(firstRoot, secondRoot);
+        }
+        if (first == 0) {
+            return proof.isEmpty();
+        }
+        if (proof.isEmpty()) {
+            return false;
+        }
+        List<byte[]> path = new ArrayList<>(proof);
+        if (Long.bitCount(first) == 1) {
+            path.add(0, firstRoot);
+        }
+        long fn = first - 1;
+        long sn = second - 1;
+        while ((fn & 1) == 1) {
+            fn >>= 1;
+            sn >>= 1;
+        }
+        byte[] fr = path.get(0);
+        byte[] sr = path.get(0);
+        for (byte[] c : path.subList(1, path.size())) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                fr = nodeHash(c, fr);
+                sr = nodeHash(c, sr);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                sr = nodeHash(sr, c);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && MessageDigest.isEqual(fr, firstRoot) && MessageDigest.isEqual(sr, secondRoot);
     }
 
     private static byte[] subtree(List<byte[]> leaves, int from, int to) {

@@ -1,6 +1,7 @@
 package dev.ebb.metadata;
 
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * The append-only, tamper-evident store of traffic data (DESIGN invariant 3): one Chronicle Queue cycle per UTC day,
  * one RFC 6962 Merkle tree per day with Ed25519-signed tree heads chained day to day, identifiers sealed under a
  * per-day key and indexed through a keyed blind index, whole days dropped after the retention period together with
- * their key.
+ * their key. Each day is also a C2SP transparency log of its own ({@link #checkpoint}, {@link #tile},
+ * {@link #consistencyProof}, {@link #tlogProof}): a checkpoint is signed with every tree head, never one
+ * inconsistent with the day's previous checkpoint, and witnesses' cosignatures are kept with it.
  *
  * <p>Thread-safety: every method may be called from any thread. Appends go through one writer lock, so the queue
  * order, the Merkle tree and the index agree; a record is in the memory-mapped queue file when {@link #append} returns
@@ -51,6 +54,8 @@ public final class MetadataStore implements AutoCloseable {
     private final Pruner pruner;
     private final QueryEngine queries;
     private final Proofs proofs;
+    private final Checkpoints checkpoints;
+    private final Tlog tlog;
     private final QueueSync queueSync;
     private final Usage usage;
 
@@ -64,8 +69,10 @@ public final class MetadataStore implements AutoCloseable {
         keyFiles.requireOwnerOnly();
         keyFiles.wrapDayKeysInClear();
         this.queueSync = new QueueSync(sync, groupCommit, files.queue);
-        this.signer = new HeadSigner(files, keyFiles.signingKey(config.signingKeyFile() != null
-                ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY)), queueSync::beforeDerived);
+        KeyPair signingKey = keyFiles.signingKey(config.signingKeyFile() != null
+                ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY));
+        this.checkpoints = new Checkpoints(files, NoteSigner.of(config.logName(), signingKey));
+        this.signer = new HeadSigner(files, signingKey, queueSync::beforeDerived, checkpoints);
         CycleClock cycleClock = new CycleClock(clock);
         this.queue = SingleChronicleQueueBuilder.binary(files.queue).rollCycle(Cycles.ROLL_CYCLE)
                 .timeProvider(cycleClock::millis).build();
@@ -77,6 +84,7 @@ public final class MetadataStore implements AutoCloseable {
         this.pruner = new Pruner(files, keyFiles, indexes, queue, config.retention(), clock);
         this.queries = new QueryEngine(files, keyFiles, queue, indexes, writer, clock);
         this.proofs = new Proofs(files, queue, writer);
+        this.tlog = new Tlog(files, queue, checkpoints);
         this.usage = new Usage(files, writer, pruner);
     }
 
@@ -136,6 +144,7 @@ public final class MetadataStore implements AutoCloseable {
             store.writer.locked(() -> {
                 store.pruner.pruneExpired();
                 store.writer.recover();
+                store.tlog.checkpointUnpublishedDays();
                 return null;
             });
             return store;
@@ -296,6 +305,96 @@ public final class MetadataStore implements AutoCloseable {
      */
     public List<InclusionProof> inclusionProofs(List<RecordRef> refs) {
         return proofs.of(refs);
+    }
+
+    /**
+     * The verifier key of the store's C2SP checkpoints ({@code <log name>+<key ID>+<key>}, signed-note type Ed25519):
+     * what an auditor or a witness is configured with. It is {@link #publicKey()} under the log name.
+     */
+    public NoteVerifierKey logKey() {
+        return checkpoints.verifierKey();
+    }
+
+    /** The checkpoint origin of {@code day}: {@code <log name>/<yyyy-mm-dd>}. */
+    public String checkpointOrigin(LocalDate day) {
+        Fields.requireNonNull("day", day);
+        return checkpoints.origin(day);
+    }
+
+    /**
+     * The latest signed checkpoint of {@code day} (C2SP tlog-checkpoint, one per signed tree head) with the
+     * cosignatures witnesses gave it; also for a day pruned since (its records are gone, what was published about them
+     * stays). Empty if none was signed.
+     */
+    public Optional<SignedNote> checkpoint(LocalDate day) {
+        Fields.requireNonNull("day", day);
+        return checkpoints.latest(day);
+    }
+
+    /** The days with a signed checkpoint, ascending, pruned ones included. */
+    public List<LocalDate> checkpointDays() {
+        return checkpoints.days();
+    }
+
+    /**
+     * Adds witnesses' cosignature lines to {@code day}'s latest checkpoint if it is still the one they cosigned (the
+     * caller verifies them: the store keeps what it is given).
+     *
+     * @param checkpointText the text of the checkpoint they cosigned
+     * @return true if added; false if a newer checkpoint was signed meanwhile
+     */
+    public boolean addCosignatures(LocalDate day, String checkpointText, List<SignedNote.Signature> cosignatures) {
+        Fields.requireNonNull("day", day);
+        Fields.requireNonNull("checkpointText", checkpointText);
+        return checkpoints.addCosignatures(day, checkpointText, cosignatures);
+    }
+
+    /**
+     * The RFC 6962 §2.1.2 consistency proof of {@code day}'s tree from size {@code from} to size {@code to}, both at
+     * most the latest checkpoint's.
+     *
+     * @throws IllegalArgumentException if the sizes are not {@code 0 <= from <= to <= } the checkpointed size, or the
+     *                                  day's leaves are gone (pruned)
+     */
+    public List<byte[]> consistencyProof(LocalDate day, long from, long to) {
+        Fields.requireNonNull("day", day);
+        return tlog.consistencyProof(day, from, to);
+    }
+
+    /**
+     * The RFC 6962 §2.1.1 audit path of record {@code ref} in its day's tree of {@code treeSize} leaves (at most the
+     * latest checkpoint's).
+     *
+     * @throws IllegalArgumentException if the record is not in that tree, or its day is pruned
+     */
+    public List<byte[]> inclusionPath(RecordRef ref, long treeSize) {
+        Fields.requireNonNull("ref", ref);
+        return tlog.inclusionPath(ref, treeSize);
+    }
+
+    /**
+     * A C2SP tlog-tiles resource of {@code day}'s log: a tile of tree hashes, or an entry bundle of the records as
+     * stored (identifiers sealed, no content; each a big-endian u16 length and the bytes). Only what the latest
+     * checkpoint covers is served.
+     *
+     * @throws IllegalArgumentException if the tile reaches past the latest checkpoint, or the day is pruned
+     */
+    public byte[] tile(LocalDate day, TilePath path) {
+        Fields.requireNonNull("day", day);
+        Fields.requireNonNull("path", path);
+        return tlog.tile(day, path);
+    }
+
+    /**
+     * A C2SP tlog-proof of record {@code ref} against its day's latest checkpoint (signing one first if none covers it
+     * yet), with the cosignatures it has and the record as stored as its extra data.
+     *
+     * @throws IllegalArgumentException if there is no such record
+     */
+    public TlogProof tlogProof(RecordRef ref) {
+        Fields.requireNonNull("ref", ref);
+        writer.signThrough(ref.day(), ref.sequence());
+        return tlog.proof(ref);
     }
 
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */

@@ -34,6 +34,11 @@ public enum Action {
     SUBJECT_READ_RESTRICTIONS,
     /** Ask to erase a number's traffic data: always refused while it is under legal retention. */
     SUBJECT_ERASE,
+    /**
+     * Read the metadata store's transparency logs: checkpoints, tlog-tiles resources (records as stored, numbers
+     * sealed), consistency and inclusion proofs. No traffic data in clear, so no case is needed.
+     */
+    READ_TLOG,
     /** Read the compliance API's OpenAPI document: no data, but on this listener no request goes unaudited. */
     READ_API_DOCUMENT,
     /**

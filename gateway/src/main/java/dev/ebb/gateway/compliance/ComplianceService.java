@@ -32,6 +32,8 @@ public final class ComplianceService {
     private final TokenTable tokens;
     private final DisclosureRequests requests;
     private final SubjectRights subjects;
+    private final TransparencyLog transparency;
+    private final Witnesses witnesses;
 
     /**
      * @param store    the traffic data
@@ -43,7 +45,18 @@ public final class ComplianceService {
      */
     public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
                              DeliverySigner signer, Clock clock) {
+        this(store, audit, tokens, settings, signer, clock, Witnesses.none(store));
+    }
+
+    /**
+     * As above, with the witnesses whose cosignatures export packages carry.
+     *
+     * @param witnesses asked to cosign a day's latest checkpoint before an export proves records against it
+     */
+    public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
+                             DeliverySigner signer, Clock clock, Witnesses witnesses) {
         this.store = store;
+        this.witnesses = witnesses;
         this.audit = audit;
         this.tokens = tokens;
         this.gate = new AuditGate(audit, tokens);
@@ -52,8 +65,9 @@ public final class ComplianceService {
         this.fourEyes = new FourEyes(store, settings.fourEyesThreshold(), settings.fourEyesWindow(), clock);
         this.clock = clock;
         this.signer = signer;
-        this.requests = new DisclosureRequests(store, gate, rules, fourEyes, settings, signer, clock);
+        this.requests = new DisclosureRequests(store, gate, rules, fourEyes, settings, signer, clock, witnesses);
         this.subjects = new SubjectRights(store, gate, rules, fourEyes);
+        this.transparency = new TransparencyLog(store, gate);
         gate.replay(entry -> {
             requests.apply(entry);
             subjects.apply(entry);
@@ -69,6 +83,11 @@ public final class ComplianceService {
     /** The ETSI TS 103 120-shaped disclosure request workflow. */
     public DisclosureRequests requests() {
         return requests;
+    }
+
+    /** The metadata store's transparency logs, for auditors. */
+    public TransparencyLog transparency() {
+        return transparency;
     }
 
     /** Data-subject rights, on the controller's instruction. */
@@ -148,7 +167,7 @@ public final class ComplianceService {
         AuditEntry entry = accepted.entry();
         try (FourEyes.Hold held = gate.run(entry, () -> fourEyes.admit(query))) {
             ExportPackage pkg = gate.run(entry, () -> ExportPackage.of(store, entry, query,
-                    rules.sealed(query, holder, store.query(query)), clock.instant(), signer));
+                    rules.sealed(query, holder, store.query(query)), clock.instant(), signer, witnesses));
             fourEyes.complete(gate, entry, held, pkg.records().size());
             return pkg;
         }

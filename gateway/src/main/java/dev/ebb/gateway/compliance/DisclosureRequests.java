@@ -42,6 +42,7 @@ public final class DisclosureRequests {
     private final ComplianceSettings settings;
     private final DeliverySigner signer;
     private final Clock clock;
+    private final Witnesses witnesses;
     private final Object lock = new Object();
     /** Guarded by {@link #lock}. */
     private final Map<String, DisclosureRequest> byId = new LinkedHashMap<>();
@@ -49,8 +50,9 @@ public final class DisclosureRequests {
     private final Set<String> claimed = new HashSet<>();
 
     DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
-                       ComplianceSettings settings, DeliverySigner signer, Clock clock) {
+                       ComplianceSettings settings, DeliverySigner signer, Clock clock, Witnesses witnesses) {
         this.store = store;
+        this.witnesses = witnesses;
         this.gate = gate;
         this.rules = rules;
         this.fourEyes = fourEyes;
@@ -246,7 +248,7 @@ public final class DisclosureRequests {
                 });
         ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
                 accepted.value(), rules.sealed(accepted.value(), holderOf(id), store.query(accepted.value())),
-                clock.instant(), signer));
+                clock.instant(), signer, witnesses));
         gate.complete(accepted.entry(), pkg.records().size());
         return pkg;
     }

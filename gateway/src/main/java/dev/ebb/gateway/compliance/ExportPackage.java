@@ -3,6 +3,7 @@ package dev.ebb.gateway.compliance;
 import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
+import dev.ebb.metadata.RecordRef;
 import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.TrafficQuery;
 import java.time.Instant;
@@ -17,6 +18,10 @@ import java.util.Map;
  * with {@link InclusionProof#verify(InclusionProof, java.security.PublicKey)}; the proof's record bytes are the
  * record as stored (identifiers sealed), so they commit to the record without revealing more.
  *
+ * <p>The same proofs also come in the standard form: a C2SP tlog-proof per record ({@code tlogProofs}, same order)
+ * against its day's checkpoint with the cosignatures witnesses gave it, the record as stored as its extra data, and
+ * the log's vkey ({@code logKey}); {@code ebb audit verify-export} checks them offline with a witness's key.
+ *
  * @param caseReference   the case
  * @param legalBasis      the legal basis given
  * @param requestId       the audit request id
@@ -28,6 +33,8 @@ import java.util.Map;
  * @param proofs          one inclusion proof per record, in the same order
  * @param signedTreeHeads the distinct heads the proofs lead to
  * @param publicKey       Base64 X.509 encoding of the Ed25519 key that verifies the heads
+ * @param logKey          the vkey of the log's checkpoints (the same key under the log name)
+ * @param tlogProofs      one C2SP tlog-proof per record, in the same order
  * @param continuation    token for the next page when the cap was reached, or null
  * @param integrity       the provider's signature over all of the above ({@link SignedJson}): the proofs show each
  *                        record is in the append-only store as sealed there; the signature vouches for the disclosed
@@ -36,22 +43,28 @@ import java.util.Map;
 public record ExportPackage(String caseReference, String legalBasis, String requestId, Instant createdAt,
                             Map<String, String> criteria, Map<String, Instant> window, AuditEntry auditEntry,
                             List<DisclosedRecord> records, List<InclusionProof> proofs,
-                            List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation,
-                            SignedJson.Integrity integrity) {
+                            List<SignedTreeHead> signedTreeHeads, String publicKey, String logKey,
+                            List<String> tlogProofs, String continuation, SignedJson.Integrity integrity) {
 
-    /** The signed package of one page of records, with an inclusion proof per record against its day's head. */
+    /**
+     * The signed package of one page of records, with an inclusion proof per record against its day's head and a
+     * tlog-proof against its day's checkpoint, which the witnesses are asked to cosign first.
+     */
     static ExportPackage of(MetadataStore store, AuditEntry entry, TrafficQuery query, QueryPage page,
-                            Instant createdAt, DeliverySigner signer) {
-        List<InclusionProof> proofs = store.inclusionProofs(page.records().stream().map(r -> r.ref()).toList());
+                            Instant createdAt, DeliverySigner signer, Witnesses witnesses) {
+        List<RecordRef> refs = page.records().stream().map(r -> r.ref()).toList();
+        List<InclusionProof> proofs = store.inclusionProofs(refs);
         List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
+        refs.stream().map(RecordRef::day).distinct().forEach(witnesses::cosign);
+        List<String> tlogProofs = refs.stream().map(ref -> store.tlogProof(ref).format()).toList();
         AuditEvent event = entry.event();
         ExportPackage unsigned = new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(),
                 createdAt, event.criteria(), Map.of("from", query.from(), "to", query.to()), entry,
                 page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
-                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), page.continuation().orElse(null),
-                null);
+                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), store.logKey().toString(),
+                tlogProofs, page.continuation().orElse(null), null);
         return new ExportPackage(unsigned.caseReference, unsigned.legalBasis, unsigned.requestId, createdAt,
                 unsigned.criteria, unsigned.window, entry, unsigned.records, proofs, heads, unsigned.publicKey,
-                unsigned.continuation, SignedJson.sign(unsigned, signer));
+                unsigned.logKey, tlogProofs, unsigned.continuation, SignedJson.sign(unsigned, signer));
     }
 }

@@ -13,8 +13,11 @@ public enum Role {
             Action.REQUEST_READ, Action.REQUEST_APPROVE, Action.REQUEST_REJECT, Action.REQUEST_CANCEL,
             Action.REQUEST_DELIVER, Action.REQUEST_EXPORT, Action.SUBJECT_ACCESS, Action.SUBJECT_RESTRICT, Action.SUBJECT_READ_RESTRICTIONS,
             Action.SUBJECT_ERASE, Action.READ_API_DOCUMENT)),
-    /** Reads and verifies the audit log, verifies the metadata store, sees requests and restrictions. */
-    AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY,
+    /**
+     * Reads and verifies the audit log, verifies the metadata store and reads its transparency logs, sees requests
+     * and restrictions.
+     */
+    AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_TLOG,
             Action.REQUEST_READ, Action.SUBJECT_READ_RESTRICTIONS, Action.READ_API_DOCUMENT)),
     /** Operates the gateway: may verify (and read the API's document), nothing else. */
     ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_API_DOCUMENT));

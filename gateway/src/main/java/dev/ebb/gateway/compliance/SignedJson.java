@@ -29,6 +29,8 @@ public final class SignedJson {
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     private static final String INTEGRITY = "integrity";
+    /** How the signed bytes are formed, as the integrity member states it. */
+    static final String CANONICALISATION = "JSON without 'integrity', members sorted by name, no whitespace, UTF-8";
 
     private SignedJson() {
     }
@@ -50,7 +52,7 @@ public final class SignedJson {
     /** The integrity member for {@code unsigned}, a document (a record or map) that has none yet. */
     static Integrity sign(Object unsigned, DeliverySigner signer) {
         byte[] digest = digest(CANONICAL.convertValue(unsigned, Map.class));
-        return new Integrity("JSON without 'integrity', members sorted by name, no whitespace, UTF-8", "SHA-256",
+        return new Integrity(CANONICALISATION, "SHA-256",
                 HexFormat.of().formatHex(digest), "Ed25519", Base64.getEncoder().encodeToString(signer.sign(digest)),
                 Base64.getEncoder().encodeToString(signer.publicKey().getEncoded()));
     }

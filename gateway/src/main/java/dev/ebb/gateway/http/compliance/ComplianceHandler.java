@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches the compliance API on its one route table ({@link RetentionRoutes}, {@link RequestRoutes},
- * {@link SubjectRoutes}, and the API's OpenAPI document): every request, routed or not, is audited. Runs on the
- * listener's own event loop group; calls into {@link ComplianceService} block (store reads, audit fsync), which is
- * why that group must not be shared with customer traffic.
+ * {@link SubjectRoutes}, {@link TlogRoutes}, and the API's OpenAPI document): every request, routed or not, is
+ * audited. Runs on the listener's own event loop group; calls into {@link ComplianceService} block (store reads,
+ * audit fsync), which is why that group must not be shared with customer traffic.
  */
 final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ComplianceHandler.class);
@@ -57,6 +57,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         List<Route> all = new ArrayList<>(RetentionRoutes.of(service, render, bodies));
         all.addAll(RequestRoutes.of(service.requests(), render, bodies));
         all.addAll(SubjectRoutes.of(service.subjects(), render, bodies));
+        all.addAll(TlogRoutes.of(service.transparency(), render));
         all.add(Route.get(ApiDocument.PATH, Action.READ_API_DOCUMENT, x -> {
             x.query(Set.of());
             service.readApiDocument(x.ctx());

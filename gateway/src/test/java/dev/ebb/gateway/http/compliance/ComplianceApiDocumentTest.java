@@ -75,12 +75,16 @@ class ComplianceApiDocumentTest extends ComplianceApiTestBase {
     /** A route's pattern as an OpenAPI path: its variable segments named as the document names them. */
     private static String template(List<String> pattern) {
         List<String> names = new ArrayList<>();
+        int tileElements = 0;
         for (int i = 0; i < pattern.size(); i++) {
             String s = pattern.get(i);
-            names.add(!s.equals("*") ? s : switch (pattern.get(i - 1)) {
+            boolean inTile = i >= 5 && pattern.get(3).equals("tile");
+            names.add(!s.equals("*") ? s : inTile ? "{t" + ++tileElements + "}" : switch (pattern.get(i - 1)) {
                 case "cases" -> "{case}";
                 case "requests" -> "{id}";
                 case "subjects" -> "{customer}";
+                case "tlog" -> "{day}";
+                case "tile" -> "{level}";
                 default -> throw new AssertionError("no name for the variable segment after " + pattern.get(i - 1));
             });
         }

@@ -9,6 +9,7 @@ import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.ComplianceSettings;
 import dev.ebb.gateway.compliance.DeliverySigner;
 import dev.ebb.gateway.compliance.TokenTable;
+import dev.ebb.gateway.compliance.Witnesses;
 import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.http.HttpListener;
@@ -112,7 +113,7 @@ abstract class ComplianceApiTestBase {
                 .maxRecordsPerPage(CAP).fourEyesThreshold(fourEyesThreshold()).maxBodyBytes(MAX_BODY).build();
         service = new ComplianceService(store, audit, new TokenTable(config.tokens()),
                 new ComplianceSettings(config.maxRecordsPerPage(), Period.ofMonths(12), config.fourEyesThreshold(),
-                        config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock);
+                        config.fourEyesWindow(), "ebb-test"), DeliverySigner.inDataDir(dir), clock, witnesses(store));
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Optional<SslContext> tls = tls();
         scheme = tls.isPresent() ? "https" : "http";
@@ -127,6 +128,11 @@ abstract class ComplianceApiTestBase {
     /** The client the tests talk through. */
     HttpClient client() throws Exception {
         return HttpClient.newHttpClient();
+    }
+
+    /** The witnesses the service asks to cosign checkpoints; none unless a test says otherwise. */
+    Witnesses witnesses(MetadataStore opened) throws Exception {
+        return Witnesses.none(opened);
     }
 
     /** The four-eyes threshold of the listener under test. */
