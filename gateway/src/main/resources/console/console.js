@@ -76,7 +76,9 @@
   /** A number masked as the gateway's logs mask it (+4790***000), unless the reader asked to see it in full. */
   function number(text, full) {
     if (full || typeof text !== 'string') return text;
-    return text.replace(/\+?\d{7,15}/g, (n) => n.slice(0, Math.min(5, n.length - 3)) + '***' + n.slice(-3));
+    // A run of 7..15 digits standing on its own (not the fraction of a time, not part of an id).
+    return text.replace(/(?<![\w.:-])\+?\d{7,15}(?![\w.:-])/g,
+      (n) => n.slice(0, Math.min(5, n.length - 3)) + '***' + n.slice(-3));
   }
 
   function setStatus(text) {
@@ -386,6 +388,8 @@
     } catch (e) {
       showProblem(e, $('request-error'));
       $(verb).focus();
+      // The refusal is in the request's history now: show it there too.
+      loadHistory(r.id, true);
     }
   }
 
