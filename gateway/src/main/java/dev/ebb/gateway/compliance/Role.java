@@ -17,7 +17,7 @@ public enum Role {
     AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY,
             Action.REQUEST_READ, Action.SUBJECT_READ_RESTRICTIONS, Action.READ_API_DOCUMENT, Action.READ_OWN_TOKEN,
             Action.READ_DELIVERY_KEY)),
-    /** Operates the gateway: may verify (and read the API's document, its own token and the delivery key), nothing else. */
+    /** Operates the gateway: may verify (and read the API document, its own token, the delivery key), nothing else. */
     ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_API_DOCUMENT,
             Action.READ_OWN_TOKEN, Action.READ_DELIVERY_KEY));
 

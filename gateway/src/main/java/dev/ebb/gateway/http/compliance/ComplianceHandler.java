@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches the compliance API on its one route table ({@link RetentionRoutes}, {@link RequestRoutes},
- * {@link SubjectRoutes}, {@link CallerRoutes}, and the API's OpenAPI document): every request, routed or not, is audited. Runs on the
+ * {@link SubjectRoutes}, {@link CallerRoutes}, and the API's OpenAPI document): every request, routed or not, is
+ * audited, but for a GET of one of the console's static files ({@link Console}), which hold no data. Runs on the
  * listener's own event loop group; calls into {@link ComplianceService} block (store reads, audit fsync), which is
  * why that group must not be shared with customer traffic.
  */
