@@ -73,6 +73,8 @@ class ComplianceConsoleTest {
     private WebDriver browser;
     private WebDriverWait wait;
     private int shot;
+    /** Names the test's screenshots apart from the other test's. */
+    private String series;
 
     private static ComplianceConfig twoOfficers(ComplianceConfig c) {
         List<ApiTokenConfig> tokens = new ArrayList<>(c.tokens());
@@ -109,6 +111,7 @@ class ComplianceConsoleTest {
 
     @Test
     void twoOfficersAndAnAuditorCarryARequestThroughTheConsole() throws Exception {
+        series = "workflow";
         sendOverSmppAndAwaitTheReceipt();
         browser.get(gateway.compliance("/console/").toString());
         screenshot("sign-in");
@@ -176,6 +179,15 @@ class ComplianceConsoleTest {
         Files.writeString(forged, json.writeValueAsString(changed), StandardCharsets.UTF_8);
         assertThat(verify(forged)).isEqualTo("Not valid: the file has been changed since it was signed.");
         screenshot("changed-file-caught");
+
+        // The export package (inclusion proofs, the audit entry, nulls and all) verifies the same way.
+        browser.get(requestUrl);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("download-export"))).click();
+        Path export = downloads.resolve("case-" + CASE + "-export-page-1.json");
+        Await.until("the export package is downloaded", Duration.ofSeconds(10), () -> Files.exists(export)
+                && export.toFile().length() > 0);
+        navigate("Verify a file");
+        assertThat(verify(export)).isEqualTo("Verified: this file is exactly what this gateway signed.");
         signOut();
 
         // The auditor sees every step, the refusals included, and checks the chain and the store.
@@ -210,6 +222,7 @@ class ComplianceConsoleTest {
      */
     @Test
     void fifteenIdleMinutesSignTheOfficerOut() throws Exception {
+        series = "idle";
         browser.get(gateway.compliance("/console/").toString());
         signIn(TestGateway.OFFICER_TOKEN, "officer");
         ChromeDriver chrome = (ChromeDriver) browser;
@@ -226,7 +239,7 @@ class ComplianceConsoleTest {
         assertThat(browser.findElement(By.id("status")).getText())
                 .isEqualTo("You were signed out after 15 minutes without activity.");
         assertThat(browser.findElement(By.id("who")).getText()).isEmpty();
-        screenshot("idle-sign-out");
+        screenshot("signed-out");
     }
 
     /** The page's own clock, which virtual time moves. */
@@ -315,7 +328,7 @@ class ComplianceConsoleTest {
 
     private void screenshot(String page) throws IOException {
         File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(String.format("%02d-%s.png", ++shot, page)),
+        Files.copy(png.toPath(), SHOTS.resolve(String.format("%s-%02d-%s.png", series, ++shot, page)),
                 StandardCopyOption.REPLACE_EXISTING);
     }
 }
