@@ -41,6 +41,10 @@ public enum Action {
     READ_TLOG,
     /** Read the compliance API's OpenAPI document: no data, but on this listener no request goes unaudited. */
     READ_API_DOCUMENT,
+    /** Read the caller's own token id and role (what a client such as the console shows and offers): no data. */
+    READ_OWN_TOKEN,
+    /** Read the public key that verifies deliveries and export packages, to check one as the recipient does. */
+    READ_DELIVERY_KEY,
     /**
      * No compliance function: a request to no resource, with a method its resource does not take, or that could not
      * be decoded at all. Always refused, and audited like every other request.

@@ -1,10 +1,12 @@
 package dev.ebb.gateway.compliance;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -109,6 +111,11 @@ final class AuditGate {
     /** Writes the completion entry with what the action produced. */
     AuditEntry complete(AuditEntry accepted, long disclosed, Map<String, String> produced) {
         return append(accepted.event().completed(disclosed, produced), accepted.event().requestId());
+    }
+
+    /** Entries from {@code fromSequence} on whose event {@code matches}, at most {@code limit}, oldest first. */
+    List<AuditEntry> read(long fromSequence, int limit, Predicate<AuditEvent> matches) {
+        return audit.read(fromSequence, limit, matches);
     }
 
     /** Every entry of the log, oldest first (for rebuilding state kept only in the log). */

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,8 +163,17 @@ public final class AuditLog implements AutoCloseable, MeterBinder {
      * @throws AuditLogException if the file cannot be read or an entry cannot be parsed
      */
     public List<AuditEntry> read(long fromSequence, int limit) {
+        return read(fromSequence, limit, e -> true);
+    }
+
+    /**
+     * Entries from {@code fromSequence} on whose event {@code matches}, at most {@code limit}, read back from the file.
+     *
+     * @throws AuditLogException if the file cannot be read or an entry cannot be parsed
+     */
+    public List<AuditEntry> read(long fromSequence, int limit, Predicate<AuditEvent> matches) {
         List<AuditEntry> out = new ArrayList<>();
-        scanLines(fromSequence, limit, out::add);
+        scanLines(fromSequence, limit, matches, out::add);
         return out;
     }
 
@@ -173,10 +183,10 @@ public final class AuditLog implements AutoCloseable, MeterBinder {
      * @throws AuditLogException if the file cannot be read or an entry cannot be parsed
      */
     public void forEach(Consumer<AuditEntry> sink) {
-        scanLines(0, Long.MAX_VALUE, sink);
+        scanLines(0, Long.MAX_VALUE, e -> true, sink);
     }
 
-    private void scanLines(long fromSequence, long limit, Consumer<AuditEntry> sink) {
+    private void scanLines(long fromSequence, long limit, Predicate<AuditEvent> matches, Consumer<AuditEntry> sink) {
         byte[] all = readAll(file);
         int start = 0;
         long sequence = 0;
@@ -187,8 +197,11 @@ public final class AuditLog implements AutoCloseable, MeterBinder {
                 break;
             }
             if (sequence >= fromSequence) {
-                sink.accept(parse(Arrays.copyOfRange(all, start, end)));
-                emitted++;
+                AuditEntry entry = parse(Arrays.copyOfRange(all, start, end));
+                if (matches.test(entry.event())) {
+                    sink.accept(entry);
+                    emitted++;
+                }
             }
             sequence++;
             start = end + 1;

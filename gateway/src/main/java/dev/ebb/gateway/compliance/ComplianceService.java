@@ -4,6 +4,7 @@ import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.VerifyReport;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -174,27 +175,23 @@ public final class ComplianceService {
     }
 
     /**
-     * Audit entries from {@code fromSequence}, at most {@code limit} (capped like query pages). The read itself is
-     * audited.
+     * A page of audit entries from a sequence number on, optionally only those of one case or one actor (token id),
+     * at most a limit (capped like query pages). The read itself is audited.
      *
      * @throws ComplianceRefusal as for {@link #query}
      */
-    public List<AuditEntry> readAudit(RequestContext ctx, String fromSequence, String limit) {
-        Map<String, String> criteria = new LinkedHashMap<>();
-        if (fromSequence != null) {
-            criteria.put("from", fromSequence);
-        }
-        if (limit != null) {
-            criteria.put("limit", limit);
-        }
-        AuditGate.Accepted<AuditRange> accepted = gate.accept(ctx, Action.READ_AUDIT, criteria, false,
-                who -> new AuditRange(QueryRules.parseLong("from", fromSequence, 0, 0, Long.MAX_VALUE),
-                        (int) Math.min(QueryRules.parseLong("limit", limit, rules.maxRecordsPerPage(), 1,
+    public AuditQuery.Page readAudit(RequestContext ctx, AuditQuery q) {
+        AuditGate.Accepted<AuditRange> accepted = gate.accept(ctx, Action.READ_AUDIT, q.asCriteria(), false,
+                who -> new AuditRange(QueryRules.parseLong("from", q.from(), 0, 0, Long.MAX_VALUE),
+                        (int) Math.min(QueryRules.parseLong("limit", q.limit(), rules.maxRecordsPerPage(), 1,
                                 Integer.MAX_VALUE), rules.maxRecordsPerPage())));
         AuditRange range = accepted.value();
-        List<AuditEntry> entries = gate.run(accepted.entry(), () -> audit.read(range.from(), range.limit()));
+        List<AuditEntry> entries = gate.run(accepted.entry(), () -> audit.read(range.from(), range.limit(),
+                q::selects));
         gate.complete(accepted.entry(), entries.size());
-        return entries;
+        // A full page may have more after it; a short one ended at the end of the log.
+        Long next = entries.size() < range.limit() ? null : entries.get(entries.size() - 1).sequence() + 1;
+        return new AuditQuery.Page(entries, next);
     }
 
     /**
@@ -249,6 +246,31 @@ public final class ComplianceService {
         AuditGate.Accepted<Boolean> accepted = gate.accept(ctx, Action.READ_API_DOCUMENT, Map.of(), false,
                 who -> Boolean.TRUE);
         gate.complete(accepted.entry(), 0);
+    }
+
+    /**
+     * Who the caller is: its token's id and role, for a client to show and to offer what the role may do. Any role may
+     * ask; audited like every request.
+     *
+     * @throws ComplianceRefusal 401 without a valid token, 503 if the audit log cannot be written (audited)
+     */
+    public Principal readOwnToken(RequestContext ctx) {
+        AuditGate.Accepted<Principal> accepted = gate.accept(ctx, Action.READ_OWN_TOKEN, Map.of(), false, who -> who);
+        gate.complete(accepted.entry(), 0);
+        return accepted.value();
+    }
+
+    /**
+     * The public key that verifies deliveries and export packages ({@link SignedJson}): a recipient checks a document
+     * against the provider's key, never against the key the document names. Any role may read it; audited.
+     *
+     * @throws ComplianceRefusal 401 without a valid token, 503 if the audit log cannot be written (audited)
+     */
+    public PublicKey deliveryKey(RequestContext ctx) {
+        AuditGate.Accepted<Boolean> accepted = gate.accept(ctx, Action.READ_DELIVERY_KEY, Map.of(), false,
+                who -> Boolean.TRUE);
+        gate.complete(accepted.entry(), 0);
+        return signer.publicKey();
     }
 
     private record AuditRange(long from, int limit) {

@@ -122,6 +122,22 @@ public final class DisclosureRequests {
         return accepted.value();
     }
 
+    /**
+     * A request's history as the audit log holds it: every entry of its workflow (opened, approved, rejected,
+     * cancelled, delivered, exported), refused attempts included, oldest first; reads of it are left out. Readable by
+     * whoever may read the request, and audited as such a read.
+     *
+     * @throws ComplianceRefusal 404 if there is none (audited)
+     */
+    public List<AuditEntry> history(RequestContext ctx, String id) {
+        AuditGate.Accepted<DisclosureRequest> accepted = gate.accept(ctx, Action.REQUEST_READ,
+                Map.of(REQUEST, id, "history", "true"), false, who -> existing(id));
+        List<AuditEntry> entries = gate.run(accepted.entry(), () -> gate.read(0, Integer.MAX_VALUE,
+                e -> e.action() != Action.REQUEST_READ && id.equals(e.criteria().get(REQUEST))));
+        gate.complete(accepted.entry(), 0);
+        return entries;
+    }
+
     /** All requests, oldest first, optionally only those in one state (its wire name, e.g. AwaitingApproval). */
     public List<DisclosureRequest> list(RequestContext ctx, String state) {
         Map<String, String> criteria = state == null ? Map.of() : Map.of("state", state);

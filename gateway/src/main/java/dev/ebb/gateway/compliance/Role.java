@@ -12,15 +12,17 @@ public enum Role {
     COMPLIANCE_OFFICER("compliance-officer", EnumSet.of(Action.QUERY, Action.EXPORT, Action.REQUEST_CREATE,
             Action.REQUEST_READ, Action.REQUEST_APPROVE, Action.REQUEST_REJECT, Action.REQUEST_CANCEL,
             Action.REQUEST_DELIVER, Action.REQUEST_EXPORT, Action.SUBJECT_ACCESS, Action.SUBJECT_RESTRICT, Action.SUBJECT_READ_RESTRICTIONS,
-            Action.SUBJECT_ERASE, Action.READ_API_DOCUMENT)),
+            Action.SUBJECT_ERASE, Action.READ_API_DOCUMENT, Action.READ_OWN_TOKEN, Action.READ_DELIVERY_KEY)),
     /**
      * Reads and verifies the audit log, verifies the metadata store and reads its transparency logs, sees requests
      * and restrictions.
      */
     AUDITOR("auditor", EnumSet.of(Action.READ_AUDIT, Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_TLOG,
-            Action.REQUEST_READ, Action.SUBJECT_READ_RESTRICTIONS, Action.READ_API_DOCUMENT)),
-    /** Operates the gateway: may verify (and read the API's document), nothing else. */
-    ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_API_DOCUMENT));
+            Action.REQUEST_READ, Action.SUBJECT_READ_RESTRICTIONS, Action.READ_API_DOCUMENT, Action.READ_OWN_TOKEN,
+            Action.READ_DELIVERY_KEY)),
+    /** Operates the gateway: may verify (and read the API document, its own token, the delivery key), nothing else. */
+    ADMIN("admin", EnumSet.of(Action.VERIFY_AUDIT, Action.VERIFY_INTEGRITY, Action.READ_API_DOCUMENT,
+            Action.READ_OWN_TOKEN, Action.READ_DELIVERY_KEY));
 
     private final String configName;
     private final Set<Action> allowed;

@@ -1,18 +1,12 @@
 package dev.ebb.gateway.http;
 
-import dev.ebb.metadata.Sha256;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HexFormat;
 
 /**
  * An OpenAPI document built into the jar ({@code src/main/resources/openapi/}), as a listener serves it at
- * {@value #PATH}: with a strong ETag of its bytes, so a client revalidates with {@code If-None-Match} and gets 304
- * (RFC 9110 §8.8.3, §13.1.2), and the listener's own caching rule. Immutable: one instance serves every connection.
+ * {@value #PATH}: a {@link BuiltInFile} of the OpenAPI media type, with the listener's own caching rule. Immutable:
+ * one instance serves every connection.
  */
 public final class ApiDocument {
     /** Where each listener serves its document. */
@@ -20,14 +14,10 @@ public final class ApiDocument {
     /** The media type the OpenAPI Initiative registered for its JSON documents, with the version it follows. */
     public static final String MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.1";
 
-    private final byte[] bytes;
-    private final String etag;
-    private final String cacheControl;
+    private final BuiltInFile file;
 
-    private ApiDocument(byte[] bytes, String cacheControl) {
-        this.bytes = bytes;
-        this.etag = '"' + HexFormat.of().formatHex(Sha256.of(bytes)) + '"';
-        this.cacheControl = cacheControl;
+    private ApiDocument(BuiltInFile file) {
+        this.file = file;
     }
 
     /**
@@ -36,38 +26,11 @@ public final class ApiDocument {
      * @throws IllegalStateException if the jar does not hold it (a broken build: nothing to start without)
      */
     public static ApiDocument load(String resource, String cacheControl) {
-        try (InputStream in = ApiDocument.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("the jar holds no " + resource);
-            }
-            return new ApiDocument(in.readAllBytes(), cacheControl);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resource, e);
-        }
+        return new ApiDocument(BuiltInFile.load(resource, MEDIA_TYPE, cacheControl));
     }
 
     /** The document, or 304 when the request's {@code If-None-Match} names its current ETag. */
     public FullHttpResponse answer(HttpRequest request) {
-        boolean current = matches(request.headers().getAll(HttpHeaderNames.IF_NONE_MATCH));
-        FullHttpResponse r = current ? Responses.of(304, MEDIA_TYPE, new byte[0]) : Responses.of(200, MEDIA_TYPE, bytes);
-        if (current) {
-            // RFC 9110 §15.4.5: a 304 has no content, and describes none beyond the validators it confirms.
-            r.headers().remove(HttpHeaderNames.CONTENT_TYPE).remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
-        r.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
-        return r;
-    }
-
-    /** RFC 9110 §13.1.2: {@code *}, or a list of entity tags compared weakly (a {@code W/} prefix is ignored). */
-    private boolean matches(Iterable<String> ifNoneMatch) {
-        for (String header : ifNoneMatch) {
-            for (String tag : header.split(",")) {
-                String t = tag.strip();
-                if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return file.answer(request);
     }
 }

@@ -106,7 +106,7 @@ class ComplianceServiceTest {
 
         assertThat(service.verifyAudit(admin).ok()).isTrue();
         ComplianceRefusal r = catchThrowableOfType(ComplianceRefusal.class,
-                () -> service.readAudit(admin, null, null));
+                () -> service.readAudit(admin, AuditQuery.everything()));
 
         assertThat(r.kind()).isEqualTo(ComplianceRefusal.Kind.FORBIDDEN);
     }

@@ -71,6 +71,7 @@ public final class TestGateway {
         private UnaryOperator<TestConfigs.CustomerBuilder> customer = c -> c;
         private Duration receiptDelay = Duration.ofMillis(10);
         private String contentRetention;
+        private UnaryOperator<ComplianceConfig> compliance = c -> c;
 
         private Builder(Path dataDir, int simulatorPort, boolean simulatorEnabled) {
             this.dataDir = dataDir;
@@ -167,15 +168,21 @@ public final class TestGateway {
             return this;
         }
 
+        /** The compliance listener's settings changed (more tokens, another four-eyes threshold). */
+        public Builder compliance(UnaryOperator<ComplianceConfig> change) {
+            this.compliance = change;
+            return this;
+        }
+
         public EbbConfig build() {
             List<ConnectorConfig> connectors = new ArrayList<>();
             connectors.add(connector.apply(TestConfigs.connector("sim", simulatorPort).binds(2).window(8)
                     .reconnectMax(Duration.ofMillis(500)).maxQueued(maxQueued)).build());
             connectors.addAll(moreConnectors);
             return new EbbConfig(dataDir, smpp, new ListenerConfig("127.0.0.1", 0),
-                    ComplianceConfig.of(null, 0, List.of(
+                    compliance.apply(ComplianceConfig.of(null, 0, List.of(
                             new ApiTokenConfig("officer", TokenTable.hashOf(OFFICER_TOKEN), "compliance-officer"),
-                            new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor"))),
+                            new ApiTokenConfig("auditor", TokenTable.hashOf(AUDITOR_TOKEN), "auditor")))),
                     new ListenerConfig(null, metricsPort),
                     List.of(customer.apply(TestConfigs.customer(SYSTEM_ID)
                             .smpp(TestConfigs.smppAccount(SYSTEM_ID, HASH).maxBinds(8).receiptBinds(receiptBinds)

@@ -15,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches the compliance API on its one route table ({@link RetentionRoutes}, {@link RequestRoutes},
- * {@link SubjectRoutes}, {@link TlogRoutes}, and the API's OpenAPI document): every request, routed or not, is
- * audited. Runs on the listener's own event loop group; calls into {@link ComplianceService} block (store reads,
- * audit fsync), which is why that group must not be shared with customer traffic.
+ * {@link SubjectRoutes}, {@link TlogRoutes}, {@link CallerRoutes}, and the API's OpenAPI document): every request,
+ * routed or not, is audited, but for a GET of one of the console's static files ({@link Console}), which hold no data.
+ * Runs on the listener's own event loop group; calls into {@link ComplianceService} block (store reads, audit fsync),
+ * which is why that group must not be shared with customer traffic.
  */
 final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ComplianceHandler.class);
@@ -45,10 +47,12 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final ComplianceService service;
     private final Rendering render = new Rendering();
     private final List<Route> routes;
+    private final Console console;
 
-    ComplianceHandler(ComplianceService service) {
+    ComplianceHandler(ComplianceService service, Console console) {
         this.service = service;
         this.routes = routes(service, render);
+        this.console = console;
     }
 
     /** Every route, in dispatch order; also what the OpenAPI document must describe (OpenApiDocumentsTest). */
@@ -58,6 +62,7 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         all.addAll(RequestRoutes.of(service.requests(), render, bodies));
         all.addAll(SubjectRoutes.of(service.subjects(), render, bodies));
         all.addAll(TlogRoutes.of(service.transparency(), render));
+        all.addAll(CallerRoutes.of(service, render));
         all.add(Route.get(ApiDocument.PATH, Action.READ_API_DOCUMENT, x -> {
             x.query(Set.of());
             service.readApiDocument(x.ctx());
@@ -91,6 +96,10 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         List<String> path = Parameters.segments(uri.rawPath());
         RequestContext base = Headers.context(ctx, request);
+        if (console.serves(uri.rawPath())) {
+            return request.method().equals(HttpMethod.GET) ? console.answer(request, uri.rawPath())
+                    : notAllowed(request, base, HttpMethod.GET.name());
+        }
         List<Route> here = at(routes, path);
         if (here.isEmpty()) {
             return notFound(request, base);
@@ -101,7 +110,8 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
                         () -> route.call().apply(new Exchange(request, base, path, uri)));
             }
         }
-        return notAllowed(request, base, here);
+        return notAllowed(request, base, here.stream().map(route -> route.method().name()).distinct()
+                .collect(Collectors.joining(", ")));
     }
 
     /** The routes of the resource at {@code path}, one per method it takes. */
@@ -130,13 +140,12 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** 405 for a method the resource does not take, audited like a 404. */
-    private HttpResponse notAllowed(HttpRequest request, RequestContext ctx, List<Route> resource) {
+    private HttpResponse notAllowed(HttpRequest request, RequestContext ctx, String allowed) {
         String path = new QueryStringDecoder(request.uri()).rawPath();
         HttpResponse r = unrouted(request, ctx, 405, "method-not-allowed", "Method not allowed", request.method()
                 + " is not supported on " + path);
         // RFC 9110 §15.5.6: a 405 names the methods the resource supports.
-        r.headers().set(HttpHeaderNames.ALLOW, resource.stream().map(route -> route.method().name()).distinct()
-                .collect(Collectors.joining(", ")));
+        r.headers().set(HttpHeaderNames.ALLOW, allowed);
         return r;
     }
 

@@ -21,8 +21,9 @@ import java.util.Optional;
  *       ({@code Accept: text/csv}); {@code X-Continuation} when the cap was reached</li>
  *   <li>{@code POST /v1/cases/{ref}/export} (JSON body of the same parameters) or {@code GET} with a query string:
  *       the export package</li>
- *   <li>{@code GET /v1/audit?from=&limit=}, {@code GET /v1/audit/verify}, {@code GET /v1/integrity/verify?from=&to=}
- *       for auditors</li>
+ *   <li>{@code GET /v1/audit?from=&limit=&case=&actor=}, {@code GET /v1/audit/verify},
+ *       {@code GET /v1/integrity/verify?from=&to=} for auditors</li>
+ *   <li>{@code GET /console/}: the compliance console, static files that call the API above ({@link Console})</li>
  * </ul>
  * Errors are {@code application/problem+json} (RFC 9457).
  */
@@ -40,9 +41,11 @@ public final class ComplianceServer {
      */
     public static HttpListener start(ComplianceConfig config, ComplianceService service, EventLoopGroup group,
                                      Optional<SslContext> tls) throws InterruptedException {
+        // Read from the jar once: every connection serves the same files.
+        Console console = new Console();
         return HttpListener.bind(config.listener(), group, tls, "compliance",
                 ComplianceHandler.auditedRefusals(service),
                 () -> List.of(new BodyLimitAggregator(config.maxBodyBytes(), ComplianceHandler.auditedBodyRefusals(service)),
-                        new ChunkedWriteHandler(), new ComplianceHandler(service)));
+                        new ChunkedWriteHandler(), new ComplianceHandler(service, console)));
     }
 }

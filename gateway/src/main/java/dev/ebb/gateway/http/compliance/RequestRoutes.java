@@ -17,6 +17,7 @@ import java.util.function.Function;
  *   <li>{@code POST /v1/requests} with {@code {"authorisation":{"reference","legalType","timespan":{"start","end"}},
  *       "task":{"msisdn"|"messageId"|"customer", "role"}}}: 201 and the request</li>
  *   <li>{@code GET /v1/requests[?state=AwaitingApproval]}, {@code GET /v1/requests/{id}}</li>
+ *   <li>{@code GET /v1/requests/{id}/history}: its entries in the audit log</li>
  *   <li>{@code POST /v1/requests/{id}/approve|reject|cancel}</li>
  *   <li>{@code GET /v1/requests/{id}/delivery[?continuation=…]}: one signed page (ETSI TS 102 657 shaped)</li>
  *   <li>{@code GET /v1/requests/{id}/export[?continuation=…]}: one page as an export package with inclusion
@@ -44,6 +45,10 @@ final class RequestRoutes {
                 Route.get("/v1/requests/*", Action.REQUEST_READ, x -> {
                     x.query(Set.of());
                     return render.json(200, requests.get(x.ctx(), x.segment(2)));
+                }),
+                Route.get("/v1/requests/*/history", Action.REQUEST_READ, x -> {
+                    x.query(Set.of());
+                    return render.json(200, requests.history(x.ctx(), x.segment(2)));
                 }),
                 decision("approve", Action.REQUEST_APPROVE, render, x -> requests.approve(x.ctx(), x.segment(2))),
                 decision("reject", Action.REQUEST_REJECT, render, x -> requests.reject(x.ctx(), x.segment(2))),

@@ -1,13 +1,14 @@
 package dev.ebb.gateway.http.compliance;
 
 import dev.ebb.gateway.compliance.Action;
-import dev.ebb.gateway.compliance.AuditEntry;
+import dev.ebb.gateway.compliance.AuditQuery;
 import dev.ebb.gateway.compliance.AuditVerifyReport;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.metadata.VerifyReport;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +18,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code GET /v1/retention/records?msisdn|messageId|customer=…&role=&from=&to=&limit=&continuation=}</li>
  *   <li>{@code GET|POST /v1/cases/{case}/export}: the same query (POST: as a JSON body) as a signed export package</li>
- *   <li>{@code GET /v1/audit[?from=&limit=]}, {@code GET /v1/audit/verify}</li>
+ *   <li>{@code GET /v1/audit[?from=&limit=&case=&actor=]}, {@code GET /v1/audit/verify}</li>
  *   <li>{@code GET /v1/integrity/verify[?from=&to=]}</li>
  * </ul>
  */
@@ -32,9 +33,13 @@ final class RetentionRoutes {
                 Route.get("/v1/cases/*/export", Action.EXPORT, x -> export(service, render, bodies, x)),
                 Route.postBody("/v1/cases/*/export", Action.EXPORT, x -> export(service, render, bodies, x)),
                 Route.get("/v1/audit", Action.READ_AUDIT, x -> {
-                    Map<String, String> p = x.query(Set.of("from", "limit"));
-                    List<AuditEntry> entries = service.readAudit(x.ctx(), p.get("from"), p.get("limit"));
-                    return render.ndjson(entries, Map.of("entries", entries.size()));
+                    Map<String, String> p = x.query(Set.of("from", "limit", "case", "actor"));
+                    AuditQuery.Page page = service.readAudit(x.ctx(), new AuditQuery(p.get("from"), p.get("limit"),
+                            p.get("case"), p.get("actor")));
+                    Map<String, Object> summary = new LinkedHashMap<>();
+                    summary.put("entries", page.entries().size());
+                    summary.put("next", page.next());
+                    return render.ndjson(page.entries(), summary);
                 }),
                 Route.get("/v1/audit/verify", Action.VERIFY_AUDIT, x -> {
                     x.query(Set.of());
