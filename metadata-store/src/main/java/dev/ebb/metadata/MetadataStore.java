@@ -4,8 +4,11 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -257,6 +260,25 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireNonNull("query", query);
         writer.ensureOpen();
         return queries.query(query);
+    }
+
+    /**
+     * The records of many messages at once: for each message id, its records whose event time is in {@code [from,
+     * to)}, in time order; an id with none is absent from the map. What a restart needs for its backlog: each day's
+     * key is derived and its index looked into once for all the ids, where a {@link TrafficQuery#byMessageId} per
+     * message paid that per message and per day. Uses the index only, like {@link #query}.
+     *
+     * @throws IllegalArgumentException if {@code to} is before {@code from}
+     */
+    public Map<String, List<StoredRecord>> recordsOfMessages(Collection<String> messageIds, Instant from, Instant to) {
+        Fields.requireNonNull("messageIds", messageIds);
+        Fields.requireNonNull("from", from);
+        Fields.requireNonNull("to", to);
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("window is inverted: " + from + " .. " + to);
+        }
+        writer.ensureOpen();
+        return queries.recordsOfMessages(messageIds, from, to);
     }
 
     /**

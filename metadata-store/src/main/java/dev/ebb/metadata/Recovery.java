@@ -51,7 +51,7 @@ final class Recovery {
     DayState recoverKeptDays() {
         TreeSet<LocalDate> days = files.days();
         LocalDate today = Cycles.dayOf(clock.millis());
-        verifier.checkChain(days, today).ifPresent(p -> {
+        verifier.checkChainLinks(days, today).ifPresent(p -> {
             throw new MetadataStoreException("data directory " + files.root + " has a broken signed chain: "
                     + p.kind() + " on " + p.day() + ": " + p.detail());
         });
@@ -59,8 +59,8 @@ final class Recovery {
         try (ExcerptTailer tailer = queue.createTailer()) {
             for (LocalDate day : days) {
                 long count = Cycles.recordsIn(files, tailer, day);
-                List<SignedTreeHead> heads = files.readHeads(day);
-                boolean complete = !heads.isEmpty() && heads.get(heads.size() - 1).treeSize() == count
+                SignedTreeHead latest = files.readLatestHead(day);
+                boolean complete = latest != null && latest.treeSize() == count
                         && files.leafCount(day) == count && !day.equals(today)
                         && indexedUpTo(day) == count;
                 if (complete) {
