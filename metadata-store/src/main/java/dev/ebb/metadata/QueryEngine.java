@@ -75,33 +75,43 @@ final class QueryEngine {
         LocalDate lastDay = Cycles.dayOf(to.toEpochMilli() - 1).plusDays(1);
         long fromMillis = from.toEpochMilli();
         long toMillis = to.toEpochMilli();
-        LongList seqs = new LongList();
         try (ExcerptTailer tailer = queue.createTailer()) {
             for (LocalDate day : files.days().subSet(firstDay, true, lastDay, true)) {
                 DayIndex index = indexes.get(day);
-                Optional<byte[]> secret = keyFiles.daySecret(day);
-                if (index == null || secret.isEmpty()) {
+                Optional<DayCrypto> reader = index == null ? Optional.empty() : keyFiles.borrowReader(day);
+                if (reader.isEmpty()) {
                     continue;
                 }
-                // One day key and one tailer for every message: what a query per message paid each time.
-                DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
-                for (String id : messageIds) {
-                    seqs.clear();
-                    find(index, crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, id), seqs);
-                    seqs.sortDistinct();
-                    for (int i = 0; i < seqs.size(); i++) {
-                        TrafficRecord r = read(tailer, day, seqs.get(i), crypto);
-                        long t = r == null ? 0 : r.eventTime().toEpochMilli();
-                        if (r != null && t >= fromMillis && t < toMillis && r.messageId().equals(id)) {
-                            out.computeIfAbsent(id, k -> new ArrayList<>()).add(new StoredRecord(
-                                    new RecordRef(day, seqs.get(i)), r));
-                        }
-                    }
+                // One tailer and one pass over the day's index for every message: a query per message paid each.
+                DayCrypto crypto = reader.get();
+                try {
+                    messagesOfDay(day, index, crypto, tailer, messageIds, fromMillis, toMillis, out);
+                } finally {
+                    keyFiles.releaseReader(day, crypto);
                 }
             }
         }
         out.values().forEach(records -> records.sort(Continuation.ORDER));
         return out;
+    }
+
+    private void messagesOfDay(LocalDate day, DayIndex index, DayCrypto crypto, ExcerptTailer tailer,
+                               Collection<String> messageIds, long fromMillis, long toMillis,
+                               Map<String, List<StoredRecord>> out) {
+        LongList seqs = new LongList();
+        for (String id : messageIds) {
+            seqs.clear();
+            find(index, crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, id), seqs);
+            seqs.sortDistinct();
+            for (int i = 0; i < seqs.size(); i++) {
+                TrafficRecord r = read(tailer, day, seqs.get(i), crypto);
+                long t = r == null ? 0 : r.eventTime().toEpochMilli();
+                if (r != null && t >= fromMillis && t < toMillis && r.messageId().equals(id)) {
+                    out.computeIfAbsent(id, k -> new ArrayList<>()).add(new StoredRecord(
+                            new RecordRef(day, seqs.get(i)), r));
+                }
+            }
+        }
     }
 
     /** See {@link MetadataStore#oldestRecordAge}. */
@@ -124,11 +134,19 @@ final class QueryEngine {
 
     private List<StoredRecord> queryDay(LocalDate day, TrafficQuery query, Continuation after, ExcerptTailer tailer) {
         DayIndex index = indexes.get(day);
-        Optional<byte[]> secret = keyFiles.daySecret(day);
-        if (index == null || secret.isEmpty()) {
+        Optional<DayCrypto> reader = index == null ? Optional.empty() : keyFiles.borrowReader(day);
+        if (reader.isEmpty()) {
             return List.of();
         }
-        DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
+        try {
+            return queryDay(day, index, reader.get(), query, after, tailer);
+        } finally {
+            keyFiles.releaseReader(day, reader.get());
+        }
+    }
+
+    private List<StoredRecord> queryDay(LocalDate day, DayIndex index, DayCrypto crypto, TrafficQuery query,
+                                        Continuation after, ExcerptTailer tailer) {
         LongList seqs = new LongList();
         for (long key : queryKeys(query.criterion(), crypto)) {
             find(index, key, seqs);
