@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
@@ -53,8 +54,10 @@ final class Verifier {
             expected += files.leafCount(day);
         }
         progress.started(expected);
-        Optional<VerifyReport.Problem> chain = checkChain(all, today)
-                .filter(p -> !p.day().isBefore(from) && !p.day().isAfter(to));
+        // Every head of the days verified; the days outside only as links of the chain (a day's check of a year's
+        // store verified all 525,600 heads' signatures: minutes).
+        Predicate<LocalDate> inRange = d -> !d.isBefore(from) && !d.isAfter(to);
+        Optional<VerifyReport.Problem> chain = checkChain(all, today, inRange).filter(p -> inRange.test(p.day()));
         int days = 0;
         long records = 0;
         Optional<VerifyReport.Problem> first = Optional.empty();
@@ -85,28 +88,28 @@ final class Verifier {
     }
 
     /**
-     * Checks every head's signature and that each day's heads commit to the latest head of the previous day with
-     * records; the first kept day may point to a day that retention has dropped, but not to one still within it.
+     * {@link #checkChain(NavigableSet, LocalDate, Predicate)} on each day's first and latest heads only, which are all the chain
+     * links are made of: what opening a store checks, in two reads and one signature a day instead of a day's 1,440
+     * heads (a minute's each) read and verified: at 0.85 ms of CPU per Ed25519 verification on the build machine, a
+     * year's 525,600 heads kept a gateway from starting for over 7 minutes. The heads between are checked by
+     * {@link #verify}, against the records they cover.
      */
-    Optional<VerifyReport.Problem> checkChain(NavigableSet<LocalDate> days, LocalDate today) {
-        return checkChain(days, today, true);
+    Optional<VerifyReport.Problem> checkChainLinks(NavigableSet<LocalDate> days, LocalDate today) {
+        return checkChain(days, today, d -> false);
     }
 
     /**
-     * {@link #checkChain(NavigableSet, LocalDate)} on each day's first and latest heads only, which are all the chain
-     * links are made of: what opening a store checks, in two reads and one signature a day instead of a day's 1,440
-     * heads (a minute's each) read and verified, which took a year's store over a minute to open. The heads between
-     * are checked by {@link #verify}, against the records they cover.
+     * Checks the heads' signatures and that each day's heads commit to the latest head of the previous day with
+     * records; the first kept day may point to a day that retention has dropped, but not to one still within it.
+     *
+     * @param everyHead the days whose every head is checked; of the others the first and latest only
      */
-    Optional<VerifyReport.Problem> checkChainLinks(NavigableSet<LocalDate> days, LocalDate today) {
-        return checkChain(days, today, false);
-    }
-
     private Optional<VerifyReport.Problem> checkChain(NavigableSet<LocalDate> days, LocalDate today,
-                                                      boolean everyHead) {
+                                                      Predicate<LocalDate> everyHead) {
         SignedTreeHead previousLatest = null;
         for (LocalDate day : days) {
-            List<SignedTreeHead> heads = everyHead ? files.readHeads(day) : files.readEndHeads(day);
+            boolean all = everyHead.test(day);
+            List<SignedTreeHead> heads = all ? files.readHeads(day) : files.readEndHeads(day);
             if (heads.isEmpty()) {
                 continue;
             }
@@ -114,7 +117,7 @@ final class Verifier {
             for (SignedTreeHead h : heads) {
                 // The latest head's signature covers the link fields every head of the day must repeat (checked
                 // below), so the chain alone needs that one signature a day.
-                if ((everyHead || h == heads.get(heads.size() - 1)) && !h.verifySignature(key)) {
+                if ((all || h == heads.get(heads.size() - 1)) && !h.verifySignature(key)) {
                     return problem(VerifyReport.Kind.BAD_SIGNATURE, day, "signed head of size " + h.treeSize()
                             + " has an invalid signature");
                 }
