@@ -136,11 +136,8 @@ public final class MetadataStore implements AutoCloseable {
         MetadataStore store = new MetadataStore(dir, config, clock, kek, indexBufferEntries, sync, groupCommit);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.
-            store.writer.locked(() -> {
-                store.pruner.pruneExpired();
-                store.writer.recover();
-                return null;
-            });
+            store.pruner.pruneExpired(() -> { });
+            store.writer.recover();
             return store;
         } catch (RuntimeException e) {
             store.closeQuietly();
@@ -220,15 +217,12 @@ public final class MetadataStore implements AutoCloseable {
     /**
      * Drops every day cycle older than the retention period, with its index files, signed heads and day key (so the
      * sealed numbers of that day are unrecoverable). A day D is dropped once {@code D + retention} is before today
-     * (UTC, store clock).
+     * (UTC, store clock). Runs beside appends: they do not wait for it.
      *
      * @return the days dropped, ascending
      */
     public List<LocalDate> pruneExpired() {
-        return writer.locked(() -> {
-            writer.ensureOpen();
-            return pruner.pruneExpired();
-        });
+        return pruner.pruneExpired(writer::ensureOpen);
     }
 
     /** Age of the oldest record kept (by its event time), for metrics; empty when the store holds no record. */
@@ -323,7 +317,7 @@ public final class MetadataStore implements AutoCloseable {
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */
     @Override
     public void close() {
-        writer.close();
+        pruner.excluding(writer::close);
         queueSync.close();
     }
 
