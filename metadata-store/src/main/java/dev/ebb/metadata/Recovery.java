@@ -1,7 +1,6 @@
 package dev.ebb.metadata;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -60,11 +59,12 @@ final class Recovery {
             for (LocalDate day : days) {
                 long count = Cycles.recordsIn(files, tailer, day);
                 SignedTreeHead latest = files.readLatestHead(day);
+                // Registered read-only at once (its segments opened once, not once to check and again to use);
+                // a day that needs repair is opened for writing below, in its place.
                 boolean complete = latest != null && latest.treeSize() == count
                         && files.leafCount(day) == count && !day.equals(today)
-                        && indexedUpTo(day) == count;
+                        && indexes.openReadOnly(day).indexedUpTo() == count;
                 if (complete) {
-                    indexes.openReadOnly(day);
                     continue;
                 }
                 DayState state = load(day, count);
@@ -178,13 +178,5 @@ final class Recovery {
             i++;
         }
         return i;
-    }
-
-    private long indexedUpTo(LocalDate day) {
-        long upTo = 0;
-        for (Path p : files.segmentFiles(day)) {
-            upTo = Math.max(upTo, IndexSegment.open(p).endSeq());
-        }
-        return upTo;
     }
 }
