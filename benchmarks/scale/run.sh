@@ -121,7 +121,7 @@ minutes=$(( ($(date +%s) - started) / 60 ))
   echo "| gateway start-up, process launch to "Ebb is up" (2nd start, JVM start included) | ≤ 5 s | ${r[startup.ms]} ms |"
   echo "| MetadataStore.open alone (3rd open) | — | ${r[open.ms]:-?} |"
   echo "| ebb verify, one day / the year | report | ${r[verify.day.s]} s / ${r[verify.year.s]} s |"
-  echo "| pruning the oldest day (key destroyed, files gone) | ≤ 100 ms | ${r[prune.ms]:-?}; appends meanwhile: max ${r[prune.appendMaxDuring.ms]:-?}, p99 ${r[prune.appendP99.ms]:-?} |"
+  echo "| pruning the oldest day (key destroyed, files gone) | ≤ 100 ms | ${r[prune.ms]:-?}; ${r[prune.appendsDuring]:-?} appends meanwhile, max ${r[prune.appendMaxDuring.ms]:-?}, p99 ${r[prune.appendP99During.ms]:-?} |"
   echo "| disk per record, all files (du) | ≤ 200 B | $(per "${r[disk.total]}") B: queue $(per "${r[disk.queue]}"), index segments $(per "${r[disk.segments]}"), leaves $(per "${r[disk.leaves]}"), heads $(per "${r[disk.heads]}"), keys $(per "${r[disk.keys]}") |"
   echo "| append throughput while a year-wide query runs | ≥ 80 % of idle | ${r[append.underQuery]:-?} against ${r[append.idle]:-?} idle = ${r[append.ratio]:-?} (${r[append.queriesDuring]:-?}) |"
 } | tee "$out"
