@@ -40,9 +40,11 @@ final class DayIndexes {
         return index;
     }
 
-    /** Registers the index of a finished day: its segment files only. */
-    void openReadOnly(LocalDate day) {
-        byDay.put(day, DayIndex.readOnly(day, files));
+    /** Registers the index of a finished day, its segment files only, and returns it. */
+    DayIndex openReadOnly(LocalDate day) {
+        DayIndex index = DayIndex.readOnly(day, files);
+        byDay.put(day, index);
+        return index;
     }
 
     /** The day's index, or null if the day is not kept. */

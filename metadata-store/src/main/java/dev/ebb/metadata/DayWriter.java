@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@link #repair()}.
  *
  * <p>Thread-safety: one lock, held by every method that touches the writer's state, so the queue order, the tree and
- * the index agree. Queries take it only to look into the current day's index buffers ({@link #findBuffered}); pruning,
- * recovery and closing run under it through {@link #locked}, so none of them runs alongside an append.
+ * the index agree. Queries take it only to look into the current day's index buffers ({@link #findBuffered});
+ * recovery and closing run under it, so neither runs alongside an append. Pruning does not (see {@code Pruner}).
  */
 final class DayWriter {
     private static final Logger LOG = LoggerFactory.getLogger(DayWriter.class);
@@ -61,16 +60,6 @@ final class DayWriter {
         this.headIntervalMillis = headIntervalMillis;
         this.queueSync = queueSync;
         this.appender = newAppender();
-    }
-
-    /** Runs {@code work} under the writer lock: for what must not run alongside an append. */
-    <T> T locked(Supplier<T> work) {
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** At open: repairs the kept days and resumes today's. */

@@ -4,7 +4,6 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.List;
 
 /**
  * Signs tree heads with the store's Ed25519 key and links the days into one chain: the first head of a day commits
@@ -57,15 +56,14 @@ final class HeadSigner {
         if (head.previousDay() == null) {
             return null;
         }
-        List<SignedTreeHead> heads = files.readHeads(head.previousDay());
-        return heads.isEmpty() ? null : heads.get(heads.size() - 1);
+        return files.readLatestHead(head.previousDay());
     }
 
     private SignedTreeHead latestHeadBefore(LocalDate day) {
         for (LocalDate d : files.days().headSet(day, false).descendingSet()) {
-            List<SignedTreeHead> heads = files.readHeads(d);
-            if (!heads.isEmpty()) {
-                return heads.get(heads.size() - 1);
+            SignedTreeHead latest = files.readLatestHead(d);
+            if (latest != null) {
+                return latest;
             }
         }
         return null;

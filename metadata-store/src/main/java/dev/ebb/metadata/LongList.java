@@ -14,6 +14,10 @@ final class LongList {
         values[size++] = v;
     }
 
+    void clear() {
+        size = 0;
+    }
+
     int size() {
         return size;
     }

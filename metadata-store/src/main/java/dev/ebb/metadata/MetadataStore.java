@@ -5,8 +5,11 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -141,12 +144,9 @@ public final class MetadataStore implements AutoCloseable {
         MetadataStore store = new MetadataStore(dir, config, clock, kek, indexBufferEntries, sync, groupCommit);
         try {
             // Pruning first: recovery then neither repairs nor checks the chain of days about to be dropped.
-            store.writer.locked(() -> {
-                store.pruner.pruneExpired();
-                store.writer.recover();
-                store.tlog.checkpointUnpublishedDays();
-                return null;
-            });
+            store.pruner.pruneExpired(() -> { });
+            store.writer.recover();
+            store.tlog.checkpointUnpublishedDays();
             return store;
         } catch (RuntimeException e) {
             store.closeQuietly();
@@ -226,15 +226,12 @@ public final class MetadataStore implements AutoCloseable {
     /**
      * Drops every day cycle older than the retention period, with its index files, signed heads and day key (so the
      * sealed numbers of that day are unrecoverable). A day D is dropped once {@code D + retention} is before today
-     * (UTC, store clock).
+     * (UTC, store clock). Runs beside appends: they do not wait for it.
      *
      * @return the days dropped, ascending
      */
     public List<LocalDate> pruneExpired() {
-        return writer.locked(() -> {
-            writer.ensureOpen();
-            return pruner.pruneExpired();
-        });
+        return pruner.pruneExpired(writer::ensureOpen);
     }
 
     /** Age of the oldest record kept (by its event time), for metrics; empty when the store holds no record. */
@@ -266,6 +263,25 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireNonNull("query", query);
         writer.ensureOpen();
         return queries.query(query);
+    }
+
+    /**
+     * The records of many messages at once: for each message id, its records whose event time is in {@code [from,
+     * to)}, in time order; an id with none is absent from the map. What a restart needs for its backlog: each day's
+     * key is derived and its index looked into once for all the ids, where a {@link TrafficQuery#byMessageId} per
+     * message paid that per message and per day. Uses the index only, like {@link #query}.
+     *
+     * @throws IllegalArgumentException if {@code to} is before {@code from}
+     */
+    public Map<String, List<StoredRecord>> recordsOfMessages(Collection<String> messageIds, Instant from, Instant to) {
+        Fields.requireNonNull("messageIds", messageIds);
+        Fields.requireNonNull("from", from);
+        Fields.requireNonNull("to", to);
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("window is inverted: " + from + " .. " + to);
+        }
+        writer.ensureOpen();
+        return queries.recordsOfMessages(messageIds, from, to);
     }
 
     /**
@@ -400,7 +416,7 @@ public final class MetadataStore implements AutoCloseable {
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */
     @Override
     public void close() {
-        writer.close();
+        pruner.excluding(writer::close);
         queueSync.close();
     }
 

@@ -71,6 +71,24 @@ public final class MetadataVerifier {
      */
     public static VerifyReport verify(Path dir, PublicKey key, MetadataStoreConfig config, Clock clock,
                                       LocalDate from, LocalDate to) {
+        return verify(dir, key, config, clock, from, to, VerifyProgress.NONE);
+    }
+
+    /**
+     * {@link #verify(Path, MetadataStoreConfig, Clock, LocalDate, LocalDate)}, telling {@code progress} how far it
+     * got (a year's store takes minutes).
+     */
+    public static VerifyReport verify(Path dir, MetadataStoreConfig config, Clock clock, LocalDate from,
+                                      LocalDate to, VerifyProgress progress) {
+        Fields.requireNonNull("dir", dir);
+        Fields.requireNonNull("config", config);
+        return verify(dir, readPublicKey(dir, config), config, clock, from, to, progress);
+    }
+
+    /** {@link #verify(Path, PublicKey, MetadataStoreConfig, Clock, LocalDate, LocalDate)} with progress reports. */
+    public static VerifyReport verify(Path dir, PublicKey key, MetadataStoreConfig config, Clock clock,
+                                      LocalDate from, LocalDate to, VerifyProgress progress) {
+        Fields.requireNonNull("progress", progress);
         Fields.requireNonNull("dir", dir);
         Fields.requireNonNull("key", key);
         Fields.requireNonNull("config", config);
@@ -85,7 +103,7 @@ public final class MetadataVerifier {
         LocalDate today = Cycles.dayOf(clock.millis());
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(files.queue).readOnly(true)
                 .rollCycle(Cycles.ROLL_CYCLE).build()) {
-            return new Verifier(files, queue, key, config.retention()).verify(from, to, today, today);
+            return new Verifier(files, queue, key, config.retention()).verify(from, to, today, today, progress);
         }
     }
 

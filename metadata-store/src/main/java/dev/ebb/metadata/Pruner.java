@@ -8,14 +8,19 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Retention (DESIGN invariant 3): drops whole days older than the retention period with their index, leaf log,
- * signed heads and day key, so the sealed numbers of those days are unrecoverable, backups included. Runs with the
- * writer lock held, so that no roll or recovery reads a day's heads while they are deleted.
+ * signed heads and day key, so the sealed numbers of those days are unrecoverable, backups included.
+ *
+ * <p>Runs beside appends, under a lock of its own rather than the writer's, so that no append waits while the kernel
+ * frees a day's files (a pruning under the writer lock held appends up for 180 ms on a loaded machine): a day past
+ * retention is months older than the day being written, whose roll reads the heads of the latest earlier day only. At
+ * open it runs before recovery, which so neither repairs nor checks a day about to go.
  */
 final class Pruner {
     private static final Logger LOG = LoggerFactory.getLogger(Pruner.class);
@@ -26,6 +31,7 @@ final class Pruner {
     private final Period retention;
     private final Clock clock;
     private final AtomicLong pruned = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
 
     Pruner(DayFiles files, KeyFiles keyFiles, DayIndexes indexes, SingleChronicleQueue queue, Period retention,
            Clock clock) {
@@ -42,8 +48,32 @@ final class Pruner {
         return pruned.get();
     }
 
-    /** Drops each day D with {@code D + retention} before today (UTC, store clock); returns them, ascending. */
-    List<LocalDate> pruneExpired() {
+    /** Runs {@code work} while no pruning runs: closing the queue would fail one half-way. */
+    void excluding(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops each day D with {@code D + retention} before today (UTC, store clock); returns them, ascending.
+     *
+     * @param first runs first, under the pruning lock (the store's check that it is open)
+     */
+    List<LocalDate> pruneExpired(Runnable first) {
+        lock.lock();
+        try {
+            first.run();
+            return pruneExpired();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<LocalDate> pruneExpired() {
         LocalDate today = Cycles.dayOf(clock.millis());
         List<LocalDate> dropped = new ArrayList<>();
         for (LocalDate day : files.days()) {

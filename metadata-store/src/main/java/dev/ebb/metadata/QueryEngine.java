@@ -4,9 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -61,6 +65,55 @@ final class QueryEngine {
         return new QueryPage(out, Optional.empty());
     }
 
+    /** See {@link MetadataStore#recordsOfMessages}. */
+    Map<String, List<StoredRecord>> recordsOfMessages(Collection<String> messageIds, Instant from, Instant to) {
+        Map<String, List<StoredRecord>> out = new HashMap<>();
+        if (messageIds.isEmpty()) {
+            return out;
+        }
+        LocalDate firstDay = Cycles.dayOf(from.toEpochMilli()).minusDays(1);
+        LocalDate lastDay = Cycles.dayOf(to.toEpochMilli() - 1).plusDays(1);
+        long fromMillis = from.toEpochMilli();
+        long toMillis = to.toEpochMilli();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            for (LocalDate day : files.days().subSet(firstDay, true, lastDay, true)) {
+                DayIndex index = indexes.get(day);
+                Optional<DayCrypto> reader = index == null ? Optional.empty() : keyFiles.borrowReader(day);
+                if (reader.isEmpty()) {
+                    continue;
+                }
+                // One tailer and one pass over the day's index for every message: a query per message paid each.
+                DayCrypto crypto = reader.get();
+                try {
+                    messagesOfDay(day, index, crypto, tailer, messageIds, fromMillis, toMillis, out);
+                } finally {
+                    keyFiles.releaseReader(day, crypto);
+                }
+            }
+        }
+        out.values().forEach(records -> records.sort(Continuation.ORDER));
+        return out;
+    }
+
+    private void messagesOfDay(LocalDate day, DayIndex index, DayCrypto crypto, ExcerptTailer tailer,
+                               Collection<String> messageIds, long fromMillis, long toMillis,
+                               Map<String, List<StoredRecord>> out) {
+        LongList seqs = new LongList();
+        for (String id : messageIds) {
+            seqs.clear();
+            find(index, crypto.indexKey(DayCrypto.KIND_MESSAGE_ID, id), seqs);
+            seqs.sortDistinct();
+            for (int i = 0; i < seqs.size(); i++) {
+                TrafficRecord r = read(tailer, day, seqs.get(i), crypto);
+                long t = r == null ? 0 : r.eventTime().toEpochMilli();
+                if (r != null && t >= fromMillis && t < toMillis && r.messageId().equals(id)) {
+                    out.computeIfAbsent(id, k -> new ArrayList<>()).add(new StoredRecord(
+                            new RecordRef(day, seqs.get(i)), r));
+                }
+            }
+        }
+    }
+
     /** See {@link MetadataStore#oldestRecordAge}. */
     Optional<Duration> oldestRecordAge() {
         for (LocalDate day : files.days()) {
@@ -81,18 +134,22 @@ final class QueryEngine {
 
     private List<StoredRecord> queryDay(LocalDate day, TrafficQuery query, Continuation after, ExcerptTailer tailer) {
         DayIndex index = indexes.get(day);
-        Optional<byte[]> secret = keyFiles.daySecret(day);
-        if (index == null || secret.isEmpty()) {
+        Optional<DayCrypto> reader = index == null ? Optional.empty() : keyFiles.borrowReader(day);
+        if (reader.isEmpty()) {
             return List.of();
         }
-        DayCrypto crypto = new DayCrypto(secret.get(), DayCrypto.READER_CACHE);
+        try {
+            return queryDay(day, index, reader.get(), query, after, tailer);
+        } finally {
+            keyFiles.releaseReader(day, reader.get());
+        }
+    }
+
+    private List<StoredRecord> queryDay(LocalDate day, DayIndex index, DayCrypto crypto, TrafficQuery query,
+                                        Continuation after, ExcerptTailer tailer) {
         LongList seqs = new LongList();
         for (long key : queryKeys(query.criterion(), crypto)) {
-            // Buffers before segments: an entry leaves the buffers only once its segment is published.
-            if (index.mayHaveBuffered()) {
-                writer.findBuffered(index, key, seqs);
-            }
-            index.findInSegments(key, seqs);
+            find(index, key, seqs);
         }
         seqs.sortDistinct();
         long from = query.from().toEpochMilli();
@@ -100,16 +157,10 @@ final class QueryEngine {
         List<StoredRecord> hits = new ArrayList<>();
         for (int i = 0; i < seqs.size(); i++) {
             long seq = seqs.get(i);
-            byte[] bytes = Cycles.read(tailer, day, seq);
-            // A record cut short by a failed write may be indexed under the keys of the record meant (the writer
-            // indexes what it meant to write): it is not a record, as recovery and verify treat it.
-            if (bytes == null || RecordCodec.isTorn(bytes)) {
-                continue;
-            }
-            TrafficRecord r = RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
-            long t = r.eventTime().toEpochMilli();
+            TrafficRecord r = read(tailer, day, seq, crypto);
+            long t = r == null ? 0 : r.eventTime().toEpochMilli();
             // The key is 64 bits of a keyed hash; the exact comparison also rules out a collision.
-            if (t >= from && t < to && query.criterion().matches(r)) {
+            if (r != null && t >= from && t < to && query.criterion().matches(r)) {
                 StoredRecord stored = new StoredRecord(new RecordRef(day, seq), r);
                 if (after == null || after.isBefore(stored)) {
                     hits.add(stored);
@@ -118,6 +169,25 @@ final class QueryEngine {
         }
         hits.sort(Continuation.ORDER);
         return hits;
+    }
+
+    /** Appends the day's sequences indexed under {@code key}. */
+    private void find(DayIndex index, long key, LongList seqs) {
+        // Buffers before segments: an entry leaves the buffers only once its segment is published.
+        if (index.mayHaveBuffered()) {
+            writer.findBuffered(index, key, seqs);
+        }
+        index.findInSegments(key, seqs);
+    }
+
+    /**
+     * Record {@code seq} of the day, opened; null if it is not a record: a record cut short by a failed write may be
+     * indexed under the keys of the record meant (the writer indexes what it meant to write), and recovery and verify
+     * do not treat it as one either.
+     */
+    private static TrafficRecord read(ExcerptTailer tailer, LocalDate day, long seq, DayCrypto crypto) {
+        byte[] bytes = Cycles.read(tailer, day, seq);
+        return bytes == null || RecordCodec.isTorn(bytes) ? null : RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
     }
 
     private static long[] queryKeys(TrafficQuery.Criterion criterion, DayCrypto crypto) {

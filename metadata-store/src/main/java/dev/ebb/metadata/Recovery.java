@@ -1,7 +1,6 @@
 package dev.ebb.metadata;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -51,7 +50,7 @@ final class Recovery {
     DayState recoverKeptDays() {
         TreeSet<LocalDate> days = files.days();
         LocalDate today = Cycles.dayOf(clock.millis());
-        verifier.checkChain(days, today).ifPresent(p -> {
+        verifier.checkChainLinks(days, today).ifPresent(p -> {
             throw new MetadataStoreException("data directory " + files.root + " has a broken signed chain: "
                     + p.kind() + " on " + p.day() + ": " + p.detail());
         });
@@ -59,12 +58,13 @@ final class Recovery {
         try (ExcerptTailer tailer = queue.createTailer()) {
             for (LocalDate day : days) {
                 long count = Cycles.recordsIn(files, tailer, day);
-                List<SignedTreeHead> heads = files.readHeads(day);
-                boolean complete = !heads.isEmpty() && heads.get(heads.size() - 1).treeSize() == count
+                SignedTreeHead latest = files.readLatestHead(day);
+                // Registered read-only at once (its segments opened once, not once to check and again to use);
+                // a day that needs repair is opened for writing below, in its place.
+                boolean complete = latest != null && latest.treeSize() == count
                         && files.leafCount(day) == count && !day.equals(today)
-                        && indexedUpTo(day) == count;
+                        && indexes.openReadOnly(day).indexedUpTo() == count;
                 if (complete) {
-                    indexes.openReadOnly(day);
                     continue;
                 }
                 DayState state = load(day, count);
@@ -178,13 +178,5 @@ final class Recovery {
             i++;
         }
         return i;
-    }
-
-    private long indexedUpTo(LocalDate day) {
-        long upTo = 0;
-        for (Path p : files.segmentFiles(day)) {
-            upTo = Math.max(upTo, IndexSegment.open(p).endSeq());
-        }
-        return upTo;
     }
 }

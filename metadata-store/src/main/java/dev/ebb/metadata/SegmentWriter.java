@@ -47,12 +47,10 @@ final class SegmentWriter {
         try {
             DurableFiles.replace(file, ch -> {
                 out.clear();
-                out.putInt(IndexSegment.MAGIC).putLong(buffer.firstSeq()).putLong(endSeq).putInt(size);
-                for (int i = 0; i < size; i++) {
-                    if (out.remaining() < IndexSegment.ENTRY) {
-                        drain(ch);
-                    }
-                    out.putLong(keys[i]).putLong(seqs[i]);
+                if (endSeq - 1 <= IndexSegment.MAX_POSTING_SEQ) {
+                    writePostings(ch, buffer.firstSeq(), endSeq, size);
+                } else {
+                    writeEntries(ch, buffer.firstSeq(), endSeq, size);
                 }
                 drain(ch);
             });
@@ -60,6 +58,42 @@ final class SegmentWriter {
             throw new MetadataStoreException("cannot write index segment " + file, e);
         }
         return IndexSegment.open(file);
+    }
+
+    /** The postings layout ({@link IndexSegment}): each distinct key once, then every sequence as 32 bits. */
+    private void writePostings(FileChannel ch, long firstSeq, long endSeq, int size) throws IOException {
+        int distinct = 0;
+        for (int i = 0; i < size; i++) {
+            if (i == 0 || keys[i] != keys[i - 1]) {
+                distinct++;
+            }
+        }
+        out.putInt(IndexSegment.POSTINGS_MAGIC).putLong(firstSeq).putLong(endSeq).putInt(size).putInt(distinct);
+        for (int i = 0; i < size; i++) {
+            if (i == 0 || keys[i] != keys[i - 1]) {
+                if (out.remaining() < IndexSegment.KEY_ENTRY) {
+                    drain(ch);
+                }
+                out.putLong(keys[i]).putInt(i);
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            if (out.remaining() < IndexSegment.POSTING) {
+                drain(ch);
+            }
+            out.putInt((int) seqs[i]);
+        }
+    }
+
+    /** The entries layout, for a day whose sequences outgrow 32 bits. */
+    private void writeEntries(FileChannel ch, long firstSeq, long endSeq, int size) throws IOException {
+        out.putInt(IndexSegment.MAGIC).putLong(firstSeq).putLong(endSeq).putInt(size);
+        for (int i = 0; i < size; i++) {
+            if (out.remaining() < IndexSegment.ENTRY) {
+                drain(ch);
+            }
+            out.putLong(keys[i]).putLong(seqs[i]);
+        }
     }
 
     private void drain(FileChannel ch) throws IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
@@ -20,6 +21,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * against a signed head, tells which record differs.
  */
 final class Verifier {
+    /** {@link VerifyProgress#checked} every 65,536 records (a mask). */
+    private static final long PROGRESS_EVERY = (1 << 16) - 1;
     private final DayFiles files;
     private final SingleChronicleQueue queue;
     private final PublicKey key;
@@ -40,9 +43,21 @@ final class Verifier {
      *                checked; null when no writer can be running (or it flushed and signed first)
      */
     VerifyReport verify(LocalDate from, LocalDate to, LocalDate today, LocalDate liveDay) {
+        return verify(from, to, today, liveDay, VerifyProgress.NONE);
+    }
+
+    /** {@link #verify(LocalDate, LocalDate, LocalDate, LocalDate)}, telling {@code progress} how far it got. */
+    VerifyReport verify(LocalDate from, LocalDate to, LocalDate today, LocalDate liveDay, VerifyProgress progress) {
         NavigableSet<LocalDate> all = files.days();
-        Optional<VerifyReport.Problem> chain = checkChain(all, today)
-                .filter(p -> !p.day().isBefore(from) && !p.day().isAfter(to));
+        long expected = 0;
+        for (LocalDate day : all.subSet(from, true, to, true)) {
+            expected += files.leafCount(day);
+        }
+        progress.started(expected);
+        // Every head of the days verified; the days outside only as links of the chain (a day's check of a year's
+        // store verified all 525,600 heads' signatures: minutes).
+        Predicate<LocalDate> inRange = d -> !d.isBefore(from) && !d.isAfter(to);
+        Optional<VerifyReport.Problem> chain = checkChain(all, today, inRange).filter(p -> inRange.test(p.day()));
         int days = 0;
         long records = 0;
         Optional<VerifyReport.Problem> first = Optional.empty();
@@ -58,8 +73,9 @@ final class Verifier {
                     long signed = heads.isEmpty() ? 0 : heads.get(heads.size() - 1).treeSize();
                     count = Math.min(count, Math.max(leaves, signed));
                 }
+                first = verifyDay(day, count, heads, tailer, records, progress);
                 records += count;
-                first = verifyDay(day, count, heads, tailer);
+                progress.checked(records);
                 if (first.isPresent()) {
                     break;
                 }
@@ -72,19 +88,36 @@ final class Verifier {
     }
 
     /**
-     * Checks every head's signature and that each day's heads commit to the latest head of the previous day with
-     * records; the first kept day may point to a day that retention has dropped, but not to one still within it.
+     * {@link #checkChain(NavigableSet, LocalDate, Predicate)} on each day's first and latest heads only, which are all the chain
+     * links are made of: what opening a store checks, in two reads and one signature a day instead of a day's 1,440
+     * heads (a minute's each) read and verified: at 0.85 ms of CPU per Ed25519 verification on the build machine, a
+     * year's 525,600 heads kept a gateway from starting for over 7 minutes. The heads between are checked by
+     * {@link #verify}, against the records they cover.
      */
-    Optional<VerifyReport.Problem> checkChain(NavigableSet<LocalDate> days, LocalDate today) {
+    Optional<VerifyReport.Problem> checkChainLinks(NavigableSet<LocalDate> days, LocalDate today) {
+        return checkChain(days, today, d -> false);
+    }
+
+    /**
+     * Checks the heads' signatures and that each day's heads commit to the latest head of the previous day with
+     * records; the first kept day may point to a day that retention has dropped, but not to one still within it.
+     *
+     * @param everyHead the days whose every head is checked; of the others the first and latest only
+     */
+    private Optional<VerifyReport.Problem> checkChain(NavigableSet<LocalDate> days, LocalDate today,
+                                                      Predicate<LocalDate> everyHead) {
         SignedTreeHead previousLatest = null;
         for (LocalDate day : days) {
-            List<SignedTreeHead> heads = files.readHeads(day);
+            boolean all = everyHead.test(day);
+            List<SignedTreeHead> heads = all ? files.readHeads(day) : files.readEndHeads(day);
             if (heads.isEmpty()) {
                 continue;
             }
             long lastSize = 0;
             for (SignedTreeHead h : heads) {
-                if (!h.verifySignature(key)) {
+                // The latest head's signature covers the link fields every head of the day must repeat (checked
+                // below), so the chain alone needs that one signature a day.
+                if ((all || h == heads.get(heads.size() - 1)) && !h.verifySignature(key)) {
                     return problem(VerifyReport.Kind.BAD_SIGNATURE, day, "signed head of size " + h.treeSize()
                             + " has an invalid signature");
                 }
@@ -111,8 +144,9 @@ final class Verifier {
         return Optional.empty();
     }
 
+    /** @param before records of the range checked before this day, for {@code progress} */
     private Optional<VerifyReport.Problem> verifyDay(LocalDate day, long count, List<SignedTreeHead> heads,
-                                                     ExcerptTailer tailer) {
+                                                     ExcerptTailer tailer, long before, VerifyProgress progress) {
         if (heads.isEmpty()) {
             return count == 0 ? Optional.empty()
                     : problem(VerifyReport.Kind.UNSIGNED_DAY, day, count + " records but no signed head");
@@ -129,6 +163,9 @@ final class Verifier {
             return problem(VerifyReport.Kind.MISSING, day, 0, "the day's records cannot be read");
         }
         for (long seq = 0; seq < count; seq++) {
+            if ((seq & PROGRESS_EVERY) == PROGRESS_EVERY) {
+                progress.checked(before + seq);
+            }
             byte[] bytes = Cycles.readCurrent(tailer);
             if (bytes == null) {
                 return problem(VerifyReport.Kind.MISSING, day, seq, "record cannot be read");

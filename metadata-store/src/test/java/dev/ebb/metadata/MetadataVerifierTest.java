@@ -98,6 +98,56 @@ class MetadataVerifierTest {
         }
     }
 
+    @Test
+    void aMiddleHeadWithABadSignatureIsFoundByVerifyingItsDayWhileOpeningChecksTheChainLinksOnly() throws IOException {
+        // Issue 15: opening checked every head's signature, a minute's each: a year's 525,600 took minutes.
+        appendHeadsOverTwoDays();
+        flipSignatureByte(1);
+
+        try (MetadataStore store = MetadataStore.open(dir, CONFIG, clock)) {
+            assertThat(store.writable()).isTrue();
+        }
+        assertThat(MetadataVerifier.verify(dir, CONFIG, clock, FIRST, FIRST).firstProblem()).get().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(VerifyReport.Kind.BAD_SIGNATURE);
+            assertThat(p.day()).isEqualTo(FIRST);
+        });
+        VerifyReport nextDay = MetadataVerifier.verify(dir, CONFIG, clock, FIRST.plusDays(1), FIRST.plusDays(1));
+        assertThat(nextDay.ok()).as(nextDay.toString()).isTrue();
+    }
+
+    @Test
+    void aLatestHeadWithABadSignatureStillStopsAnOpen() throws IOException {
+        appendHeadsOverTwoDays();
+        long heads = Files.size(new DayFiles(dir).headsFile(FIRST)) / SignedTreeHead.LENGTH;
+        flipSignatureByte(heads - 1);
+
+        assertThatThrownBy(() -> MetadataStore.open(dir, CONFIG, clock)).isInstanceOf(MetadataStoreException.class)
+                .hasMessageContaining("BAD_SIGNATURE").hasMessageContaining(FIRST.toString());
+    }
+
+    /** Five records a minute and a second apart (a head each), then one the next day. */
+    private void appendHeadsOverTwoDays() throws IOException {
+        try (MetadataStore store = MetadataStore.open(dir, CONFIG, clock)) {
+            for (int i = 0; i < 5; i++) {
+                store.append(Records.accepted(clock.instant(), "m-" + i + "x", "+4790000001").build());
+                clock.advance(Duration.ofSeconds(61));
+            }
+            clock.advance(Duration.ofDays(1));
+            store.append(Records.accepted(clock.instant(), "m-next", "+4790000001").build());
+        }
+        assertThat(Files.size(new DayFiles(dir).headsFile(FIRST)) / SignedTreeHead.LENGTH).isGreaterThanOrEqualTo(3);
+    }
+
+    private void flipSignatureByte(long head) throws IOException {
+        Path heads = new DayFiles(dir).headsFile(FIRST);
+        long at = head * SignedTreeHead.LENGTH + SignedTreeHead.SIGNED_LENGTH + 5;
+        try (FileChannel ch = FileChannel.open(heads, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, at);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ 1)}), at);
+        }
+    }
+
     /** Three days of 20 records; the clock ends on the last day. */
     private void appendDays(MetadataStore store) {
         for (int d = 0; d < 3; d++) {

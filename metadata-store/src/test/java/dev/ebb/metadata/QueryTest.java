@@ -80,6 +80,19 @@ class QueryTest {
                 assertThat(allPages(store, query.withLimit(1 + rnd.nextInt(30)))).as(query.toString())
                         .isEqualTo(expected);
             }
+            // Many messages at once (a restart's backlog) find what a query per message finds.
+            Instant from = START.plus(Duration.ofHours(20));
+            Instant to = end.plusSeconds(1);
+            List<String> ids = new ArrayList<>();
+            for (int m = 0; m < 220; m += 3) {
+                ids.add("m-" + m);
+            }
+            Map<String, List<StoredRecord>> batch = store.recordsOfMessages(ids, from, to);
+            for (String id : ids) {
+                List<StoredRecord> single = allPages(store, TrafficQuery.byMessageId(id, from, to));
+                assertThat(batch.getOrDefault(id, List.of())).as(id).isEqualTo(single);
+            }
+            assertThat(batch.values().stream().mapToInt(List::size).sum()).isPositive();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ebb.gateway.cli;
 import dev.ebb.gateway.config.ConfigLoader;
 import dev.ebb.gateway.config.EbbConfig;
 import dev.ebb.metadata.MetadataVerifier;
+import dev.ebb.metadata.VerifyProgress;
 import dev.ebb.metadata.VerifyReport;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,8 +34,23 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         EbbConfig cfg = new ConfigLoader().load(config);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        ProgressBar bar = ProgressBar.onConsole("verify", "records");
+        long[] checked = {0};
         VerifyReport report = MetadataVerifier.verify(cfg.data().metadata(), cfg.metadata().storeConfig(),
-                Clock.systemUTC(), from == null ? today.minusMonths(12) : from, to == null ? today : to);
+                Clock.systemUTC(), from == null ? today.minusMonths(12) : from, to == null ? today : to,
+                new VerifyProgress() {
+                    @Override
+                    public void started(long records) {
+                        bar.start(records);
+                    }
+
+                    @Override
+                    public void checked(long records) {
+                        checked[0] = records;
+                        bar.update(records);
+                    }
+                });
+        bar.finish(checked[0]);
         System.out.printf("checked %d records over %d days (%s .. %s)%n", report.recordsChecked(), report.daysChecked(),
                 report.from(), report.to());
         if (report.ok()) {

@@ -8,7 +8,6 @@ import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreException;
 import dev.ebb.metadata.StoredRecord;
-import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -19,12 +18,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrivacyInterceptor implements MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(PrivacyInterceptor.class);
+    /** Pending messages held until {@link #PENDING_BATCH} of them can be looked up in the metadata store together. */
+    static final int PENDING_BATCH = 4_096;
+
     private final ContentVault vault;
     private final MetadataStore metadata;
     private final Clock clock;
@@ -237,27 +241,103 @@ public final class PrivacyInterceptor implements MeterBinder {
      */
     public void forEachPending(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable,
                                StrippedEarly strippedEarly) {
-        // A replaced message's content is sealed after its acceptance, at most the 72 h content window later.
-        Consumer<VaultHandle> recover = handle -> records(handle.messageId(), handle.bucket().minus(
-                        ContentConfig.MAX_RETENTION.plusDays(1)))
-                .stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst().ifPresentOrElse(
-                        record -> unreadable.accept(new Accepted(handle, record)),
-                        () -> LOG.warn("unreadable message {} has no ACCEPTED record in the metadata store; left in "
-                                + "the vault", handle.messageId()));
-        int[] neverAccepted = {0};
+        // The vault's backlog is looked up in the metadata store a batch at a time (one pass over each day's index
+        // for the batch): a query per message made a restart with a large backlog take seconds.
+        PendingBatch batch = new PendingBatch(routes, action, unreadable, strippedEarly);
         vault.forEachPending((handle, bytes) -> {
             Submission submission;
             try {
                 submission = SubmissionCodec.decode(bytes);
             } catch (RuntimeException undecodable) {
                 LOG.warn("sealed message {} cannot be decoded: {}", handle.messageId(), undecodable.getClass().getName());
-                recover.accept(handle);
+                batch.add(new PendingItem(handle, null, false, sealedSince(handle)));
                 return;
             }
-            List<TrafficRecord> records = records(submission.message().messageId(), submission.acceptedAt());
+            batch.add(new PendingItem(handle, submission, false, submission.acceptedAt()));
+        }, handle -> batch.add(new PendingItem(handle, null, false, sealedSince(handle))), handle -> {
+            if (strippedEarly != null) {
+                batch.add(new PendingItem(handle, null, true, sealedSince(handle)));
+            }
+        });
+        batch.flush();
+        if (batch.neverAccepted > 0) {
+            LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
+                    + "were never acknowledged, so they are not sent", batch.neverAccepted);
+        }
+    }
+
+    /** Where to look for the records of a message known by its handle only: a replaced message's content is sealed
+     * after its acceptance, at most the 72 h content window later. */
+    private static Instant sealedSince(VaultHandle handle) {
+        return handle.bucket().minus(ContentConfig.MAX_RETENTION.plusDays(1));
+    }
+
+    /**
+     * A message of the vault's backlog: decoded ({@code submission}), undecodable or unreadable ({@code submission}
+     * null), or stripped before final ({@code early}); its records are those from {@code from} on.
+     */
+    private record PendingItem(VaultHandle handle, Submission submission, boolean early, Instant from) {
+        String messageId() {
+            return submission != null ? submission.message().messageId() : handle.messageId();
+        }
+    }
+
+    /** Collects the backlog and hands each message on, in vault order, with its records looked up a batch at a time. */
+    private final class PendingBatch {
+        private final RouteLookup routes;
+        private final BiConsumer<Submission, Accepted> action;
+        private final Consumer<Accepted> unreadable;
+        private final StrippedEarly strippedEarly;
+        private final List<PendingItem> items = new ArrayList<>();
+        private int neverAccepted;
+
+        PendingBatch(RouteLookup routes, BiConsumer<Submission, Accepted> action, Consumer<Accepted> unreadable,
+                     StrippedEarly strippedEarly) {
+            this.routes = routes;
+            this.action = action;
+            this.unreadable = unreadable;
+            this.strippedEarly = strippedEarly;
+        }
+
+        void add(PendingItem item) {
+            items.add(item);
+            if (items.size() == PENDING_BATCH) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (items.isEmpty()) {
+                return;
+            }
+            Instant from = items.stream().map(PendingItem::from).min(Instant::compareTo).orElseThrow();
+            Instant latest = items.stream().map(PendingItem::from).max(Instant::compareTo).orElseThrow();
+            Instant now = clock.instant();
+            // Up to a minute past now, as a message's records were looked up before.
+            Instant until = (now.isAfter(latest) ? now : latest).plus(Duration.ofMinutes(1));
+            Map<String, List<StoredRecord>> found = metadata.recordsOfMessages(
+                    items.stream().map(PendingItem::messageId).collect(Collectors.toSet()), from, until);
+            for (PendingItem item : items) {
+                List<TrafficRecord> records = found.getOrDefault(item.messageId(), List.of()).stream()
+                        .map(StoredRecord::record).filter(r -> !r.eventTime().isBefore(item.from())).toList();
+                if (item.early()) {
+                    endStrippedEarly(item.handle(), records, strippedEarly);
+                } else if (item.submission() == null) {
+                    records.stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst().ifPresentOrElse(
+                            record -> unreadable.accept(new Accepted(item.handle(), record)),
+                            () -> LOG.warn("unreadable message {} has no ACCEPTED record in the metadata store; left "
+                                    + "in the vault", item.handle().messageId()));
+                } else {
+                    requeue(item.handle(), item.submission(), records);
+                }
+            }
+            items.clear();
+        }
+
+        private void requeue(VaultHandle handle, Submission submission, List<TrafficRecord> records) {
             if (records.stream().noneMatch(r -> r.eventType() == EventType.ACCEPTED)) {
                 vault.strip(handle);
-                neverAccepted[0]++;
+                neverAccepted++;
                 return;
             }
             Instant deadline = deadline(submission);
@@ -270,21 +350,11 @@ public final class PrivacyInterceptor implements MeterBinder {
                 action.accept(submission, new Accepted(handle, TrafficRecords.accepted(submission,
                         routes.routeOf(submission))));
             }
-        }, recover, handle -> {
-            if (strippedEarly != null) {
-                endStrippedEarly(handle, strippedEarly);
-            }
-        });
-        if (neverAccepted[0] > 0) {
-            LOG.warn("stripped the content of {} message(s) whose ACCEPTED record is not in the metadata store: they "
-                    + "were never acknowledged, so they are not sent", neverAccepted[0]);
         }
     }
 
     /** Hands a message whose content went early on to be ended, from its records, or marks it final. */
-    private void endStrippedEarly(VaultHandle handle, StrippedEarly strippedEarly) {
-        List<TrafficRecord> records = records(handle.messageId(), handle.bucket().minus(
-                ContentConfig.MAX_RETENTION.plusDays(1)));
+    private void endStrippedEarly(VaultHandle handle, List<TrafficRecord> records, StrippedEarly strippedEarly) {
         Optional<TrafficRecord> accepted = records.stream().filter(r -> r.eventType() == EventType.ACCEPTED).findFirst();
         if (accepted.isEmpty() || records.stream().anyMatch(r -> r.eventType().isFinal())) {
             vault.strip(handle);
@@ -297,18 +367,6 @@ public final class PrivacyInterceptor implements MeterBinder {
             strippedEarly.atSmsc(message, submitted.get().route(), submitted.get().smscMessageId());
         } else {
             strippedEarly.unsent(message);
-        }
-    }
-
-    /** The records of one message from {@code from} on, up to a minute past now. */
-    private List<TrafficRecord> records(String messageId, Instant from) {
-        Instant now = clock.instant();
-        try {
-            return metadata.query(TrafficQuery.byMessageId(messageId, from,
-                    (now.isAfter(from) ? now : from).plus(Duration.ofMinutes(1)))).records().stream()
-                    .map(StoredRecord::record).toList();
-        } catch (IllegalArgumentException notAnId) {
-            return List.of();
         }
     }
 
