@@ -120,7 +120,7 @@ final class QueryEngine {
         return hits;
     }
 
-    private static long[] queryKeys(TrafficQuery.Criterion criterion, DayCrypto crypto) {
+    static long[] queryKeys(TrafficQuery.Criterion criterion, DayCrypto crypto) {
         if (criterion instanceof TrafficQuery.ByMsisdn m) {
             long asSource = crypto.indexKey(DayCrypto.KIND_SOURCE_INDEX, m.msisdn());
             long asDestination = crypto.indexKey(DayCrypto.KIND_DESTINATION, m.msisdn());
