@@ -141,24 +141,12 @@ final class KeyFiles {
     }
 
     /** See {@link MetadataStore#wrappedDayKey}. */
-    Optional<byte[]> wrappedDayKey(LocalDate day) {
-        if (kek == null) {
-            throw new IllegalStateException(keyStore + " keeps its day keys in clear (no key-encryption key): they "
-                    + "never leave it so");
-        }
-        Path f = dayKeyFile(day);
-        try {
-            // With a KEK every day key is wrapped: those found in clear at open, and each new one as it is written.
-            byte[] stored = Files.readAllBytes(f);
-            if (!WrappedKeys.isWrapped(stored)) {
-                throw new MetadataStoreException("day key " + f + " is in clear although the store has a KEK");
-            }
-            return Optional.of(stored);
-        } catch (NoSuchFileException absent) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new MetadataStoreException("cannot read day key " + f, e);
-        }
+    Optional<byte[]> wrappedDayKey(LocalDate day, KeyWrapper transit) {
+        return daySecret(day).map(secret -> {
+            byte[] wrapped = WrappedKeys.wrap(transit, secret, dayPurpose(day));
+            Arrays.fill(secret, (byte) 0);
+            return wrapped;
+        });
     }
 
     /** The day's secret from its file, unwrapped; null if there is none. */

@@ -315,9 +315,10 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireRange("max", max, 1, Integer.MAX_VALUE);
         writer.ensureOpen();
         List<RecordRef> refs = new ArrayList<>();
+        DayWriter.DayCount current = writer.currentDay();
         try (ExcerptTailer tailer = queue.createTailer()) {
             for (LocalDate day : files.days().tailSet(from.day(), true)) {
-                long stored = Cycles.recordsIn(files, tailer, day);
+                long stored = recordsIn(day, current, tailer);
                 for (long seq = day.equals(from.day()) ? from.sequence() : 0; seq < stored; seq++) {
                     if (refs.size() == max) {
                         return refs;
@@ -334,27 +335,33 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireNonNull("from", from);
         writer.ensureOpen();
         long count = 0;
+        DayWriter.DayCount current = writer.currentDay();
         try (ExcerptTailer tailer = queue.createTailer()) {
             for (LocalDate day : files.days().tailSet(from.day(), true)) {
-                long stored = Cycles.recordsIn(files, tailer, day);
+                long stored = recordsIn(day, current, tailer);
                 count += Math.max(0, stored - (day.equals(from.day()) ? from.sequence() : 0));
             }
         }
         return count;
     }
 
+    /** The day being written counts as its writer does (the queue's count of a live cycle lags); others by the queue. */
+    private long recordsIn(LocalDate day, DayWriter.DayCount current, ExcerptTailer tailer) {
+        return current != null && current.day().equals(day) ? current.records() : Cycles.recordsIn(files, tailer, day);
+    }
+
     /**
-     * A day's key as this store keeps it, wrapped under the key-encryption key, for another node of a cluster that
-     * holds the same KEK to read this store's sealed records of that day ({@link SealedDay}). A day key never leaves
-     * the store in clear.
+     * A day's key wrapped under {@code transit}, for another node of a cluster that holds the same transit key to
+     * read this store's sealed records of that day ({@link SealedDay}). The key is unwrapped (from under the store's
+     * own KEK) and wrapped again here only: it never leaves the store in clear.
      *
-     * @return empty if the day has no key (no record yet, or pruned: then its numbers are gone everywhere it was sent)
-     * @throws IllegalStateException if the store was opened without a KEK
+     * @return empty if the day has no key (no record yet, or pruned: then its numbers are gone here)
      */
-    public Optional<byte[]> wrappedDayKey(LocalDate day) {
+    public Optional<byte[]> wrappedDayKey(LocalDate day, KeyWrapper transit) {
         Fields.requireNonNull("day", day);
+        Fields.requireNonNull("transit", transit);
         writer.ensureOpen();
-        return keyFiles.wrappedDayKey(day);
+        return keyFiles.wrappedDayKey(day, transit);
     }
 
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */

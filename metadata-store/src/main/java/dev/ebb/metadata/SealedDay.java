@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * One day of another store's sealed records, opened with that store's day key ({@link
- * MetadataStore#wrappedDayKey}) under the key-encryption key both stores share: what a cluster node needs to index and
+ * One day of another store's sealed records, opened with that store's day key as {@link
+ * MetadataStore#wrappedDayKey} wrapped it under a transit key both stores' nodes share: what a cluster node needs to index and
  * read the records another node shipped, as sealed as they are on that node's disk. The key arrives wrapped and is
  * unwrapped here only; destroying it (the origin's pruning, and the reader's own) makes the day's numbers unrecoverable
  * as on the origin.
@@ -30,8 +30,9 @@ public final class SealedDay {
     /**
      * Opens a day from its key as {@link MetadataStore#wrappedDayKey} gave it.
      *
+     * @param kek    the transit key it was wrapped under
      * @param origin names the store the key comes from, for the refusal
-     * @throws KeyUnwrapException if {@code kek} is not the KEK the key was wrapped under, or the key is another day's
+     * @throws KeyUnwrapException if {@code kek} is not the key it was wrapped under, or the key is another day's
      */
     public static SealedDay open(LocalDate day, byte[] wrappedKey, KeyWrapper kek, String origin) {
         Fields.requireNonNull("day", day);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a cluster node ships of its store and what another node reads of it (issue 17): the positions of records in
  * append order across a day roll, each record's proof as bytes that verify after a round trip, and the other store's
- * sealed records opened with its wrapped day key under the shared KEK only.
+ * sealed records opened with its day key wrapped under the transit key, and under nothing else.
  */
 class ShippingTest {
     private static final Instant DAY1 = Instant.parse("2026-03-01T23:59:00Z");
@@ -30,6 +30,7 @@ class ShippingTest {
     Path dir;
     private final MutableClock clock = new MutableClock(DAY1);
     private final KeyWrapper kek = new TestKek((byte) 1);
+    private final KeyWrapper transit = new TestKek((byte) 3);
 
     @Test
     void positionsRunInAppendOrderAcrossADayRoll() {
@@ -52,7 +53,7 @@ class ShippingTest {
     }
 
     @Test
-    void aShippedProofVerifiesAfterItsRoundTripAndItsRecordOpensOnlyWithTheSharedKek() {
+    void aShippedProofVerifiesAfterItsRoundTripAndItsRecordOpensOnlyWithTheTransitKey() {
         try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock, kek)) {
             TrafficRecord sent = Records.accepted(clock.instant(), "m1", "+4790000001").build();
             store.append(sent);
@@ -60,30 +61,21 @@ class ShippingTest {
                     .toLocalDate(), 0), 1).get(0);
 
             InclusionProof proof = InclusionProof.decode(store.inclusionProofs(List.of(ref)).get(0).encode());
-            byte[] key = store.wrappedDayKey(ref.day()).orElseThrow();
+            byte[] key = store.wrappedDayKey(ref.day(), transit).orElseThrow();
 
             assertThat(InclusionProof.verify(proof, store.publicKey())).isTrue();
             assertThat(new String(proof.recordBytes(), StandardCharsets.ISO_8859_1)).doesNotContain("4790000001");
             assertThat(WrappedKeys.isWrapped(key)).isTrue();
-            SealedDay day = SealedDay.open(ref.day(), key, kek, "node b");
+            SealedDay day = SealedDay.open(ref.day(), key, transit, "node b");
             assertThat(day.read(proof.recordBytes())).contains(sent);
             long[] keys = day.indexKeys(sent);
             long[] wanted = day.queryKeys(new TrafficQuery.ByMsisdn("+4790000001", TrafficQuery.Role.DESTINATION));
             assertThat(Arrays.stream(keys).boxed().toList()).contains(wanted[0]);
-            assertThatThrownBy(() -> SealedDay.open(ref.day(), key, new TestKek((byte) 2), "node b"))
+            assertThatThrownBy(() -> SealedDay.open(ref.day(), key, kek, "node b"))
+                    .as("the store's own KEK is not the transit key").isInstanceOf(KeyUnwrapException.class);
+            assertThatThrownBy(() -> SealedDay.open(ref.day().plusDays(1), key, transit, "node b"))
                     .isInstanceOf(KeyUnwrapException.class);
-            assertThatThrownBy(() -> SealedDay.open(ref.day().plusDays(1), key, kek, "node b"))
-                    .isInstanceOf(KeyUnwrapException.class);
-            assertThat(store.wrappedDayKey(ref.day().plusDays(5))).isEqualTo(Optional.empty());
-        }
-    }
-
-    @Test
-    void aStoreWithoutKekLetsNoDayKeyOut() {
-        try (MetadataStore store = MetadataStore.open(dir, MetadataStoreConfig.defaults(), clock)) {
-            store.append(Records.accepted(clock.instant(), "m1", "+4790000001").build());
-            assertThatThrownBy(() -> store.wrappedDayKey(DAY1.atZone(ZoneOffset.UTC).toLocalDate()))
-                    .isInstanceOf(IllegalStateException.class);
+            assertThat(store.wrappedDayKey(ref.day().plusDays(5), transit)).isEqualTo(Optional.empty());
         }
     }
 

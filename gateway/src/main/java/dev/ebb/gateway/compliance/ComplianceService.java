@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Thread-safe. Calls block on the store and on the audit log's fsync: run them off any latency-sensitive thread.
  */
 public final class ComplianceService {
-    private final MetadataStore store;
+    private final RetentionView store;
     private final AuditLog audit;
     private final AuditGate gate;
     private final QueryRules rules;
@@ -43,7 +43,16 @@ public final class ComplianceService {
      */
     public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
                              DeliverySigner signer, Clock clock) {
-        this.store = store;
+        this(RetentionView.of(store), audit, tokens, settings, signer, clock);
+    }
+
+    /**
+     * @param view the traffic data of this node, or of the whole cluster
+     * @see #ComplianceService(MetadataStore, AuditLog, TokenTable, ComplianceSettings, DeliverySigner, Clock)
+     */
+    public ComplianceService(RetentionView view, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
+                             DeliverySigner signer, Clock clock) {
+        this.store = view;
         this.audit = audit;
         this.tokens = tokens;
         this.gate = new AuditGate(audit, tokens);

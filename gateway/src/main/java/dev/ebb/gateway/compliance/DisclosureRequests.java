@@ -1,6 +1,5 @@
 package dev.ebb.gateway.compliance;
 
-import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.TrafficQuery;
 import java.time.Clock;
@@ -35,7 +34,7 @@ import java.util.function.Supplier;
 public final class DisclosureRequests {
     private static final String REQUEST = "request";
 
-    private final MetadataStore store;
+    private final RetentionView store;
     private final AuditGate gate;
     private final QueryRules rules;
     private final FourEyes fourEyes;
@@ -48,7 +47,7 @@ public final class DisclosureRequests {
     /** Requests with a transition between its check and its completion; guarded by {@link #lock}. */
     private final Set<String> claimed = new HashSet<>();
 
-    DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
+    DisclosureRequests(RetentionView store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
                        ComplianceSettings settings, DeliverySigner signer, Clock clock) {
         this.store = store;
         this.gate = gate;

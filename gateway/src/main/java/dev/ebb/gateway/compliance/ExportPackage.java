@@ -1,10 +1,10 @@
 package dev.ebb.gateway.compliance;
 
 import dev.ebb.metadata.InclusionProof;
-import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.TrafficQuery;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -27,7 +27,10 @@ import java.util.Map;
  * @param records         the records, in time order
  * @param proofs          one inclusion proof per record, in the same order
  * @param signedTreeHeads the distinct heads the proofs lead to
- * @param publicKey       Base64 X.509 encoding of the Ed25519 key that verifies the heads
+ * @param publicKey       Base64 X.509 encoding of the Ed25519 key that verifies the heads of this node's store
+ * @param proofKeys       per proof, in the same order, the Base64 X.509 key of the store the record came from, which
+ *                        verifies its head: {@code publicKey} for each record of this node, another node's key in
+ *                        cluster mode
  * @param continuation    token for the next page when the cap was reached, or null
  * @param integrity       the provider's signature over all of the above ({@link SignedJson}): the proofs show each
  *                        record is in the append-only store as sealed there; the signature vouches for the disclosed
@@ -36,22 +39,28 @@ import java.util.Map;
 public record ExportPackage(String caseReference, String legalBasis, String requestId, Instant createdAt,
                             Map<String, String> criteria, Map<String, Instant> window, AuditEntry auditEntry,
                             List<DisclosedRecord> records, List<InclusionProof> proofs,
-                            List<SignedTreeHead> signedTreeHeads, String publicKey, String continuation,
+                            List<SignedTreeHead> signedTreeHeads, String publicKey, List<String> proofKeys,
+                            String continuation,
                             SignedJson.Integrity integrity) {
 
     /** The signed package of one page of records, with an inclusion proof per record against its day's head. */
-    static ExportPackage of(MetadataStore store, AuditEntry entry, TrafficQuery query, QueryPage page,
+    static ExportPackage of(RetentionView store, AuditEntry entry, TrafficQuery query, QueryPage page,
                             Instant createdAt, DeliverySigner signer) {
-        List<InclusionProof> proofs = store.inclusionProofs(page.records().stream().map(r -> r.ref()).toList());
+        List<RetentionView.Proven> proven = store.inclusionProofs(page.records());
+        List<InclusionProof> proofs = proven.stream().map(RetentionView.Proven::proof).toList();
+        List<String> proofKeys = proven.stream().map(p -> base64(p.key())).toList();
         List<SignedTreeHead> heads = proofs.stream().map(InclusionProof::head).distinct().toList();
         AuditEvent event = entry.event();
         ExportPackage unsigned = new ExportPackage(event.caseReference(), event.legalBasis(), event.requestId(),
                 createdAt, event.criteria(), Map.of("from", query.from(), "to", query.to()), entry,
                 page.records().stream().map(DisclosedRecord::of).toList(), proofs, heads,
-                Base64.getEncoder().encodeToString(store.publicKey().getEncoded()), page.continuation().orElse(null),
-                null);
+                base64(store.publicKey()), proofKeys, page.continuation().orElse(null), null);
         return new ExportPackage(unsigned.caseReference, unsigned.legalBasis, unsigned.requestId, createdAt,
                 unsigned.criteria, unsigned.window, entry, unsigned.records, proofs, heads, unsigned.publicKey,
-                unsigned.continuation, SignedJson.sign(unsigned, signer));
+                proofKeys, unsigned.continuation, SignedJson.sign(unsigned, signer));
+    }
+
+    private static String base64(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
     }
 }
