@@ -8,11 +8,13 @@ import dev.ebb.gateway.cli.SendCommand;
 import dev.ebb.gateway.cli.VerifyCommand;
 import dev.ebb.gateway.cli.WitnessCommand;
 import dev.ebb.gateway.cluster.ClusterNode;
+import dev.ebb.gateway.cluster.ClusterRetention;
 import dev.ebb.gateway.compliance.Action;
 import dev.ebb.gateway.compliance.AuditLog;
 import dev.ebb.gateway.compliance.ComplianceService;
 import dev.ebb.gateway.compliance.ComplianceSettings;
 import dev.ebb.gateway.compliance.DeliverySigner;
+import dev.ebb.gateway.compliance.RetentionView;
 import dev.ebb.gateway.compliance.TokenTable;
 import dev.ebb.gateway.compliance.Witnesses;
 import dev.ebb.gateway.config.ConfigLoader;
@@ -348,7 +350,15 @@ public final class Main implements Callable<Integer> {
         startStorageChecks(storage, cfg.storage().checkInterval(), opened);
         storage.bindTo(registry);
         Witnesses witnesses = startWitnessing(metadata, cfg, clock, opened);
-        HttpListener complianceServer = startCompliance(cfg, metadata, audit, DeliverySigner.openOrCreate(
+        // Cluster mode (issue 17): records shipped to Kafka, compliance reading every node's. Alone: no Kafka class.
+        ClusterRetention clusterRecords = cfg.cluster() == null ? null : ClusterRetention.start(cfg.cluster(), metadata,
+                KeyEncryptionKey.forCluster(cfg.keys(), data, System.getenv(), cfg.cluster().topicPrefix()),
+                data.root().resolve("cluster"), cfg.metadata().storeConfig().retention(), clock, registry);
+        if (clusterRecords != null) {
+            opened.add(clusterRecords);
+        }
+        RetentionView retention = clusterRecords == null ? RetentionView.of(metadata) : clusterRecords.retentionView();
+        HttpListener complianceServer = startCompliance(cfg, metadata, retention, audit, DeliverySigner.openOrCreate(
                 data.deliveryKey(), kek), witnesses, registry, clock, opened);
         // Customers' HTTP requests get their own loop too: a status lookup reads the store, which SMPP sessions
         // should not wait behind.
@@ -372,7 +382,7 @@ public final class Main implements Callable<Integer> {
         complianceServer.metrics("compliance").bindTo(registry);
         // Last, so that it answers ready only once everything it checks is there.
         Readiness readiness = readiness(cfg, vault, storage, commit, audit, server, apiServer, complianceServer,
-                connectors);
+                connectors, clusterRecords == null ? null : clusterRecords::notReady);
         readiness.bindTo(registry);
         HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry, readiness, boss);
         opened.add(metricsServer);
@@ -381,12 +391,13 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, and at least one
-     * bind up per connector that a route uses (a connector no route names carries no traffic).
+     * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, at least one
+     * bind up per connector that a route uses (a connector no route names carries no traffic), and in cluster mode
+     * Kafka answering ({@code kafka}, null alone).
      */
     private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, GroupCommit commit,
                                        AuditLog audit, SmppServer smpp, HttpListener api, HttpListener compliance,
-                                       Map<String, SmscConnector> connectors) {
+                                       Map<String, SmscConnector> connectors, Readiness.Check kafka) {
         Map<String, Readiness.Check> checks = new LinkedHashMap<>();
         checks.put("content-store", () -> vault.isOpen() ? storage.notWritable(StorageGuard.Store.CONTENT)
                 : Optional.of("the content vault is closed"));
@@ -407,6 +418,9 @@ public final class Main implements Callable<Integer> {
                         : Optional.of("no bind up to " + config.host() + ":" + config.port() + " (0 of "
                         + config.binds() + "); its messages queue"));
             }
+        }
+        if (kafka != null) {
+            checks.put("kafka", kafka);
         }
         return new Readiness(checks);
     }
@@ -515,8 +529,8 @@ public final class Main implements Callable<Integer> {
         return witnesses;
     }
 
-    private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, AuditLog audit,
-                                                DeliverySigner deliveryKey, Witnesses witnesses,
+    private static HttpListener startCompliance(EbbConfig cfg, MetadataStore metadata, RetentionView retention,
+                                                AuditLog audit, DeliverySigner deliveryKey, Witnesses witnesses,
                                                 MeterRegistry registry, Clock clock, List<AutoCloseable> opened)
             throws InterruptedException {
         // Series an alert watches exist from the start, at 0: a rate needs two samples, so the first failure after a
@@ -530,8 +544,8 @@ public final class Main implements Callable<Integer> {
         audit.onAppend(e -> registry.counter("ebb.compliance.audit.entries", "action", e.action().name().toLowerCase(Locale.ROOT),
                 "outcome", e.outcome().name().toLowerCase(Locale.ROOT)).increment());
         EventLoopGroup complianceLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        ComplianceService compliance = new ComplianceService(metadata, audit, new TokenTable(cfg.compliance().tokens()),
-                ComplianceSettings.of(cfg), deliveryKey, clock, witnesses);
+        ComplianceService compliance = new ComplianceService(metadata, retention, audit,
+                new TokenTable(cfg.compliance().tokens()), ComplianceSettings.of(cfg), deliveryKey, clock, witnesses);
         HttpListener complianceServer = ComplianceServer.start(cfg.compliance(), compliance, complianceLoop,
                 TlsFiles.serverContext(cfg.compliance().tlsCertFile(), cfg.compliance().tlsKeyFile(),
                         "compliance.tlsCertFile"));

@@ -9,6 +9,7 @@ import dev.ebb.gateway.compliance.SignedJson;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
+import dev.ebb.gateway.testing.NdJson;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import java.io.IOException;
@@ -154,15 +155,7 @@ class ComplianceEndToEndTest {
     }
 
     private List<JsonNode> recordsOf(HttpResponse<String> r) throws IOException {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : r.body().split("\n")) {
-            JsonNode n = json.readTree(line);
-            if (!n.has("summary")) {
-                out.add(n);
-            }
-        }
-        return out;
+        return NdJson.records(r);
     }
 
     private List<String> auditOutcomes() throws IOException {

@@ -172,6 +172,15 @@ final class KeyFiles {
         });
     }
 
+    /** See {@link MetadataStore#wrappedDayKey}. */
+    Optional<byte[]> wrappedDayKey(LocalDate day, KeyWrapper transit) {
+        return daySecret(day).map(secret -> {
+            byte[] wrapped = WrappedKeys.wrap(transit, secret, dayPurpose(day));
+            Arrays.fill(secret, (byte) 0);
+            return wrapped;
+        });
+    }
+
     /** The day's secret from its file, unwrapped; null if there is none. */
     private byte[] readDaySecret(LocalDate day) {
         Path f = dayKeyFile(day);
@@ -205,7 +214,7 @@ final class KeyFiles {
         }
     }
 
-    private static String dayPurpose(LocalDate day) {
+    static String dayPurpose(LocalDate day) {
         return "ebb metadata day key " + day;
     }
 

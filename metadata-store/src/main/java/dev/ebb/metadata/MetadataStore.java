@@ -7,10 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.slf4j.Logger;
@@ -61,16 +63,20 @@ public final class MetadataStore implements AutoCloseable {
     private final Tlog tlog;
     private final QueueSync queueSync;
     private final Usage usage;
+    private final DayFiles files;
+    private final KeyFiles keyFiles;
 
     private MetadataStore(Path dir, MetadataStoreConfig config, Clock clock, KeyWrapper kek, int indexBufferEntries,
                           FileSync sync, boolean groupCommit) {
         DayFiles files = new DayFiles(dir);
+        this.files = files;
         this.clock = clock;
         files.create();
         files.checkFormat();
         KeyFiles keyFiles = new KeyFiles(files.keys, kek);
         keyFiles.requireOwnerOnly();
         keyFiles.wrapDayKeysInClear();
+        this.keyFiles = keyFiles;
         this.queueSync = new QueueSync(sync, groupCommit, files.queue);
         KeyPair signingKey = keyFiles.signingKey(config.signingKeyFile() != null
                 ? config.signingKeyFile() : files.keys.resolve(KeyFiles.SIGNING_KEY));
@@ -411,6 +417,66 @@ public final class MetadataStore implements AutoCloseable {
         Fields.requireNonNull("ref", ref);
         writer.signThrough(ref.day(), ref.sequence());
         return tlog.proof(ref);
+    }
+
+    /**
+     * The positions of the records stored at or after {@code from}, in append order, at most {@code max}: what a
+     * cluster node ships next ({@link #inclusionProofs} gives each one's bytes as stored with its proof). Records go
+     * to the current day only, so a day before the last one with records is complete and a position past its end
+     * goes on with the next day's first record. Reads a record count per day, never a record.
+     */
+    public List<RecordRef> refsFrom(RecordRef from, int max) {
+        Fields.requireNonNull("from", from);
+        Fields.requireRange("max", max, 1, Integer.MAX_VALUE);
+        writer.ensureOpen();
+        List<RecordRef> refs = new ArrayList<>();
+        DayWriter.DayCount current = writer.currentDay();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            for (LocalDate day : files.days().tailSet(from.day(), true)) {
+                long stored = recordsIn(day, current, tailer);
+                for (long seq = day.equals(from.day()) ? from.sequence() : 0; seq < stored; seq++) {
+                    if (refs.size() == max) {
+                        return refs;
+                    }
+                    refs.add(new RecordRef(day, seq));
+                }
+            }
+        }
+        return refs;
+    }
+
+    /** How many records are stored at or after {@code from} (see {@link #refsFrom}): a shipper's lag. */
+    public long countFrom(RecordRef from) {
+        Fields.requireNonNull("from", from);
+        writer.ensureOpen();
+        long count = 0;
+        DayWriter.DayCount current = writer.currentDay();
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            for (LocalDate day : files.days().tailSet(from.day(), true)) {
+                long stored = recordsIn(day, current, tailer);
+                count += Math.max(0, stored - (day.equals(from.day()) ? from.sequence() : 0));
+            }
+        }
+        return count;
+    }
+
+    /** The day being written counts as its writer does (the queue's count of a live cycle lags); others by the queue. */
+    private long recordsIn(LocalDate day, DayWriter.DayCount current, ExcerptTailer tailer) {
+        return current != null && current.day().equals(day) ? current.records() : Cycles.recordsIn(files, tailer, day);
+    }
+
+    /**
+     * A day's key wrapped under {@code transit}, for another node of a cluster that holds the same transit key to
+     * read this store's sealed records of that day ({@link SealedDay}). The key is unwrapped (from under the store's
+     * own KEK) and wrapped again here only: it never leaves the store in clear.
+     *
+     * @return empty if the day has no key (no record yet, or pruned: then its numbers are gone here)
+     */
+    public Optional<byte[]> wrappedDayKey(LocalDate day, KeyWrapper transit) {
+        Fields.requireNonNull("day", day);
+        Fields.requireNonNull("transit", transit);
+        writer.ensureOpen();
+        return keyFiles.wrappedDayKey(day, transit);
     }
 
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */

@@ -190,7 +190,7 @@ final class QueryEngine {
         return bytes == null || RecordCodec.isTorn(bytes) ? null : RecordCodec.decode(ByteBuffer.wrap(bytes), crypto);
     }
 
-    private static long[] queryKeys(TrafficQuery.Criterion criterion, DayCrypto crypto) {
+    static long[] queryKeys(TrafficQuery.Criterion criterion, DayCrypto crypto) {
         if (criterion instanceof TrafficQuery.ByMsisdn m) {
             long asSource = crypto.indexKey(DayCrypto.KIND_SOURCE_INDEX, m.msisdn());
             long asDestination = crypto.indexKey(DayCrypto.KIND_DESTINATION, m.msisdn());

@@ -23,7 +23,8 @@ import java.util.Optional;
  * <p>Thread-safe. Calls block on the store and on the audit log's fsync: run them off any latency-sensitive thread.
  */
 public final class ComplianceService {
-    private final MetadataStore store;
+    private final RetentionView store;
+    private final MetadataStore local;
     private final AuditLog audit;
     private final AuditGate gate;
     private final QueryRules rules;
@@ -56,7 +57,19 @@ public final class ComplianceService {
      */
     public ComplianceService(MetadataStore store, AuditLog audit, TokenTable tokens, ComplianceSettings settings,
                              DeliverySigner signer, Clock clock, Witnesses witnesses) {
-        this.store = store;
+        this(store, RetentionView.of(store), audit, tokens, settings, signer, clock, witnesses);
+    }
+
+    /**
+     * As above, answering from {@code view}: this node's store alone, or every node's records in cluster mode.
+     *
+     * @param local the store of this node: its transparency logs, checkpoints and witnesses
+     * @param view  the traffic data queries, disclosures and exports read
+     */
+    public ComplianceService(MetadataStore local, RetentionView view, AuditLog audit, TokenTable tokens,
+                             ComplianceSettings settings, DeliverySigner signer, Clock clock, Witnesses witnesses) {
+        this.store = view;
+        this.local = local;
         this.witnesses = witnesses;
         this.audit = audit;
         this.tokens = tokens;
@@ -66,9 +79,10 @@ public final class ComplianceService {
         this.fourEyes = new FourEyes(store, settings.fourEyesThreshold(), settings.fourEyesWindow(), clock);
         this.clock = clock;
         this.signer = signer;
-        this.requests = new DisclosureRequests(store, gate, rules, fourEyes, settings, signer, clock, witnesses);
+        this.requests = new DisclosureRequests(store, local, gate, rules, fourEyes, settings, signer, clock,
+                witnesses);
         this.subjects = new SubjectRights(store, gate, rules, fourEyes);
-        this.transparency = new TransparencyLog(store, gate);
+        this.transparency = new TransparencyLog(local, gate);
         gate.replay(entry -> {
             requests.apply(entry);
             subjects.apply(entry);
@@ -167,7 +181,7 @@ public final class ComplianceService {
         String holder = accepted.who().tokenId();
         AuditEntry entry = accepted.entry();
         try (FourEyes.Hold held = gate.run(entry, () -> fourEyes.admit(query))) {
-            ExportPackage pkg = gate.run(entry, () -> ExportPackage.of(store, entry, query,
+            ExportPackage pkg = gate.run(entry, () -> ExportPackage.of(store, local, entry, query,
                     rules.sealed(query, holder, store.query(query)), clock.instant(), signer, witnesses));
             fourEyes.complete(gate, entry, held, pkg.records().size());
             return pkg;

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 public final class DisclosureRequests {
     private static final String REQUEST = "request";
 
-    private final MetadataStore store;
+    private final RetentionView store;
+    private final MetadataStore local;
     private final AuditGate gate;
     private final QueryRules rules;
     private final FourEyes fourEyes;
@@ -49,9 +50,10 @@ public final class DisclosureRequests {
     /** Requests with a transition between its check and its completion; guarded by {@link #lock}. */
     private final Set<String> claimed = new HashSet<>();
 
-    DisclosureRequests(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes,
+    DisclosureRequests(RetentionView store, MetadataStore local, AuditGate gate, QueryRules rules, FourEyes fourEyes,
                        ComplianceSettings settings, DeliverySigner signer, Clock clock, Witnesses witnesses) {
         this.store = store;
+        this.local = local;
         this.witnesses = witnesses;
         this.gate = gate;
         this.rules = rules;
@@ -262,7 +264,7 @@ public final class DisclosureRequests {
                     }
                     return queryOf(r, continuation);
                 });
-        ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, accepted.entry(),
+        ExportPackage pkg = gate.run(accepted.entry(), () -> ExportPackage.of(store, local, accepted.entry(),
                 accepted.value(), rules.sealed(accepted.value(), holderOf(id), store.query(accepted.value())),
                 clock.instant(), signer, witnesses));
         gate.complete(accepted.entry(), pkg.records().size());

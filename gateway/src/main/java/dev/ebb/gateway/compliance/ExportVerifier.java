@@ -145,6 +145,11 @@ public final class ExportVerifier {
         String day = record.path("day").asText();
         long sequence = record.path("sequence").asLong(-1);
         String where = "record " + i + " (" + day + " #" + sequence + "): ";
+        if (proofText.isNull()) {
+            // Another node signs its own checkpoints; this package has that record's proof against its head only.
+            throw new Failed(where + "tlog proof: none, the record is another cluster node's (see proofKeys);"
+                    + " that node's own export proves it against its checkpoints");
+        }
         if (!proofText.isTextual()) {
             throw new Failed(where + "tlog proof: not a string");
         }

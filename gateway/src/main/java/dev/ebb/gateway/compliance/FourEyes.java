@@ -1,6 +1,5 @@
 package dev.ebb.gateway.compliance;
 
-import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.RecordRef;
 import dev.ebb.metadata.StoredRecord;
@@ -47,7 +46,7 @@ final class FourEyes {
     private static final String TO = "to";
     private static final String MSISDN = "msisdn:";
 
-    private final MetadataStore store;
+    private final RetentionView store;
     private final int threshold;
     private final Duration window;
     private final Clock clock;
@@ -56,7 +55,7 @@ final class FourEyes {
     /** By subject: each record disclosed (or being disclosed) within the window, and by how many disclosures. */
     private final Map<String, Map<RecordRef, Integer>> disclosed = new HashMap<>();
 
-    FourEyes(MetadataStore store, int threshold, Duration window, Clock clock) {
+    FourEyes(RetentionView store, int threshold, Duration window, Clock clock) {
         this.store = store;
         this.threshold = threshold;
         this.window = window;

@@ -1,6 +1,5 @@
 package dev.ebb.gateway.compliance;
 
-import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.TrafficRecord;
@@ -207,7 +206,7 @@ final class QueryRules {
      * Counts the records {@code query} selects over its whole window, stopping once more than {@code atMost} are
      * found: enough to tell whether a disclosure is over the four-eyes threshold without reading all of it.
      */
-    static long countUpTo(MetadataStore store, TrafficQuery query, long atMost) {
+    static long countUpTo(RetentionView store, TrafficQuery query, long atMost) {
         long count = 0;
         // Pages of just over the bound: the answer is known once atMost + 1 records are seen, and this runs on every
         // page of every direct query.

@@ -1,6 +1,5 @@
 package dev.ebb.gateway.compliance;
 
-import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.QueryPage;
 import dev.ebb.metadata.StoredRecord;
 import dev.ebb.metadata.TrafficQuery;
@@ -29,13 +28,13 @@ public final class SubjectRights {
             + " ends. While retained it is processed only to answer lawful requests. Message content is never"
             + " retained beyond 72 hours.";
 
-    private final MetadataStore store;
+    private final RetentionView store;
     private final AuditGate gate;
     private final QueryRules rules;
     private final List<Restriction> recorded = new ArrayList<>();
     private final FourEyes fourEyes;
 
-    SubjectRights(MetadataStore store, AuditGate gate, QueryRules rules, FourEyes fourEyes) {
+    SubjectRights(RetentionView store, AuditGate gate, QueryRules rules, FourEyes fourEyes) {
         this.store = store;
         this.gate = gate;
         this.rules = rules;

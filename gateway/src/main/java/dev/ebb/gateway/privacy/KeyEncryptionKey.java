@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.ProviderException;
 import java.security.SecureRandom;
@@ -109,8 +110,44 @@ public final class KeyEncryptionKey implements KeyWrapper {
                 KeysConfig.KEK_FILE_ENV);
     }
 
+    /**
+     * The key under which the nodes of a cluster wrap the day keys they send each other through Kafka (issue 17): the
+     * same on every node that has the same {@code keys} source. From a passphrase file it is derived like the KEK but
+     * with a salt of the cluster ({@code cluster}: its topic prefix) instead of the data directory's, so it differs
+     * from each node's own KEK; from a PKCS#11 token it is the token's key (the same key in each node's token).
+     *
+     * @throws ConfigException if {@code keys} names no KEK (cluster mode needs one), or as {@link #open}
+     */
+    public static KeyEncryptionKey forCluster(KeysConfig keys, DataDirectory data, Map<String, String> env,
+                                              String cluster) {
+        if (!keys.configured()) {
+            throw new ConfigException("keys", "cluster mode needs a key-encryption key (keys.file, "
+                    + KeysConfig.KEK_FILE_ENV + " or keys.pkcs11), the same on every node: day keys go to Kafka only "
+                    + "wrapped under a key derived from it");
+        }
+        if (keys.file() == null) {
+            return fromToken(keys.pkcs11(), env);
+        }
+        try {
+            byte[] salt = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(("ebb cluster transit key "
+                    + cluster).getBytes(StandardCharsets.UTF_8)), SALT_LENGTH);
+            return fromPassphraseFile(keys.file(), data, () -> salt, "cluster transit key from file ");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK lacks SHA-256", e);
+        }
+    }
+
     /** A KEK derived from the passphrase in {@code file}, with the salt of {@code data} (made on first use). */
     static KeyEncryptionKey fromPassphraseFile(Path file, DataDirectory data) {
+        return fromPassphraseFile(file, data, () -> salt(data.kekSalt()), "from file ");
+    }
+
+    /** Where a passphrase's salt comes from. */
+    private interface Salt {
+        byte[] get() throws IOException;
+    }
+
+    private static KeyEncryptionKey fromPassphraseFile(Path file, DataDirectory data, Salt salts, String described) {
         String name = "keys.file (" + KeysConfig.KEK_FILE_ENV + ")";
         char[] passphrase = null;
         try {
@@ -127,10 +164,10 @@ public final class KeyEncryptionKey implements KeyWrapper {
                 throw new ConfigException(name, file + " holds " + passphrase.length + " characters, at least "
                         + MIN_PASSPHRASE + " are needed (e.g. the output of `openssl rand -base64 32`)");
             }
-            byte[] salt = salt(data.kekSalt());
+            byte[] salt = salts.get();
             byte[] derived = SecretKeyFactory.getInstance(KDF).generateSecret(
                     new PBEKeySpec(passphrase, salt, ITERATIONS, 256)).getEncoded();
-            KeyEncryptionKey kek = new KeyEncryptionKey(new SecretKeySpec(derived, "AES"), null, "from file " + real);
+            KeyEncryptionKey kek = new KeyEncryptionKey(new SecretKeySpec(derived, "AES"), null, described + real);
             Arrays.fill(derived, (byte) 0);
             return kek;
         } catch (NoSuchFileException e) {

@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ebb.gateway.config.ClusterConfig;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.JsmppSubmit;
+import dev.ebb.gateway.testing.Keks;
 import dev.ebb.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +82,11 @@ class PrometheusAlertRulesTest {
      */
     @Test
     void everyEbbMetricTheRulesNameIsExposedByARunningEbb() throws Exception {
-        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true));
+        // In cluster mode, so that the cluster's series are there too; Kafka need not answer for them to be.
+        gateway.start(TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true)
+                .withKeys(Keks.required(Keks.passphraseFile(Files.createTempDirectory("ebb-kek-"), "kek",
+                        "a passphrase for the rules test")))
+                .withCluster(new ClusterConfig("rules", List.of("127.0.0.1:" + TestGateway.freePort()), null, Map.of())));
         EsmeClient esme = gateway.esme();
         String id = esme.submit("+4790000001", "rules", StandardCharsets.US_ASCII, (byte) 0);
         Await.until("the receipt is back", Duration.ofSeconds(10), () -> esme.receiptFor(id) != null);

@@ -14,6 +14,7 @@ import dev.ebb.gateway.config.ApiTokenConfig;
 import dev.ebb.gateway.config.ComplianceConfig;
 import dev.ebb.gateway.http.HttpListener;
 import dev.ebb.gateway.testing.ContractCheckedHttpClient;
+import dev.ebb.gateway.testing.ExportProofs;
 import dev.ebb.gateway.testing.OpenApiContract;
 import dev.ebb.gateway.testing.TestConfigs;
 import dev.ebb.testing.MutableClock;
@@ -22,8 +23,6 @@ import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.InclusionProof;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreConfig;
-import dev.ebb.metadata.RecordRef;
-import dev.ebb.metadata.SignedTreeHead;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.metadata.TrafficRecord;
 import io.netty.channel.EventLoopGroup;
@@ -43,7 +42,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,18 +163,7 @@ abstract class ComplianceApiTestBase {
     }
 
     InclusionProof proof(JsonNode p) throws IOException {
-        JsonNode h = p.get("head");
-        SignedTreeHead head = new SignedTreeHead(LocalDate.parse(h.get("day").asText()), h.get("treeSize").asLong(),
-                h.get("rootHash").binaryValue(), Instant.parse(h.get("timestamp").asText()),
-                h.get("previousDay").isNull() ? null : LocalDate.parse(h.get("previousDay").asText()),
-                h.get("previousHeadHash").binaryValue(), h.get("signature").binaryValue());
-        List<byte[]> path = new ArrayList<>();
-        for (JsonNode n : p.get("auditPath")) {
-            path.add(n.binaryValue());
-        }
-        JsonNode ref = p.get("ref");
-        return new InclusionProof(new RecordRef(LocalDate.parse(ref.get("day").asText()), ref.get("sequence").asLong()),
-                p.get("recordBytes").binaryValue(), path, head);
+        return ExportProofs.proof(p);
     }
 
     List<JsonNode> auditEntries() throws IOException {
