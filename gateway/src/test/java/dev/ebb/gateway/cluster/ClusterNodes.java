@@ -3,12 +3,14 @@ package dev.ebb.gateway.cluster;
 import dev.ebb.gateway.Main;
 import dev.ebb.gateway.config.ClusterConfig;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.testing.Keks;
 import dev.ebb.gateway.testing.Scrape;
 import dev.ebb.gateway.testing.TestGateway;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -38,7 +40,13 @@ final class ClusterNodes implements AutoCloseable {
     EbbConfig config(String node, UnaryOperator<TestGateway.Builder> change) {
         return change.apply(TestGateway.builder(dir.resolve(node), smscPort, false).moNumbers(List.of(MO_NUMBER))
                         .connector(c -> c.systemId(node).binds(1)))
-                .build().withCluster(clusterOf(node));
+                .build().withKeys(Keks.required(kekFile())).withCluster(clusterOf(node));
+    }
+
+    /** One passphrase for every node: cluster mode needs a key-encryption key, the same on each. */
+    private Path kekFile() {
+        Path file = dir.resolve("kek");
+        return Files.exists(file) ? file : Keks.passphraseFile(dir, "kek", "one passphrase for every node");
     }
 
     ClusterConfig clusterOf(String node) {
