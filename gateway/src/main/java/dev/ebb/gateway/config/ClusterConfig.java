@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * Cluster mode ({@code cluster:} in {@code ebb.yaml}): several Ebb nodes acting as one gateway through Apache Kafka.
  * Without this section Ebb runs alone and needs no Kafka.
  *
- * @param nodeId           this node's name, unique in the cluster; it is part of every message id the node issues
+ * @param nodeId           this node's name, unique in the cluster: it names the node's records in the retention view,
+ *                         its presence (rates) and the relays addressed to it
  * @param bootstrapServers the Kafka brokers to start from, {@code host:port} each
  * @param topicPrefix      the prefix of every topic Ebb uses, so that several clusters can share brokers; absent
  *                         means {@code ebb.}
