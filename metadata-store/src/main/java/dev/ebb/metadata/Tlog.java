@@ -64,7 +64,7 @@ final class Tlog {
 
     byte[] tile(LocalDate day, TilePath path) {
         long size = checkpointedSize(day);
-        long end = Math.addExact(path.startLeaf(), path.width() * path.leavesPerHash());
+        long end = path.endLeaf();
         if (end > size) {
             throw new IllegalArgumentException("tile " + path.path() + " of day " + day + " reaches leaf " + end
                     + ", past the checkpointed size " + size);
