@@ -61,6 +61,16 @@ final class DayTree implements MerkleTree.RangeHashes, AutoCloseable {
         return MerkleTree.nodeHash(hash(from, from + k), hash(from + k, to));
     }
 
+    /**
+     * Adds the roots of the full chunks within the first {@code size} leaves that its chunks lack, hashed from the
+     * leaf log: what lets a reader's proofs hash chunks, as the writer's do.
+     */
+    void extendChunks(long size) {
+        for (long from = (long) chunks.count() * CHUNK; from + CHUNK <= size; from += CHUNK) {
+            chunks.add(MerkleTree.root(leaves(from, from + CHUNK)));
+        }
+    }
+
     /** The leaf hashes {@code [from, to)}. */
     List<byte[]> leaves(long from, long to) {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact((to - from) * MerkleTree.HASH_LENGTH));

@@ -38,9 +38,39 @@ public record TilePath(int level, long index, int width) {
         return level == ENTRIES;
     }
 
-    /** The first leaf this tile spans. */
+    /**
+     * The first leaf this tile spans.
+     *
+     * @throws IllegalArgumentException if it is past any tree a long can count
+     */
     public long startLeaf() {
-        return Math.multiplyExact(index, leavesPerHash()) * FULL;
+        return leaves(leaves(index, FULL), leavesPerHash());
+    }
+
+    /**
+     * The leaf after the last one this tile spans: a tree holds the tile only if its size is at least this.
+     *
+     * @throws IllegalArgumentException if it is past any tree a long can count (a high level or a large index, whose
+     *                                  range would otherwise wrap around to a small number)
+     */
+    public long endLeaf() {
+        try {
+            return Math.addExact(startLeaf(), leaves(width, leavesPerHash()));
+        } catch (ArithmeticException e) {
+            throw tooFar();
+        }
+    }
+
+    private long leaves(long hashes, long perHash) {
+        try {
+            return Math.multiplyExact(hashes, perHash);
+        } catch (ArithmeticException e) {
+            throw tooFar();
+        }
+    }
+
+    private IllegalArgumentException tooFar() {
+        return new IllegalArgumentException("tile " + path() + " spans leaves past 2^63");
     }
 
     /** Leaves under each of its hashes: {@code 256^level} (1 for an entry bundle and a level-0 tile). */

@@ -3,19 +3,39 @@ package dev.ebb.metadata;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 
 /**
  * The read side of the days' transparency logs: proofs and C2SP tlog-tiles resources, computed from a day's leaf log
- * and records, never beyond its latest checkpoint (what has been published). Reads files only; thread-safe.
+ * and records, never beyond its latest checkpoint (what has been published). Reads files, and keeps the chunk roots of
+ * recent days; thread-safe.
  */
 final class Tlog {
+    /**
+     * The days whose chunk roots are kept (a day of n leaves takes n/8 bytes): a monitor or an export works through
+     * days one after another, so a few recent ones are enough.
+     */
+    static final int CACHED_DAYS = 4;
     private final DayFiles files;
     private final SingleChronicleQueue queue;
     private final Checkpoints checkpoints;
+    /**
+     * Per day, the roots of its full 256-leaf chunks within its checkpoints, hashed from its leaf log once and
+     * extended as its checkpoint grows. Without them every proof and tile hashed the day from its leaves: a request
+     * cost O(day), and an export one such pass per record. Each entry is guarded by itself, the map by itself.
+     */
+    private final Map<LocalDate, MerkleFrontier.Chunks> chunks = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<LocalDate, MerkleFrontier.Chunks> eldest) {
+            return size() > CACHED_DAYS;
+        }
+    };
 
     Tlog(DayFiles files, SingleChronicleQueue queue, Checkpoints checkpoints) {
         this.files = files;
@@ -46,9 +66,7 @@ final class Tlog {
             throw new IllegalArgumentException("no consistency proof from " + from + " to " + to + " in day " + day
                     + ", checkpointed up to " + size);
         }
-        try (DayTree tree = open(day)) {
-            return MerkleTree.consistencyProof(from, to, tree);
-        }
+        return withTree(day, size, tree -> MerkleTree.consistencyProof(from, to, tree));
     }
 
     List<byte[]> inclusionPath(RecordRef ref, long treeSize) {
@@ -57,14 +75,12 @@ final class Tlog {
             throw new IllegalArgumentException("record " + ref + " is not in the tree of size " + treeSize
                     + " (checkpointed up to " + size + ")");
         }
-        try (DayTree tree = open(ref.day())) {
-            return MerkleTree.inclusionPath(ref.sequence(), treeSize, tree);
-        }
+        return withTree(ref.day(), size, tree -> MerkleTree.inclusionPath(ref.sequence(), treeSize, tree));
     }
 
     byte[] tile(LocalDate day, TilePath path) {
         long size = checkpointedSize(day);
-        long end = Math.addExact(path.startLeaf(), path.width() * path.leavesPerHash());
+        long end = path.endLeaf();
         if (end > size) {
             throw new IllegalArgumentException("tile " + path.path() + " of day " + day + " reaches leaf " + end
                     + ", past the checkpointed size " + size);
@@ -72,14 +88,14 @@ final class Tlog {
         if (path.entries()) {
             return entries(day, path.startLeaf(), end);
         }
-        try (DayTree tree = open(day)) {
-            if (path.level() == 0) {
+        if (path.level() == 0) {
+            try (DayTree tree = new DayTree(files.leavesFile(day), null)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(path.width() * MerkleTree.HASH_LENGTH);
                 tree.leaves(path.startLeaf(), end).forEach(out::writeBytes);
                 return out.toByteArray();
             }
-            return tree.tile(path);
         }
+        return withTree(day, size, tree -> tree.tile(path));
     }
 
     /** The tlog-proof of a record against its day's latest checkpoint, which covers it (the caller saw to that). */
@@ -131,7 +147,17 @@ final class Tlog {
         return Checkpoint.parse(note.get().text()).size();
     }
 
-    private DayTree open(LocalDate day) {
-        return new DayTree(files.leavesFile(day), null);
+    /** Runs {@code read} on the day's tree with the roots of its full chunks up to {@code size}, under their lock. */
+    private <T> T withTree(LocalDate day, long size, Function<DayTree, T> read) {
+        MerkleFrontier.Chunks roots;
+        synchronized (chunks) {
+            roots = chunks.computeIfAbsent(day, d -> new MerkleFrontier.Chunks());
+        }
+        synchronized (roots) {
+            try (DayTree tree = new DayTree(files.leavesFile(day), roots)) {
+                tree.extendChunks(size);
+                return read.apply(tree);
+            }
+        }
     }
 }

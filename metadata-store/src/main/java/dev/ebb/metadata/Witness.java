@@ -86,16 +86,16 @@ public final class Witness {
         if (trusted.isEmpty()) {
             return text(404, "unknown origin " + cp.origin());
         }
-        boolean anyValid = false;
+        List<NoteVerifierKey> signers = new ArrayList<>();
         for (NoteVerifierKey k : trusted) {
             if (r.note().hasSignatureOf(k)) {
                 if (!r.note().verifiedBy(k)) {
                     return text(403, "the signature of " + k.name() + " does not verify");
                 }
-                anyValid = true;
+                signers.add(k);
             }
         }
-        if (!anyValid) {
+        if (signers.isEmpty()) {
             return text(403, "no signature by a key trusted for " + cp.origin());
         }
         if (r.oldSize() > cp.size()) {
@@ -121,7 +121,14 @@ public final class Witness {
             return text(422, "the consistency proof from size " + r.oldSize() + " does not verify");
         }
         SignedNote.Signature cosignature = cosigner.cosign(r.note().text(), Math.max(1, clock.millis() / 1000));
-        keep(cp.origin(), r.note().with(List.of(cosignature)));
+        // Only the log signatures it verified and its own: lines of keys it does not know, which anyone replaying a
+        // checkpoint may add, would otherwise be served as monitored and could fill the note past what it can parse.
+        List<SignedNote.Signature> lines = new ArrayList<>();
+        for (NoteVerifierKey k : signers) {
+            lines.add(r.note().signatures().stream().filter(k::signed).findFirst().orElseThrow());
+        }
+        lines.add(cosignature);
+        keep(cp.origin(), new SignedNote(r.note().text(), lines));
         return new Answer(200, TEXT_TYPE, cosignature.line());
     }
 

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.testing.MutableClock;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +110,32 @@ class CheckpointsTest {
         try (DayTree tree = new DayTree(files.leavesFile(DAY), null)) {
             assertThat(Checkpoint.parse(checkpoints.sign(DAY, 6, MerkleTree.root(honest), tree).text()).size())
                     .isEqualTo(6);
+        }
+    }
+
+    /**
+     * Attack review: every proof and tile hashed its day from the leaves, so one consistency or inclusion request cost
+     * O(day) and an export one such pass per record. A day's full 256-leaf chunks are hashed once: a leaf of a full
+     * chunk changed on disk afterwards, which only a fresh pass over the leaves would see, leaves the next proof as
+     * it was.
+     */
+    @Test
+    void aDaysFullChunksAreHashedOnceNotOncePerProof() throws IOException {
+        try (MetadataStore store = MetadataStore.open(dir, CONFIG, clock)) {
+            append(store, 600);
+            store.signTreeHead();
+            Checkpoint cp = Checkpoint.parse(store.checkpoint(DAY).orElseThrow().text());
+            byte[] leaf0 = leaves(store, 600).get(0);
+            List<byte[]> first = store.consistencyProof(DAY, 1, 600);
+            try (FileChannel leaves = FileChannel.open(dir.resolve("index").resolve(DAY + ".leaves"),
+                    StandardOpenOption.WRITE)) {
+                leaves.write(ByteBuffer.wrap(new byte[MerkleTree.HASH_LENGTH]), 300L * MerkleTree.HASH_LENGTH);
+            }
+
+            List<byte[]> second = store.consistencyProof(DAY, 1, 600);
+
+            assertThat(MerkleTree.verifyConsistency(1, 600, leaf0, cp.rootHash(), first)).isTrue();
+            assertThat(second).usingElementComparator(Arrays::compare).containsExactlyElementsOf(first);
         }
     }
 

@@ -108,6 +108,11 @@ public final class ExportVerifier {
             throw new Failed("log key: the package names " + named + ", not the key given");
         }
         NoteVerifierKey logKey = given != null ? given : named;
+        if (logKey.type() != NoteVerifierKey.TYPE_ED25519) {
+            // A cosignature key (a witness's) signs no checkpoint: it cannot stand for the log.
+            throw new Failed("log key: " + logKey.name() + " is not a key that signs checkpoints (type "
+                    + logKey.type() + ")");
+        }
         passed.add("package: " + records.size() + " records, log key " + logKey
                 + (given != null ? " (as given)" : " (as the package names it; the witnesses vouch for it)"));
         for (int i = 0; i < records.size(); i++) {

@@ -88,6 +88,10 @@ final class ComplianceHandler extends SimpleChannelInboundHandler<FullHttpReques
             response = render.problem(Problem.of(500, "internal-error", "Internal error",
                     "the request could not be answered"));
         }
+        if (Console.covers(new QueryStringDecoder(request.uri()).rawPath())) {
+            // A browser may be sent to a 404 or 405 under the console as readily as to one of its files.
+            Console.secure(response.headers());
+        }
         AccessLog.identify(ctx, () -> service.tokenIdOf(Responses.bearerToken(request)).orElse(null));
         Responses.send(ctx, request, response);
     }

@@ -51,22 +51,28 @@ final class Console {
         return rawPath.equals(ROOT.substring(0, ROOT.length() - 1)) || files.containsKey(rawPath);
     }
 
-    /** The answer to a GET of a path it {@link #serves}: the file, or a redirect from {@code /console} to its root. */
+    /**
+     * The answer to a GET of a path it {@link #serves}: the file, or a redirect from {@code /console} to its root; the
+     * handler {@link #secure}s it like every answer under the console.
+     */
     FullHttpResponse answer(HttpRequest request, String rawPath) {
         BuiltInFile file = files.get(rawPath);
-        FullHttpResponse r;
-        if (file == null) {
-            // RFC 9110 §15.4.2: the console's pages are relative to its root, so /console moves there for good.
-            r = Responses.of(301, "text/plain; charset=utf-8", new byte[0]);
-            r.headers().set(HttpHeaderNames.LOCATION, ROOT);
-        } else {
-            r = file.answer(request);
+        if (file != null) {
+            return file.answer(request);
         }
-        secure(r.headers());
+        // RFC 9110 §15.4.2: the console's pages are relative to its root, so /console moves there for good.
+        FullHttpResponse r = Responses.of(301, "text/plain; charset=utf-8", new byte[0]);
+        r.headers().set(HttpHeaderNames.LOCATION, ROOT);
         return r;
     }
 
-    private static void secure(HttpHeaders h) {
+    /** True if {@code rawPath} is the console's root or under it: its answers, found or not, get the console's policy. */
+    static boolean covers(String rawPath) {
+        return rawPath.startsWith(ROOT) || rawPath.equals(ROOT.substring(0, ROOT.length() - 1));
+    }
+
+    /** Sets the policy and the other browser protections every answer under {@value #ROOT} carries. */
+    static void secure(HttpHeaders h) {
         h.set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .set("X-Frame-Options", "DENY")
                 .set("X-Content-Type-Options", "nosniff")

@@ -109,6 +109,29 @@ class ConsoleFilesTest extends ComplianceApiTestBase {
                 .isEqualTo("REFUSED"));
     }
 
+    /**
+     * Attack review: the policy and the other browser protections were set on the files and the redirect only; a 404
+     * or 405 under /console/, which a browser may be sent to as readily as to a file, went without them.
+     */
+    @Test
+    void everyAnswerUnderTheConsoleCarriesItsPolicy() throws Exception {
+        HttpResponse<byte[]> page = get("/console/");
+        List<HttpResponse<byte[]>> answers = List.of(get("/console"), get("/console/nothing-here"),
+                get("/console/%3Cscript%3E"), browser.send(HttpRequest.newBuilder(uri("/console/"))
+                        .header("If-None-Match", page.headers().firstValue("ETag").orElseThrow()).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()),
+                browser.send(HttpRequest.newBuilder(uri("/console/index.html")).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(301, 404, 404, 304, 405);
+        for (HttpResponse<byte[]> r : answers) {
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(r.uri() + " " + r.statusCode())
+                    .hasValue(Console.CONTENT_SECURITY_POLICY);
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(r.uri().toString()).hasValue("nosniff");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(r.uri().toString()).hasValue("DENY");
+        }
+    }
+
     @Test
     void theConsoleLoadsNothingFromElsewhereAndHasNoInlineScriptOrStyle() throws Exception {
         String html = Files.readString(SOURCES.resolve("index.html"));

@@ -82,6 +82,22 @@ class TransparencyLogServerTest extends ComplianceApiTestBase {
                 .map(e -> e.at("/event/outcome").asText()).toList()).contains("REFUSED", "FAILED", "COMPLETED");
     }
 
+    /**
+     * Attack review: tiles so high or so far that their leaf range overflows a long. The range check wrapped around
+     * (level 7: 256 hashes of 2^56 leaves each is 2^64, which is 0), so they passed it and the server hashed the
+     * whole day before failing with a 500, or failed on the overflow itself with a 500; they are past the checkpoint
+     * like any other.
+     */
+    @Test
+    void aTileWhoseLeafRangeOverflowsIsNotFoundWithoutHashingTheDay() throws Exception {
+        appendRecords();
+        for (String tile : List.of("tile/7/000", "tile/7/001", "tile/7/000.p/200", "tile/5/x999/x999/x999/999",
+                "tile/6/x999/x999/999.p/255")) {
+            HttpResponse<String> r = get("/v1/tlog/" + DAY + "/" + tile, AUDITOR);
+            assertThat(r.statusCode()).as(tile + ": " + r.body()).isEqualTo(404);
+        }
+    }
+
     @Test
     void aRecordChangedOnDiskIsCaughtFromTheTilesAlone() throws Exception {
         appendRecords();

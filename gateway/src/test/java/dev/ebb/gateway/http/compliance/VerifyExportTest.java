@@ -2,6 +2,8 @@ package dev.ebb.gateway.http.compliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.gateway.Main;
 import dev.ebb.gateway.cli.WitnessCommand;
 import dev.ebb.gateway.compliance.ExportVerifier;
@@ -12,6 +14,7 @@ import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.NoteVerifierKey;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -97,6 +100,32 @@ class VerifyExportTest extends ComplianceApiTestBase {
                     + "cosignature of witness other.example/w");
         } finally {
             other.close();
+        }
+    }
+
+    /**
+     * Attack review: packages a hostile sender might craft. Each must fail a named check (or be refused as unreadable),
+     * never end in a stack trace: a package naming a witness's cosignature key as its log key threw out of the
+     * command ("does not make note signatures").
+     */
+    @Test
+    void aCraftedPackageFailsANamedCheckAndNeverThrows() throws Exception {
+        append("m-1", "+4790000001", "+4790000002", EventType.ACCEPTED);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode real = (ObjectNode) json.readTree(Files.readAllBytes(export("+4790000001")));
+        ObjectNode witnessAsLog = real.deepCopy().put("logKey", witness.verifierKey().toString());
+        ObjectNode hugeSequence = real.deepCopy();
+        ((ObjectNode) hugeSequence.withArray("records").get(0)).put("sequence", new BigInteger("9".repeat(40)));
+        ObjectNode recordDropped = real.deepCopy();
+        recordDropped.withArray("records").remove(0);
+        String deep = "{\"records\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+
+        for (String crafted : List.of(json.writeValueAsString(witnessAsLog), json.writeValueAsString(hugeSequence),
+                json.writeValueAsString(recordDropped), deep)) {
+            Run run = verifyExport(Files.writeString(dir.resolve("crafted.json"), crafted),
+                    witness.verifierKey().toString());
+            assertThat(run.exit()).as(run.out()).isEqualTo(1);
+            assertThat(run.out()).as(crafted.substring(0, 40)).contains("FAILED: ");
         }
     }
 

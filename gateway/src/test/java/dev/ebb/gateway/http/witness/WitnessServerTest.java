@@ -146,6 +146,32 @@ class WitnessServerTest {
         assertThat(post(Witness.requestBody(0, List.of(), real)).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Attack review: a third party replays the log's current checkpoint with 63 extra signature lines of keys nobody
+     * trusts. The witness kept every line it was sent beside its own cosignature, 65 in all, more than a note may carry,
+     * so it could no longer read its own state: every later checkpoint of that origin failed, the day stayed
+     * uncosigned, and the monitoring URL served a note no client parses.
+     */
+    @Test
+    void signaturesOfUntrustedKeysAreNotKeptSoAReplayWithManyCannotJamTheOrigin() throws Exception {
+        append(log, "a", 2);
+        SignedNote real = log.checkpoint(DAY).orElseThrow();
+        StringBuilder junk = new StringBuilder(real.format());
+        for (int i = 0; i < SignedNote.MAX_SIGNATURES - 1; i++) {
+            junk.append("\u2014 junk").append(i).append(" AAAAAAAAAAA=\n");
+        }
+        assertThat(post("old 0\n\n" + junk).statusCode()).isEqualTo(200);
+
+        append(log, "b", 3);
+        SignedNote next = submitter().cosign(DAY).orElseThrow();
+        HttpResponse<String> monitored = get("/" + Witness.originHash("sms.example/ebb/" + DAY) + "/checkpoint");
+
+        assertThat(Cosignature.verify(next, witness.verifierKey())).isPresent();
+        assertThat(Checkpoint.parse(next.text()).size()).isEqualTo(5);
+        assertThat(SignedNote.parse(monitored.body()).signatures()).extracting(SignedNote.Signature::keyName)
+                .containsExactly("sms.example/ebb", "regulator.example/w1");
+    }
+
     private Witnesses submitter() {
         return new Witnesses(log, List.of(new WitnessConfig(url(), witness.verifierKey().toString())),
                 Duration.ofSeconds(5), clock);
