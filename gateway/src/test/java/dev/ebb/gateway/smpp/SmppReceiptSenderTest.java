@@ -110,9 +110,10 @@ class SmppReceiptSenderTest {
                 received.add(RawSmppClient.receiptedMessageId(receipt));
                 receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
             }
-            Await.until("every receipt is taken", WAIT, () -> sender.forwardedCount() == ids.size());
+            // The count of those taken and of those waiting move one after the other: wait for both.
+            Await.until("every receipt is taken", WAIT, () -> sender.forwardedCount() == ids.size()
+                    && sender.waiting() == 0);
             assertThat(received).as("each once, the set-aside ones from the outbox").containsExactlyInAnyOrderElementsOf(ids);
-            assertThat(sender.waiting()).isZero();
             assertThat(stores.outbox.held()).isZero();
         }
     }
