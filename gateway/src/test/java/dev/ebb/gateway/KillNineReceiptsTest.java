@@ -7,13 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ebb.gateway.config.HashedTokens;
 import dev.ebb.gateway.config.PasswordHash;
 import dev.ebb.gateway.core.BindType;
-import dev.ebb.gateway.core.SmppAddress;
-import dev.ebb.gateway.smpp.pdu.CommandStatus;
-import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.GatewayProcess;
-import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestGateway;
+import dev.ebb.gateway.testing.WindowedCustomer;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.MetadataStore;
 import dev.ebb.metadata.MetadataStoreConfig;
@@ -23,12 +20,10 @@ import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.metadata.VerifyReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,11 +109,12 @@ class KillNineReceiptsTest {
             gateway = GatewayProcess.start(config, dir.resolve("gateway.log"), httpPort);
             Instant up = Instant.now();
             int until = life == kills ? messages : (int) ((long) messages * (life + 1) / (kills + 1));
-            try (SmppCustomer smpp = new SmppCustomer(smppPort)) {
+            try (WindowedCustomer smpp = new WindowedCustomer(smppPort, BindType.TRANSCEIVER, SMPP_CUSTOMER, PASSWORD,
+                    SMPP_WINDOW, smppAcked::add, id -> smppReceipts.merge(id, 1, Integer::sum))) {
                 Semaphore posts = new Semaphore(32);
                 for (; sent < until; sent++) {
                     if (sent % 2 == 0) {
-                        smpp.submit(sent);
+                        smpp.submit(sent, "4790" + String.format("%07d", sent));
                     } else {
                         post(http, httpPort, sent, posts);
                     }
@@ -243,74 +239,5 @@ class KillNineReceiptsTest {
                 "simulator: {enabled: true, port: " + smscPort + ", systemId: ebb, password: ebb, receiptDelay: PT0.01S}",
                 ""));
         return config;
-    }
-
-    /**
-     * The SMPP customer: one transceiver bind, submits with a window, a reader that counts submit_sm_resp as
-     * acknowledgements and takes every receipt (deliver_sm_resp 0), until the gateway goes away.
-     */
-    private final class SmppCustomer implements AutoCloseable {
-        private final RawSmppClient client;
-        private final Semaphore window = new Semaphore(SMPP_WINDOW);
-        private final Thread reader;
-        private volatile boolean gone;
-
-        SmppCustomer(int port) throws IOException {
-            client = new RawSmppClient(port).bind(BindType.TRANSCEIVER, SMPP_CUSTOMER, PASSWORD);
-            reader = new Thread(this::read, "k9-smpp-reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        void submit(int n) throws Exception {
-            while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (gone) {
-                    return;
-                }
-            }
-            send(Pdu.SubmitSm.builder().sequenceNumber(n + 2).source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
-                    .destination(SmppAddress.international("4790" + String.format("%07d", n))).registeredDelivery(1)
-                    .shortMessage(("k9 " + n).getBytes(StandardCharsets.US_ASCII)).build());
-        }
-
-        private void read() {
-            while (!gone) {
-                Pdu pdu;
-                try {
-                    pdu = client.read();
-                } catch (SocketTimeoutException quiet) {
-                    continue;
-                } catch (IOException closed) {
-                    gone = true;
-                    return;
-                }
-                if (pdu instanceof Pdu.SubmitSmResp resp) {
-                    if (resp.commandStatus() == CommandStatus.ESME_ROK) {
-                        smppAcked.add(resp.messageId());
-                    }
-                    window.release();
-                } else if (pdu instanceof Pdu.DeliverSm receipt) {
-                    smppReceipts.merge(RawSmppClient.receiptedMessageId(receipt), 1, Integer::sum);
-                    send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
-                } else if (pdu instanceof Pdu.EnquireLink link) {
-                    send(new Pdu.EnquireLinkResp(link.sequenceNumber(), CommandStatus.ESME_ROK));
-                }
-            }
-        }
-
-        private synchronized void send(Pdu pdu) {
-            try {
-                client.send(pdu);
-            } catch (IOException closed) {
-                gone = true;
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            gone = true;
-            client.close();
-            reader.join(10_000);
-        }
     }
 }

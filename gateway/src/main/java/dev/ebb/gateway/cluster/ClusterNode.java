@@ -23,22 +23,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +67,14 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     private static final int RELAY_PARTITIONS = 3;
     /** Records of the relay topics are needed for seconds; the brokers drop them after this (whole segments). */
     private static final Duration RELAY_RETENTION = Duration.ofHours(1);
+    private static final Map<String, String> RELAY_TOPIC_CONFIGS = Map.of(
+            "retention.ms", Long.toString(RELAY_RETENTION.toMillis()),
+            "segment.ms", Long.toString(RELAY_RETENTION.dividedBy(6).toMillis()));
+    /** Waiting for metadata while the brokers are away: a send fails after this instead of holding its caller. */
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
 
     private final ClusterConfig config;
+    private final KafkaClients clients;
     private final Clock clock;
     private final CustomerSessions sessions;
     private final List<CustomerConfig> customers;
@@ -89,8 +103,9 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         this.outbox = outbox;
         this.presence = new Presence(config.nodeId(), System::nanoTime);
         this.rate = new ClusterRate(customers, sessions, System::nanoTime);
-        this.producer = ClusterKafka.producer(config);
-        this.consumer = ClusterKafka.consumer(config);
+        this.clients = new KafkaClients(config);
+        this.producer = relayProducer(clients);
+        this.consumer = relayConsumer(clients);
         this.presenceTopic = config.topicPrefix() + "presence";
         // A receipt that came before its submit_sm_resp: that answer comes within the connector's responseTimeout.
         Duration hold = cfg.connectors().stream().map(ConnectorConfig::responseTimeout).max(Duration::compareTo)
@@ -242,11 +257,12 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     /** Makes the topics if missing, takes every partition, and places the consumer in each. */
     private void position() {
         String unmatched = remote.topic();
-        ClusterKafka.ensureTopics(config, List.of(
-                new NewTopic(presenceTopic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(unmatched, Optional.of(RECEIPT_PARTITIONS), Optional.empty()).configs(Map.of("retention.ms",
-                        Long.toString(Duration.ofDays(1).toMillis()))),
-                relayTopic(relay.topic()), relayTopic(mo.topic())));
+        ensureTopics(Map.of(
+                new NewTopic(presenceTopic, Optional.of(1), Optional.empty()), Map.of("cleanup.policy", "compact"),
+                new NewTopic(unmatched, Optional.of(RECEIPT_PARTITIONS), Optional.empty()), Map.of("retention.ms",
+                        Long.toString(Duration.ofDays(1).toMillis())),
+                relayTopic(relay.topic()), RELAY_TOPIC_CONFIGS,
+                relayTopic(mo.topic()), RELAY_TOPIC_CONFIGS));
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : List.of(presenceTopic, unmatched, relay.topic(), mo.topic())) {
             consumer.partitionsFor(topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
@@ -282,9 +298,45 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     }
 
     private static NewTopic relayTopic(String name) {
-        return new NewTopic(name, Optional.of(RELAY_PARTITIONS), Optional.empty()).configs(Map.of(
-                "retention.ms", Long.toString(RELAY_RETENTION.toMillis()),
-                "segment.ms", Long.toString(RELAY_RETENTION.dividedBy(6).toMillis())));
+        return new NewTopic(name, Optional.of(RELAY_PARTITIONS), Optional.empty());
+    }
+
+    /** Creates the topics that are missing and sets their configs either way, with the brokers' default replication. */
+    private void ensureTopics(Map<NewTopic, Map<String, String>> topics) {
+        try (Admin admin = Admin.create(clients.admin("relay-admin"))) {
+            for (Map.Entry<NewTopic, Map<String, String>> t : topics.entrySet()) {
+                KafkaClients.ensureTopic(admin, t.getKey(), t.getValue());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create the cluster's topics on " + config.bootstrap() + ": "
+                    + (e.getCause() == null ? e : e.getCause()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the cluster's topics", e);
+        }
+    }
+
+    /**
+     * The producer of receipts, MO and presence: a send fails after {@link #MAX_BLOCK} while the brokers are away
+     * instead of holding its caller (an SMSC's deliver_sm waits for it).
+     */
+    private static KafkaProducer<byte[], byte[]> relayProducer(KafkaClients clients) {
+        Properties props = clients.producer("relay-producer");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A consumer that reads partitions it is given (every node reads every partition of these topics) and commits
+     * its position in the receipts topic under the node's own group, by hand.
+     */
+    private static KafkaConsumer<byte[], byte[]> relayConsumer(KafkaClients clients) {
+        Properties props = clients.consumer("relay-consumer", clients.topic("relay." + clients.nodeId()));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static byte[] key(String nodeId) {

@@ -44,7 +44,7 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     /** One passphrase for every node: cluster mode needs a key-encryption key, the same on each. */
-    private Path kekFile() {
+    Path kekFile() {
         Path file = dir.resolve("kek");
         return Files.exists(file) ? file : Keks.passphraseFile(dir, "kek", "one passphrase for every node");
     }
