@@ -35,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -265,7 +267,7 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
                 relayTopic(mo.topic()), RELAY_TOPIC_CONFIGS));
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : List.of(presenceTopic, unmatched, relay.topic(), mo.topic())) {
-            consumer.partitionsFor(topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
+            partitions(consumer, topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(all);
         List<TopicPartition> receipts = all.stream().filter(p -> p.topic().equals(unmatched)).toList();
@@ -295,6 +297,19 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
             consumer.seekToEnd(none);
         }
         all.forEach(consumer::position); // resolves the lazy seeks now
+    }
+
+    /**
+     * The partitions of {@code topic}, never none: just after a topic is made the broker may not list it yet, and the
+     * consumer answers an empty list for a topic it does not know. Assigned as such, this node would never read that
+     * topic (seen: every receipt relayed to a node lost); thrown instead, so that {@link #read} positions again.
+     */
+    static List<PartitionInfo> partitions(Consumer<?, ?> consumer, String topic) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " not listed by the brokers yet");
+        }
+        return partitions;
     }
 
     private static NewTopic relayTopic(String name) {

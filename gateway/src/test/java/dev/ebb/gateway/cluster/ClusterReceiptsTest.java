@@ -1,6 +1,7 @@
 package dev.ebb.gateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.gateway.core.BindType;
 import dev.ebb.gateway.core.SmppAddress;
@@ -17,6 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +190,24 @@ class ClusterReceiptsTest {
         }
         assertThat(nodes.metric("b", "ebb_cluster_mo_relayed_total")).isEqualTo(1);
         assertThat(nodes.metric("c", "ebb_cluster_mo_delivered_for_others_total")).isEqualTo(1);
+    }
+
+    /**
+     * A topic just made may not be listed by the broker yet, and a consumer answers no partitions for it: a node that
+     * took that for the topic's partitions would never read it (seen in CI: every relayed receipt lost). Positioning
+     * refuses the empty answer, to try again.
+     */
+    @Test
+    void aTopicNotListedYetIsNotTakenForOneWithoutPartitions() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            assertThat(consumer.partitionsFor("not.made.yet")).as("what the consumer answers").isEmpty();
+            assertThatThrownBy(() -> ClusterNode.partitions(consumer, "not.made.yet"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not.made.yet");
+        }
     }
 
     private List<EventType> events(String id, Instant start) {
