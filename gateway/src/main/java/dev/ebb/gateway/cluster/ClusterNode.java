@@ -90,6 +90,12 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     private final String presenceTopic;
     private final ScheduledExecutorService scheduler;
     private final CountDownLatch positioned = new CountDownLatch(1);
+    /** Counted down once the answers addressed to an earlier run of this node are read (see {@link #position}). */
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Per partition of the receipts relay topic, where this run's records begin; what lies before is an earlier run's. */
+    private final Map<TopicPartition, Long> relayResumeEnd = new HashMap<>();
+    /** Per partition of the receipts relay topic, the position last committed. */
+    private final Map<TopicPartition, Long> relayCommitted = new HashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
     private volatile Map<String, Double> demand = Map.of();
@@ -154,9 +160,15 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         receipts.handUnmatchedTo(remote);
         reader.start();
         try {
-            // Announced once positioned, so that nothing sealed for this node is sent before it reads.
+            // Announced once positioned, so that nothing sealed for this node is sent before it reads; the outbox
+            // starts offering an earlier run's receipts once the answers that run missed are read, so that a
+            // receipt the customer took while this node was down is recorded as taken, not sent again.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             if (!positioned.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("Kafka at {} not reached yet; this node joins the cluster once it is", config.bootstrap());
+            } else if (!caughtUp.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("answers to this node's earlier run not all read within 10 s; its receipts may be offered"
+                        + " again");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -205,6 +217,10 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     dispatch(record);
                 }
+                if (caughtUp.getCount() > 0 && relayResumeEnd.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
+                }
                 if (System.nanoTime() - nextCommit >= 0) {
                     nextCommit = System.nanoTime() + COMMIT_EVERY.toNanos();
                     remote.retry();
@@ -230,7 +246,12 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         } else if (topic.equals(remote.topic())) {
             remote.consume(record);
         } else if (topic.equals(relay.topic())) {
-            relay.consume(record);
+            Long resume = relayResumeEnd.get(new TopicPartition(topic, record.partition()));
+            if (resume != null && record.offset() < resume) {
+                relay.consumeEarlier(record);
+            } else {
+                relay.consume(record);
+            }
         } else if (topic.equals(mo.topic())) {
             mo.consume(record);
         }
@@ -238,17 +259,26 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
 
     /**
      * Commits how far every receipt read is settled, once the stores are forced: a receipt matched here is owed in the
-     * outbox on disk before Kafka forgets this node needs it.
+     * outbox on disk before Kafka forgets this node needs it, and a customer's taking of a relayed receipt is
+     * recorded before its answer is passed.
      */
     private void commitSettled() {
-        Map<TopicPartition, OffsetAndMetadata> settled = remote.settled();
+        Map<TopicPartition, OffsetAndMetadata> receipts = remote.settled();
+        Map<TopicPartition, OffsetAndMetadata> settled = new HashMap<>(receipts);
+        relayCommitted.forEach((p, done) -> {
+            long at = consumer.position(p);
+            if (at != done) {
+                settled.put(p, new OffsetAndMetadata(at));
+            }
+        });
         if (settled.isEmpty()) {
             return;
         }
         try {
             durable.get().get(30, TimeUnit.SECONDS);
             consumer.commitSync(settled);
-            remote.committed(settled);
+            remote.committed(receipts);
+            settled.forEach((p, at) -> relayCommitted.computeIfPresent(p, (k, v) -> at.offset()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -271,9 +301,10 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         }
         consumer.assign(all);
         List<TopicPartition> receipts = all.stream().filter(p -> p.topic().equals(unmatched)).toList();
+        List<TopicPartition> relays = all.stream().filter(p -> p.topic().equals(relay.topic())).toList();
         consumer.seekToBeginning(all.stream().filter(p -> p.topic().equals(presenceTopic)).toList());
-        consumer.seekToEnd(all.stream().filter(p -> !p.topic().equals(presenceTopic) && !p.topic().equals(unmatched))
-                .toList());
+        consumer.seekToEnd(all.stream().filter(p -> p.topic().equals(mo.topic())).toList());
+        resumeRelays(relays);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(receipts));
         Map<TopicPartition, Long> since = new HashMap<>();
         for (TopicPartition p : receipts) {
@@ -297,6 +328,29 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
             consumer.seekToEnd(none);
         }
         all.forEach(consumer::position); // resolves the lazy seeks now
+    }
+
+    /**
+     * Places the consumer in the receipts relay topic where an earlier run of this node stopped reading (at the end
+     * for a new node): answers to the receipts it relayed may have come while it was down. Whatever lies between there
+     * and the end now was addressed to an earlier run, since this one has not announced its key yet.
+     */
+    private void resumeRelays(List<TopicPartition> relays) {
+        relayResumeEnd.clear();
+        relayCommitted.clear();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(relays));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(relays);
+        for (TopicPartition p : relays) {
+            OffsetAndMetadata at = committed.get(p);
+            long end = ends.get(p);
+            if (at == null || at.offset() >= end) {
+                consumer.seek(p, end);
+            } else {
+                consumer.seek(p, at);
+                relayResumeEnd.put(p, end);
+            }
+            relayCommitted.put(p, at == null ? -1 : at.offset());
+        }
     }
 
     /**

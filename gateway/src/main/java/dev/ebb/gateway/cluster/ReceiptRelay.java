@@ -52,6 +52,15 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     private static final int TAKEN = 0;
     /** SMPP 3.4 §5.1.3 ESME_RX_T_APPN: what the customer's receiver (or this node for it) said instead. */
     private static final int NOT_TAKEN = 0x64;
+    /**
+     * How long a taken-answer addressed to an earlier run of this node is kept for the outbox's re-offer of that
+     * receipt: the relay topic's own retention, beyond which no such answer is read.
+     */
+    private static final Duration TAKEN_BEFORE_KEPT = Duration.ofHours(1);
+    private static final int MAX_TAKEN_BEFORE = 100_000;
+    /** A relayed receipt sealed with a key of its sender's this node has not heard yet waits this long for it. */
+    private static final Duration UNOPENED_WAIT = Duration.ofSeconds(10);
+    private static final int MAX_UNOPENED = 10_000;
 
     private final String self;
     private final String topic;
@@ -71,6 +80,10 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     private final AtomicInteger waitingCount = new AtomicInteger();
     /** Receipts of other nodes handed to this node's receivers, by message id, until the customer answered. */
     private final Map<String, Delivering> delivering = new ConcurrentHashMap<>();
+    /** Receipts the customer took while this node was down (answers to an earlier run), by message id, until when. */
+    private final Map<String, Instant> takenBefore = new ConcurrentHashMap<>();
+    /** Receipts relayed here that could not be opened yet, waiting for their sender's new key, by message id. */
+    private final Map<String, Unopened> unopened = new ConcurrentHashMap<>();
     private final SmppReceiptSender forOthers;
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong deliveredForOthers = new AtomicLong();
@@ -80,6 +93,9 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     }
 
     private record Delivering(String owner, Instant giveUpAt) {
+    }
+
+    private record Unopened(Envelope relay, Instant until) {
     }
 
     /**
@@ -116,6 +132,10 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
 
     @Override
     public void forward(CustomerReceipt receipt) {
+        if (takenBefore.remove(receipt.message().messageId()) != null) {
+            owner.taken(receipt); // offered again by the outbox after a restart, but the customer has it
+            return;
+        }
         String customer = receipt.message().customerId();
         if (sessions.receivers(customer) > 0) {
             local.forward(receipt);
@@ -202,7 +222,40 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
             scheduler.execute(() -> forward(p.receipt()));
             return true;
         });
+        takenBefore.values().removeIf(now::isAfter);
+        unopened.values().removeIf(u -> {
+            if (open(u.relay(), false)) {
+                return true;
+            }
+            if (now.isBefore(u.until())) {
+                return false;
+            }
+            LOG.info("receipt of message {} relayed by node {} cannot be opened here with any key heard of; left to"
+                    + " its owner", u.relay().id(), u.relay().from());
+            return true;
+        });
         forOthers.giveUpExpired();
+    }
+
+    /**
+     * One record of the topic from before this run announced itself: a request was sealed for an earlier run's key
+     * (its owner routes it again), but a taken-answer says the customer has a receipt this node's outbox still owes.
+     */
+    void consumeEarlier(ConsumerRecord<byte[], byte[]> record) {
+        Envelope envelope;
+        try {
+            envelope = Envelope.decode(record.value());
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (!envelope.to().equals(self) || envelope.isRequest() || envelope.status() != TAKEN) {
+            return;
+        }
+        if (pending.containsKey(envelope.id())) {
+            answered(envelope.id(), true); // offered again already: the customer may get it twice, counted as resent
+        } else if (takenBefore.size() < MAX_TAKEN_BEFORE) {
+            takenBefore.put(envelope.id(), clock.instant().plus(TAKEN_BEFORE_KEPT));
+        }
     }
 
     /** One record of the topic: a receipt for this node's receivers, or the answer to one relayed from here. */
@@ -225,6 +278,19 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     }
 
     private void deliver(Envelope relay) {
+        if (!open(relay, true)) {
+            // A node that restarted seals with a new key, which its presence brings here within moments.
+            if (unopened.size() < MAX_UNOPENED) {
+                unopened.put(relay.id(), new Unopened(relay, clock.instant().plus(UNOPENED_WAIT)));
+            } else {
+                LOG.info("receipt of message {} relayed by node {} cannot be opened here yet; left to its owner",
+                        relay.id(), relay.from());
+            }
+        }
+    }
+
+    /** Opens the relayed receipt with its sender's key as heard of and hands it to the customer; false if it cannot. */
+    private boolean open(Envelope relay, boolean first) {
         String from = relay.from();
         String messageId = relay.id();
         Optional<byte[]> peer = presence.key(from);
@@ -235,15 +301,17 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
             }
             receipt = OutboxEntry.decode(keys.open(peer.get(), relay.aad(KIND), relay.sealed()), false);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            // Sealed for an earlier run of this node: its owner routes it again when no answer comes.
-            LOG.info("receipt of message {} relayed by node {} cannot be opened here ({}); left to its owner",
-                    messageId, from, e.getMessage());
-            return;
+            if (first) {
+                LOG.debug("receipt of message {} relayed by node {} not opened yet: {}", messageId, from,
+                        e.getMessage());
+            }
+            return false;
         }
         Instant giveUpAt = clock.instant().plus(ANSWER_WITHIN).minus(BOUND_NODE_MARGIN);
         if (delivering.putIfAbsent(messageId, new Delivering(from, giveUpAt)) == null) {
             forOthers.forward(receipt);
         }
+        return true;
     }
 
     private void answered(String messageId, boolean taken) {

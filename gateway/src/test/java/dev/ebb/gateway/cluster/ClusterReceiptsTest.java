@@ -193,6 +193,42 @@ class ClusterReceiptsTest {
     }
 
     /**
+     * The customer takes on C a receipt that A relayed, while A is down: A, started again on its data, reads the
+     * answer it missed and records the receipt as taken, instead of sending it to the customer a second time.
+     */
+    @Test
+    void aReceiptTakenWhileItsOwnerWasDownIsRecordedAsTakenNotSentAgain() throws Exception {
+        cluster("a", "c");
+        Instant start = Instant.now();
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            String id;
+            try (RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
+                    .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+                transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
+                        .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
+                        .destination(SmppAddress.international("+4790000400")).registeredDelivery(1)
+                        .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build());
+                id = transmitter.next(Pdu.SubmitSmResp.class).messageId();
+            }
+            Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+            assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+
+            nodes.stop("a");
+            receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
+            Await.until("C passed the customer's answer on", WAIT,
+                    () -> nodes.metric("c", "ebb_cluster_receipts_delivered_for_others_total") == 1);
+            nodes.start("a", b -> b);
+
+            Await.until("A recorded the receipt taken", WAIT, () -> events(id, start)
+                    .contains(EventType.RECEIPT_FORWARDED));
+            assertThat(receiver.readWithin(Duration.ofSeconds(3))).as("the receipt not sent again").isNull();
+        }
+    }
+
+    /**
      * A topic just made may not be listed by the broker yet, and a consumer answers no partitions for it: a node that
      * took that for the topic's partitions would never read it (seen in CI: every relayed receipt lost). Positioning
      * refuses the empty answer, to try again.
