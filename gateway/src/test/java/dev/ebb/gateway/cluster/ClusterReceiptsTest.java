@@ -133,15 +133,7 @@ class ClusterReceiptsTest {
     @Test
     void receiptsWaitForABindOnAnyNode() throws Exception {
         cluster("a", "c");
-        String id;
-        try (RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
-                .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
-                    .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
-                    .destination(SmppAddress.international("+4790000200")).registeredDelivery(1)
-                    .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build());
-            id = transmitter.next(Pdu.SubmitSmResp.class).messageId();
-        }
+        String id = submitOnA("+4790000200");
         Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
         assertThat(smsc.sendReceipt("c", smsc.taken().get(0).smscId())).isZero();
         Await.until("A counts the receipt as waiting for a bind", WAIT,
@@ -202,15 +194,7 @@ class ClusterReceiptsTest {
         Instant start = Instant.now();
         try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
                 .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-            String id;
-            try (RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
-                    .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
-                transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
-                        .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
-                        .destination(SmppAddress.international("+4790000400")).registeredDelivery(1)
-                        .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build());
-                id = transmitter.next(Pdu.SubmitSmResp.class).messageId();
-            }
+            String id = submitOnA("+4790000400");
             Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
             assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
             Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
@@ -243,6 +227,18 @@ class ClusterReceiptsTest {
             assertThat(consumer.partitionsFor("not.made.yet")).as("what the consumer answers").isEmpty();
             assertThatThrownBy(() -> ClusterNode.partitions(consumer, "not.made.yet"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("not.made.yet");
+        }
+    }
+
+    /** One message submitted on A by a transmitter that unbinds afterwards; its id. */
+    private String submitOnA(String number) throws Exception {
+        try (RawSmppClient transmitter = new RawSmppClient(nodes.get("a").smppPort())
+                .bind(BindType.TRANSMITTER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            transmitter.send(Pdu.SubmitSm.builder().sequenceNumber(transmitter.nextSequence())
+                    .source(new SmppAddress((byte) 5, (byte) 0, "Acme"))
+                    .destination(SmppAddress.international(number)).registeredDelivery(1)
+                    .shortMessage("hi".getBytes(StandardCharsets.US_ASCII)).build());
+            return transmitter.next(Pdu.SubmitSmResp.class).messageId();
         }
     }
 
