@@ -222,7 +222,7 @@ public final class Main implements Callable<Integer> {
         opened.add(metadata);
         ContentVault owed = ReceiptOutbox.openVault(data.receipts(), KeyRing.open(data.receiptKeys(), kek), clock, sync);
         opened.add(owed);
-        IdempotencyStore idempotency = IdempotencyStore.open(data.idempotencyKeys(), clock);
+        IdempotencyStore idempotency = IdempotencyStore.open(data.idempotencyKeys(), clock, sync);
         opened.add(idempotency);
         // Closed before the stores: what waits for a commit gets it.
         GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force, owed::force,

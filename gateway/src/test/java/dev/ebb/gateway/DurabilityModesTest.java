@@ -53,6 +53,8 @@ class DurabilityModesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path shadow;
+    /** The HTTP messages of {@link #sendWithBaseline}, by their Idempotency-Key: what the first answer named. */
+    private final Map<Integer, String> posted = new ConcurrentHashMap<>();
     @RegisterExtension
     final GatewayFixture gateway = GatewayFixture.unstarted();
 
@@ -102,6 +104,16 @@ class DurabilityModesTest {
         assertThat(survivors.content()).as("content of every acknowledged message").containsAllEntriesOf(acknowledged);
         assertThat(survivors.accepted()).as("ACCEPTED record of every acknowledged message")
                 .containsAll(acknowledged.keySet());
+
+        // A client that lost the 202 in the cut retries with its Idempotency-Key: the answer is the first one.
+        gateway.start(TestGateway.config(afterCut, TestGateway.freePort(), false)
+                .withStorage(StorageConfig.defaults().withFsync(Duration.ofMillis(2), 8)));
+        for (Map.Entry<Integer, String> first : posted.entrySet()) {
+            HttpResponse<String> again = gateway.http().send(post(first.getKey()), HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).isEqualTo(202);
+            assertThat(JSON.readTree(again.body()).at("/messages/0/id").asText())
+                    .as("the retry of key %s after the cut", first.getKey()).isEqualTo(first.getValue());
+        }
     }
 
     @Test
@@ -179,7 +191,9 @@ class DurabilityModesTest {
             for (int i = 100; i < 110; i++) {
                 HttpResponse<String> r = gateway.http().send(post(i), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(202);
-                acknowledged.put(JSON.readTree(r.body()).at("/messages/0/id").asText(), text(i));
+                String id = JSON.readTree(r.body()).at("/messages/0/id").asText();
+                acknowledged.put(id, text(i));
+                posted.put(i, id);
             }
             sent.forEach(CompletableFuture::join);
         } finally {
@@ -227,6 +241,7 @@ class DurabilityModesTest {
     private HttpRequest post(int i) {
         return HttpRequest.newBuilder(gateway.api("/v1/messages"))
                 .header("Authorization", "Bearer " + TestGateway.API_KEY)
+                .header("Idempotency-Key", "durable-" + i)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"+4790000" + (1000 + i)
                         + "\",\"from\":\"Acme\",\"text\":\"" + text(i) + "\"}")).build();
     }

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * A power cut, simulated where dm-flakey and dm-log-writes cannot run (no device-mapper in the build container): the
  * stores force their message files through this {@link FileSync}, which copies each file as it stands right after
  * its force, the "disk". {@link #cut} then builds the directory a power cut would leave: every file the stores write
- * without forcing each write (content bucket files, queue cycle files, Chronicle's table store, leaf logs) as it was
+ * without forcing each write (content bucket files, queue cycle files, Chronicle's table store, leaf logs,
+ * idempotency keys) as it was
  * at its last force, or at {@link #baseline()} if it was never forced since, or absent if it did not exist then;
  * every other file (keys, markers, signed heads, index segments: forced on each write) as it stands.
  *
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
 public final class PowerCut implements FileSync {
     private static final int CHUNK = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK);
-    private static final List<String> FORCED_BY_GROUP_COMMIT = List.of(".vault", ".cq4", ".cq4t", ".leaves");
+    private static final List<String> FORCED_BY_GROUP_COMMIT = List.of(".vault", ".cq4", ".cq4t", ".leaves", ".keys");
     private final Path dataDir;
     private final Path shadow;
     private final Map<Path, Path> lastForced = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.ebb.gateway.http.api;
 
+import dev.ebb.metadata.FileSync;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,7 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
 
     private final Path dir;
     private final Clock clock;
+    private final FileSync sync;
     private final LinkedHashMap<Key, Entry> remembered = new LinkedHashMap<>();
     /** Keys whose first request is being answered, with the hash of its body. */
     private final Map<Key, byte[]> inProgress = new HashMap<>();
@@ -72,9 +74,10 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
     private FileChannel file;
     private long fileHour = Long.MIN_VALUE;
 
-    private IdempotencyStore(Path dir, Clock clock) {
+    private IdempotencyStore(Path dir, Clock clock, FileSync sync) {
         this.dir = dir;
         this.clock = clock;
+        this.sync = sync;
     }
 
     /**
@@ -82,7 +85,12 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
      * deleting the files past it.
      */
     public static IdempotencyStore open(Path dir, Clock clock) {
-        IdempotencyStore store = new IdempotencyStore(dir, clock);
+        return open(dir, clock, FileSync.FSYNC);
+    }
+
+    /** {@link #open(Path, Clock)}, each {@link #force} through {@code sync}, as the vault's and the queue's are. */
+    public static IdempotencyStore open(Path dir, Clock clock, FileSync sync) {
+        IdempotencyStore store = new IdempotencyStore(dir, clock, sync);
         try {
             Files.createDirectories(dir);
             store.load();
@@ -229,7 +237,7 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
     public synchronized void force() {
         if (file != null) {
             try {
-                file.force(false);
+                sync.force(file, currentFile());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot force the idempotency keys in " + dir, e);
             }
@@ -294,6 +302,10 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
     private FileChannel fileFor(long now) throws IOException {
         long hour = Math.floorDiv(now, HOUR_MILLIS);
         if (file == null || hour != fileHour) {
+            if (file != null) {
+                // The group commit forces the current hour's file only: the last hour's entries go down now.
+                sync.force(file, currentFile());
+            }
             close();
             file = FileChannel.open(dir.resolve(hour + SUFFIX), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
@@ -301,6 +313,10 @@ public final class IdempotencyStore implements AutoCloseable, MeterBinder {
             deleteExpiredFiles(hour);
         }
         return file;
+    }
+
+    private Path currentFile() {
+        return dir.resolve(fileHour + SUFFIX);
     }
 
     /** The files by hour, oldest first. */

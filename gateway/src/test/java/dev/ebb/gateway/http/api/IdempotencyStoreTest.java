@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,27 @@ class IdempotencyStoreTest {
         try (IdempotencyStore store = IdempotencyStore.open(dir, clock)) {
             assertThat(store.claim("acme", "k2", BODY)).isInstanceOf(IdempotencyStore.Fresh.class);
             assertThat(files()).as("every hour's file is over 24 h old").isEmpty();
+        }
+    }
+
+    /**
+     * The group commit forces the current hour's file only: an answer appended in the last moments of an hour is forced
+     * when the next hour's file is opened, or a power cut after the change of hour would lose it.
+     */
+    @Test
+    void theLastHoursFileIsForcedWhenTheNextHoursIsOpened() throws Exception {
+        List<Path> forced = new ArrayList<>();
+        clock.set(Instant.parse("2026-03-01T10:59:59Z"));
+        try (IdempotencyStore store = IdempotencyStore.open(dir, clock, (channel, file) -> forced.add(file))) {
+            store.remember((IdempotencyStore.Fresh) store.claim("acme", "k1", BODY), ANSWER);
+            Path tenOClock = files().get(0);
+            clock.advance(Duration.ofSeconds(2));
+            store.remember((IdempotencyStore.Fresh) store.claim("acme", "k2", BODY), ANSWER);
+
+            assertThat(forced).containsExactly(tenOClock);
+            store.force();
+            assertThat(forced).as("then the group commit's force, of the new hour's file")
+                    .containsExactly(tenOClock, files().get(1));
         }
     }
 
