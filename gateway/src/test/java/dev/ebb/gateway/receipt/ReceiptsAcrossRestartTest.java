@@ -16,16 +16,23 @@ import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.TrafficQuery;
 import dev.ebb.testing.MutableClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -121,9 +128,7 @@ class ReceiptsAcrossRestartTest {
         Instant start = Instant.now();
         MutableClock clock = new MutableClock(start);
         gateway.start(config(), clock);
-        String id = submitFromATransmitter("4790000503");
-        Await.until("the message delivered, its receipt waiting for a receiver", WAIT,
-                () -> gateway.eventsOf(id).contains(EventType.DELIVERED));
+        String id = deliveredWithItsReceiptWaiting("4790000503");
 
         gateway.stop();
         clock.advance(Duration.ofHours(24));
@@ -138,6 +143,40 @@ class ReceiptsAcrossRestartTest {
         assertThat(eventsSince(start, id)).doesNotContain(EventType.RECEIPT_FORWARDED, EventType.RECEIPT_RESENT);
     }
 
+    /**
+     * The outbox's key buckets die whole at 72 h while the gateway runs, as content's do: before, only a start
+     * destroyed them, so a gateway running for weeks kept every hour's outbox key and file since it started.
+     */
+    @Test
+    void theOutboxsBucketsAreDestroyedAt72HoursWhileTheGatewayRuns() throws Exception {
+        Instant start = Instant.now();
+        MutableClock clock = new MutableClock(start);
+        gateway.start(config(), clock);
+        String id = deliveredWithItsReceiptWaiting("4790000504");
+        List<Path> bucket = new ArrayList<>(files(gateway.dataDir().resolve("receipts")));
+        bucket.addAll(files(gateway.dataDir().resolve("receipt-keys")));
+        bucket.removeIf(p -> Set.of("VAULT", "KEYSTORE").contains(p.getFileName().toString())); // the stores' markers
+        assertThat(bucket).as("the outbox's bucket and its key").hasSizeGreaterThanOrEqualTo(2);
+
+        clock.advance(Duration.ofHours(24));
+        Await.until("the receipt given up at its limit", WAIT,
+                () -> eventsSince(start, id).contains(EventType.RECEIPT_DROPPED));
+        clock.advance(Duration.ofHours(49));
+
+        Await.until("the outbox's bucket and key destroyed", WAIT, () -> bucket.stream().noneMatch(Files::exists));
+    }
+
+    private static List<Path> files(Path dir) {
+        if (!Files.exists(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The events of a message from {@code start} to a day and a bit later (the clock of the test above). */
     private List<EventType> eventsSince(Instant start, String id) {
         return gateway.metadata().query(TrafficQuery.byMessageId(id, start.minusSeconds(60),
@@ -146,6 +185,14 @@ class ReceiptsAcrossRestartTest {
 
     private EbbConfig config() {
         return TestGateway.config(gateway.dataDir(), TestGateway.freePort(), true);
+    }
+
+    /** A message submitted over a transmitter and delivered: its receipt waits for a receiver. */
+    private String deliveredWithItsReceiptWaiting(String to) throws Exception {
+        String id = submitFromATransmitter(to);
+        Await.until("the message delivered, its receipt waiting for a receiver", WAIT,
+                () -> gateway.eventsOf(id).contains(EventType.DELIVERED));
+        return id;
     }
 
     /** Submits over a transmitter bind, which takes no receipt: the receipt waits for a receiver. */
