@@ -222,11 +222,14 @@ public final class Main implements Callable<Integer> {
         opened.add(metadata);
         ContentVault owed = ReceiptOutbox.openVault(data.receipts(), KeyRing.open(data.receiptKeys(), kek), clock, sync);
         opened.add(owed);
+        ContentVault dlrUrls = ReceiptOutbox.openVault(data.kannelDlrs(), KeyRing.open(data.kannelDlrKeys(), kek), clock,
+                sync);
+        opened.add(dlrUrls);
         IdempotencyStore idempotency = IdempotencyStore.open(data.idempotencyKeys(), clock, sync);
         opened.add(idempotency);
         // Closed before the stores: what waits for a commit gets it.
         GroupCommit commit = GroupCommit.of(cfg.storage(), List.of(vault::force, metadata::force, owed::force,
-                idempotency::force));
+                dlrUrls::force, idempotency::force));
         opened.add(commit);
         PrivacyInterceptor privacy = new PrivacyInterceptor(vault, metadata, clock, commit);
         // Sampled before the first listener starts: a gateway started on a full disk refuses from its first submit.
@@ -273,7 +276,7 @@ public final class Main implements Callable<Integer> {
         WebhookReceiptSender webhooks = new WebhookReceiptSender(cfg.customers(), outbox, webhookLoop, clock);
         opened.add(webhooks);
         // Kannel delivery reports of /cgi-bin/sendsms messages with a dlr-url; other HTTP receipts to the receiptUrl.
-        KannelDlrs kannelDlrs = new KannelDlrs(cfg.customers(), outbox, webhooks, webhookLoop, clock);
+        KannelDlrs kannelDlrs = new KannelDlrs(cfg.customers(), outbox, webhooks, webhookLoop, clock, dlrUrls);
         opened.add(kannelDlrs::close);
         // A receipt goes back the way its message came in.
         ReceiptSink toCustomers = receipt -> (receipt.message().record().channel() == Channel.HTTP ? kannelDlrs
@@ -336,7 +339,7 @@ public final class Main implements Callable<Integer> {
         // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
         outbox.start(toCustomers);
 
-        scheduleHousekeeping(housekeeping, connectors.values(), router, List.of(vault, owed), receipts, metadata, registry);
+        scheduleHousekeeping(housekeeping, connectors.values(), router, List.of(vault, owed, dlrUrls), receipts, metadata, registry);
         housekeeping.scheduleAtFixedRate(outbox::sweep, 1, 1, TimeUnit.SECONDS);
         // Content whose customer asked for it to go at a time of its own: within a second of it.
         housekeeping.scheduleAtFixedRate(privacy::forgetDue, 1, 1, TimeUnit.SECONDS);

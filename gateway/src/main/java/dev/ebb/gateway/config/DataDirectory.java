@@ -34,6 +34,19 @@ public record DataDirectory(Path root) {
         return root.resolve("receipts");
     }
 
+    /** The keys of {@link #kannelDlrs()}, per customer and hour, as {@link #contentKeys()} are for content. */
+    public Path kannelDlrKeys() {
+        return root.resolve("kannel-dlr-keys");
+    }
+
+    /**
+     * What Kannel-style sendsms requests asked to be told (their dlr-urls), sealed like content, kept until the
+     * final report is done and at most 72 h.
+     */
+    public Path kannelDlrs() {
+        return root.resolve("kannel-dlrs");
+    }
+
     /** The metadata store: traffic records, kept at most 12 months. */
     public Path metadata() {
         return root.resolve("metadata");

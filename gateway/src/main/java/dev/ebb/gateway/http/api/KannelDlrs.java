@@ -3,6 +3,8 @@ package dev.ebb.gateway.http.api;
 import dev.ebb.gateway.config.CallbackUrls;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.core.MessageState;
+import dev.ebb.gateway.privacy.ContentVault;
+import dev.ebb.gateway.privacy.VaultHandle;
 import dev.ebb.gateway.receipt.CustomerReceipt;
 import dev.ebb.gateway.receipt.ReceiptLedger;
 import dev.ebb.gateway.receipt.ReceiptSink;
@@ -11,6 +13,12 @@ import dev.ebb.gateway.route.InFlight;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -35,8 +43,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Kannel's escapes that carry content are left empty, never filled: {@code %a %b %k %s %S %r} (the text and its
  * words) and {@code %u} (the user data header). So are those Ebb has no value for ({@code %B %o %D %x %f %m %M %R}).
  *
- * <p>The dlr-url of a message waiting for its final state is held in memory only: after a restart the outbox still
- * owes its receipt, and with no dlr-url to call it is given up (RECEIPT_DROPPED) by the next sink.
+ * <p>What a request asked for ({@link Wanted}: the dlr-url as given, which may hold anything the application put
+ * in it) is kept until its final report is taken or given up, in memory and in a vault of its own sealed like content
+ * (a key per customer and hour, under the key-encryption key, buckets destroyed whole at 72 h), so that a report
+ * still owed when Ebb restarts is sent after it; a report owed past 72 h after its message was accepted finds none
+ * after a restart and is given up (RECEIPT_DROPPED). The SMSC's refusal (which makes a final report 16, not 2) is
+ * held in memory only.
  */
 public final class KannelDlrs implements ReceiptSink {
     /** Kannel's dlr-mask bits (Kannel user guide, "Delivery reports"). */
@@ -61,8 +73,49 @@ public final class KannelDlrs implements ReceiptSink {
      * @param charset  the charset the text came in (%C)
      */
     record Wanted(String customer, String template, int mask, String username, int coding, String charset) {
+        private static final int VERSION = 1;
+
         boolean wantsReceipt() {
             return (mask & (DELIVERED | UNDELIVERED | SMSC_REJECTED)) != 0;
+        }
+
+        byte[] encode() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + template.length());
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(VERSION);
+                out.writeUTF(customer);
+                byte[] url = template.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(url.length);
+                out.write(url);
+                out.writeInt(mask);
+                out.writeUTF(username);
+                out.writeByte(coding);
+                out.writeUTF(charset);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /** @throws IllegalArgumentException if {@code bytes} are not what {@link #encode} wrote */
+        static Wanted decode(byte[] bytes) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+                int version = in.readUnsignedByte();
+                if (version != VERSION) {
+                    throw new IllegalArgumentException("dlr-url entry of version " + version);
+                }
+                String customer = in.readUTF();
+                int length = in.readInt();
+                if (length < 0 || length > bytes.length) {
+                    throw new IllegalArgumentException("dlr-url entry with a length of " + length);
+                }
+                byte[] url = new byte[length];
+                in.readFully(url);
+                return new Wanted(customer, new String(url, StandardCharsets.UTF_8), in.readInt(), in.readUTF(),
+                        in.readUnsignedByte(), in.readUTF());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("dlr-url entry cut short", e);
+            }
         }
     }
 
@@ -70,12 +123,17 @@ public final class KannelDlrs implements ReceiptSink {
     private record Report(CustomerReceipt receipt, Instant until) {
     }
 
+    /** What a message's request asked for, and where it is kept on disk. */
+    private record Held(Wanted wanted, VaultHandle kept) {
+    }
+
     private final Map<String, CustomerConfig> customers;
     private final ReceiptLedger ledger;
     private final ReceiptSink others;
     private final EventLoopGroup group;
     private final Clock clock;
-    private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
+    private final ContentVault kept;
+    private final Map<String, Held> wanted = new ConcurrentHashMap<>();
     /** SMSC refusals seen, by message id, until the final report: it is then 16 rather than 2. */
     private final Map<String, Integer> refused = new ConcurrentHashMap<>();
     private final Map<String, WebhookEndpoint<Report>> endpoints = new ConcurrentHashMap<>();
@@ -86,9 +144,11 @@ public final class KannelDlrs implements ReceiptSink {
      * @param ledger told what became of final reports (they are receipts of the outbox)
      * @param others where the receipts of messages without a dlr-url go
      * @param group  the event loops the endpoints' connections run on
+     * @param kept   where what the requests asked for is kept until their final reports are done; what an earlier
+     *               run kept there is read back now
      */
     public KannelDlrs(Iterable<CustomerConfig> customers, ReceiptLedger ledger, ReceiptSink others,
-                      EventLoopGroup group, Clock clock) {
+                      EventLoopGroup group, Clock clock, ContentVault kept) {
         Map<String, CustomerConfig> byId = new HashMap<>();
         customers.forEach(c -> byId.put(c.id(), c));
         this.customers = Map.copyOf(byId);
@@ -96,6 +156,14 @@ public final class KannelDlrs implements ReceiptSink {
         this.others = others;
         this.group = group;
         this.clock = clock;
+        this.kept = kept;
+        kept.forEachPending((handle, bytes) -> {
+            try {
+                wanted.put(handle.messageId(), new Held(Wanted.decode(bytes), handle));
+            } catch (IllegalArgumentException e) {
+                kept.strip(handle);
+            }
+        }, kept::strip);
         this.outcomes = new WebhookEndpoint.Outcomes<>() {
             @Override
             public void posted(String customer, WebhookEndpoint.Outcome outcome, long nanos) {
@@ -105,6 +173,7 @@ public final class KannelDlrs implements ReceiptSink {
             public void delivered(WebhookEndpoint.Pending<Report> report) {
                 if (report.item().receipt() != null) {
                     ledger.taken(report.item().receipt());
+                    done(report.item().receipt());
                 }
             }
 
@@ -112,6 +181,7 @@ public final class KannelDlrs implements ReceiptSink {
             public void givenUp(WebhookEndpoint.Pending<Report> report) {
                 if (report.item().receipt() != null) {
                     ledger.givenUp(report.item().receipt());
+                    done(report.item().receipt());
                 }
             }
 
@@ -129,15 +199,38 @@ public final class KannelDlrs implements ReceiptSink {
         };
     }
 
-    /** Remembers what a message's sendsms request asked for; call it before the message can reach the router. */
+    /**
+     * Remembers what a message's sendsms request asked for, on disk before it returns; call it before the message can
+     * reach the router.
+     *
+     * @throws dev.ebb.gateway.privacy.VaultException if it cannot be kept (the message must then not be accepted)
+     */
     void expect(String messageId, Wanted dlr) {
-        wanted.put(messageId, dlr);
+        wanted.put(messageId, new Held(dlr, kept.put(dlr.customer(), messageId, dlr.encode())));
     }
 
     /** Forgets a message that was not accepted after all. */
     void forget(String messageId) {
-        wanted.remove(messageId);
+        forgetWanted(messageId);
         refused.remove(messageId);
+    }
+
+    private void forgetWanted(String messageId) {
+        Held held = wanted.remove(messageId);
+        if (held != null) {
+            kept.strip(held.kept());
+        }
+    }
+
+    /** The final report of a message was taken or given up: what its request asked for is needed no more. */
+    private void done(CustomerReceipt receipt) {
+        forgetWanted(receipt.message().messageId());
+        refused.remove(receipt.message().messageId());
+    }
+
+    private Wanted wanted(String messageId) {
+        Held held = wanted.get(messageId);
+        return held == null ? null : held.wanted();
     }
 
     /**
@@ -163,12 +256,12 @@ public final class KannelDlrs implements ReceiptSink {
             @Override
             public void submitted(InFlight message, String connector, String smscId) {
                 inner.submitted(message, connector, smscId);
-                Wanted w = wanted.get(message.messageId());
+                Wanted w = wanted(message.messageId());
                 if (w == null) {
                     return;
                 }
                 if (!w.wantsReceipt()) {
-                    wanted.remove(message.messageId()); // no final report follows: nothing more to remember
+                    forgetWanted(message.messageId()); // no final report follows: nothing more to remember
                 }
                 if ((w.mask() & SMSC_ACCEPTED) != 0) {
                     send(w, message, SMSC_ACCEPTED, "ACK/", null, clock.instant().plus(INTERMEDIATE_RETRY_FOR));
@@ -178,9 +271,9 @@ public final class KannelDlrs implements ReceiptSink {
             @Override
             public void finish(InFlight message, MessageState state, String smscId, int commandStatus,
                                int errorCode) {
-                Wanted w = wanted.get(message.messageId());
+                Wanted w = wanted(message.messageId());
                 if (w != null && !w.wantsReceipt()) {
-                    wanted.remove(message.messageId());
+                    forgetWanted(message.messageId());
                 } else if (w != null && commandStatus != 0) {
                     // The SMSC refused the submit: Kannel's type 16, whose %A is NACK/<command_status>/.
                     refused.put(message.messageId(), commandStatus);
@@ -193,12 +286,13 @@ public final class KannelDlrs implements ReceiptSink {
     @Override
     public void forward(CustomerReceipt receipt) {
         String id = receipt.message().messageId();
-        Wanted w = wanted.remove(id);
+        // Kept until the report is done: a report set aside for want of room comes back here from the outbox.
+        Wanted w = wanted(id);
         if (w == null) {
             others.forward(receipt);
             return;
         }
-        Integer refusal = refused.remove(id);
+        Integer refusal = refused.get(id);
         int type = refusal != null ? SMSC_REJECTED : receipt.state() == MessageState.DELIVERED ? DELIVERED
                 : UNDELIVERED;
         if ((w.mask() & type) == 0 && type == SMSC_REJECTED) {
@@ -207,6 +301,7 @@ public final class KannelDlrs implements ReceiptSink {
         if ((w.mask() & type) == 0) {
             // The request asked for other states only: nothing is owed for this one.
             ledger.taken(receipt);
+            done(receipt);
             return;
         }
         String reply = refusal != null ? String.format("NACK/0x%08x/", refusal) : receipt.text();
@@ -228,6 +323,7 @@ public final class KannelDlrs implements ReceiptSink {
         if (url.isEmpty() || customer == null) {
             if (receipt != null) {
                 ledger.givenUp(receipt);
+                done(receipt);
             }
             return;
         }
