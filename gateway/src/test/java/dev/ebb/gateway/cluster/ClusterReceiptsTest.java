@@ -12,6 +12,8 @@ import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.TrafficQuery;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +23,11 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +47,7 @@ class ClusterReceiptsTest {
     Path dir;
     private ClusterSmsc smsc;
     private ClusterNodes nodes;
+    private String prefix;
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -64,7 +71,8 @@ class ClusterReceiptsTest {
 
     private void cluster(String... ids) throws Exception {
         smsc = new ClusterSmsc();
-        nodes = new ClusterNodes(dir, kafka.bootstrap(), "t" + (++tests) + ".", smsc.port());
+        prefix = "t" + (++tests) + ".";
+        nodes = new ClusterNodes(dir, kafka.bootstrap(), prefix, smsc.port());
         for (String id : ids) {
             nodes.start(id, b -> b);
         }
@@ -228,6 +236,44 @@ class ClusterReceiptsTest {
             assertThatThrownBy(() -> ClusterNode.partitions(consumer, "not.made.yet"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("not.made.yet");
         }
+    }
+
+    /**
+     * Anyone who can write to the relay topic can put a record there that every node reads. One of 20 bytes that
+     * claims a sealed payload of 2 GiB must be skipped like any unreadable record (an allocation of what it claims
+     * threw OutOfMemoryError on every node's reader, which then read nothing more: this receipt never reached C).
+     */
+    @Test
+    void aRelayRecordClaimingAHugePayloadIsSkippedAndTheNodesGoOnReading() throws Exception {
+        cluster("a", "c");
+        ByteArrayOutputStream forged = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(forged)) {
+            out.writeByte(1);
+            out.writeUTF("x");
+            out.writeUTF("c");
+            out.writeUTF("m");
+            out.writeBoolean(true);
+            out.writeInt(Integer.MAX_VALUE);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(prefix + "receipts.relayed", "c".getBytes(StandardCharsets.UTF_8),
+                    forged.toByteArray())).get();
+        }
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            String id = submitOnA("+4790000500");
+            Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+            assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(receipt).as("the receipt relayed to C after the forged record").isNotNull();
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** One message submitted on A by a transmitter that unbinds afterwards; its id. */
