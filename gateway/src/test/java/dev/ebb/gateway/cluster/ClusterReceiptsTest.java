@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -213,6 +214,46 @@ class ClusterReceiptsTest {
             Await.until("C passed the customer's answer on", WAIT,
                     () -> nodes.metric("c", "ebb_cluster_receipts_delivered_for_others_total") == 1);
             nodes.start("a", b -> b);
+
+            Await.until("A recorded the receipt taken", WAIT, () -> events(id, start)
+                    .contains(EventType.RECEIPT_FORWARDED));
+            assertThat(receiver.readWithin(Duration.ofSeconds(3))).as("the receipt not sent again").isNull();
+        }
+    }
+
+    /**
+     * As above, but A's start cannot read the answers its earlier run missed within the 10 s it waits for them (a slow
+     * link to the brokers: here every fetch of A's waits 500 ms and brings at most 100 kB of a partition, and 22
+     * records of 90 kB lie before the answer). The outbox then offers the receipt while A knows of C's receiver:
+     * it must wait for the answer rather than go to the customer a second time.
+     */
+    @Test
+    void aReceiptTakenWhileItsOwnerWasDownIsNotSentAgainWhenItsAnswerIsReadLate() throws Exception {
+        cluster("c");
+        Instant start = Instant.now();
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            nodes.start("a", b -> b);
+            Await.until("A bound to the SMSC", WAIT, () -> smsc.bound("a"));
+            String id = submitOnA("+4790000600");
+            Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+            assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+
+            nodes.stop("a");
+            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                for (int i = 0; i < 22; i++) { // on A's partition, before the answer; of no version Ebb reads
+                    producer.send(new ProducerRecord<>(prefix + "receipts.relayed", "a".getBytes(
+                            StandardCharsets.UTF_8), new byte[90_000])).get();
+                }
+            }
+            receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
+            Await.until("C passed the customer's answer on", WAIT,
+                    () -> nodes.metric("c", "ebb_cluster_receipts_delivered_for_others_total") == 1);
+            nodes.start("a", b -> b, Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1000000000",
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "100000"));
 
             Await.until("A recorded the receipt taken", WAIT, () -> events(id, start)
                     .contains(EventType.RECEIPT_FORWARDED));
