@@ -167,8 +167,8 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
             if (!positioned.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("Kafka at {} not reached yet; this node joins the cluster once it is", config.bootstrap());
             } else if (!caughtUp.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                LOG.warn("answers to this node's earlier run not all read within 10 s; its receipts may be offered"
-                        + " again");
+                LOG.warn("answers to this node's earlier run not all read within 10 s; receipts for customers bound"
+                        + " on other nodes wait for them, those for this node's own receivers may be offered again");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -219,6 +219,7 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
                 }
                 if (caughtUp.getCount() > 0 && relayResumeEnd.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    relay.earlierRead();
                     caughtUp.countDown();
                 }
                 if (System.nanoTime() - nextCommit >= 0) {

@@ -62,7 +62,14 @@ record Envelope(String from, String to, String id, byte[] sealed, int status) {
             String to = in.readUTF();
             String id = in.readUTF();
             if (in.readBoolean()) {
-                byte[] sealed = new byte[in.readInt()];
+                // Bounded by what the record holds: anyone who can write to the topic can claim 2 GiB, and the
+                // array would be made before reading it failed (OutOfMemoryError on every node's reader).
+                int length = in.readInt();
+                if (length < 0 || length > in.available()) {
+                    throw new IOException("relay record claims a payload of " + length + " bytes, holds "
+                            + in.available());
+                }
+                byte[] sealed = new byte[length];
                 in.readFully(sealed);
                 return new Envelope(from, to, id, sealed, 0);
             }

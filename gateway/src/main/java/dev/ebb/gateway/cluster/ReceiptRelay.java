@@ -88,6 +88,12 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong deliveredForOthers = new AtomicLong();
     private final AtomicLong unanswered = new AtomicLong();
+    /**
+     * Whether the answers addressed to this node's earlier run are read ({@link #earlierRead}); until then nothing
+     * is relayed to another node, since the customer may have taken there, while this node was down, a receipt its
+     * outbox offers again.
+     */
+    private volatile boolean earlierRead;
 
     private record Pending(CustomerReceipt receipt, String node, Instant routeAgainAt) {
     }
@@ -142,7 +148,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
             return;
         }
         Optional<Presence.Node> bound = presence.receiverOf(customer);
-        if (bound.isPresent()) {
+        if (bound.isPresent() && earlierRead) {
             relay(receipt, bound.get());
         } else {
             await(receipt);
@@ -186,7 +192,8 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     /** Routes the customer's waiting receipts again: a receiver bound here or on another node. */
     private void route(String customer) {
         Deque<CustomerReceipt> queue = waiting.get(customer);
-        if (queue == null || sessions.receivers(customer) == 0 && presence.receiverOf(customer).isEmpty()) {
+        if (queue == null || sessions.receivers(customer) == 0
+                && (!earlierRead || presence.receiverOf(customer).isEmpty())) {
             return;
         }
         for (CustomerReceipt r = queue.pollFirst(); r != null; r = queue.pollFirst()) {
@@ -238,6 +245,16 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     }
 
     /**
+     * The answers addressed to this node's earlier run are all read: what waited for them goes where its customer is
+     * bound. Kafka may be away at the start for any time, or hold more of them than the start waits for; a receipt
+     * relayed before would reach a customer that took it meanwhile a second time.
+     */
+    void earlierRead() {
+        earlierRead = true;
+        waiting.keySet().forEach(customer -> scheduler.execute(() -> route(customer)));
+    }
+
+    /**
      * One record of the topic from before this run announced itself: a request was sealed for an earlier run's key
      * (its owner routes it again), but a taken-answer says the customer has a receipt this node's outbox still owes.
      */
@@ -251,9 +268,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
         if (!envelope.to().equals(self) || envelope.isRequest() || envelope.status() != TAKEN) {
             return;
         }
-        if (pending.containsKey(envelope.id())) {
-            answered(envelope.id(), true); // offered again already: the customer may get it twice, counted as resent
-        } else if (takenBefore.size() < MAX_TAKEN_BEFORE) {
+        if (takenBefore.size() < MAX_TAKEN_BEFORE) {
             takenBefore.put(envelope.id(), clock.instant().plus(TAKEN_BEFORE_KEPT));
         }
     }

@@ -54,7 +54,14 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     Main.Running start(String node, UnaryOperator<TestGateway.Builder> change) throws InterruptedException {
-        Main.Running running = Main.start(config(node, change), Clock.systemUTC());
+        return start(node, change, Map.of());
+    }
+
+    /** A node whose Kafka clients are also given {@code kafka} (as {@code cluster.kafka} passes them). */
+    Main.Running start(String node, UnaryOperator<TestGateway.Builder> change, Map<String, String> kafka)
+            throws InterruptedException {
+        Main.Running running = Main.start(config(node, change).withCluster(new ClusterConfig(node, List.of(bootstrap),
+                prefix, kafka)), Clock.systemUTC());
         nodes.put(node, running);
         return running;
     }

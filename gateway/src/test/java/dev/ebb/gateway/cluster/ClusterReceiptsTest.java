@@ -12,16 +12,23 @@ import dev.ebb.gateway.testing.RawSmppClient;
 import dev.ebb.gateway.testing.TestGateway;
 import dev.ebb.metadata.EventType;
 import dev.ebb.metadata.TrafficQuery;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +48,7 @@ class ClusterReceiptsTest {
     Path dir;
     private ClusterSmsc smsc;
     private ClusterNodes nodes;
+    private String prefix;
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -64,7 +72,8 @@ class ClusterReceiptsTest {
 
     private void cluster(String... ids) throws Exception {
         smsc = new ClusterSmsc();
-        nodes = new ClusterNodes(dir, kafka.bootstrap(), "t" + (++tests) + ".", smsc.port());
+        prefix = "t" + (++tests) + ".";
+        nodes = new ClusterNodes(dir, kafka.bootstrap(), prefix, smsc.port());
         for (String id : ids) {
             nodes.start(id, b -> b);
         }
@@ -213,6 +222,46 @@ class ClusterReceiptsTest {
     }
 
     /**
+     * As above, but A's start cannot read the answers its earlier run missed within the 10 s it waits for them (a slow
+     * link to the brokers: here every fetch of A's waits 500 ms and brings at most 100 kB of a partition, and 22
+     * records of 90 kB lie before the answer). The outbox then offers the receipt while A knows of C's receiver:
+     * it must wait for the answer rather than go to the customer a second time.
+     */
+    @Test
+    void aReceiptTakenWhileItsOwnerWasDownIsNotSentAgainWhenItsAnswerIsReadLate() throws Exception {
+        cluster("c");
+        Instant start = Instant.now();
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            nodes.start("a", b -> b);
+            Await.until("A bound to the SMSC", WAIT, () -> smsc.bound("a"));
+            String id = submitOnA("+4790000600");
+            Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+            assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+
+            nodes.stop("a");
+            try (KafkaProducer<byte[], byte[]> producer = producer()) {
+                for (int i = 0; i < 22; i++) { // on A's partition, before the answer; of no version Ebb reads
+                    producer.send(new ProducerRecord<>(prefix + "receipts.relayed", "a".getBytes(
+                            StandardCharsets.UTF_8), new byte[90_000])).get();
+                }
+            }
+            receiver.send(new Pdu.DeliverSmResp(receipt.sequenceNumber(), CommandStatus.ESME_ROK));
+            Await.until("C passed the customer's answer on", WAIT,
+                    () -> nodes.metric("c", "ebb_cluster_receipts_delivered_for_others_total") == 1);
+            nodes.start("a", b -> b, Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1000000000",
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "100000"));
+
+            Await.until("A recorded the receipt taken", WAIT, () -> events(id, start)
+                    .contains(EventType.RECEIPT_FORWARDED));
+            assertThat(receiver.readWithin(Duration.ofSeconds(3))).as("the receipt not sent again").isNull();
+        }
+    }
+
+    /**
      * A topic just made may not be listed by the broker yet, and a consumer answers no partitions for it: a node that
      * took that for the topic's partitions would never read it (seen in CI: every relayed receipt lost). Positioning
      * refuses the empty answer, to try again.
@@ -228,6 +277,44 @@ class ClusterReceiptsTest {
             assertThatThrownBy(() -> ClusterNode.partitions(consumer, "not.made.yet"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("not.made.yet");
         }
+    }
+
+    /**
+     * Anyone who can write to the relay topic can put a record there that every node reads. One of 20 bytes that
+     * claims a sealed payload of 2 GiB must be skipped like any unreadable record (an allocation of what it claims
+     * threw OutOfMemoryError on every node's reader, which then read nothing more: this receipt never reached C).
+     */
+    @Test
+    void aRelayRecordClaimingAHugePayloadIsSkippedAndTheNodesGoOnReading() throws Exception {
+        cluster("a", "c");
+        ByteArrayOutputStream forged = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(forged)) {
+            out.writeByte(1);
+            out.writeUTF("x");
+            out.writeUTF("c");
+            out.writeUTF("m");
+            out.writeBoolean(true);
+            out.writeInt(Integer.MAX_VALUE);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(prefix + "receipts.relayed", "c".getBytes(StandardCharsets.UTF_8),
+                    forged.toByteArray())).get();
+        }
+        try (RawSmppClient receiver = new RawSmppClient(nodes.get("c").smppPort())
+                .bind(BindType.RECEIVER, TestGateway.SYSTEM_ID, TestGateway.PASSWORD)) {
+            String id = submitOnA("+4790000500");
+            Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+            assertThat(smsc.sendReceipt("a", smsc.taken().get(0).smscId())).isZero();
+            Pdu.DeliverSm receipt = (Pdu.DeliverSm) receiver.readWithin(WAIT);
+            assertThat(receipt).as("the receipt relayed to C after the forged record").isNotNull();
+            assertThat(RawSmppClient.receiptedMessageId(receipt)).isEqualTo(id);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** One message submitted on A by a transmitter that unbinds afterwards; its id. */
