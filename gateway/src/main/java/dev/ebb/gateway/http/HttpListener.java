@@ -19,6 +19,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -49,6 +50,12 @@ public final class HttpListener implements AutoCloseable {
      * header deadline.
      */
     static final int IDLE_SECONDS = 60;
+    /**
+     * A request line of up to 32 KiB (Netty's default is 4 KiB): a Kannel {@code /cgi-bin/sendsms} GET names up to
+     * {@code SendSmsDoor.MAX_RECEIVERS} (1,000) receivers in its query, some 21 KiB URL-encoded with a text. Headers
+     * keep Netty's 8 KiB.
+     */
+    private static final HttpDecoderConfig DECODER = new HttpDecoderConfig().setMaxInitialLineLength(32 * 1024);
 
     private final Channel channel;
     private final ConnectionLimits caps;
@@ -106,7 +113,7 @@ public final class HttpListener implements AutoCloseable {
                                 json, slot, silent);
                         tls.ifPresent(t -> ch.pipeline().addLast(t.newHandler(ch.alloc())));
                         ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS), WriteBackpressure.INSTANCE,
-                                gate.bytes(), new HttpServerCodec());
+                                gate.bytes(), new HttpServerCodec(DECODER));
                         AccessLog.forConnection(accessLog).ifPresent(log -> ch.pipeline().addLast(log));
                         ch.pipeline().addLast(gate.messages(), new FlowControlHandler());
                         handlers.get().forEach(h -> ch.pipeline().addLast(h));

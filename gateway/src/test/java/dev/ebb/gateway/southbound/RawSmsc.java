@@ -82,6 +82,7 @@ final class RawSmsc implements AutoCloseable {
     private final ServerSocket server;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final List<byte[]> submits = new CopyOnWriteArrayList<>();
+    private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
     private final List<Submit> held = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> deliverSmResponses = new CopyOnWriteArrayList<>();
     private final List<Integer> binds = new CopyOnWriteArrayList<>();
@@ -110,6 +111,15 @@ final class RawSmsc implements AutoCloseable {
     /** From now on nothing is answered at all, enquire_link included: a peer that hangs. */
     void fallSilent() {
         silent = true;
+    }
+
+    /** When a submit_sm came off the socket: System.nanoTime(), and which connection it came on (by accept order). */
+    record Arrival(int connection, long nanos) {
+    }
+
+    /** The arrival of every submit_sm received so far, in order. */
+    List<Arrival> arrivals() {
+        return arrivals;
     }
 
     /** Every submit_sm received so far, each its whole frame as it came off the socket (header included). */
@@ -241,6 +251,7 @@ final class RawSmsc implements AutoCloseable {
                         connection.respond(RESPONSE | commandId, 0, sequence, cString("raw"));
                     }
                     case SUBMIT_SM -> {
+                        arrivals.add(new Arrival(connections.indexOf(connection), System.nanoTime()));
                         submits.add(frame);
                         Submit submit = new Submit(connection, sequence, frame);
                         if (!reply(submit, script.on(received.getAndIncrement(), submit))) {

@@ -2,14 +2,11 @@ package dev.ebb.gateway.southbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.EsmeClient;
 import dev.ebb.gateway.testing.GatewayFixture;
 import dev.ebb.gateway.testing.JsmppSubmit;
 import dev.ebb.gateway.testing.TestGateway;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a handset then joins the parts of two messages whose references share a low byte).
  */
 class SouthboundBytesTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final HexFormat HEX = HexFormat.of();
     private static RawSmsc smsc;
 
@@ -56,7 +52,7 @@ class SouthboundBytesTest {
                             OptionalParameters.newSarTotalSegments(2), OptionalParameters.newSarSegmentSeqnum(1)));
         }
 
-        List<SubmitFrame> frames = awaitSubmitsTo("4790000601", references.size());
+        List<SubmitFrame> frames = SubmitFrame.await(smsc, "4790000601", references.size());
         // SMPP 3.4 §5.3.2.22–24: sar_msg_ref_num 0x020C (2 octets), sar_total_segments 0x020E, sar_segment_seqnum 0x020F.
         assertThat(frames).extracting(SubmitFrame::tlvHex).containsExactlyInAnyOrder(
                 "020c000200ff" + "020e000102" + "020f000101",
@@ -76,7 +72,7 @@ class SouthboundBytesTest {
                     .shortMessage(userData));
         }
 
-        List<SubmitFrame> frames = awaitSubmitsTo("4790000602", 2);
+        List<SubmitFrame> frames = SubmitFrame.await(smsc, "4790000602", 2);
         // §5.2.12: esm_class bit 6 (0x40) says the short_message starts with a user data header.
         assertThat(frames).allSatisfy(f -> {
             assertThat(f.esmClass()).isEqualTo((byte) 0x40);
@@ -86,62 +82,10 @@ class SouthboundBytesTest {
                 .containsExactlyInAnyOrder(HEX.formatHex(eightBit), HEX.formatHex(sixteenBit));
     }
 
-    private static List<SubmitFrame> awaitSubmitsTo(String destination, int count) {
-        Await.until(count + " submit_sm to the SMSC", WAIT, () -> submitsTo(destination).size() >= count);
-        List<SubmitFrame> frames = submitsTo(destination);
-        assertThat(frames).hasSize(count);
-        return frames;
-    }
-
-    private static List<SubmitFrame> submitsTo(String destination) {
-        return smsc.submits().stream().map(SubmitFrame::parse).filter(f -> f.destination().equals(destination)).toList();
-    }
-
     private static byte[] concat(byte[] udh, String text) {
         byte[] body = text.getBytes(StandardCharsets.US_ASCII);
         byte[] all = Arrays.copyOf(udh, udh.length + body.length);
         System.arraycopy(body, 0, all, udh.length, body.length);
         return all;
-    }
-
-    /**
-     * The fields of a submit_sm frame this test looks at, read by walking SMPP 3.4 §4.4.1 by hand (no shared decoder).
-     *
-     * @param tlvHex every octet after short_message: the optional parameters as sent
-     */
-    private record SubmitFrame(String destination, byte esmClass, byte[] shortMessage, String tlvHex) {
-        static SubmitFrame parse(byte[] frame) {
-            ByteBuffer b = ByteBuffer.wrap(frame);
-            b.position(16);
-            cString(b); // service_type
-            b.get();
-            b.get();
-            cString(b); // source_addr
-            b.get();
-            b.get();
-            String destination = cString(b);
-            byte esmClass = b.get();
-            b.get(); // protocol_id
-            b.get(); // priority_flag
-            cString(b); // schedule_delivery_time
-            cString(b); // validity_period
-            b.get(); // registered_delivery
-            b.get(); // replace_if_present_flag
-            b.get(); // data_coding
-            b.get(); // sm_default_msg_id
-            byte[] shortMessage = new byte[b.get() & 0xFF];
-            b.get(shortMessage);
-            byte[] tlvs = new byte[b.remaining()];
-            b.get(tlvs);
-            return new SubmitFrame(destination, esmClass, shortMessage, HEX.formatHex(tlvs));
-        }
-
-        private static String cString(ByteBuffer b) {
-            StringBuilder s = new StringBuilder();
-            for (byte c; (c = b.get()) != 0; ) {
-                s.append((char) c);
-            }
-            return s.toString();
-        }
     }
 }

@@ -41,10 +41,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +58,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kannel's {@code /cgi-bin/sendsms} on the customer API listener, a migration aid: an application written for
@@ -66,7 +71,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Kannel-*} headers, as Kannel reads it.
  *
  * <p>Each segment is admitted as an HTTP message of the customer (privacy interceptor, router, connector, the
- * customer's tps), so nothing differs from {@code POST /v1/messages} but the words. One receiver per request.
+ * customer's tps), so nothing differs from {@code POST /v1/messages} but the words. Several receivers in {@code to}
+ * each get the message, as a JSON batch's recipients do.
  */
 public final class SendSmsDoor {
     static final String PATH = "/cgi-bin/sendsms";
@@ -75,6 +81,11 @@ public final class SendSmsDoor {
     /** An SMS carries 140 octets of user data (3GPP TS 23.040 §9.2.3.16). */
     private static final int USER_DATA_OCTETS = 140;
     private static final String HTML = "text/html";
+    /** Kannel's words for receivers its lists deny: here a number Ebb cannot read or has no route for. */
+    private static final String DENIED = "Number(s) has/have been denied by white- and/or black-lists.";
+    /** The most receivers one request names: as many as a JSON batch's recipients. */
+    static final int MAX_RECEIVERS = BatchSend.MAX_RECIPIENTS;
+    private static final Logger LOG = LoggerFactory.getLogger(SendSmsDoor.class);
 
     private final Map<String, CustomerConfig> byUsername;
     private final Admission admission;
@@ -258,10 +269,14 @@ public final class SendSmsDoor {
 
     private CompletableFuture<FullHttpResponse> send(CustomerConfig customer, String clientIp, Parameters p) {
         Instant now = clock.instant();
-        Msisdn to = receiver(customer, p.get("to"));
+        Receivers receivers = receivers(customer, p.get("to"));
         SmppAddress source = sender(customer, p.get("from"));
-        int kannelCoding = intOf(p.get("coding"), 0, 0, 2, "Coding field misformed, rejected");
+        int kannelCoding = intOf(p.get("coding"), -1, 0, 2, "Coding field misformed, rejected");
         byte[] udh = udh(p.get("udh"));
+        if (kannelCoding == -1) {
+            // Kannel's "compatibility mode" (smsbox.c): no coding given is 8-bit with a udh, 7-bit without one.
+            kannelCoding = udh == null ? 0 : 1;
+        }
         int mask = intOf(p.get("dlr-mask"), 0, 0, 255, "DLR-Mask field misformed, rejected");
         String dlrUrl = p.get("dlr-url");
         if (dlrUrl != null && !dlrs.acceptable(customer, dlrUrl)) {
@@ -272,15 +287,26 @@ public final class SendSmsDoor {
                 "Validity field misformed, rejected"));
         String charset = p.charset() != null ? p.charset() : kannelCoding == 2 ? "UTF-16BE" : "UTF-8";
         Payload payload = payload(kannelCoding, p.text() == null ? new byte[0] : p.text(), charset, udh);
-        if (!rate.test(customer, payload.segments().size())) {
-            throw new Refused(503, "Sending failed.");
-        }
         KannelDlrs.Wanted wanted = dlrUrl == null || mask == 0 ? null
                 : new KannelDlrs.Wanted(customer.id(), dlrUrl, mask, customer.sendsms().username(), kannelCoding,
                 charset);
         // SMPP 3.4 §5.2.17 value 1: a receipt for the final state, reported to the dlr-url.
         byte registeredDelivery = (byte) (wanted != null && wanted.wantsReceipt() ? 1 : 0);
         Instant expiry = now.plus(validity);
+        Map<String, CompletableFuture<Admission.Status>> sent = new LinkedHashMap<>();
+        receivers.numbers().forEach((given, to) -> sent.put(given,
+                // Charged per receiver, all of its segments or none, as a JSON batch's recipients are.
+                !rate.test(customer, payload.segments().size())
+                        ? CompletableFuture.completedFuture(Admission.Status.CONGESTED)
+                        : sendTo(customer, clientIp, to, source, payload, wanted, registeredDelivery, now, expiry)));
+        return CompletableFuture.allOf(sent.values().toArray(CompletableFuture[]::new))
+                .thenApply(v -> answer(receivers, sent));
+    }
+
+    /** One receiver's segments through admission; the status it came to. */
+    private CompletableFuture<Admission.Status> sendTo(CustomerConfig customer, String clientIp, Msisdn to,
+                                                       SmppAddress source, Payload payload, KannelDlrs.Wanted wanted,
+                                                       byte registeredDelivery, Instant now, Instant expiry) {
         List<String> expected = Collections.synchronizedList(new ArrayList<>());
         List<Function<String, OutboundMessage>> builders = new ArrayList<>();
         for (byte[] segment : payload.segments()) {
@@ -301,13 +327,37 @@ public final class SendSmsDoor {
                     if (outcome.status() != Admission.Status.ACCEPTED) {
                         expected.forEach(dlrs::forget);
                     }
-                    return switch (outcome.status()) {
-                        case ACCEPTED -> text(202, "0: Accepted for delivery");
-                        // Kannel's words for a receiver it will not send to.
-                        case NO_ROUTE -> text(400, "Number(s) has/have been denied by white- and/or black-lists.");
-                        case CONGESTED, STORES_FULL, FAILED -> answer(new Refused(503, "Sending failed."));
-                    };
+                    return outcome.status();
                 });
+    }
+
+    /**
+     * The answer to a request once each receiver's message is accepted or not, in Kannel's words: a receiver with no
+     * route is one Kannel's lists deny (dropped while others are sent, {@code Number(s) has/have been denied…} when
+     * all are); one refused for now (the tps, a congested route) makes the request {@code Sending failed.}, naming
+     * the failed receivers when there were several, as smsbox does ({@code smsbox_req_handle}, its
+     * {@code transmit_error}: "Sending failed. Failed receivers are: …"). The others are durable and will be sent.
+     */
+    private static FullHttpResponse answer(Receivers receivers, Map<String, CompletableFuture<Admission.Status>> sent) {
+        List<String> failed = new ArrayList<>();
+        boolean accepted = false;
+        for (Map.Entry<String, CompletableFuture<Admission.Status>> e : sent.entrySet()) {
+            switch (e.getValue().join()) {
+                case ACCEPTED -> accepted = true;
+                case NO_ROUTE -> {
+                    // denied, as a receiver Kannel's white- and black-lists refuse
+                }
+                case CONGESTED, STORES_FULL, FAILED -> failed.add(e.getKey());
+            }
+        }
+        if (!failed.isEmpty()) {
+            return answer(new Refused(503, receivers.given() > 1
+                    ? "Sending failed. Failed receivers are: " + String.join(" ", failed) : "Sending failed."));
+        }
+        if (!accepted) {
+            return text(400, DENIED);
+        }
+        return text(202, "0: Accepted for delivery");
     }
 
     /** What goes to the SMSC: the short messages, their data_coding, and whether they start with a header. */
@@ -376,19 +426,54 @@ public final class SendSmsDoor {
         return udh;
     }
 
-    private static Msisdn receiver(CustomerConfig customer, String to) {
+    /**
+     * The receivers of a request, each once.
+     *
+     * @param numbers the numbers to send to, each under the word of {@code to} that named it first
+     * @param given   the words {@code to} had
+     */
+    private record Receivers(Map<String, Msisdn> numbers, int given) {
+    }
+
+    /**
+     * Kannel's {@code to}: one receiver or several, separated by spaces (smsbox splits it into words,
+     * {@code octstr_split_words}); at most {@value #MAX_RECEIVERS}, as a JSON batch. As smsbox does (checked against
+     * Kannel 1.4.5): a word that is no number is dropped and the others are sent (smsbox denies a word with a
+     * character outside its {@code sendsms-chars}; Ebb one it cannot read as a number); a number given twice is sent
+     * once; a request with no number left is refused.
+     */
+    private static Receivers receivers(CustomerConfig customer, String to) {
         if (to == null) {
             throw new Refused(400, "Missing receiver number, rejected");
         }
         if (to.isBlank()) {
             throw new Refused(400, "Empty receiver number not allowed, rejected");
         }
-        try {
-            return Msisdn.parse(to.trim(), customer.addressing().numbering());
-        } catch (InvalidAddressException e) {
-            // Several receivers (Kannel's space-separated list) are not taken either: one per request.
-            throw new Refused(400, "Number(s) has/have been denied by white- and/or black-lists.");
+        String[] words = to.trim().split("\\s+");
+        if (words.length > MAX_RECEIVERS) {
+            throw new Refused(400, "Too many receivers (more than " + MAX_RECEIVERS + "), rejected");
         }
+        Map<String, Msisdn> numbers = new LinkedHashMap<>();
+        Set<Msisdn> seen = new HashSet<>();
+        int denied = 0;
+        for (String word : words) {
+            try {
+                Msisdn number = Msisdn.parse(word, customer.addressing().numbering());
+                if (seen.add(number)) {
+                    numbers.put(word, number);
+                }
+            } catch (InvalidAddressException e) {
+                denied++;
+            }
+        }
+        if (denied > 0) {
+            LOG.info("sendsms for customer {}: {} of {} receivers are no number, dropped", customer.id(), denied,
+                    words.length);
+        }
+        if (numbers.isEmpty()) {
+            throw new Refused(400, DENIED);
+        }
+        return new Receivers(numbers, words.length);
     }
 
     private static SmppAddress sender(CustomerConfig customer, String from) {
