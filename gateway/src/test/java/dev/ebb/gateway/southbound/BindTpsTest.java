@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 12: a connector's {@code tps} holds per bind, as an operator counts it, at the SMSC's socket: 100 messages
- * over two binds at 20 a second each arrive no faster, on each connection, than 20 in any second (with room for the
- * scheduling jitter of a shared machine), and so take at least the 2.45 s the busier bind needs for its 50. Not a
+ * over two binds at 20 a second each arrive, on each connection, at 20 a second over the bind's run (at least 90 % of the
+ * time its count needs) and never more than 30 in any second (room for the bunching of writes on a loaded machine). Not a
  * speed test: only that the limit is not exceeded. Both clients share the limiter, so both are checked.
  */
 class BindTpsTest {
@@ -62,8 +62,13 @@ class BindTpsTest {
         Map<Integer, List<Long>> byConnection = smsc.arrivals().stream().collect(Collectors.groupingBy(
                 RawSmsc.Arrival::connection, Collectors.mapping(RawSmsc.Arrival::nanos, Collectors.toList())));
         for (List<Long> arrivals : byConnection.values()) {
+            // A write delayed on a loaded machine reaches the socket together with the next: room for that bunching.
             assertThat(mostInOneSecond(arrivals)).as("submit_sm in any one second on one bind")
-                    .isLessThanOrEqualTo(TPS + TPS / 4);
+                    .isLessThanOrEqualTo(TPS * 3 / 2);
+            long span = arrivals.stream().max(Long::compare).orElseThrow() - arrivals.stream().min(Long::compare)
+                    .orElseThrow();
+            assertThat(span).as("nanoseconds from a bind's first submit_sm to its last: its %d at %d a second",
+                    arrivals.size(), TPS).isGreaterThanOrEqualTo((arrivals.size() - 1) * SECOND / TPS * 9 / 10);
         }
         List<Long> all = smsc.arrivals().stream().map(RawSmsc.Arrival::nanos).sorted().toList();
         assertThat(all.get(all.size() - 1) - all.get(0)).as("nanoseconds from the first submit_sm to the last")
