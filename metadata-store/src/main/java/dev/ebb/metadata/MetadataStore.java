@@ -182,7 +182,7 @@ public final class MetadataStore implements AutoCloseable {
      */
     public void append(TrafficRecord record) {
         Fields.requireNonNull("record", record);
-        writer.append(record);
+        Interrupts.aside(() -> writer.append(record));
     }
 
     /**
@@ -193,7 +193,7 @@ public final class MetadataStore implements AutoCloseable {
      *                                the device, so nothing appended before may be acknowledged as durable
      */
     public void force() {
-        queueSync.force();
+        Interrupts.aside(queueSync::force);
     }
 
     /** True while appends are taken: the store is open and no write has failed since it was opened or repaired. */
@@ -215,7 +215,7 @@ public final class MetadataStore implements AutoCloseable {
      * @throws IllegalStateException if the store is closed
      */
     public boolean repair() {
-        return writer.repair();
+        return Interrupts.aside(writer::repair);
     }
 
     /**
@@ -226,7 +226,7 @@ public final class MetadataStore implements AutoCloseable {
      * @return the current day's latest head, empty if no record was appended today
      */
     public Optional<SignedTreeHead> signTreeHead() {
-        return writer.signTreeHead();
+        return Interrupts.aside(writer::signTreeHead);
     }
 
     /**
@@ -237,7 +237,7 @@ public final class MetadataStore implements AutoCloseable {
      * @return the days dropped, ascending
      */
     public List<LocalDate> pruneExpired() {
-        return pruner.pruneExpired(writer::ensureOpen);
+        return Interrupts.aside(() -> pruner.pruneExpired(writer::ensureOpen));
     }
 
     /** Age of the oldest record kept (by its event time), for metrics; empty when the store holds no record. */
@@ -268,7 +268,7 @@ public final class MetadataStore implements AutoCloseable {
     public QueryPage query(TrafficQuery query) {
         Fields.requireNonNull("query", query);
         writer.ensureOpen();
-        return queries.query(query);
+        return Interrupts.aside(() -> queries.query(query));
     }
 
     /**
@@ -287,7 +287,7 @@ public final class MetadataStore implements AutoCloseable {
             throw new IllegalArgumentException("window is inverted: " + from + " .. " + to);
         }
         writer.ensureOpen();
-        return queries.recordsOfMessages(messageIds, from, to);
+        return Interrupts.aside(() -> queries.recordsOfMessages(messageIds, from, to));
     }
 
     /**
@@ -304,9 +304,11 @@ public final class MetadataStore implements AutoCloseable {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("verify range is inverted: " + from + " .. " + to);
         }
-        writer.signTreeHead();
-        LocalDate live = writer.flushForVerify();
-        return verifier.verify(from, to, Cycles.dayOf(clock.millis()), live);
+        return Interrupts.aside(() -> {
+            writer.signTreeHead();
+            LocalDate live = writer.flushForVerify();
+            return verifier.verify(from, to, Cycles.dayOf(clock.millis()), live);
+        });
     }
 
     /**
@@ -326,7 +328,7 @@ public final class MetadataStore implements AutoCloseable {
      * @throws IllegalArgumentException if one of them is no such record
      */
     public List<InclusionProof> inclusionProofs(List<RecordRef> refs) {
-        return proofs.of(refs);
+        return Interrupts.aside(() -> proofs.of(refs));
     }
 
     /**
@@ -368,7 +370,7 @@ public final class MetadataStore implements AutoCloseable {
     public boolean addCosignatures(LocalDate day, String checkpointText, List<SignedNote.Signature> cosignatures) {
         Fields.requireNonNull("day", day);
         Fields.requireNonNull("checkpointText", checkpointText);
-        return checkpoints.addCosignatures(day, checkpointText, cosignatures);
+        return Interrupts.aside(() -> checkpoints.addCosignatures(day, checkpointText, cosignatures));
     }
 
     /**
@@ -415,8 +417,10 @@ public final class MetadataStore implements AutoCloseable {
      */
     public TlogProof tlogProof(RecordRef ref) {
         Fields.requireNonNull("ref", ref);
-        writer.signThrough(ref.day(), ref.sequence());
-        return tlog.proof(ref);
+        return Interrupts.aside(() -> {
+            writer.signThrough(ref.day(), ref.sequence());
+            return tlog.proof(ref);
+        });
     }
 
     /**
@@ -482,8 +486,10 @@ public final class MetadataStore implements AutoCloseable {
     /** Signs the current day's head, writes out its index and leaves, and closes the queue. Idempotent. */
     @Override
     public void close() {
-        pruner.excluding(writer::close);
-        queueSync.close();
+        Interrupts.aside(() -> {
+            pruner.excluding(writer::close);
+            queueSync.close();
+        });
     }
 
     /** After a failed open: lets go of the index thread and the queue without signing anything. */

@@ -434,7 +434,13 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     /** Says goodbye (the others re-divide rates and stop relaying here at once), stops reading, closes the clients. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        // Not shutdownNow: a tick may be recording a receipt given up, and an interrupt closes the store's files.
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()), null)).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

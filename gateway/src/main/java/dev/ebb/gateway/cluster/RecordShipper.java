@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,8 +66,9 @@ final class RecordShipper implements AutoCloseable {
     private final Counter shipped;
     private final Counter failures;
     private volatile boolean running = true;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile long shippedUpToMillis;
-    private Producer<String, byte[]> producer;
+    private volatile Producer<String, byte[]> producer;
     /** The day whose store and day keys the current producer has sent: a reader gets them before the day's records. */
     private LocalDate keysSent;
 
@@ -132,8 +134,8 @@ final class RecordShipper implements AutoCloseable {
                     failed = 0;
                 }
                 backoff = IDLE_MS;
-                if (refs.isEmpty()) {
-                    Thread.sleep(IDLE_MS);
+                if (refs.isEmpty() && stopping.await(IDLE_MS, TimeUnit.MILLISECONDS)) {
+                    return;
                 }
             } catch (InterruptedException e) {
                 return;
@@ -149,7 +151,9 @@ final class RecordShipper implements AutoCloseable {
                 closeProducer();
                 try {
                     lagRecords.set(store.countFrom(position));
-                    Thread.sleep(backoff);
+                    if (stopping.await(backoff, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
                 } catch (InterruptedException stop) {
                     return;
                 } catch (RuntimeException closed) {
@@ -199,7 +203,7 @@ final class RecordShipper implements AutoCloseable {
         return new ProducerRecord<>(topic, null, RecordTopic.timestamp(day), clients.nodeId(), value);
     }
 
-    private Producer<String, byte[]> producer() {
+    private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
             Properties props = clients.producer("records");
             // Only this thread waits: for metadata while brokers are away, for acknowledgements at most 30 s.
@@ -212,7 +216,7 @@ final class RecordShipper implements AutoCloseable {
         return producer;
     }
 
-    private void closeProducer() {
+    private synchronized void closeProducer() {
         keysSent = null;
         if (producer != null) {
             producer.close(java.time.Duration.ZERO);
@@ -251,12 +255,20 @@ final class RecordShipper implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the thread without interrupting it: it may be in the store (an interrupt closes a file channel under it,
+     * see the store's own guard), so it is woken from its waits instead, and from Kafka's by closing the producer.
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        stopping.countDown();
         try {
-            thread.join(10_000);
+            thread.join(2_000);
+            if (thread.isAlive()) {
+                closeProducer();
+                thread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
