@@ -104,7 +104,7 @@ final class DayWriter {
                         + " (another process writing to " + files.queue + "?)"));
             }
             // The record is durable from here on; what follows is derived from it.
-            String derived = "updating the leaf log, index or tree head after record " + day.day() + "#" + day.count();
+            long count = day.count();
             try {
                 day.add(bytes, length, keys, keyCount, leaf);
                 if (day.headDue(now, headIntervalMillis)) {
@@ -114,9 +114,9 @@ final class DayWriter {
                 // Unless it is not: the JVM reports a fault on a mapped page (a full disk) when it next checks, which
                 // may be after the write returned, and the record may be cut short. Not acknowledged, so the caller
                 // does not take it as stored; recovery keeps the cut record as an unindexed leaf.
-                throw stop(derived, e);
+                throw stop(derived(day, count), e);
             } catch (RuntimeException e) {
-                stop(derived, e);
+                stop(derived(day, count), e);
             }
         } finally {
             lock.unlock();
@@ -323,6 +323,11 @@ final class DayWriter {
         } finally {
             cycleClock.unpin();
         }
+    }
+
+    /** What failed after record {@code count} of {@code day} was written; made only then, not on every append. */
+    private static String derived(DayState day, long count) {
+        return "updating the leaf log, index or tree head after record " + day.day() + "#" + count;
     }
 
     /** Stops the writer (the first cause is kept) and returns the exception to throw to the caller. */

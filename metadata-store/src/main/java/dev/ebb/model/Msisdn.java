@@ -106,6 +106,11 @@ public record Msisdn(String e164) {
         if (number == null) {
             return Optional.empty();
         }
+        if (isStoredForm(number)) {
+            // Every record of a message passes its number through here again (TrafficRecord's constructor): one
+            // already in the form this returns is returned itself, not rebuilt.
+            return Optional.of(number);
+        }
         StringBuilder digits = new StringBuilder(16).append('+');
         int start = 0;
         String s = number.strip();
@@ -127,6 +132,21 @@ public record Msisdn(String e164) {
             return Optional.empty();
         }
         return Optional.of(digits.toString());
+    }
+
+    /** {@code +}, a first digit 1..9, then up to 14 more digits: what {@link #storedForm} returns unchanged. */
+    private static boolean isStoredForm(String number) {
+        int n = number.length();
+        if (n < 2 || n > MAX_DIGITS + 1 || number.charAt(0) != '+' || number.charAt(1) == '0') {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = number.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The digits without {@code +}, as routing prefixes are written. */

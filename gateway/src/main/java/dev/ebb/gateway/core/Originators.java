@@ -125,11 +125,11 @@ public final class Originators {
         }
         // source_addr is a C-Octet String, ASCII (SMPP 3.4 §3.1): a letter outside it has no agreed encoding on the
         // wire, and the traffic record keeps the sender id as ASCII.
-        if (value.chars().anyMatch(c -> c > 0x7E)) {
+        if (hasAny(value, 0x7F, Character.MAX_VALUE)) {
             throw new InvalidAddressException(AddressRule.ALPHANUMERIC_CHARACTERS,
                     "alphanumeric sender id must be printable ASCII (SMPP 3.4 §3.1)");
         }
-        if (Gsm7.firstUnencodable(value) >= 0 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+        if (Gsm7.firstUnencodable(value) >= 0 || hasAny(value, 0, 0x1F)) {
             throw new InvalidAddressException(AddressRule.ALPHANUMERIC_CHARACTERS,
                     "alphanumeric sender id must be printable GSM 03.38 characters");
         }
@@ -137,5 +137,16 @@ public final class Originators {
             throw new InvalidAddressException(AddressRule.ALPHANUMERIC_LENGTH,
                     "alphanumeric sender id is longer than 11 GSM characters (3GPP TS 23.040 §9.1.2.5)");
         }
+    }
+
+    /** Whether a character of {@code value} is in {@code from..to}: a loop, as every submit's sender passes here. */
+    private static boolean hasAny(String value, int from, int to) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= from && c <= to) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -158,6 +158,15 @@ public final class PrivacyInterceptor implements MeterBinder {
 
     /** Appends the next event of a message's life: a state change is a new record, never an update (invariant 3). */
     public TrafficRecord record(TrafficRecord accepted, EventType event, String smscMessageId, int commandStatus, int errorCode) {
+        return record(accepted.toBuilder(), event, smscMessageId, commandStatus, errorCode);
+    }
+
+    /**
+     * {@link #record(TrafficRecord, EventType, String, int, int)} from a builder holding the ACCEPTED record's fields
+     * (it is changed): the hot path's messages keep no record, and building one only to copy it cost a build per event.
+     */
+    public TrafficRecord record(TrafficRecord.Builder accepted, EventType event, String smscMessageId, int commandStatus,
+                                int errorCode) {
         TrafficRecord next = TrafficRecords.next(accepted, event, clock.instant(), smscMessageId, commandStatus, errorCode);
         metadata.append(next);
         return next;

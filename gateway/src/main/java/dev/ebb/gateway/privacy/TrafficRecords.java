@@ -45,8 +45,14 @@ final class TrafficRecords {
     /** The next event of the same message. */
     static TrafficRecord next(TrafficRecord accepted, EventType type, Instant at, String smscMessageId, int commandStatus,
                               int errorCode) {
-        return accepted.toBuilder().eventType(type).eventTime(at).smscMessageId(smscMessageId)
-                .commandStatus(commandStatus).errorCode(errorCode).build();
+        return next(accepted.toBuilder(), type, at, smscMessageId, commandStatus, errorCode);
+    }
+
+    /** The next event of the message whose ACCEPTED record's fields {@code accepted} holds (it is changed). */
+    static TrafficRecord next(TrafficRecord.Builder accepted, EventType type, Instant at, String smscMessageId,
+                              int commandStatus, int errorCode) {
+        return accepted.eventType(type).eventTime(at).smscMessageId(smscMessageId).commandStatus(commandStatus)
+                .errorCode(errorCode).build();
     }
 
     private static Optional<Concatenation> segmentOf(OutboundMessage m) {

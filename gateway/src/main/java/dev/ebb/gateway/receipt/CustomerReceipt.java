@@ -21,7 +21,7 @@ public record CustomerReceipt(InFlight message, MessageState state, int errorCod
     /** The SMPP 3.4 Appendix B receipt text, with Ebb's id and an empty {@code text:} (no content in receipts). */
     public String text() {
         return new DeliveryReceipt(message.messageId(), 1, state == MessageState.DELIVERED ? 1 : 0,
-                message.record().eventTime(), doneAt, state, errorCode).format();
+                message.acceptedAt(), doneAt, state, errorCode).format();
     }
 
     CustomerReceipt owedAt(VaultHandle handle) {

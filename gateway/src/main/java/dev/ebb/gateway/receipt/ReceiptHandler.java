@@ -125,7 +125,7 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
     @Override
     public void submitted(InFlight message, String connector, String smscId) {
         try {
-            privacy.record(message.record(), EventType.SUBMITTED, smscId, 0, 0);
+            privacy.record(message.recordBuilder(), EventType.SUBMITTED, smscId, 0, 0);
         } catch (RuntimeException | InternalError e) {
             // The SMSC has the message all the same: its receipt must find it (and is refused until its record can
             // be stored), else the message would end in silence.
@@ -163,7 +163,7 @@ public final class ReceiptHandler implements DeliverSmListener, DispatchResults,
         CustomerReceipt receipt = message.receiptWanted()
                 ? outbox.owe(new CustomerReceipt(message, state, errorCode, clock.instant())) : null;
         try {
-            privacy.record(message.record(), eventFor(state), smscId, commandStatus, errorCode);
+            privacy.record(message.recordBuilder(), eventFor(state), smscId, commandStatus, errorCode);
         } catch (RuntimeException | InternalError e) {
             if (receipt != null) {
                 try {

@@ -148,7 +148,7 @@ public final class ReceiptOutbox implements ReceiptLedger, MeterBinder, AutoClos
     @Override
     public void taken(CustomerReceipt receipt) {
         try {
-            privacy.record(receipt.message().record(), EventType.RECEIPT_FORWARDED, null, 0, 0);
+            privacy.record(receipt.message().recordBuilder(), EventType.RECEIPT_FORWARDED, null, 0, 0);
         } catch (RuntimeException | InternalError e) {
             // The customer has the receipt; only the record of it is missing (a full disk): say so, go on.
             LOG.warn("receipt of message {} was taken but its RECEIPT_FORWARDED record could not be stored: {}",

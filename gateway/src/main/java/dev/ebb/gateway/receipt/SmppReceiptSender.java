@@ -215,7 +215,7 @@ public final class SmppReceiptSender implements ReceiptSink, MeterBinder {
     /** A receipt and the back-off it waits if this attempt is not taken either. */
     private record Attempt(CustomerReceipt receipt, long nextDelayMs) {
         Submitter submitter() {
-            return new Submitter(receipt.message().sessionId(), receipt.message().record().clientIp());
+            return new Submitter(receipt.message().sessionId(), receipt.message().clientIp());
         }
     }
 

@@ -159,13 +159,21 @@ public final class InFlight {
 
     /** Its ACCEPTED record, the template of the records of its later events. */
     public TrafficRecord record() {
+        return recordBuilder().build();
+    }
+
+    /**
+     * A builder holding its ACCEPTED record's fields, for the record of its next event: one record built and checked
+     * per event instead of two ({@link #record()}, then {@link TrafficRecord#toBuilder()}).
+     */
+    public TrafficRecord.Builder recordBuilder() {
         return TrafficRecord.builder().eventType(EventType.ACCEPTED).eventTime(Instant.ofEpochMilli(acceptedAtMillis))
                 .messageId(messageId).customerId(customerId).channel(channel).systemId(systemId).clientIp(clientIp())
                 .source(new SourceAddress(source, Byte.toUnsignedInt(sourceTon), Byte.toUnsignedInt(sourceNpi)))
                 .destination(destinationE164()).segment(Byte.toUnsignedInt(segmentIndex),
                         Byte.toUnsignedInt(segmentCount), concatRef)
                 .dataCoding(Byte.toUnsignedInt(dataCoding)).route(route).validUntil(validUntil())
-                .reference(reference).build();
+                .reference(reference);
     }
 
     /** The handle and the record, as the privacy interceptor gave them. */
@@ -184,6 +192,19 @@ public final class InFlight {
     /** When it was accepted (its ACCEPTED record's event time), in epoch milliseconds. */
     public long acceptedAtMillis() {
         return acceptedAtMillis;
+    }
+
+    /**
+     * When it was accepted: its ACCEPTED record's event time, without building the record (a receipt needs only this,
+     * and {@link #record()} builds and checks every field).
+     */
+    public Instant acceptedAt() {
+        return Instant.ofEpochMilli(acceptedAtMillis);
+    }
+
+    /** The customer's own reference for it (its ACCEPTED record's), or null. */
+    public String reference() {
+        return reference;
     }
 
     /** The route (connector) its record names. */
@@ -223,7 +244,8 @@ public final class InFlight {
         return "+" + destination;
     }
 
-    private InetAddress clientIp() {
+    /** The address it was submitted from (its ACCEPTED record's), or null. */
+    public InetAddress clientIp() {
         if (clientIp == null) {
             return null;
         }

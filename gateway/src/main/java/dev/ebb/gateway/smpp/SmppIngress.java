@@ -25,6 +25,7 @@ import dev.ebb.metadata.Channel;
 import dev.ebb.metadata.SourceAddress;
 import dev.ebb.model.InvalidAddressException;
 import dev.ebb.model.Msisdn;
+import dev.ebb.model.Numbering;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 /**
  * Turns a customer's submit_sm or data_sm into an accepted message: validates it field by field (each failure with
@@ -39,12 +41,14 @@ import java.util.concurrent.CompletionStage;
  * answers ESME_ROK (from the group commit's completion in {@code fsync} durability).
  */
 public final class SmppIngress implements SubmitSmHandler {
+    private static final Addressing DEFAULT_ADDRESSING = Addressing.of(AddressingConfig.DEFAULTS);
 
     private final Intake admission;
     private final ContentConfig content;
     private final Clock clock;
     private final SubmitMetrics metrics;
-    private final Map<String, AddressingConfig> addressing;
+    /** Each customer's addressing rules, read once: building them per submit was a few percent of ingest's CPU. */
+    private final Map<String, Addressing> addressing;
     private final SubmitRefusals refusals;
     private final Map<String, ContentRetention> retention;
 
@@ -61,7 +65,8 @@ public final class SmppIngress implements SubmitSmHandler {
         this.refusals = refusals;
         this.retention = Map.copyOf(retention);
         this.admission = admission;
-        this.addressing = Map.copyOf(addressing);
+        this.addressing = addressing.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                e -> Addressing.of(e.getValue())));
         this.content = content;
         this.clock = clock;
         this.metrics = metrics;
@@ -94,7 +99,7 @@ public final class SmppIngress implements SubmitSmHandler {
             return refusedNow(session, submit, Refusal.of(CommandStatus.ESME_RINVSERTYP, Reason.SERVICE_TYPE,
                     "service_type outside ASCII (SMPP 3.4 §5.2.11)"));
         }
-        AddressingConfig rules = addressing.getOrDefault(session.customerId(), AddressingConfig.DEFAULTS);
+        Addressing rules = addressing.getOrDefault(session.customerId(), DEFAULT_ADDRESSING);
         Msisdn destination;
         SourceAddress source;
         Instant expiry;
@@ -215,15 +220,20 @@ public final class SmppIngress implements SubmitSmHandler {
     }
 
     private static boolean isAscii(String cOctetString) {
-        return cOctetString.chars().allMatch(c -> c <= 0x7F);
+        for (int i = 0; i < cOctetString.length(); i++) {
+            if (cOctetString.charAt(i) > 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
      * The optional parameters Ebb acts on: message_payload, the sar_ triple (passed to the SMSC), and Ebb's own
      * ebb_content_retention (not passed on).
      */
-    private static final List<Short> READ_TLVS = List.of(Tlv.MESSAGE_PAYLOAD, Tlv.SAR_MSG_REF_NUM,
-            Tlv.SAR_TOTAL_SEGMENTS, Tlv.SAR_SEGMENT_SEQNUM, ContentRetention.TLV_TAG);
+    private static final short[] READ_TLVS = {Tlv.MESSAGE_PAYLOAD, Tlv.SAR_MSG_REF_NUM, Tlv.SAR_TOTAL_SEGMENTS,
+            Tlv.SAR_SEGMENT_SEQNUM, ContentRetention.TLV_TAG};
 
     /** The message's ebb_content_retention, else its customer's {@code contentRetention}. */
     private ContentRetention retention(SessionInfo session, Pdu.MessagePdu submit) {
@@ -238,12 +248,21 @@ public final class SmppIngress implements SubmitSmHandler {
             return Refusal.of(CommandStatus.ESME_RINVREGDLVFLG, Reason.REGISTERED_DELIVERY,
                     "registered_delivery 3 is reserved (SMPP 3.4 §5.2.17)");
         }
-        for (short tag : READ_TLVS) {
-            if (submit.tlvs().stream().filter(t -> t.tag() == tag).count() > 1) {
+        // One pass over the optional parameters (a stream per tag was a tenth of the accept path's CPU).
+        int[] given = new int[READ_TLVS.length];
+        for (Tlv tlv : submit.tlvs()) {
+            for (int i = 0; i < READ_TLVS.length; i++) {
+                if (tlv.tag() == READ_TLVS[i]) {
+                    given[i]++;
+                }
+            }
+        }
+        for (int i = 0; i < READ_TLVS.length; i++) {
+            if (given[i] > 1) {
                 // Given twice it says two things, and which one would be checked, stored or sent is a guess:
                 // §5.1.3 0xC0 ESME_RINVOPTPARSTREAM, an error in the optional part of the PDU body.
                 return Refusal.of(CommandStatus.ESME_RINVOPTPARSTREAM, Reason.PARAMETER_TWICE,
-                        "optional parameter 0x" + Integer.toHexString(tag & 0xFFFF) + " given twice");
+                        "optional parameter 0x" + Integer.toHexString(READ_TLVS[i] & 0xFFFF) + " given twice");
             }
         }
         Optional<Tlv> payload = submit.tlv(Tlv.MESSAGE_PAYLOAD);
@@ -268,5 +287,12 @@ public final class SmppIngress implements SubmitSmHandler {
         return Concatenation.fromSarTlvs(submit.tlvMap())
                 .map(c -> new OutboundMessage.Sar(c.ref(), c.total(), c.seq()))
                 .orElse(null);
+    }
+
+    /** A customer's {@link AddressingConfig} as its submits are read by. */
+    private record Addressing(Numbering numbering, Optional<SourceAddress> sender) {
+        static Addressing of(AddressingConfig config) {
+            return new Addressing(config.numbering(), config.sender());
+        }
     }
 }

@@ -197,8 +197,8 @@ public final class WebhookReceiptSender implements ReceiptSink, MeterBinder, Aut
     private byte[] body(CustomerReceipt receipt) {
         try {
             return json.writeValueAsBytes(new Body(receipt.message().messageId(), receipt.state().name(),
-                    receipt.errorCode(), receipt.message().record().eventTime(), receipt.doneAt(),
-                    receipt.message().record().reference()));
+                    receipt.errorCode(), receipt.message().acceptedAt(), receipt.doneAt(),
+                    receipt.message().reference()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("receipt cannot be serialised", e);
         }

@@ -60,7 +60,13 @@ public sealed interface Pdu {
         List<Tlv> tlvs();
 
         default Optional<Tlv> tlv(short tag) {
-            return tlvs().stream().filter(t -> t.tag() == tag).findFirst();
+            // A loop, not a stream: ingress asks this several times per submit.
+            for (Tlv t : tlvs()) {
+                if (t.tag() == tag) {
+                    return Optional.of(t);
+                }
+            }
+            return Optional.empty();
         }
 
         /** TLVs by tag, the shape {@code core.Concatenation} reads sar_ parameters from. */
