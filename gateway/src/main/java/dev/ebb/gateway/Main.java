@@ -263,8 +263,11 @@ public final class Main implements Callable<Integer> {
         ReceiptOutbox outbox = ReceiptOutbox.open(owed, cfg.receipts(), privacy, outboxWindows(cfg), clock);
         opened.add(outbox);
         SmppReceiptSender receiptSender = new SmppReceiptSender(sessions, outbox, housekeeping, clock);
-        // In a cluster: receipts, MO and customers' rates across the nodes (docs/cluster.md); null alone.
-        ClusterNode cluster = cfg.cluster() == null ? null : ClusterNode.create(cfg, sessions, outbox, clock);
+        // In a cluster: receipts, MO and customers' rates across the nodes (docs/cluster.md); null alone. The transit
+        // key wraps day keys for Kafka and gives the key that authenticates the nodes' records.
+        KeyEncryptionKey transit = cfg.cluster() == null ? null : KeyEncryptionKey.forCluster(cfg.keys(), data,
+                System.getenv(), cfg.cluster().topicPrefix());
+        ClusterNode cluster = cfg.cluster() == null ? null : ClusterNode.create(cfg, sessions, outbox, transit, clock);
         if (cluster != null) {
             opened.add(cluster);
         }
@@ -355,8 +358,7 @@ public final class Main implements Callable<Integer> {
         Witnesses witnesses = startWitnessing(metadata, cfg, clock, opened);
         // Cluster mode (issue 17): records shipped to Kafka, compliance reading every node's. Alone: no Kafka class.
         ClusterRetention clusterRecords = cfg.cluster() == null ? null : ClusterRetention.start(cfg.cluster(), metadata,
-                KeyEncryptionKey.forCluster(cfg.keys(), data, System.getenv(), cfg.cluster().topicPrefix()),
-                data.root().resolve("cluster"), cfg.metadata().storeConfig().retention(), clock, registry);
+                transit, data.root().resolve("cluster"), cfg.metadata().storeConfig().retention(), clock, registry);
         if (clusterRecords != null) {
             opened.add(clusterRecords);
         }
@@ -385,7 +387,8 @@ public final class Main implements Callable<Integer> {
         complianceServer.metrics("compliance").bindTo(registry);
         // Last, so that it answers ready only once everything it checks is there.
         Readiness readiness = readiness(cfg, vault, storage, commit, audit, server, apiServer, complianceServer,
-                connectors, clusterRecords == null ? null : clusterRecords::notReady);
+                connectors, clusterRecords == null ? null : clusterRecords::notReady,
+                cluster == null ? null : cluster::nodeIdConflict);
         readiness.bindTo(registry);
         HttpListener metricsServer = MetricsServer.start(cfg.metrics(), registry, readiness, boss);
         opened.add(metricsServer);
@@ -396,11 +399,13 @@ public final class Main implements Callable<Integer> {
     /**
      * What {@code /health/ready} checks: the stores open and taking writes, every listener accepting, at least one
      * bind up per connector that a route uses (a connector no route names carries no traffic), and in cluster mode
-     * Kafka answering ({@code kafka}, null alone).
+     * Kafka answering ({@code kafka}) and no other node running with this one's node id ({@code cluster-node-id});
+     * both null alone.
      */
     private static Readiness readiness(EbbConfig cfg, ContentVault vault, StorageGuard storage, GroupCommit commit,
                                        AuditLog audit, SmppServer smpp, HttpListener api, HttpListener compliance,
-                                       Map<String, SmscConnector> connectors, Readiness.Check kafka) {
+                                       Map<String, SmscConnector> connectors, Readiness.Check kafka,
+                                       Readiness.Check clusterNodeId) {
         Map<String, Readiness.Check> checks = new LinkedHashMap<>();
         checks.put("content-store", () -> vault.isOpen() ? storage.notWritable(StorageGuard.Store.CONTENT)
                 : Optional.of("the content vault is closed"));
@@ -424,6 +429,9 @@ public final class Main implements Callable<Integer> {
         }
         if (kafka != null) {
             checks.put("kafka", kafka);
+        }
+        if (clusterNodeId != null) {
+            checks.put("cluster-node-id", clusterNodeId);
         }
         return new Readiness(checks);
     }

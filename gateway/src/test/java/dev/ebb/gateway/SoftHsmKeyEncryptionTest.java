@@ -3,6 +3,10 @@ package dev.ebb.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ebb.gateway.config.DataDirectory;
+import dev.ebb.gateway.config.KeysConfig;
+import dev.ebb.gateway.config.Pkcs11Config;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.DiskSearch;
 import dev.ebb.gateway.testing.EbbProcess;
@@ -16,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,20 +55,12 @@ class SoftHsmKeyEncryptionTest {
     @Test
     void aKekInATokenWrapsEveryKeyAndOpensThemAgainAfterARestart() throws Exception {
         Path conf = softHsmConfig();
-        String init = run(conf, UTIL.toString(), "--init-token", "--free", "--label", "ebb-test", "--pin", PIN,
-                "--so-pin", "135792");
-        Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(init);
-        assertThat(slot.find()).as(init).isTrue();
-        Path providerConfig = dir.resolve("pkcs11.cfg");
-        Files.writeString(providerConfig, "name = ebb-test\nlibrary = " + LIBRARY + "\nslot = " + slot.group(1) + "\n");
-        run(conf, Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genseckey", "-keyalg", "AES",
-                "-keysize", "256", "-alias", "ebb-kek", "-keystore", "NONE", "-storetype", "PKCS11", "-providerClass",
-                "sun.security.pkcs11.SunPKCS11", "-providerArg", providerConfig.toString(), "-storepass", PIN);
+        String slot = tokenWithKey(conf);
         Path pinFile = Keks.passphraseFile(dir, "pin", PIN);
         Path data = dir.resolve("data");
         int smppPort = TestGateway.freePort();
         int smscPort = TestGateway.freePort();
-        String keys = "keys: {require: true, pkcs11: {library: " + LIBRARY + ", slot: " + slot.group(1)
+        String keys = "keys: {require: true, pkcs11: {library: " + LIBRARY + ", slot: " + slot
                 + ", keyLabel: ebb-kek, pinFile: " + pinFile + "}}";
 
         // First life: the SMSC is down, so the message waits in the vault under a bucket key the token wrapped.
@@ -83,6 +83,49 @@ class SoftHsmKeyEncryptionTest {
         } finally {
             stop(second);
         }
+    }
+
+    /**
+     * Issue 17: the cluster's record MAC key is derived through the transit key, here the token's AES key, which never
+     * leaves the token. Two processes (two nodes with the same token key) derive the same 32 bytes.
+     */
+    @Test
+    void aTokensKeyDerivesTheSameClusterKeyInEveryProcess() throws Exception {
+        Path conf = softHsmConfig();
+        String slot = tokenWithKey(conf);
+        Path pinFile = Keks.passphraseFile(dir, "pin", PIN);
+        List<String> derived = new ArrayList<>();
+        for (int node = 0; node < 2; node++) {
+            derived.add(run(conf, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), TokenDerivation.class.getName(), LIBRARY.toString(), slot,
+                    "ebb-kek", pinFile.toString(), dir.resolve("data-" + node).toString()).trim());
+        }
+        assertThat(derived.get(0)).as("64 hex digits").matches("[0-9a-f]{64}").isNotEqualTo("0".repeat(64));
+        assertThat(derived.get(1)).as("the same in the second process").isEqualTo(derived.get(0));
+    }
+
+    /** The key {@link #aTokensKeyDerivesTheSameClusterKeyInEveryProcess} prints, in a process of its own. */
+    static final class TokenDerivation {
+        public static void main(String[] args) {
+            KeysConfig keys = new KeysConfig(true, null, new Pkcs11Config(Path.of(args[0]), Long.parseLong(args[1]),
+                    null, args[2], Path.of(args[3])));
+            System.out.println(HexFormat.of().formatHex(KeyEncryptionKey.forCluster(keys,
+                    new DataDirectory(Path.of(args[4])), Map.of(), "prod.").derive("ebb cluster record mac v1")));
+        }
+    }
+
+    /** A new token in the SoftHSM2 configuration {@code conf}, with an AES key 'ebb-kek' made in it; its slot. */
+    private String tokenWithKey(Path conf) throws IOException, InterruptedException {
+        String init = run(conf, UTIL.toString(), "--init-token", "--free", "--label", "ebb-test", "--pin", PIN,
+                "--so-pin", "135792");
+        Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(init);
+        assertThat(slot.find()).as(init).isTrue();
+        Path providerConfig = dir.resolve("pkcs11.cfg");
+        Files.writeString(providerConfig, "name = ebb-test\nlibrary = " + LIBRARY + "\nslot = " + slot.group(1) + "\n");
+        run(conf, Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genseckey", "-keyalg", "AES",
+                "-keysize", "256", "-alias", "ebb-kek", "-keystore", "NONE", "-storetype", "PKCS11", "-providerClass",
+                "sun.security.pkcs11.SunPKCS11", "-providerArg", providerConfig.toString(), "-storepass", PIN);
+        return slot.group(1);
     }
 
     private Path softHsmConfig() throws IOException {

@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -51,20 +50,26 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
     private final String self;
     private final String topic;
     private final Producer<byte[], byte[]> producer;
+    private final RecordAuth auth;
     private final Presence presence;
     private final NodeKeys keys;
     private final MoRouter.CustomerLink local;
     private final ScheduledExecutorService scheduler;
-    private final Map<String, CompletableFuture<Integer>> asked = new ConcurrentHashMap<>();
+    private final Map<String, Asked> asked = new ConcurrentHashMap<>();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong deliveredForOthers = new AtomicLong();
 
+    /** A relay out: to which node, and the answer to complete. */
+    private record Asked(String node, CompletableFuture<Integer> answer) {
+    }
+
     /** @param local this node's way to its customers' SMPP receivers */
-    ClusterMo(String self, String topic, Producer<byte[], byte[]> producer, Presence presence, NodeKeys keys,
-              MoRouter.CustomerLink local, ScheduledExecutorService scheduler) {
+    ClusterMo(String self, String topic, Producer<byte[], byte[]> producer, RecordAuth auth, Presence presence,
+              NodeKeys keys, MoRouter.CustomerLink local, ScheduledExecutorService scheduler) {
         this.self = self;
         this.topic = topic;
         this.producer = producer;
+        this.auth = auth;
         this.presence = presence;
         this.keys = keys;
         this.local = local;
@@ -92,13 +97,13 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
         String node = bound.get().id();
         String request = UUID.randomUUID().toString();
         CompletableFuture<Integer> answer = new CompletableFuture<>();
-        asked.put(request, answer);
+        asked.put(request, new Asked(node, answer));
         scheduler.schedule(() -> asked.remove(request), FORGET_AFTER_MS, TimeUnit.MILLISECONDS);
         Envelope unsealed = new Envelope(self, node, request, null, 0);
         Envelope relay = new Envelope(self, node, request, keys.seal(bound.get().publicKey(), unsealed.aad(KIND),
                 encodeMo(customerId, mo)), 0);
         try {
-            producer.send(new ProducerRecord<>(topic, relay.key(), relay.encode()),
+            producer.send(new ProducerRecord<>(topic, relay.key(), relay.encode(auth, topic)),
                     (metadata, e) -> {
                         if (e == null) {
                             relayed.incrementAndGet();
@@ -112,17 +117,19 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
         return answer;
     }
 
-    /** One record of the topic: an MO for this node's receivers, or the answer to one relayed from here. */
-    void consume(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * One record of the topic: an MO for this node's receivers, or the answer to one relayed from here (which counts
+     * only from the node it was relayed to).
+     */
+    void consume(Envelope envelope, long offset) {
         try {
-            Envelope envelope = Envelope.decode(record.value());
             if (!envelope.to().equals(self)) {
                 return;
             }
             if (!envelope.isRequest()) {
-                CompletableFuture<Integer> answer = asked.remove(envelope.id());
-                if (answer != null) {
-                    answer.complete(envelope.status());
+                Asked a = asked.get(envelope.id());
+                if (a != null && a.node().equals(envelope.from()) && asked.remove(envelope.id(), a)) {
+                    a.answer().complete(envelope.status());
                 }
                 return;
             }
@@ -133,7 +140,7 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
             deliverForOther(envelope.from(), envelope.id(), keys.open(peer.get(), envelope.aad(KIND),
                     envelope.sealed()));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            LOG.info("relayed MO at offset {} skipped ({}); its SMSC sends it again", record.offset(), e.toString());
+            LOG.info("relayed MO at offset {} skipped ({}); its SMSC sends it again", offset, e.toString());
         }
     }
 
@@ -162,7 +169,7 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
                 }
                 try {
                     Envelope reply = new Envelope(self, from, request, null, answer);
-                    producer.send(new ProducerRecord<>(topic, reply.key(), reply.encode()));
+                    producer.send(new ProducerRecord<>(topic, reply.key(), reply.encode(auth, topic)));
                 } catch (RuntimeException e) {
                     LOG.warn("answer to a relayed MO could not be sent to node {}: {}", from, e.toString());
                 }
@@ -170,7 +177,7 @@ final class ClusterMo implements MoRouter.CustomerLink, MeterBinder {
         }
     }
 
-    private static byte[] encodeMo(String customer, MoRouter.Addressed mo) {
+    static byte[] encodeMo(String customer, MoRouter.Addressed mo) {
         InboundDeliverSm d = mo.deliverSm();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + d.shortMessage().length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {

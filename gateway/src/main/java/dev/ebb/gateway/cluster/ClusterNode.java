@@ -4,6 +4,7 @@ import dev.ebb.gateway.config.ClusterConfig;
 import dev.ebb.gateway.config.ConnectorConfig;
 import dev.ebb.gateway.config.CustomerConfig;
 import dev.ebb.gateway.config.EbbConfig;
+import dev.ebb.gateway.privacy.KeyEncryptionKey;
 import dev.ebb.gateway.receipt.ReceiptHandler;
 import dev.ebb.gateway.receipt.ReceiptLedger;
 import dev.ebb.gateway.receipt.ReceiptSink;
@@ -13,6 +14,7 @@ import dev.ebb.gateway.smpp.CustomerSessions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * {@code <prefix>mo.relayed}, and a thread announcing this node's presence and re-dividing the rates. Made before
  * the receipt and MO paths it wraps ({@link #receiptsVia}, {@link #moVia}), started once the receipt handler is there
  * and the pending messages re-registered ({@link #start}). Nothing here waits for Kafka at start-up: while the
- * brokers are away receipts for other nodes are refused for a retry, and each node keeps the rate it had.
+ * brokers are away receipts for other nodes are refused for a retry, and each node keeps the rate it had. Every
+ * record this node writes to the presence and relay topics is authenticated, and every one it reads is checked
+ * ({@link RecordAuth}).
  */
 public final class ClusterNode implements MeterBinder, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -69,9 +73,24 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     private static final int RELAY_PARTITIONS = 3;
     /** Records of the relay topics are needed for seconds; the brokers drop them after this (whole segments). */
     private static final Duration RELAY_RETENTION = Duration.ofHours(1);
-    private static final Map<String, String> RELAY_TOPIC_CONFIGS = Map.of(
-            "retention.ms", Long.toString(RELAY_RETENTION.toMillis()),
-            "segment.ms", Long.toString(RELAY_RETENTION.dividedBy(6).toMillis()));
+    /**
+     * The largest record of {@code <prefix>receipts.relayed}, set on the topic ({@code max.message.bytes}) and checked
+     * on read. A real one is a few hundred bytes; with every field of the receipt at its limit 876 bytes
+     * ({@code ClusterRecordsAuthTest#theLargestRealRelaysFitTheirTopicsBounds}). The brokers' default (1 MB) would let
+     * anyone with write access fill a node's memory with what it holds for a sender's new key.
+     */
+    static final int MAX_RECEIPT_RELAY_BYTES = 64 << 10;
+    /**
+     * The largest record of {@code <prefix>mo.relayed}: an MO's text may be a message_payload of up to 65,535 bytes
+     * (SMPP 3.4 §5.3.2.32; the SMSC client takes deliver_sm of up to 70,000 bytes), relayed as 65,963 bytes; a
+     * 255-byte one as 683 (measured as the test above).
+     */
+    static final int MAX_MO_RELAY_BYTES = 96 << 10;
+    /** The largest announcement read: the brokers' default record size, a customer taking 20 bytes or so of it. */
+    private static final int MAX_PRESENCE_BYTES = 1 << 20;
+    /** How long close waits for the reader to stop before leaving its consumer to it. */
+    private static final Duration READER_STOP = Duration.ofSeconds(10);
+    private static final Duration GOODBYE_WAIT = Duration.ofSeconds(2);
     /** Waiting for metadata while the brokers are away: a send fails after this instead of holding its caller. */
     private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
 
@@ -82,12 +101,15 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     private final List<CustomerConfig> customers;
     private final ReceiptLedger outbox;
     private final NodeKeys keys = new NodeKeys();
+    private final RecordAuth auth;
     private final Presence presence;
     private final ClusterRate rate;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final RemoteReceipts remote;
     private final String presenceTopic;
+    private final String receiptsTopic;
+    private final String moTopic;
     private final ScheduledExecutorService scheduler;
     private final CountDownLatch positioned = new CountDownLatch(1);
     /** Counted down once the answers addressed to an earlier run of this node are read (see {@link #position}). */
@@ -98,23 +120,31 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     private final Map<TopicPartition, Long> relayCommitted = new HashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
+    /** Counted down by {@link #close}: ends the reader's pause between attempts. */
+    private final CountDownLatch stop = new CountDownLatch(1);
+    /** The admin client of {@link #ensureTopics} while it runs, for {@link #close} to cut its calls short. */
+    private volatile Admin admin;
     private volatile Map<String, Double> demand = Map.of();
     private ReceiptRelay relay;
     private ClusterMo mo;
     private Supplier<CompletableFuture<Void>> durable;
 
-    private ClusterNode(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox, Clock clock) {
+    private ClusterNode(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox, KeyEncryptionKey transit,
+                        Clock clock) {
         this.config = Objects.requireNonNull(cfg.cluster(), "cluster");
         this.clock = clock;
         this.sessions = sessions;
         this.customers = cfg.customers();
         this.outbox = outbox;
-        this.presence = new Presence(config.nodeId(), System::nanoTime);
+        this.presenceTopic = config.topicPrefix() + "presence";
+        this.receiptsTopic = config.topicPrefix() + "receipts.relayed";
+        this.moTopic = config.topicPrefix() + "mo.relayed";
+        this.auth = RecordAuth.of(transit, List.of(presenceTopic, receiptsTopic, moTopic), clock);
+        this.presence = new Presence(config.nodeId(), keys.publicKey(), System::nanoTime);
         this.rate = new ClusterRate(customers, sessions, System::nanoTime);
         this.clients = new KafkaClients(config);
         this.producer = relayProducer(clients);
         this.consumer = relayConsumer(clients);
-        this.presenceTopic = config.topicPrefix() + "presence";
         // A receipt that came before its submit_sm_resp: that answer comes within the connector's responseTimeout.
         Duration hold = cfg.connectors().stream().map(ConnectorConfig::responseTimeout).max(Duration::compareTo)
                 .orElse(Duration.ZERO).plusSeconds(10);
@@ -124,26 +154,30 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.reader = new Thread(this::read, "ebb-cluster-reader");
+        this.reader = new Thread(this::read, "ebb-cluster-reader-" + config.nodeId());
         this.reader.setDaemon(true);
     }
 
-    /** The cluster part of a node with {@code cfg.cluster()} set; {@code outbox} owes the receipts it relays. */
-    public static ClusterNode create(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox, Clock clock) {
-        return new ClusterNode(cfg, sessions, outbox, clock);
+    /**
+     * The cluster part of a node with {@code cfg.cluster()} set; {@code outbox} owes the receipts it relays, and
+     * {@code transit} (the cluster transit key, {@link KeyEncryptionKey#forCluster}) gives the key that authenticates
+     * the nodes' records.
+     */
+    public static ClusterNode create(EbbConfig cfg, CustomerSessions sessions, ReceiptLedger outbox,
+                                     KeyEncryptionKey transit, Clock clock) {
+        return new ClusterNode(cfg, sessions, outbox, transit, clock);
     }
 
     /** SMPP receipts to {@code local} when their customer has a receiver here, else to the node where it has one. */
     public ReceiptSink receiptsVia(SmppReceiptSender local) {
-        relay = new ReceiptRelay(config.nodeId(), config.topicPrefix() + "receipts.relayed", producer, presence, keys,
-                sessions, local, outbox, scheduler, clock, SmppReceiptSender.DEFAULT_MAX_HELD);
+        relay = new ReceiptRelay(config.nodeId(), receiptsTopic, producer, auth, presence, keys, sessions, local, outbox,
+                scheduler, clock, SmppReceiptSender.DEFAULT_MAX_HELD);
         return relay;
     }
 
     /** MO to {@code local} (the SMPP receivers here) when the customer has one here, else to the node where it has. */
     public MoRouter.CustomerLink moVia(MoRouter.CustomerLink local) {
-        mo = new ClusterMo(config.nodeId(), config.topicPrefix() + "mo.relayed", producer, presence, keys, local,
-                scheduler);
+        mo = new ClusterMo(config.nodeId(), moTopic, producer, auth, presence, keys, local, scheduler);
         return mo;
     }
 
@@ -191,21 +225,44 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
                     mine.put(c.id(), new Presence.Customer(receivers, asked));
                 }
             }
-            producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()),
-                    new Presence.Node(config.nodeId(), keys.publicKey(), mine).encode()));
+            byte[] key = key(config.nodeId());
+            producer.send(new ProducerRecord<>(presenceTopic, key, auth.sign(presenceTopic, key,
+                    new Presence.Node(config.nodeId(), keys.publicKey(), mine).encode())));
         } catch (RuntimeException e) {
             LOG.debug("presence not announced: {}", e.toString());
         }
     }
 
+    /**
+     * The reader's thread, the only one that touches the consumer (KafkaConsumer is not thread-safe): it closes it
+     * too, once {@link #close} stopped it.
+     */
     private void read() {
-        while (running) {
+        try {
+            readUntilClosed();
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(1));
+            } catch (RuntimeException e) {
+                LOG.debug("cluster consumer closed with {}", e.toString());
+            }
+        }
+    }
+
+    private void readUntilClosed() {
+        while (true) {
+            if (!running) {
+                return;
+            }
             try {
                 position();
                 break;
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 LOG.warn("cluster topics not readable yet on {}: {}; trying again", config.bootstrap(), e.toString());
                 sleep(1_000);
             }
@@ -230,6 +287,9 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
             } catch (WakeupException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 LOG.warn("reading the cluster topics failed: {}; going on", e.toString());
                 sleep(1_000);
             }
@@ -238,23 +298,38 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         String topic = record.topic();
-        if (topic.equals(presenceTopic)) {
-            try {
-                presence.heard(new String(record.key(), StandardCharsets.UTF_8), record.value());
-            } catch (java.io.IOException e) {
-                LOG.warn("unreadable presence at offset {} skipped: {}", record.offset(), e.getMessage());
-            }
-        } else if (topic.equals(remote.topic())) {
+        if (topic.equals(remote.topic())) {
             remote.consume(record);
-        } else if (topic.equals(relay.topic())) {
-            Long resume = relayResumeEnd.get(new TopicPartition(topic, record.partition()));
-            if (resume != null && record.offset() < resume) {
-                relay.consumeEarlier(record);
-            } else {
-                relay.consume(record);
+            return;
+        }
+        if (record.value() == null || record.key() == null) {
+            // A goodbye is a tombstone, so that compaction drops the node: it cannot carry a tag. A forged one makes
+            // the others forget a live node until its next announcement, half a second later.
+            if (topic.equals(presenceTopic) && record.key() != null) {
+                presence.gone(new String(record.key(), StandardCharsets.UTF_8));
             }
-        } else if (topic.equals(mo.topic())) {
-            mo.consume(record);
+            return;
+        }
+        byte[] body = auth.open(record, topic.equals(presenceTopic) ? MAX_PRESENCE_BYTES
+                : topic.equals(receiptsTopic) ? MAX_RECEIPT_RELAY_BYTES : MAX_MO_RELAY_BYTES);
+        if (body == null) {
+            return;
+        }
+        try {
+            if (topic.equals(presenceTopic)) {
+                presence.heard(new String(record.key(), StandardCharsets.UTF_8), body);
+            } else if (topic.equals(receiptsTopic)) {
+                Long resume = relayResumeEnd.get(new TopicPartition(topic, record.partition()));
+                if (resume != null && record.offset() < resume) {
+                    relay.consumeEarlier(Envelope.decode(body));
+                } else {
+                    relay.consume(Envelope.decode(body));
+                }
+            } else if (topic.equals(moTopic)) {
+                mo.consume(Envelope.decode(body), record.offset());
+            }
+        } catch (IOException e) {
+            auth.refuse(record, e.getMessage());
         }
     }
 
@@ -294,8 +369,8 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
                 new NewTopic(presenceTopic, Optional.of(1), Optional.empty()), Map.of("cleanup.policy", "compact"),
                 new NewTopic(unmatched, Optional.of(RECEIPT_PARTITIONS), Optional.empty()), Map.of("retention.ms",
                         Long.toString(Duration.ofDays(1).toMillis())),
-                relayTopic(relay.topic()), RELAY_TOPIC_CONFIGS,
-                relayTopic(mo.topic()), RELAY_TOPIC_CONFIGS));
+                relayTopic(receiptsTopic), relayConfigs(MAX_RECEIPT_RELAY_BYTES),
+                relayTopic(moTopic), relayConfigs(MAX_MO_RELAY_BYTES)));
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : List.of(presenceTopic, unmatched, relay.topic(), mo.topic())) {
             partitions(consumer, topic).forEach(p -> all.add(new TopicPartition(topic, p.partition())));
@@ -371,10 +446,21 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         return new NewTopic(name, Optional.of(RELAY_PARTITIONS), Optional.empty());
     }
 
+    /** A relay topic's settings: records gone after {@link #RELAY_RETENTION}, none over {@code maxBytes}. */
+    private static Map<String, String> relayConfigs(int maxBytes) {
+        return Map.of("retention.ms", Long.toString(RELAY_RETENTION.toMillis()),
+                "segment.ms", Long.toString(RELAY_RETENTION.dividedBy(6).toMillis()),
+                "max.message.bytes", Integer.toString(maxBytes));
+    }
+
     /** Creates the topics that are missing and sets their configs either way, with the brokers' default replication. */
     private void ensureTopics(Map<NewTopic, Map<String, String>> topics) {
         try (Admin admin = Admin.create(clients.admin("relay-admin"))) {
+            this.admin = admin;
             for (Map.Entry<NewTopic, Map<String, String>> t : topics.entrySet()) {
+                if (!running) {
+                    throw new IllegalStateException("closed");
+                }
                 KafkaClients.ensureTopic(admin, t.getKey(), t.getValue());
             }
         } catch (ExecutionException | TimeoutException e) {
@@ -383,6 +469,8 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the cluster's topics", e);
+        } finally {
+            this.admin = null;
         }
     }
 
@@ -413,9 +501,10 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         return nodeId.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void sleep(long millis) {
+    /** A pause between attempts, cut short by {@link #close}. */
+    private void sleep(long millis) {
         try {
-            Thread.sleep(millis);
+            stop.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -426,34 +515,62 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("ebb.cluster.nodes", presence, p -> p.others().size() + 1)
                 .description("nodes of the cluster heard of lately, this one included").register(registry);
+        auth.bindTo(registry);
         remote.bindTo(registry);
         relay.bindTo(registry);
         mo.bindTo(registry);
     }
 
-    /** Says goodbye (the others re-divide rates and stop relaying here at once), stops reading, closes the clients. */
-    @Override
-    public void close() {
-        // Not shutdownNow: a tick may be recording a receipt given up, and an interrupt closes the store's files.
-        scheduler.shutdown();
+    private void sayGoodbye() {
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()), null)).get(5, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(presenceTopic, key(config.nodeId()), null))
+                    .get(GOODBYE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.debug("goodbye not announced: {}", e.toString());
         }
-        running = false;
-        consumer.wakeup();
+    }
+
+    /** Why this node is not ready for the cluster: another node runs with its node id ({@link Presence}). */
+    public Optional<String> nodeIdConflict() {
+        return presence.idConflict();
+    }
+
+    /**
+     * Says goodbye if it announced itself (the others re-divide rates and stop relaying here at once), stops the
+     * reader, which closes the consumer (never this thread: the reader may be in a call of it), and closes the
+     * producer. With the brokers away this takes a few seconds, not the clients' timeouts.
+     */
+    @Override
+    public void close() {
+        // The goodbye goes on the scheduler's thread, after what runs there now (never before a last announcement),
+        // and is given GOODBYE_WAIT: with the brokers gone a send waits for their metadata for MAX_BLOCK, which
+        // shutdownNow ends.
+        if (positioned.getCount() == 0) {
+            scheduler.execute(this::sayGoodbye);
+        }
+        scheduler.shutdown(); // the announcements and ticks stop; the goodbye, queued, still goes
         try {
-            reader.join(5_000);
+            scheduler.awaitTermination(GOODBYE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        consumer.close(Duration.ofSeconds(2));
-        producer.close(Duration.ofSeconds(2));
+        scheduler.shutdownNow();
+        running = false;
+        stop.countDown(); // the reader's pause between attempts ends
+        consumer.wakeup(); // a consumer call returns at once
+        Admin creating = admin;
+        if (creating != null) {
+            creating.close(Duration.ZERO); // and so does an admin call of ensureTopics: its calls fail now
+        }
+        // Not Thread.interrupt: the reader may be writing to the outbox, whose file channel an interrupt closes.
+        try {
+            reader.join(READER_STOP.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reader.isAlive()) {
+            LOG.warn("the cluster reader did not stop within {} s; its consumer is left to it", READER_STOP.toSeconds());
+        }
+        producer.close(Duration.ofSeconds(1));
     }
 }

@@ -11,13 +11,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * One record between two nodes on a relay topic: a request with its sealed payload ({@link NodeKeys}), or the answer
  * to one with a status. Every node reads every record and keeps those addressed to it; the record's key is the
- * receiving node, so one node's records keep their order.
+ * receiving node, so one node's records keep their order. Every record ends in the cluster's tag
+ * ({@link RecordAuth}): version 2 is the first with it, and version 1 records are refused.
  *
  * @param sealed the sealed payload of a request; null in an answer
  * @param status the answer's status; 0 in a request
  */
 record Envelope(String from, String to, String id, byte[] sealed, int status) {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     boolean isRequest() {
         return sealed != null;
@@ -32,7 +33,12 @@ record Envelope(String from, String to, String id, byte[] sealed, int status) {
         return to.getBytes(StandardCharsets.UTF_8);
     }
 
-    byte[] encode() {
+    /** The record's value on {@code topic}: the envelope, then its tag. */
+    byte[] encode(RecordAuth auth, String topic) {
+        return auth.sign(topic, key(), body());
+    }
+
+    private byte[] body() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(sealed == null ? 64 : 64 + sealed.length);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
@@ -52,6 +58,7 @@ record Envelope(String from, String to, String id, byte[] sealed, int status) {
         return bytes.toByteArray();
     }
 
+    /** An envelope from the body of an authenticated record ({@link RecordAuth#open}). */
     static Envelope decode(byte[] value) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             int version = in.readUnsignedByte();

@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -61,10 +59,17 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     /** A relayed receipt sealed with a key of its sender's this node has not heard yet waits this long for it. */
     private static final Duration UNOPENED_WAIT = Duration.ofSeconds(10);
     private static final int MAX_UNOPENED = 10_000;
+    /**
+     * And this many bytes of them: a real one is a few hundred bytes (876 with every field at its limit), so the
+     * count is the limit for those; the bytes keep a sender with the cluster's key from holding
+     * {@link ClusterNode#MAX_RECEIPT_RELAY_BYTES} × the count here.
+     */
+    private static final long MAX_UNOPENED_BYTES = 8L << 20;
 
     private final String self;
     private final String topic;
     private final Producer<byte[], byte[]> producer;
+    private final RecordAuth auth;
     private final Presence presence;
     private final NodeKeys keys;
     private final CustomerSessions sessions;
@@ -84,6 +89,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     private final Map<String, Instant> takenBefore = new ConcurrentHashMap<>();
     /** Receipts relayed here that could not be opened yet, waiting for their sender's new key, by message id. */
     private final Map<String, Unopened> unopened = new ConcurrentHashMap<>();
+    private final AtomicLong unopenedBytes = new AtomicLong();
     private final SmppReceiptSender forOthers;
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong deliveredForOthers = new AtomicLong();
@@ -110,12 +116,14 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
      * @param maxWaiting receipts of one customer waiting here for a bind before further ones are set aside (they
      *                   stay owed in the outbox, which hands them again later)
      */
-    ReceiptRelay(String self, String topic, Producer<byte[], byte[]> producer, Presence presence, NodeKeys keys,
+    ReceiptRelay(String self, String topic, Producer<byte[], byte[]> producer, RecordAuth auth, Presence presence,
+                 NodeKeys keys,
                  CustomerSessions sessions, ReceiptSink local, ReceiptLedger owner, ScheduledExecutorService scheduler,
                  Clock clock, int maxWaiting) {
         this.self = self;
         this.topic = topic;
         this.producer = producer;
+        this.auth = auth;
         this.presence = presence;
         this.keys = keys;
         this.sessions = sessions;
@@ -162,7 +170,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
         Envelope relay = new Envelope(self, node.id(), messageId, keys.seal(node.publicKey(), unsealed.aad(KIND),
                 OutboxEntry.encode(receipt)), 0);
         try {
-            producer.send(new ProducerRecord<>(topic, relay.key(), relay.encode()), (metadata, e) -> {
+            producer.send(new ProducerRecord<>(topic, relay.key(), relay.encode(auth, topic)), (metadata, e) -> {
                 if (e == null) {
                     relayed.incrementAndGet();
                 } else if (pending.remove(messageId) != null) {
@@ -231,14 +239,14 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
         });
         takenBefore.values().removeIf(now::isAfter);
         unopened.values().removeIf(u -> {
-            if (open(u.relay(), false)) {
-                return true;
+            if (!open(u.relay(), false)) {
+                if (now.isBefore(u.until())) {
+                    return false;
+                }
+                LOG.info("receipt of message {} relayed by node {} cannot be opened here with any key heard of; left"
+                        + " to its owner", u.relay().id(), u.relay().from());
             }
-            if (now.isBefore(u.until())) {
-                return false;
-            }
-            LOG.info("receipt of message {} relayed by node {} cannot be opened here with any key heard of; left to"
-                    + " its owner", u.relay().id(), u.relay().from());
+            unopenedBytes.addAndGet(-u.relay().sealed().length);
             return true;
         });
         forOthers.giveUpExpired();
@@ -258,13 +266,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
      * One record of the topic from before this run announced itself: a request was sealed for an earlier run's key
      * (its owner routes it again), but a taken-answer says the customer has a receipt this node's outbox still owes.
      */
-    void consumeEarlier(ConsumerRecord<byte[], byte[]> record) {
-        Envelope envelope;
-        try {
-            envelope = Envelope.decode(record.value());
-        } catch (IOException | RuntimeException e) {
-            return;
-        }
+    void consumeEarlier(Envelope envelope) {
         if (!envelope.to().equals(self) || envelope.isRequest() || envelope.status() != TAKEN) {
             return;
         }
@@ -274,29 +276,24 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
     }
 
     /** One record of the topic: a receipt for this node's receivers, or the answer to one relayed from here. */
-    void consume(ConsumerRecord<byte[], byte[]> record) {
-        Envelope envelope;
-        try {
-            envelope = Envelope.decode(record.value());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("unreadable relayed receipt at offset {} skipped: {}", record.offset(), e.toString());
-            return;
-        }
+    void consume(Envelope envelope) {
         if (!envelope.to().equals(self)) {
             return;
         }
         if (envelope.isRequest()) {
             deliver(envelope);
         } else {
-            answered(envelope.id(), envelope.status() == TAKEN);
+            answered(envelope.from(), envelope.id(), envelope.status() == TAKEN);
         }
     }
 
     private void deliver(Envelope relay) {
         if (!open(relay, true)) {
             // A node that restarted seals with a new key, which its presence brings here within moments.
-            if (unopened.size() < MAX_UNOPENED) {
-                unopened.put(relay.id(), new Unopened(relay, clock.instant().plus(UNOPENED_WAIT)));
+            int size = relay.sealed().length;
+            if (unopened.size() < MAX_UNOPENED && unopenedBytes.get() + size <= MAX_UNOPENED_BYTES) {
+                Unopened earlier = unopened.put(relay.id(), new Unopened(relay, clock.instant().plus(UNOPENED_WAIT)));
+                unopenedBytes.addAndGet(size - (earlier == null ? 0 : earlier.relay().sealed().length));
             } else {
                 LOG.info("receipt of message {} relayed by node {} cannot be opened here yet; left to its owner",
                         relay.id(), relay.from());
@@ -329,10 +326,15 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
         return true;
     }
 
-    private void answered(String messageId, boolean taken) {
-        Pending p = pending.remove(messageId);
-        if (p == null) {
-            return; // answered after it was routed again
+    /**
+     * The answer of node {@code from}: it counts only if the receipt is still out with that node. One from a node it
+     * was relayed to before (a late "not taken" after it was routed again elsewhere) would else cancel the relay that
+     * is out now, and the receipt would go out again.
+     */
+    private void answered(String from, String messageId, boolean taken) {
+        Pending p = pending.get(messageId);
+        if (p == null || !p.node().equals(from) || !pending.remove(messageId, p)) {
+            return; // answered after it was routed again, or by a node it is no longer out with
         }
         if (taken) {
             owner.taken(p.receipt());
@@ -352,7 +354,7 @@ final class ReceiptRelay implements ReceiptSink, MeterBinder {
         }
         try {
             Envelope answer = new Envelope(self, d.owner(), messageId, null, taken ? TAKEN : NOT_TAKEN);
-            producer.send(new ProducerRecord<>(topic, answer.key(), answer.encode()));
+            producer.send(new ProducerRecord<>(topic, answer.key(), answer.encode(auth, topic)));
         } catch (RuntimeException e) {
             // The owner routes it again when no answer comes.
             LOG.warn("the answer for the receipt of message {} could not be sent to node {}: {}", messageId,

@@ -251,6 +251,28 @@ public final class KeyEncryptionKey implements KeyWrapper {
         return description;
     }
 
+    /**
+     * 32 bytes for {@code purpose}, the same at every call and on every node holding this key, computed through the
+     * key itself, so that it works as well with a token's key, which never leaves the token, as with a passphrase's
+     * (issue 17: the cluster's record MAC key). It is AES-GCM under this key of 32 zero bytes, with a nonce and
+     * associated data fixed by {@code purpose}: the ciphertext is AES of two counter blocks of that nonce, a PRF of
+     * the purpose (SP 800-108's construction, AES as the PRF). GCM, not ECB or CMAC, because it is the one mechanism a
+     * token must already allow for {@link #wrap}. A fixed nonce is safe here because it only ever encrypts the same
+     * plaintext (the same output again, nothing new); {@link #wrap}'s nonces are random, and meet a purpose's with
+     * chance 2<sup>-96</sup> each.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            byte[] nonce = Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(("ebb derived key " + purpose)
+                    .getBytes(StandardCharsets.UTF_8)), NONCE_LENGTH);
+            byte[] out = cipher(Cipher.ENCRYPT_MODE, nonce, purpose).doFinal(new byte[32]);
+            return Arrays.copyOf(out, 32);
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw new IllegalStateException("cannot derive a key with the key-encryption key " + description + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
     private Cipher cipher(int mode, byte[] nonceAt0, String purpose) throws GeneralSecurityException {
         Cipher cipher = provider == null ? Cipher.getInstance(GCM) : Cipher.getInstance(GCM, provider);
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonceAt0, 0, NONCE_LENGTH));
