@@ -248,7 +248,7 @@ public final class Main implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        opened.add(housekeeping::shutdownNow);
+        opened.add(() -> stopWithoutInterrupt(housekeeping));
 
         HandsetSimulator simulator = null;
         if (cfg.simulator().enabled()) {
@@ -500,6 +500,17 @@ public final class Main implements Callable<Integer> {
         }, 10, 10, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
         housekeeping.scheduleAtFixedRate(metadata::pruneExpired, 1, 1, TimeUnit.HOURS);
+    }
+
+    /**
+     * Lets the running task finish, then stops: housekeeping signs tree heads, prunes days and expires buckets, and an
+     * interrupt in the middle of a file operation closes the store's channel under it (a failed write to the store).
+     */
+    private static void stopWithoutInterrupt(ExecutorService executor) throws InterruptedException {
+        executor.shutdown();
+        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
     }
 
     /** Samples free space on a thread of its own: a slow expiry or prune on housekeeping must not delay a sample. */

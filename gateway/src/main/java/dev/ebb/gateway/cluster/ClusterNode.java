@@ -139,7 +139,8 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         this.presenceTopic = config.topicPrefix() + "presence";
         this.receiptsTopic = config.topicPrefix() + "receipts.relayed";
         this.moTopic = config.topicPrefix() + "mo.relayed";
-        this.auth = RecordAuth.of(transit, List.of(presenceTopic, receiptsTopic, moTopic), clock);
+        String unmatchedTopic = config.topicPrefix() + "receipts.unmatched";
+        this.auth = RecordAuth.of(transit, List.of(presenceTopic, receiptsTopic, moTopic, unmatchedTopic), clock);
         this.presence = new Presence(config.nodeId(), keys.publicKey(), System::nanoTime);
         this.rate = new ClusterRate(customers, sessions, System::nanoTime);
         this.clients = new KafkaClients(config);
@@ -148,7 +149,7 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         // A receipt that came before its submit_sm_resp: that answer comes within the connector's responseTimeout.
         Duration hold = cfg.connectors().stream().map(ConnectorConfig::responseTimeout).max(Duration::compareTo)
                 .orElse(Duration.ZERO).plusSeconds(10);
-        this.remote = new RemoteReceipts(config.topicPrefix() + "receipts.unmatched", producer, hold);
+        this.remote = new RemoteReceipts(unmatchedTopic, producer, hold, auth);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebb-cluster-relay");
             t.setDaemon(true);
@@ -368,7 +369,8 @@ public final class ClusterNode implements MeterBinder, AutoCloseable {
         ensureTopics(Map.of(
                 new NewTopic(presenceTopic, Optional.of(1), Optional.empty()), Map.of("cleanup.policy", "compact"),
                 new NewTopic(unmatched, Optional.of(RECEIPT_PARTITIONS), Optional.empty()), Map.of("retention.ms",
-                        Long.toString(Duration.ofDays(1).toMillis())),
+                        Long.toString(Duration.ofDays(1).toMillis()), "max.message.bytes",
+                        Integer.toString(RemoteReceipts.MAX_RECORD_BYTES)),
                 relayTopic(receiptsTopic), relayConfigs(MAX_RECEIPT_RELAY_BYTES),
                 relayTopic(moTopic), relayConfigs(MAX_MO_RELAY_BYTES)));
         List<TopicPartition> all = new ArrayList<>();

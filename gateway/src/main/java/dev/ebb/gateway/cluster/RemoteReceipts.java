@@ -51,11 +51,15 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteReceipts implements ReceiptHandler.Unmatched, MeterBinder {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteReceipts.class);
-    private static final int VERSION = 1;
+    /** 2: with {@link RecordAuth}'s tag; a forged receipt would set the final state of any message it names. */
+    private static final int VERSION = 2;
+    /** A receipt names a connector, at most a few ids and the receipt's fields: far below this. */
+    static final int MAX_RECORD_BYTES = 4 * 1024;
 
     private final String topic;
     private final Producer<byte[], byte[]> producer;
     private final Duration hold;
+    private final RecordAuth auth;
     private final Map<TopicPartition, Track> tracks = new ConcurrentHashMap<>();
     /** Receipts that matched here but whose final record could not be stored: offered again on the next tick. */
     private final Queue<Retry> retries = new ConcurrentLinkedQueue<>();
@@ -76,10 +80,11 @@ final class RemoteReceipts implements ReceiptHandler.Unmatched, MeterBinder {
         long committed = -1;
     }
 
-    RemoteReceipts(String topic, Producer<byte[], byte[]> producer, Duration hold) {
+    RemoteReceipts(String topic, Producer<byte[], byte[]> producer, Duration hold, RecordAuth auth) {
         this.topic = topic;
         this.producer = producer;
         this.hold = hold;
+        this.auth = auth;
     }
 
     String topic() {
@@ -96,7 +101,8 @@ final class RemoteReceipts implements ReceiptHandler.Unmatched, MeterBinder {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         byte[] key = DeliveryReceipt.canonicalId(smscIds.get(0)).getBytes(StandardCharsets.UTF_8);
         try {
-            producer.send(new ProducerRecord<>(topic, key, encode(connector, smscIds, receipt)), (metadata, e) -> {
+            producer.send(new ProducerRecord<>(topic, key, auth.sign(topic, key, encode(connector, smscIds, receipt))),
+                    (metadata, e) -> {
                 if (e == null) {
                     handedOver.incrementAndGet();
                     sent.complete(null);
@@ -116,11 +122,15 @@ final class RemoteReceipts implements ReceiptHandler.Unmatched, MeterBinder {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         Track track = tracks.computeIfAbsent(partition, p -> new Track());
         track.next = record.offset() + 1;
+        byte[] body = record.value() == null ? null : auth.open(record, MAX_RECORD_BYTES);
+        if (body == null) {
+            return; // refused and counted (not written by a node of this cluster), or empty
+        }
         Decoded decoded;
         try {
-            decoded = decode(record.value());
+            decoded = decode(body);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("unreadable receipt at {} offset {} skipped: {}", partition, record.offset(), e.getMessage());
+            auth.refuse(record, "unreadable receipt: " + e.getMessage());
             return;
         }
         track.open.add(record.offset());

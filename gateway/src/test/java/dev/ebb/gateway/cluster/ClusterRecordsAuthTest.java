@@ -16,6 +16,7 @@ import dev.ebb.gateway.receipt.OutboxEntry;
 import dev.ebb.gateway.route.InFlight;
 import dev.ebb.gateway.route.MoRouter;
 import dev.ebb.gateway.smpp.pdu.CommandStatus;
+import dev.ebb.gateway.smpp.pdu.DeliveryReceipt;
 import dev.ebb.gateway.smpp.pdu.Pdu;
 import dev.ebb.gateway.testing.Await;
 import dev.ebb.gateway.testing.LogCapture;
@@ -109,6 +110,35 @@ class ClusterRecordsAuthTest {
             Await.until("A recorded the receipt taken once the customer took it", WAIT,
                     () -> nodes.events("a", id, start).contains(EventType.RECEIPT_FORWARDED));
         }
+    }
+
+    /**
+     * The attacker knows a message's SMSC id (they are in clear in the records topic) and writes a receipt for it to
+     * the unmatched-receipts topic, untagged and with a tag of its own key: unauthenticated, the owner would record
+     * the message UNDELIVERABLE and owe the customer a receipt for it. A refuses both; the SMSC's own receipt, handed
+     * over by C, then ends the message as it says.
+     */
+    @Test
+    void aForgedReceiptOnTheUnmatchedTopicEndsNoMessage() throws Exception {
+        cluster("a", "c");
+        Instant start = Instant.now();
+        String topic = prefix + "receipts.unmatched";
+        String id = nodes.submitOn("a", "+4790000710");
+        Await.until("the SMSC took the submit", WAIT, () -> smsc.taken().size() == 1);
+        String smscId = smsc.taken().get(0).smscId();
+        byte[] forged = RemoteReceipts.encode("sim", List.of(smscId), new DeliveryReceipt(smscId, 1, 0, start, start,
+                MessageState.UNDELIVERABLE, 1));
+
+        write(topic, smscId, forged);
+        write(topic, smscId, foreignAuth().sign(topic, key(smscId), forged));
+        Await.until("A read both forged receipts", WAIT, () -> nodes.metric("a", REFUSED, "topic", topic) == 2);
+        assertThat(nodes.events("a", id, start)).as("no final state from a forged receipt")
+                .doesNotContain(EventType.UNDELIVERABLE);
+
+        assertThat(smsc.sendReceipt("c", smscId)).isZero();
+        Await.until("A ended the message as the SMSC's receipt says", WAIT,
+                () -> nodes.events("a", id, start).contains(EventType.DELIVERED));
+        assertThat(nodes.events("a", id, start)).doesNotContain(EventType.UNDELIVERABLE);
     }
 
     /**
