@@ -342,7 +342,7 @@ public final class Main implements Callable<Integer> {
         // The receipts an earlier run still owed: for customers' binds (the server is up) and receiptUrls.
         outbox.start(toCustomers);
 
-        scheduleHousekeeping(housekeeping, connectors.values(), router, List.of(vault, owed, dlrUrls), receipts, metadata, registry);
+        scheduleHousekeeping(housekeeping, connectors.values(), router, vault, List.of(owed, dlrUrls), receipts, metadata, registry);
         housekeeping.scheduleAtFixedRate(outbox::sweep, 1, 1, TimeUnit.SECONDS);
         // Content whose customer asked for it to go at a time of its own: within a second of it.
         housekeeping.scheduleAtFixedRate(privacy::forgetDue, 1, 1, TimeUnit.SECONDS);
@@ -481,21 +481,21 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * Scheduled messages that fell due, expiry of queued messages and of the buckets of the content vault and the
-     * receipt outbox ({@code vaults}, content's first), route failover, unmatched receipts, tree-head signing and
-     * retention pruning.
+     * Scheduled messages that fell due, expiry of queued messages and of the buckets of the content vault (counted)
+     * and of the {@code otherVaults} (the receipt outbox's, the dlr-urls'), route failover, unmatched receipts,
+     * tree-head signing and retention pruning.
      */
     private static void scheduleHousekeeping(ScheduledExecutorService housekeeping, Collection<SmscConnector> connectors,
-                                             Router router, List<ContentVault> vaults, ReceiptHandler receipts,
-                                             MetadataStore metadata, MeterRegistry registry) {
+                                             Router router, ContentVault vault, List<ContentVault> otherVaults,
+                                             ReceiptHandler receipts, MetadataStore metadata, MeterRegistry registry) {
         housekeeping.scheduleAtFixedRate(() -> {
             router.releaseDue();
             connectors.forEach(SmscConnector::expireQueued);
             router.failOver();
         }, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(() -> {
-            registry.counter("ebb.content.buckets.expired").increment(vaults.get(0).expireDue());
-            vaults.subList(1, vaults.size()).forEach(ContentVault::expireDue);
+            registry.counter("ebb.content.buckets.expired").increment(vault.expireDue());
+            otherVaults.forEach(ContentVault::expireDue);
             receipts.expireUnmatched();
         }, 10, 10, TimeUnit.SECONDS);
         housekeeping.scheduleAtFixedRate(metadata::signTreeHead, 1, 1, TimeUnit.MINUTES);
